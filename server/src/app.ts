@@ -1,0 +1,111 @@
+// The HTTP application: conventions (schemas, errors, auth, docs) and the domain modules.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { TypeBoxValidatorCompiler, registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Deps } from './deps.ts';
+import { AppError, sendProblem, toAppError } from './http/errors.ts';
+import { registerAuth } from './http/auth.ts';
+import { apiModules } from './modules/index.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: Deps;
+  }
+}
+
+export type App = FastifyInstance;
+
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+export const MAX_IMAGES = 10;
+
+registerAjvFormats();
+
+export async function buildApp(deps: Deps, opts: { logger?: boolean | object } = {}): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.decorate('deps', deps);
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.setErrorHandler((err, req, reply) => {
+    const problem = toAppError(err);
+    if (problem) return sendProblem(reply, req, problem);
+    req.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, req, new AppError(500, 'INTERNAL', '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요'));
+  });
+
+  await app.register(cookie);
+  await app.register(multipart, {
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_IMAGES, fields: 50, fieldSize: 64 * 1024, parts: 80 },
+    throwFileSizeLimit: true,
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '취밋 API', version: '1.0.0', description: '이웃끼리 물건을 빌리고 빌려주는 P2P 대여 플랫폼 API' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'chwimeet_sid' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerAuth(app);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    const checks: Record<string, string> = {};
+    try {
+      await deps.db.query('SELECT 1 FROM schema_migrations LIMIT 1');
+      checks.database = 'ok';
+    } catch {
+      checks.database = 'down';
+    }
+    if (deps.redis) {
+      try {
+        await deps.redis.ping();
+        checks.redis = 'ok';
+      } catch {
+        checks.redis = 'down';
+      }
+    }
+    checks.vector = deps.db.vectorAvailable ? 'ok' : 'unavailable';
+    const ready = checks.database === 'ok' && checks.redis !== 'down' && !shuttingDown(app);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks });
+  });
+
+  for (const mod of apiModules) await app.register(mod, { prefix: '/api/v1' });
+
+  await serveWebApp(app, deps.config.webDist);
+  return app;
+}
+
+const draining = new WeakSet<object>();
+export const markDraining = (app: App) => draining.add(app);
+const shuttingDown = (app: App) => draining.has(app);
+
+/** The single-page app: static files, and index.html for any other non-API GET. */
+async function serveWebApp(app: App, webDist: string) {
+  const index = path.join(webDist, 'index.html');
+  const hasWeb = fs.existsSync(index);
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: false });
+  app.setNotFoundHandler((req, reply) => {
+    const isApi = /^\/(api|adm|ws|docs|openapi\.json|healthz|readyz|metrics|media)(\/|$|\?)/.test(req.url);
+    if (req.method === 'GET' && !isApi && hasWeb) {
+      return reply.type('text/html').send(fs.createReadStream(index));
+    }
+    return sendProblem(reply, req, new AppError(404, 'NOT_FOUND', '요청한 주소를 찾을 수 없습니다'));
+  });
+}

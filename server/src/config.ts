@@ -1,0 +1,87 @@
+// Every setting, read from the environment once and validated here.
+import path from 'node:path';
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`설정 오류: ${name}=${raw} 는 0 이상의 정수여야 합니다`);
+  return n;
+}
+function str(name: string, fallback = ''): string {
+  return process.env[name] ?? fallback;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** server mode when set; embedded PGlite otherwise */
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  dataDir: string;
+  uploadDir: string;
+  seedDemo: boolean;
+  sessionTtlSeconds: number;
+  cookieSecure: boolean;
+  loginRateLimit: { max: number; windowMs: number };
+  adminEmail: string | null;
+  adminPassword: string | null;
+  logLevel: string;
+  webDist: string;
+  /** OpenAI-compatible embeddings API; local embedder when unset */
+  embeddings: { baseUrl: string | null; model: string; dimensions: number; apiKey: string };
+  /** OpenAI-compatible chat API; extractive fallbacks when unset */
+  llm: { baseUrl: string | null; model: string; visionModel: string; apiKey: string; timeoutMs: number };
+  payments: { provider: 'direct' | 'toss'; tossSecretKey: string; tossBaseUrl: string; tossTimeoutMs: number };
+  jobsEnabled: boolean;
+  timeZone: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const saved = process.env;
+  process.env = env;
+  try {
+    const dataDir = path.resolve(str('DATA_DIR', './data'));
+    const provider = str('PAYMENT_PROVIDER', 'direct');
+    if (provider !== 'direct' && provider !== 'toss') throw new Error(`설정 오류: PAYMENT_PROVIDER=${provider} (direct | toss)`);
+    return {
+      port: int('PORT', 8080),
+      host: str('HOST', '0.0.0.0'),
+      databaseUrl: str('DATABASE_URL') || null,
+      redisUrl: str('REDIS_URL') || null,
+      dataDir,
+      uploadDir: path.resolve(str('UPLOAD_DIR', path.join(dataDir, 'uploads'))),
+      seedDemo: str('SEED_DEMO', 'true') !== 'false',
+      sessionTtlSeconds: int('SESSION_TTL_SECONDS', 60 * 60 * 24 * 14),
+      cookieSecure: str('COOKIE_SECURE', 'false') === 'true',
+      loginRateLimit: { max: int('LOGIN_RATE_LIMIT_MAX', 10), windowMs: int('LOGIN_RATE_LIMIT_WINDOW_MS', 60_000) },
+      adminEmail: str('ADMIN_EMAIL') || null,
+      adminPassword: str('ADMIN_PASSWORD') || null,
+      logLevel: str('LOG_LEVEL', 'info'),
+      webDist: path.resolve(str('WEB_DIST', './web/dist')),
+      embeddings: {
+        baseUrl: str('EMBEDDINGS_BASE_URL') || null,
+        model: str('EMBEDDINGS_MODEL', 'text-embedding-3-small'),
+        dimensions: int('EMBEDDINGS_DIMENSIONS', 512),
+        apiKey: str('EMBEDDINGS_API_KEY', str('OPENAI_API_KEY')),
+      },
+      llm: {
+        baseUrl: str('LLM_BASE_URL') || null,
+        model: str('LLM_MODEL', 'gpt-4o-mini'),
+        visionModel: str('LLM_VISION_MODEL', str('LLM_MODEL', 'gpt-4o-mini')),
+        apiKey: str('LLM_API_KEY', str('OPENAI_API_KEY')),
+        timeoutMs: int('LLM_TIMEOUT_MS', 20_000),
+      },
+      payments: {
+        provider,
+        tossSecretKey: str('TOSS_SECRET_KEY'),
+        tossBaseUrl: str('TOSS_BASE_URL', 'https://api.tosspayments.com'),
+        tossTimeoutMs: int('TOSS_TIMEOUT_MS', 10_000),
+      },
+      jobsEnabled: str('JOBS_ENABLED', 'true') !== 'false',
+      timeZone: 'Asia/Seoul',
+    };
+  } finally {
+    process.env = saved;
+  }
+}

@@ -1,0 +1,141 @@
+// One database interface for both modes: PGlite in-process (embedded) or a pg Pool (server).
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import pg from 'pg';
+import { Sql } from './sql.ts';
+
+export type Row = Record<string, any>;
+
+export interface Queryable {
+  /** Runs a query and returns its rows. */
+  query<T extends Row = Row>(query: Sql | string, params?: unknown[]): Promise<T[]>;
+  /** First row or undefined. */
+  one<T extends Row = Row>(query: Sql | string, params?: unknown[]): Promise<T | undefined>;
+  /** Runs a script of several statements without parameters (migrations, seeds). */
+  exec(script: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  kind: 'pglite' | 'postgres';
+  /** set by the migration runner: false on a Postgres without pgvector */
+  vectorAvailable: boolean;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  /** the PGlite instance in embedded mode (pg-boss fromPglite, dumps in tests) */
+  pglite?: PGlite;
+  /** the pool in server mode */
+  pool?: pg.Pool;
+}
+
+function toText(query: Sql | string, params?: unknown[]): { text: string; values: unknown[] } {
+  return typeof query === 'string' ? { text: query, values: params ?? [] } : query.toQuery();
+}
+
+function queryable(
+  run: (text: string, values: unknown[]) => Promise<Row[]>,
+  exec: (script: string) => Promise<unknown>,
+): Queryable {
+  return {
+    async exec(script: string) {
+      await exec(script);
+    },
+    async query<T extends Row>(q: Sql | string, params?: unknown[]) {
+      const { text, values } = toText(q, params);
+      return (await run(text, values)) as T[];
+    },
+    async one<T extends Row>(q: Sql | string, params?: unknown[]) {
+      const { text, values } = toText(q, params);
+      return (await run(text, values))[0] as T | undefined;
+    },
+  };
+}
+
+// Both drivers return bigint/numeric as strings unless told; we keep int8 ids as numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1082, (v) => v); // date stays 'YYYY-MM-DD'
+
+export const pgliteExtensions = { vector, pg_trgm, btree_gist };
+
+export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob | File }): Promise<Database> {
+  const lock = opts.dataDir ? takeLock(opts.dataDir) : null;
+  const db = await PGlite.create({
+    dataDir: opts.dataDir,
+    loadDataDir: opts.loadDataDir,
+    extensions: pgliteExtensions,
+    parsers: { 20: (v: string) => Number(v), 1082: (v: string) => v },
+  });
+  const run = async (text: string, values: unknown[]) => (await db.query<Row>(text, values)).rows;
+  return {
+    kind: 'pglite',
+    vectorAvailable: false,
+    pglite: db,
+    ...queryable(run, (script) => db.exec(script)),
+    transaction: (fn) =>
+      db.transaction((tx) =>
+        fn(queryable(async (text, values) => (await tx.query<Row>(text, values)).rows, (script) => tx.exec(script))),
+      ),
+    async close() {
+      await db.close();
+      lock?.release();
+    },
+  };
+}
+
+export async function openPostgres(url: string, max = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => {}); // idle client errors are surfaced on the next query instead
+  await pool.query('select 1');
+  const run = async (text: string, values: unknown[]) => (await pool.query(text, values)).rows;
+  return {
+    kind: 'postgres',
+    vectorAvailable: false,
+    pool,
+    ...queryable(run, (script) => pool.query(script)),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(
+          queryable(async (text, values) => (await client.query(text, values)).rows, (script) => client.query(script)),
+        );
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** PGlite has no lock of its own: two processes on one data dir corrupt it. */
+function takeLock(dataDir: string): { release(): void } {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, '.chwimeet.lock');
+  try {
+    fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+  } catch {
+    const pid = Number(fs.readFileSync(file, 'utf8'));
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`데이터 폴더 ${dataDir} 를 다른 프로세스(pid ${pid})가 사용 중입니다`);
+    }
+    fs.writeFileSync(file, String(process.pid));
+  }
+  return { release: () => fs.rmSync(file, { force: true }) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+-- Reference data: real Korean category and region trees.
+-- categories: two-level tree
+INSERT INTO categories (name, sort_order) VALUES ('캠핑', 0);
+INSERT INTO categories (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM categories p, (VALUES ('텐트', 0), ('타프/그늘막', 1), ('캠핑의자/테이블', 2), ('침낭/매트', 3), ('버너/코펠', 4), ('랜턴/조명', 5), ('아이스박스', 6)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '캠핑';
+INSERT INTO categories (name, sort_order) VALUES ('공구', 1);
+INSERT INTO categories (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM categories p, (VALUES ('전동드릴', 0), ('전동공구', 1), ('수공구', 2), ('사다리', 3), ('측정공구', 4), ('정원공구', 5)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '공구';
+INSERT INTO categories (name, sort_order) VALUES ('촬영장비', 2);
+INSERT INTO categories (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM categories p, (VALUES ('카메라', 0), ('렌즈', 1), ('삼각대/짐벌', 2), ('촬영조명', 3), ('드론', 4), ('액션캠', 5)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '촬영장비';
+INSERT INTO categories (name, sort_order) VALUES ('유아용품', 3);
+INSERT INTO categories (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM categories p, (VALUES ('유모차', 0), ('카시트', 1), ('아기침대', 2), ('장난감', 3), ('보행기/점퍼루', 4)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '유아용품';
+INSERT INTO categories (name, sort_order) VALUES ('스포츠/레저', 4);
+INSERT INTO categories (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM categories p, (VALUES ('자전거', 0), ('스키/스노보드', 1), ('골프', 2), ('등산', 3), ('수상레저', 4), ('구기용품', 5)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '스포츠/레저';
+INSERT INTO categories (name, sort_order) VALUES ('가전/디지털', 5);
+INSERT INTO categories (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM categories p, (VALUES ('프로젝터', 0), ('청소기', 1), ('음향기기', 2), ('주방가전', 3), ('게임기', 4), ('노트북/태블릿', 5)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '가전/디지털';
+INSERT INTO categories (name, sort_order) VALUES ('파티/행사', 6);
+INSERT INTO categories (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM categories p, (VALUES ('파티용품', 0), ('의상/코스튬', 1), ('행사용 테이블/의자', 2), ('음향/마이크', 3)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '파티/행사';
+INSERT INTO categories (name, sort_order) VALUES ('여행', 7);
+INSERT INTO categories (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM categories p, (VALUES ('캐리어', 0), ('여행용품', 1), ('유아 여행용품', 2)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '여행';
+INSERT INTO categories (name, sort_order) VALUES ('악기', 8);
+INSERT INTO categories (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM categories p, (VALUES ('기타/우쿨렐레', 0), ('건반', 1), ('타악기', 2), ('관악기', 3)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '악기';
+INSERT INTO categories (name, sort_order) VALUES ('생활용품', 9);
+INSERT INTO categories (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM categories p, (VALUES ('가구', 0), ('청소용품', 1), ('이사용품', 2), ('기타 생활용품', 3)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '생활용품';
+
+-- regions: two-level tree
+INSERT INTO regions (name, sort_order) VALUES ('서울특별시', 0);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('종로구', 0), ('중구', 1), ('용산구', 2), ('성동구', 3), ('광진구', 4), ('동대문구', 5), ('중랑구', 6), ('성북구', 7), ('강북구', 8), ('도봉구', 9), ('노원구', 10), ('은평구', 11), ('서대문구', 12), ('마포구', 13), ('양천구', 14), ('강서구', 15), ('구로구', 16), ('금천구', 17), ('영등포구', 18), ('동작구', 19), ('관악구', 20), ('서초구', 21), ('강남구', 22), ('송파구', 23), ('강동구', 24)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '서울특별시';
+INSERT INTO regions (name, sort_order) VALUES ('경기도', 1);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('수원시', 0), ('성남시', 1), ('고양시', 2), ('용인시', 3), ('부천시', 4), ('안산시', 5), ('안양시', 6), ('남양주시', 7), ('화성시', 8), ('평택시', 9), ('의정부시', 10), ('파주시', 11), ('시흥시', 12), ('김포시', 13), ('광명시', 14), ('하남시', 15)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '경기도';
+INSERT INTO regions (name, sort_order) VALUES ('인천광역시', 2);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('중구', 0), ('동구', 1), ('미추홀구', 2), ('연수구', 3), ('남동구', 4), ('부평구', 5), ('계양구', 6), ('서구', 7)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '인천광역시';
+INSERT INTO regions (name, sort_order) VALUES ('부산광역시', 3);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('중구', 0), ('서구', 1), ('동구', 2), ('영도구', 3), ('부산진구', 4), ('동래구', 5), ('남구', 6), ('북구', 7), ('해운대구', 8), ('사하구', 9), ('금정구', 10), ('강서구', 11), ('연제구', 12), ('수영구', 13), ('사상구', 14), ('기장군', 15)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '부산광역시';
+INSERT INTO regions (name, sort_order) VALUES ('대구광역시', 4);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('중구', 0), ('동구', 1), ('서구', 2), ('남구', 3), ('북구', 4), ('수성구', 5), ('달서구', 6)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '대구광역시';
+INSERT INTO regions (name, sort_order) VALUES ('광주광역시', 5);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('동구', 0), ('서구', 1), ('남구', 2), ('북구', 3), ('광산구', 4)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '광주광역시';
+INSERT INTO regions (name, sort_order) VALUES ('대전광역시', 6);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('동구', 0), ('중구', 1), ('서구', 2), ('유성구', 3), ('대덕구', 4)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '대전광역시';
+INSERT INTO regions (name, sort_order) VALUES ('울산광역시', 7);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('중구', 0), ('남구', 1), ('동구', 2), ('북구', 3), ('울주군', 4)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '울산광역시';
+INSERT INTO regions (name, sort_order) VALUES ('세종특별자치시', 8);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('세종시', 0)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '세종특별자치시';
+INSERT INTO regions (name, sort_order) VALUES ('강원특별자치도', 9);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('춘천시', 0), ('원주시', 1), ('강릉시', 2), ('속초시', 3)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '강원특별자치도';
+INSERT INTO regions (name, sort_order) VALUES ('충청북도', 10);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('청주시', 0), ('충주시', 1), ('제천시', 2)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '충청북도';
+INSERT INTO regions (name, sort_order) VALUES ('충청남도', 11);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('천안시', 0), ('아산시', 1), ('공주시', 2), ('서산시', 3)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '충청남도';
+INSERT INTO regions (name, sort_order) VALUES ('전북특별자치도', 12);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('전주시', 0), ('군산시', 1), ('익산시', 2)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '전북특별자치도';
+INSERT INTO regions (name, sort_order) VALUES ('전라남도', 13);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('목포시', 0), ('여수시', 1), ('순천시', 2)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '전라남도';
+INSERT INTO regions (name, sort_order) VALUES ('경상북도', 14);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('포항시', 0), ('경주시', 1), ('구미시', 2), ('안동시', 3)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '경상북도';
+INSERT INTO regions (name, sort_order) VALUES ('경상남도', 15);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('창원시', 0), ('진주시', 1), ('김해시', 2), ('양산시', 3), ('거제시', 4)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '경상남도';
+INSERT INTO regions (name, sort_order) VALUES ('제주특별자치도', 16);
+INSERT INTO regions (parent_id, name, sort_order) SELECT p.id, v.name, v.ord FROM regions p, (VALUES ('제주시', 0), ('서귀포시', 1)) AS v(name, ord) WHERE p.parent_id IS NULL AND p.name = '제주특별자치도';

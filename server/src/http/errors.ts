@@ -1,0 +1,80 @@
+// Problem+json (RFC 9457) errors with a stable `code` and a Korean `detail` for the UI.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export const badRequest = (code: string, detail: string, extra?: Record<string, unknown>) =>
+  new AppError(400, code, detail, extra);
+export const unauthorized = (detail = '로그인이 필요합니다') => new AppError(401, 'UNAUTHORIZED', detail);
+export const forbidden = (detail = '권한이 없습니다', code = 'FORBIDDEN') => new AppError(403, code, detail);
+export const notFound = (what = '대상') => new AppError(404, 'NOT_FOUND', `${what}을(를) 찾을 수 없습니다`);
+export const conflict = (code: string, detail: string, extra?: Record<string, unknown>) =>
+  new AppError(409, code, detail, extra);
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+};
+
+export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: AppError) {
+  return reply
+    .status(err.status)
+    .type('application/problem+json')
+    .send({
+      type: `about:blank`,
+      title: TITLES[err.status] ?? 'Error',
+      status: err.status,
+      code: err.code,
+      detail: err.detail,
+      instance: req.url,
+      requestId: req.id,
+      ...err.extra,
+    });
+}
+
+// Postgres errors that mean "bad input" or "state conflict", never a server fault.
+const PG_ERRORS: Record<string, [number, string, string]> = {
+  '23505': [409, 'DUPLICATE', '이미 존재합니다'],
+  '23503': [409, 'REFERENCE_CONFLICT', '다른 데이터가 참조하고 있거나 참조 대상이 없습니다'],
+  '23P01': [409, 'OVERLAP', '이미 예약된 날짜와 겹칩니다'],
+  '23514': [400, 'CONSTRAINT_VIOLATION', '입력값이 허용 범위를 벗어났습니다'],
+  '22P02': [400, 'INVALID_INPUT', '입력 형식이 올바르지 않습니다'],
+  '22003': [400, 'OUT_OF_RANGE', '숫자가 허용 범위를 벗어났습니다'],
+  '22007': [400, 'INVALID_DATE', '날짜 형식이 올바르지 않습니다'],
+  '22008': [400, 'INVALID_DATE', '날짜가 올바르지 않습니다'],
+  '22001': [400, 'TOO_LONG', '입력이 너무 깁니다'],
+};
+
+/** Maps any thrown error to a problem; unknown errors become a logged 500 without details. */
+export function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  const e = err as FastifyError & { code?: string; validation?: unknown[]; validationContext?: string };
+  if (e?.validation) {
+    const first = (e.validation as { instancePath?: string; message?: string }[])[0];
+    const where = `${e.validationContext ?? ''}${first?.instancePath ?? ''}`;
+    return badRequest('VALIDATION_FAILED', `입력값이 올바르지 않습니다 (${where}: ${first?.message ?? ''})`, {
+      errors: e.validation,
+    });
+  }
+  if (e?.code && PG_ERRORS[e.code]) {
+    const [status, code, detail] = PG_ERRORS[e.code];
+    return new AppError(status, code, detail);
+  }
+  const status = e?.statusCode;
+  if (status && status >= 400 && status < 500) {
+    const detail =
+      status === 413 ? '요청이 너무 큽니다' : status === 415 ? '지원하지 않는 형식입니다' : '요청을 처리할 수 없습니다';
+    return new AppError(status, e.code ?? 'BAD_REQUEST', detail);
+  }
+  return null;
+}

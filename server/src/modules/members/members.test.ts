@@ -1,0 +1,149 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestContext, cookieOf, type TestContext } from '../../../test/helpers.ts';
+
+let ctx: TestContext;
+before(async () => {
+  ctx = await createTestContext({ env: { LOGIN_RATE_LIMIT_MAX: '5' } });
+});
+after(() => ctx.close());
+
+const signUpBody = (n: string) => ({ email: `u${Buffer.from(n).toString('hex')}@example.com`, password: 'password123', nickname: n });
+
+test('sign up logs in, sets an HttpOnly SameSite cookie and hides the password', async () => {
+  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/members', payload: signUpBody('가입자1') });
+  assert.equal(res.statusCode, 201);
+  const setCookie = String(res.headers['set-cookie']);
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Lax/);
+  const body = res.json();
+  assert.equal(body.nickname, '가입자1');
+  assert.equal(body.role, 'USER');
+  assert.equal(body.password_hash, undefined);
+  const me = await ctx.app.inject({ url: '/api/v1/members/me', headers: { cookie: cookieOf(res.headers['set-cookie']) } });
+  assert.equal(me.json().email, signUpBody('가입자1').email);
+});
+
+test('sign up rejects bad input with problem+json and stores nothing', async () => {
+  const cases = [
+    { email: 'not-an-email', password: 'password123', nickname: '닉' + 'a' },
+    { email: 'short@example.com', password: 'short', nickname: '짧은비번' },
+    { email: 'x@example.com', password: 'password123' },
+    { email: 'x@example.com', password: 12345678, nickname: '숫자비번' },
+    { email: 'x@example.com', password: 'password123', nickname: 'a'.repeat(50) },
+    { email: 'x@example.com', password: 'password123', nickname: '공백 닉네임' },
+  ];
+  for (const payload of cases) {
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/members', payload });
+    assert.equal(res.statusCode, 400, JSON.stringify(payload));
+    assert.match(String(res.headers['content-type']), /application\/problem\+json/);
+    assert.equal(res.json().code, 'VALIDATION_FAILED');
+  }
+  const count = await ctx.deps.db.one<{ n: number }>("SELECT count(*)::int AS n FROM members WHERE email = 'x@example.com'");
+  assert.equal(count!.n, 0);
+});
+
+test('duplicate email and nickname are 409, nickname check reflects it', async () => {
+  await ctx.app.inject({ method: 'POST', url: '/api/v1/members', payload: signUpBody('중복이') });
+  const again = await ctx.app.inject({ method: 'POST', url: '/api/v1/members', payload: signUpBody('중복이') });
+  assert.equal(again.statusCode, 409);
+  assert.equal(again.json().code, 'EMAIL_TAKEN');
+  const nick = await ctx.app.inject({ method: 'POST', url: '/api/v1/members', payload: { ...signUpBody('중복이'), email: 'other@example.com' } });
+  assert.equal(nick.json().code, 'NICKNAME_TAKEN');
+  const check = await ctx.app.inject({ url: `/api/v1/members/check-nickname?nickname=${encodeURIComponent('중복이')}` });
+  assert.deepEqual(check.json(), { nickname: '중복이', available: false });
+  const free = await ctx.app.inject({ url: `/api/v1/members/check-nickname?nickname=${encodeURIComponent('새닉네임')}` });
+  assert.equal(free.json().available, true);
+});
+
+test('login, wrong password, logout revokes every session', async () => {
+  const u = await ctx.signUp();
+  const wrong = await ctx.app.inject({ method: 'POST', url: '/api/v1/members/login', payload: { email: u.email, password: 'wrong-password' } });
+  assert.equal(wrong.statusCode, 401);
+  assert.equal(wrong.json().code, 'BAD_CREDENTIALS');
+  const a = await ctx.app.inject({ method: 'POST', url: '/api/v1/members/login', payload: { email: u.email, password: u.password } });
+  const b = await ctx.app.inject({ method: 'POST', url: '/api/v1/members/login', payload: { email: u.email.toUpperCase(), password: u.password } });
+  assert.equal(a.statusCode, 200);
+  assert.equal(b.statusCode, 200);
+  const cookieA = cookieOf(a.headers['set-cookie']);
+  const cookieB = cookieOf(b.headers['set-cookie']);
+  const out = await ctx.app.inject({ method: 'POST', url: '/api/v1/members/logout', headers: { cookie: cookieA } });
+  assert.equal(out.statusCode, 204);
+  for (const cookie of [cookieA, cookieB, u.cookie]) {
+    const me = await ctx.app.inject({ url: '/api/v1/members/me', headers: { cookie } });
+    assert.equal(me.statusCode, 401);
+  }
+});
+
+test('login is rate limited per address and email', async () => {
+  const u = await ctx.signUp();
+  let last = 0;
+  for (let i = 0; i < 6; i++) {
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/members/login', payload: { email: u.email, password: 'nope-nope' } });
+    last = res.statusCode;
+  }
+  assert.equal(last, 429);
+  const blocked = await ctx.app.inject({ method: 'POST', url: '/api/v1/members/login', payload: { email: u.email, password: u.password } });
+  assert.equal(blocked.statusCode, 429);
+  assert.equal(blocked.json().code, 'TOO_MANY_ATTEMPTS');
+  assert.ok(Number(blocked.headers['retry-after']) > 0);
+});
+
+test('profile edit and public profile; others cannot see private fields', async () => {
+  const u = await ctx.signUp();
+  const region = await ctx.deps.db.one<{ id: number }>("SELECT id FROM regions WHERE name = '마포구'");
+  const patched = await ctx.app.inject({
+    method: 'PATCH', url: '/api/v1/members/me', headers: { cookie: u.cookie },
+    payload: { phone: '010-1234-5678', address: '서울 마포구 어딘가', regionId: region!.id },
+  });
+  assert.equal(patched.statusCode, 200);
+  assert.equal(patched.json().region.name, '마포구');
+  const bad = await ctx.app.inject({ method: 'PATCH', url: '/api/v1/members/me', headers: { cookie: u.cookie }, payload: { regionId: 999999 } });
+  assert.equal(bad.statusCode, 400);
+  const extra = await ctx.app.inject({ method: 'PATCH', url: '/api/v1/members/me', headers: { cookie: u.cookie }, payload: { role: 'ADMIN' } });
+  assert.equal(extra.statusCode, 400);
+  const pub = await ctx.app.inject({ url: `/api/v1/members/${u.id}` });
+  assert.equal(pub.statusCode, 200);
+  assert.equal(pub.json().phone, undefined);
+  assert.equal(pub.json().email, undefined);
+  assert.equal((await ctx.app.inject({ url: '/api/v1/members/abc' })).statusCode, 400);
+  assert.equal((await ctx.app.inject({ url: '/api/v1/members/99999999' })).statusCode, 404);
+  assert.equal((await ctx.app.inject({ method: 'PATCH', url: '/api/v1/members/me', payload: {} })).statusCode, 401);
+});
+
+test('ban: only admins; sessions end at once and login is refused; unban restores', async () => {
+  const u = await ctx.signUp();
+  const other = await ctx.signUp();
+  const admin = await ctx.admin();
+  const byUser = await ctx.app.inject({ method: 'POST', url: `/api/v1/adm/members/${u.id}/ban`, headers: { cookie: other.cookie }, payload: { reason: '사기' } });
+  assert.equal(byUser.statusCode, 403);
+  const anon = await ctx.app.inject({ method: 'POST', url: `/api/v1/adm/members/${u.id}/ban`, payload: { reason: '사기' } });
+  assert.equal(anon.statusCode, 401);
+  const ban = await ctx.app.inject({ method: 'POST', url: `/api/v1/adm/members/${u.id}/ban`, headers: { cookie: admin.cookie }, payload: { reason: '사기' } });
+  assert.equal(ban.statusCode, 200);
+  assert.equal(ban.json().banned, true);
+  assert.equal((await ctx.app.inject({ url: '/api/v1/members/me', headers: { cookie: u.cookie } })).statusCode, 401);
+  const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/members/login', payload: { email: u.email, password: u.password } });
+  assert.equal(login.statusCode, 403);
+  assert.equal(login.json().code, 'MEMBER_BANNED');
+  await ctx.app.inject({ method: 'POST', url: `/api/v1/adm/members/${u.id}/unban`, headers: { cookie: admin.cookie } });
+  const again = await ctx.app.inject({ method: 'POST', url: '/api/v1/members/login', payload: { email: u.email, password: u.password } });
+  assert.equal(again.statusCode, 200);
+});
+
+test('conventions: health, readiness, openapi, docs, unknown route', async () => {
+  assert.equal((await ctx.app.inject({ url: '/healthz' })).statusCode, 200);
+  const ready = await ctx.app.inject({ url: '/readyz' });
+  assert.equal(ready.statusCode, 200);
+  assert.equal(ready.json().checks.vector, 'ok');
+  const spec = await ctx.app.inject({ url: '/openapi.json' });
+  assert.equal(spec.statusCode, 200);
+  assert.ok(spec.json().paths['/api/v1/members']);
+  assert.equal((await ctx.app.inject({ url: '/docs' })).statusCode < 400, true);
+  const missing = await ctx.app.inject({ url: '/api/v1/nothing-here' });
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.json().code, 'NOT_FOUND');
+  const badJson = await ctx.app.inject({ method: 'POST', url: '/api/v1/members', headers: { 'content-type': 'application/json' }, payload: '{bad' });
+  assert.equal(badJson.statusCode, 400);
+  assert.ok(missing.headers['x-request-id']);
+});

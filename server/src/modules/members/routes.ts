@@ -1,0 +1,103 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { requireAdmin, requireMember, SESSION_COOKIE } from '../../http/auth.ts';
+import { AppError } from '../../http/errors.ts';
+import { createRateLimiter } from '../../http/rate-limit.ts';
+import { BanBody, IdParams, LoginBody, MyMember, Nickname, ProfilePatch, PublicMember, SignUpBody } from './schemas.ts';
+import { membersService } from './service.ts';
+
+const tags = ['members'];
+
+export const membersRoutes: FastifyPluginAsync = async (app) => {
+  const { config } = app.deps;
+  const members = membersService(app.deps);
+  const loginLimiter = createRateLimiter({ ...config.loginRateLimit, redis: app.deps.redis, name: 'login' });
+
+  async function startSession(reply: FastifyReply, memberId: number) {
+    const sid = await app.deps.sessions.create(memberId);
+    reply.setCookie(SESSION_COOKIE, sid, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.cookieSecure,
+      path: '/',
+      maxAge: config.sessionTtlSeconds,
+    });
+  }
+
+  app.post('/members', {
+    schema: { tags, summary: '회원 가입 (가입 후 바로 로그인됩니다)', body: SignUpBody, response: { 201: MyMember } },
+  }, async (req, reply) => {
+    const body = req.body as typeof SignUpBody.static;
+    const m = await members.signUp(body);
+    await startSession(reply, m.id);
+    return reply.status(201).send(members.toMy(m));
+  });
+
+  app.get('/members/check-nickname', {
+    schema: {
+      tags, summary: '닉네임 사용 가능 여부',
+      querystring: Type.Object({ nickname: Nickname }),
+      response: { 200: Type.Object({ nickname: Type.String(), available: Type.Boolean() }) },
+    },
+  }, async (req) => {
+    const { nickname } = req.query as { nickname: string };
+    return { nickname, available: await members.isNicknameAvailable(nickname) };
+  });
+
+  app.post('/members/login', {
+    schema: { tags, summary: '로그인', body: LoginBody, response: { 200: MyMember } },
+  }, async (req, reply) => {
+    const { email, password } = req.body as typeof LoginBody.static;
+    const key = `${req.ip}:${email.trim().toLowerCase()}`;
+    const wait = await loginLimiter.hit(key);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new AppError(429, 'TOO_MANY_ATTEMPTS', `로그인 시도가 너무 많습니다. ${wait}초 후 다시 시도해 주세요`);
+    }
+    const m = await members.authenticate(email, password);
+    await loginLimiter.reset(key);
+    await startSession(reply, m.id);
+    return members.toMy(m);
+  });
+
+  app.post('/members/logout', {
+    schema: { tags, summary: '로그아웃 (이 회원의 모든 세션 종료)', response: { 204: Type.Null() } },
+  }, async (req, reply) => {
+    if (req.member) await app.deps.sessions.destroyAllFor(req.member.id);
+    else if (req.sessionId) await app.deps.sessions.destroy(req.sessionId);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send();
+  });
+
+  app.get('/members/me', { schema: { tags, summary: '내 정보', response: { 200: MyMember } } }, async (req) => {
+    return members.toMy(await members.byId(requireMember(req).id));
+  });
+
+  app.patch('/members/me', {
+    schema: { tags, summary: '내 정보 수정', body: ProfilePatch, response: { 200: MyMember } },
+  }, async (req) => {
+    const me = requireMember(req);
+    return members.toMy(await members.updateProfile(me.id, req.body as typeof ProfilePatch.static));
+  });
+
+  app.get('/members/:id', {
+    schema: { tags, summary: '공개 프로필', params: IdParams, response: { 200: PublicMember } },
+  }, async (req) => {
+    return members.toPublic(await members.byId((req.params as { id: number }).id));
+  });
+
+  app.post('/adm/members/:id/ban', {
+    schema: { tags: ['admin'], summary: '회원 정지 (모든 세션 종료)', params: IdParams, body: BanBody, response: { 200: PublicMember } },
+  }, async (req) => {
+    requireAdmin(req);
+    const m = await members.ban((req.params as { id: number }).id, (req.body as { reason: string }).reason);
+    return members.toPublic(m);
+  });
+
+  app.post('/adm/members/:id/unban', {
+    schema: { tags: ['admin'], summary: '회원 정지 해제', params: IdParams, response: { 200: PublicMember } },
+  }, async (req) => {
+    requireAdmin(req);
+    return members.toPublic(await members.unban((req.params as { id: number }).id));
+  });
+};

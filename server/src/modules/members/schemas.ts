@@ -1,0 +1,49 @@
+import { Type, type Static } from 'typebox';
+
+export const Email = Type.String({ format: 'email', maxLength: 200 });
+export const Password = Type.String({ minLength: 8, maxLength: 200 });
+export const Nickname = Type.String({ minLength: 2, maxLength: 20, pattern: '^[0-9A-Za-z가-힣_\\-]+$' });
+export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+export const IdParams = Type.Object({ id: Id });
+
+export const SignUpBody = Type.Object(
+  { email: Email, password: Password, nickname: Nickname },
+  { additionalProperties: false },
+);
+export const LoginBody = Type.Object({ email: Type.String({ maxLength: 200 }), password: Type.String({ maxLength: 200 }) });
+
+export const ProfilePatch = Type.Object(
+  {
+    nickname: Type.Optional(Nickname),
+    phone: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9+\\- ]{7,20}$' }), Type.Null()])),
+    address: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    regionId: Type.Optional(Type.Union([Id, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type ProfilePatch = Static<typeof ProfilePatch>;
+
+const RegionRef = Type.Union([Type.Object({ id: Type.Integer(), name: Type.String() }), Type.Null()]);
+
+export const PublicMember = Type.Object({
+  id: Type.Integer(),
+  nickname: Type.String(),
+  avatarUrl: Type.Union([Type.String(), Type.Null()]),
+  region: RegionRef,
+  createdAt: Type.String(),
+  banned: Type.Boolean(),
+});
+
+export const MyMember = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  nickname: Type.String(),
+  role: Type.String(),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  address: Type.Union([Type.String(), Type.Null()]),
+  avatarUrl: Type.Union([Type.String(), Type.Null()]),
+  region: RegionRef,
+  createdAt: Type.String(),
+});
+
+export const BanBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });

@@ -1,0 +1,152 @@
+// Accounts: sign-up, login, profile, roles and bans.
+import { hash, verify, Algorithm } from '@node-rs/argon2';
+import type { Deps } from '../../deps.ts';
+import { AppError, badRequest, conflict, notFound } from '../../http/errors.ts';
+import type { ProfilePatch } from './schemas.ts';
+
+interface MemberRow {
+  id: number;
+  email: string;
+  password_hash: string;
+  nickname: string;
+  role: 'USER' | 'ADMIN';
+  phone: string | null;
+  address: string | null;
+  avatar_path: string | null;
+  region_id: number | null;
+  region_name: string | null;
+  banned_at: Date | null;
+  created_at: Date;
+}
+
+const SELECT_MEMBER = `SELECT m.*, r.name AS region_name FROM members m LEFT JOIN regions r ON r.id = m.region_id`;
+
+export const avatarUrl = (p: string | null) => (p ? `/media/${p}` : null);
+
+function toMy(m: MemberRow) {
+  return {
+    id: m.id,
+    email: m.email,
+    nickname: m.nickname,
+    role: m.role,
+    phone: m.phone,
+    address: m.address,
+    avatarUrl: avatarUrl(m.avatar_path),
+    region: m.region_id ? { id: m.region_id, name: m.region_name! } : null,
+    createdAt: new Date(m.created_at).toISOString(),
+  };
+}
+
+function toPublic(m: MemberRow) {
+  return {
+    id: m.id,
+    nickname: m.nickname,
+    avatarUrl: avatarUrl(m.avatar_path),
+    region: m.region_id ? { id: m.region_id, name: m.region_name! } : null,
+    createdAt: new Date(m.created_at).toISOString(),
+    banned: m.banned_at !== null,
+  };
+}
+
+const hashPassword = (password: string) => hash(password, { algorithm: Algorithm.Argon2id });
+
+export function membersService(deps: Deps) {
+  const { db } = deps;
+
+  async function byId(id: number): Promise<MemberRow> {
+    const m = await db.one<MemberRow>(`${SELECT_MEMBER} WHERE m.id = $1`, [id]);
+    if (!m) throw notFound('회원');
+    return m;
+  }
+
+  async function nicknameTaken(nickname: string, exceptId = 0) {
+    return !!(await db.one('SELECT 1 FROM members WHERE lower(nickname) = lower($1) AND id <> $2', [nickname, exceptId]));
+  }
+
+  async function assertRegion(regionId: number | null | undefined) {
+    if (regionId && !(await db.one('SELECT 1 FROM regions WHERE id = $1', [regionId]))) {
+      throw badRequest('UNKNOWN_REGION', '존재하지 않는 지역입니다');
+    }
+  }
+
+  return {
+    toMy,
+    toPublic,
+    byId,
+    async signUp(input: { email: string; password: string; nickname: string }, role: 'USER' | 'ADMIN' = 'USER') {
+      const email = input.email.trim().toLowerCase();
+      if (await db.one('SELECT 1 FROM members WHERE email = $1', [email])) {
+        throw conflict('EMAIL_TAKEN', '이미 가입된 이메일입니다');
+      }
+      if (await nicknameTaken(input.nickname)) throw conflict('NICKNAME_TAKEN', '이미 사용 중인 닉네임입니다');
+      const row = await db.one<{ id: number }>(
+        'INSERT INTO members (email, password_hash, nickname, role) VALUES ($1, $2, $3, $4) RETURNING id',
+        [email, await hashPassword(input.password), input.nickname, role],
+      );
+      return byId(row!.id);
+    },
+    async isNicknameAvailable(nickname: string) {
+      return !(await nicknameTaken(nickname));
+    },
+    /** Verifies credentials; the same answer for an unknown email and a wrong password. */
+    async authenticate(emailRaw: string, password: string): Promise<MemberRow> {
+      const m = await db.one<MemberRow>(`${SELECT_MEMBER} WHERE m.email = $1`, [emailRaw.trim().toLowerCase()]);
+      const ok = m ? await verify(m.password_hash, password).catch(() => false) : false;
+      if (!m || !ok) throw new AppError(401, 'BAD_CREDENTIALS', '이메일 또는 비밀번호가 올바르지 않습니다');
+      if (m.banned_at) throw new AppError(403, 'MEMBER_BANNED', '이용이 제한된 계정입니다');
+      return m;
+    },
+    async updateProfile(id: number, patch: ProfilePatch) {
+      if (patch.nickname !== undefined && (await nicknameTaken(patch.nickname, id))) {
+        throw conflict('NICKNAME_TAKEN', '이미 사용 중인 닉네임입니다');
+      }
+      await assertRegion(patch.regionId);
+      const sets: string[] = [];
+      const values: unknown[] = [];
+      const columns: Record<string, string> = { nickname: 'nickname', phone: 'phone', address: 'address', regionId: 'region_id' };
+      for (const [key, column] of Object.entries(columns)) {
+        const value = (patch as Record<string, unknown>)[key];
+        if (value !== undefined) {
+          values.push(value);
+          sets.push(`${column} = $${values.length}`);
+        }
+      }
+      if (sets.length) {
+        values.push(id);
+        await db.query(`UPDATE members SET ${sets.join(', ')}, updated_at = now() WHERE id = $${values.length}`, values);
+      }
+      return byId(id);
+    },
+    async setAvatar(id: number, avatarPath: string | null) {
+      const before = await byId(id);
+      await db.query('UPDATE members SET avatar_path = $1, updated_at = now() WHERE id = $2', [avatarPath, id]);
+      return { previous: before.avatar_path };
+    },
+    /** Ban ends every session at once and refuses later logins. */
+    async ban(id: number, reason: string) {
+      const m = await byId(id);
+      if (m.role === 'ADMIN') throw conflict('CANNOT_BAN_ADMIN', '관리자는 정지할 수 없습니다');
+      await db.query('UPDATE members SET banned_at = coalesce(banned_at, now()), ban_reason = $2 WHERE id = $1', [id, reason]);
+      await deps.sessions.destroyAllFor(id);
+      return byId(id);
+    },
+    async unban(id: number) {
+      await byId(id);
+      await db.query('UPDATE members SET banned_at = NULL, ban_reason = NULL WHERE id = $1', [id]);
+      return byId(id);
+    },
+    /** Creates the admin, or promotes and re-keys an existing account with that email. */
+    async ensureAdmin(email: string, password: string, nickname = '관리자') {
+      const existing = await db.one<{ id: number }>('SELECT id FROM members WHERE email = $1', [email.toLowerCase()]);
+      if (existing) {
+        await db.query("UPDATE members SET role = 'ADMIN', password_hash = $2 WHERE id = $1", [existing.id, await hashPassword(password)]);
+        return byId(existing.id);
+      }
+      let nick = nickname;
+      for (let i = 2; await nicknameTaken(nick); i++) nick = `${nickname}${i}`;
+      return this.signUp({ email, password, nickname: nick }, 'ADMIN');
+    },
+  };
+}
+
+export type MembersService = ReturnType<typeof membersService>;

@@ -1,0 +1,68 @@
+// Server-side sessions: an opaque random id in a cookie, the member id on the server.
+// Embedded mode keeps them in the database (they survive a restart); server mode in Redis.
+import crypto from 'node:crypto';
+import type { RedisClientType } from 'redis';
+import type { Database } from './db/client.ts';
+
+export interface SessionStore {
+  create(memberId: number): Promise<string>;
+  /** member id of a live session, or null */
+  get(sessionId: string): Promise<number | null>;
+  destroy(sessionId: string): Promise<void>;
+  /** logout everywhere / ban: every session of the member ends at once */
+  destroyAllFor(memberId: number): Promise<void>;
+}
+
+const newId = () => crypto.randomBytes(32).toString('base64url');
+
+export function databaseSessions(db: Database, ttlSeconds: number): SessionStore {
+  return {
+    async create(memberId) {
+      const id = newId();
+      await db.query(
+        `INSERT INTO sessions (id, member_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
+        [id, memberId, ttlSeconds],
+      );
+      return id;
+    },
+    async get(id) {
+      const row = await db.one<{ member_id: number }>(
+        'SELECT member_id FROM sessions WHERE id = $1 AND expires_at > now()',
+        [id],
+      );
+      return row?.member_id ?? null;
+    },
+    async destroy(id) {
+      await db.query('DELETE FROM sessions WHERE id = $1', [id]);
+    },
+    async destroyAllFor(memberId) {
+      await db.query('DELETE FROM sessions WHERE member_id = $1', [memberId]);
+    },
+  };
+}
+
+export function redisSessions(redis: RedisClientType<any, any, any, any, any>, ttlSeconds: number): SessionStore {
+  const key = (id: string) => `chwimeet:session:${id}`;
+  const index = (memberId: number) => `chwimeet:member-sessions:${memberId}`;
+  return {
+    async create(memberId) {
+      const id = newId();
+      await redis.multi().set(key(id), String(memberId), { EX: ttlSeconds }).sAdd(index(memberId), id).expire(index(memberId), ttlSeconds).exec();
+      return id;
+    },
+    async get(id) {
+      const v = await redis.get(key(id));
+      return v ? Number(v) : null;
+    },
+    async destroy(id) {
+      const v = await redis.get(key(id));
+      await redis.del(key(id));
+      if (v) await redis.sRem(index(Number(v)), id);
+    },
+    async destroyAllFor(memberId) {
+      const ids = await redis.sMembers(index(memberId));
+      if (ids.length) await redis.del(ids.map(key));
+      await redis.del(index(memberId));
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// Test harness: every test file gets a fresh copy of one migrated template database (PGlite),
+// built once per run by scripts/test.mjs, and an app wired exactly as in production.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig, type Config } from '../src/config.ts';
+import { openPglite, type Database } from '../src/db/client.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createDeps, closeDeps, type Clock, type Deps } from '../src/deps.ts';
+import { buildApp, type App } from '../src/app.ts';
+import { membersService } from '../src/modules/members/service.ts';
+
+export const TEMPLATE_DUMP = path.resolve('.test-data/template.tar.gz');
+
+/** A migrated PGlite database: from the run's template when present, else migrated now. */
+export async function freshDatabase(): Promise<Database> {
+  if (fs.existsSync(TEMPLATE_DUMP)) {
+    const blob = new Blob([fs.readFileSync(TEMPLATE_DUMP)]);
+    const db = await openPglite({ loadDataDir: blob });
+    await migrate(db); // marks vector availability; applies nothing new
+    return db;
+  }
+  const db = await openPglite({});
+  await migrate(db);
+  return db;
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-test-'));
+  return loadConfig({ DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', ...env });
+}
+
+export interface TestContext {
+  app: App;
+  deps: Deps;
+  /** sign up a fresh member; returns its cookie header and id */
+  signUp(nickname?: string): Promise<{ id: number; cookie: string; email: string; password: string }>;
+  /** an ADMIN member */
+  admin(): Promise<{ id: number; cookie: string }>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createTestContext(
+  opts: { env?: Record<string, string>; clock?: Clock; db?: Database } = {},
+): Promise<TestContext> {
+  const config = testConfig(opts.env);
+  const db = opts.db ?? (config.databaseUrl ? undefined : await freshDatabase());
+  const deps = await createDeps(config, pino({ level: 'silent' }), { db, clock: opts.clock });
+  const app = await buildApp(deps);
+  await app.ready();
+
+  const ctx: TestContext = {
+    app,
+    deps,
+    async signUp(nickname) {
+      const n = ++counter;
+      const nick = nickname ?? `회원${process.pid % 10000}x${n}`;
+      const email = `user${process.pid}-${n}-${Date.now()}@example.com`;
+      const password = 'password123!';
+      const res = await app.inject({ method: 'POST', url: '/api/v1/members', payload: { email, password, nickname: nick } });
+      if (res.statusCode !== 201) throw new Error(`signUp failed: ${res.statusCode} ${res.body}`);
+      return { id: res.json().id, cookie: cookieOf(res.headers['set-cookie']), email, password };
+    },
+    async admin() {
+      const n = ++counter;
+      const email = `admin${process.pid}-${n}-${Date.now()}@example.com`;
+      const m = await membersService(deps).ensureAdmin(email, 'adminpass123', `관리자${n}`);
+      const res = await app.inject({ method: 'POST', url: '/api/v1/members/login', payload: { email, password: 'adminpass123' } });
+      return { id: m.id, cookie: cookieOf(res.headers['set-cookie']) };
+    },
+    async close() {
+      await app.close();
+      await closeDeps(deps);
+    },
+  };
+  return ctx;
+}
+
+/** "name=value" from a set-cookie header, for the Cookie header of later requests. */
+export function cookieOf(setCookie: string | string[] | undefined): string {
+  const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+  if (!first) throw new Error('no set-cookie header');
+  return first.split(';')[0];
+}
