@@ -1,4 +1,5 @@
 // Everything a request handler or job may use, built once at start (main.ts) or per test.
+import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import { createClient, type RedisClientType } from 'redis';
 import type { Config } from './config.ts';
@@ -24,6 +25,8 @@ export interface Deps {
   clock: Clock;
   log: FastifyBaseLogger;
   notifications: NotificationService;
+  /** in-process domain signals, e.g. 'post-changed' (postId) nudges the embedding worker */
+  signals: EventEmitter;
 }
 
 /** Opens the database (and Redis in server mode), runs migrations and builds the shared services. */
@@ -50,7 +53,9 @@ export async function createDeps(
     ? redisSessions(redis, config.sessionTtlSeconds)
     : databaseSessions(db, config.sessionTtlSeconds);
   const clock = overrides.clock ?? systemClock;
-  return { config, db, redis, bus, sessions, clock, log, notifications: createNotificationService(db, bus) };
+  const signals = new EventEmitter();
+  signals.setMaxListeners(50);
+  return { config, db, redis, bus, sessions, clock, log, signals, notifications: createNotificationService(db, bus) };
 }
 
 export async function closeDeps(deps: Deps) {

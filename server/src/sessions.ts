@@ -60,7 +60,7 @@ export function redisSessions(redis: RedisClientType<any, any, any, any, any>, t
       if (v) await redis.sRem(index(Number(v)), id);
     },
     async destroyAllFor(memberId) {
-      const ids = await redis.sMembers(index(memberId));
+      const ids = [...(await redis.sMembers(index(memberId)))].map(String);
       if (ids.length) await redis.del(ids.map(key));
       await redis.del(index(memberId));
     },

@@ -13,10 +13,10 @@ export function createRateLimiter(opts: { max: number; windowMs: number; redis: 
     return {
       async hit(key) {
         const k = `chwimeet:rl:${name}:${key}`;
-        const count = await redis.incr(k);
+        const count = Number(await redis.incr(k));
         if (count === 1) await redis.pExpire(k, windowMs);
         if (count <= max) return 0;
-        return Math.ceil(Math.max(await redis.pTTL(k), 1000) / 1000);
+        return Math.ceil(Math.max(Number(await redis.pTTL(k)), 1000) / 1000);
       },
       async reset(key) {
         await redis.del(`chwimeet:rl:${name}:${key}`);

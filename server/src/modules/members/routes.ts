@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { requireAdmin, requireMember, SESSION_COOKIE } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { createRateLimiter } from '../../http/rate-limit.ts';
@@ -27,7 +27,7 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
   app.post('/members', {
     schema: { tags, summary: '회원 가입 (가입 후 바로 로그인됩니다)', body: SignUpBody, response: { 201: MyMember } },
   }, async (req, reply) => {
-    const body = req.body as typeof SignUpBody.static;
+    const body = req.body as Static<typeof SignUpBody>;
     const m = await members.signUp(body);
     await startSession(reply, m.id);
     return reply.status(201).send(members.toMy(m));
@@ -47,7 +47,7 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
   app.post('/members/login', {
     schema: { tags, summary: '로그인', body: LoginBody, response: { 200: MyMember } },
   }, async (req, reply) => {
-    const { email, password } = req.body as typeof LoginBody.static;
+    const { email, password } = req.body as Static<typeof LoginBody>;
     const key = `${req.ip}:${email.trim().toLowerCase()}`;
     const wait = await loginLimiter.hit(key);
     if (wait > 0) {
@@ -77,7 +77,7 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
     schema: { tags, summary: '내 정보 수정', body: ProfilePatch, response: { 200: MyMember } },
   }, async (req) => {
     const me = requireMember(req);
-    return members.toMy(await members.updateProfile(me.id, req.body as typeof ProfilePatch.static));
+    return members.toMy(await members.updateProfile(me.id, req.body as Static<typeof ProfilePatch>));
   });
 
   app.get('/members/:id', {

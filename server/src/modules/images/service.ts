@@ -1,0 +1,60 @@
+// Uploaded images: the format is judged by content (never by name), EXIF (GPS!) is stripped by
+// re-encoding, and the file lands in the upload folder. WebP renditions are made later in the background.
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import sharp, { type FormatEnum, type Metadata, type OutputInfo } from 'sharp';
+import { badRequest } from '../../http/errors.ts';
+
+/** decompression bombs: refuse anything over this many pixels before decoding */
+export const MAX_INPUT_PIXELS = 40_000_000;
+const ACCEPTED: Record<string, { mime: string; ext: string }> = {
+  jpeg: { mime: 'image/jpeg', ext: 'jpg' },
+  png: { mime: 'image/png', ext: 'png' },
+  webp: { mime: 'image/webp', ext: 'webp' },
+};
+
+export interface StoredImage {
+  /** path relative to the upload folder; served at /media/<path> */
+  path: string;
+  mime: string;
+  width: number;
+  height: number;
+}
+
+/** Validates by content and writes an EXIF-free copy. Throws 400 INVALID_IMAGE for anything else. */
+export async function storeImage(uploadDir: string, buffer: Buffer, folder = 'originals'): Promise<StoredImage> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+  } catch {
+    throw badRequest('INVALID_IMAGE', '이미지 파일이 아니거나 손상되었습니다 (JPEG, PNG, WebP만 가능)');
+  }
+  const kind = meta.format ? ACCEPTED[meta.format] : undefined;
+  if (!kind || !meta.width || !meta.height) {
+    throw badRequest('INVALID_IMAGE', '지원하지 않는 이미지 형식입니다 (JPEG, PNG, WebP만 가능)');
+  }
+  let clean: { data: Buffer; info: OutputInfo };
+  try {
+    // rotate() bakes the EXIF orientation into pixels; sharp drops all metadata unless asked to keep it.
+    clean = await sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().toFormat(meta.format as keyof FormatEnum).toBuffer({ resolveWithObject: true });
+  } catch {
+    throw badRequest('INVALID_IMAGE', '이미지를 읽을 수 없습니다');
+  }
+  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+  const rel = path.posix.join(folder, day, `${crypto.randomUUID()}.${kind.ext}`);
+  await writeFileSafe(uploadDir, rel, clean.data);
+  return { path: rel, mime: kind.mime, width: clean.info.width, height: clean.info.height };
+}
+
+export async function writeFileSafe(uploadDir: string, rel: string, data: Buffer) {
+  const abs = path.join(uploadDir, rel);
+  await fs.mkdir(path.dirname(abs), { recursive: true });
+  await fs.writeFile(abs, data);
+}
+
+export async function removeFiles(uploadDir: string, rels: (string | null | undefined)[]) {
+  for (const rel of rels) if (rel) await fs.rm(path.join(uploadDir, rel), { force: true });
+}
+
+export const mediaUrl = (rel: string | null | undefined) => (rel ? `/media/${rel}` : null);
