@@ -8,6 +8,7 @@ import { migrate } from './db/migrate.ts';
 import { memoryBus, redisBus, type Bus } from './realtime/bus.ts';
 import { databaseSessions, redisSessions, type SessionStore } from './sessions.ts';
 import { createNotificationService, type NotificationService } from './modules/notifications/service.ts';
+import type { ChatLLM } from './ai/types.ts';
 
 export interface Clock {
   now(): Date;
@@ -27,6 +28,8 @@ export interface Deps {
   notifications: NotificationService;
   /** in-process domain signals, e.g. 'post-changed' (postId) nudges the embedding worker */
   signals: EventEmitter;
+  /** OpenAI-compatible chat model when LLM_BASE_URL is set, else null (extractive fallbacks) */
+  llm: ChatLLM | null;
 }
 
 /** Opens the database (and Redis in server mode), runs migrations and builds the shared services. */
@@ -55,7 +58,8 @@ export async function createDeps(
   const clock = overrides.clock ?? systemClock;
   const signals = new EventEmitter();
   signals.setMaxListeners(50);
-  return { config, db, redis, bus, sessions, clock, log, signals, notifications: createNotificationService(db, bus) };
+  const llm: ChatLLM | null = null; // TODO(search): createChatLLM(config.llm) from ai/llm.ts
+  return { config, db, redis, bus, sessions, clock, log, signals, llm, notifications: createNotificationService(db, bus) };
 }
 
 export async function closeDeps(deps: Deps) {
