@@ -13,6 +13,9 @@ import type { Deps } from './deps.ts';
 import { AppError, sendProblem, toAppError } from './http/errors.ts';
 import { registerAuth } from './http/auth.ts';
 import { apiModules } from './modules/index.ts';
+import { realtimeGateway } from './realtime/gateway.ts';
+import { mediaRoutes } from './modules/images/routes.ts';
+import { registerMetrics } from './metrics.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,6 +51,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     return sendProblem(reply, req, new AppError(500, 'INTERNAL', '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요'));
   });
 
+  registerMetrics(app, deps.db);
   await app.register(cookie);
   await app.register(multipart, {
     limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_IMAGES, fields: 50, fieldSize: 64 * 1024, parts: 80 },
@@ -86,7 +90,9 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks });
   });
 
+  await app.register(mediaRoutes); // uploaded images at /media/*
   for (const mod of apiModules) await app.register(mod, { prefix: '/api/v1' });
+  await app.register(realtimeGateway); // STOMP over WebSocket at /ws
 
   await serveWebApp(app, deps.config.webDist);
   return app;

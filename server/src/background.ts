@@ -1,6 +1,10 @@
 // Work that runs beside the HTTP server: demo seed, scheduler, workers. Each issue adds its part here.
 import type { Deps } from './deps.ts';
 import type { App } from './app.ts';
+import { startRenditionWorker } from './modules/images/renditions.ts';
+import { seedDemo } from './seed/demo.ts';
+import { Scheduler } from './jobs/scheduler.ts';
+import { startEmbeddingNudger } from './modules/embeddings/service.ts';
 
 export interface Background {
   stop(): Promise<void>;
@@ -8,6 +12,28 @@ export interface Background {
 
 export async function startBackground(deps: Deps, _app: App): Promise<Background> {
   const stops: (() => Promise<void>)[] = [];
+  // First start in embedded mode: fill the empty app with demo data before the server listens.
+  if (!deps.config.databaseUrl && deps.config.seedDemo) {
+    const seed = await seedDemo(deps);
+    if (seed.seeded) deps.log.info(seed, 'demo data seeded');
+  }
+
+  // The scheduler always starts so the admin API works on every instance; it runs ticks and
+  // workers only when JOBS_ENABLED (control-only otherwise). Stopped last = started first.
+  const scheduler = new Scheduler(deps, { workers: deps.config.jobsEnabled });
+  const t0 = performance.now();
+  await scheduler.start();
+  deps.scheduler = scheduler;
+  deps.log.info({ jobs: scheduler.definitions.size, workers: deps.config.jobsEnabled, ms: Math.round(performance.now() - t0) }, 'scheduler started');
+  stops.push(async () => {
+    await scheduler.stop();
+    deps.scheduler = undefined;
+  });
+  // Embedding worker: a pass at start and within ~1 s of every listing change (the hourly job is the net).
+  if (deps.config.jobsEnabled) stops.push(startEmbeddingNudger(deps));
+  // Image renditions: every instance renders its own uploads; rows left PENDING are picked up at start.
+  const renditions = startRenditionWorker(deps);
+  stops.push(() => renditions.stop());
   return {
     async stop() {
       for (const stop of stops.reverse()) await stop();

@@ -30,11 +30,19 @@ export interface Config {
   webDist: string;
   /** OpenAI-compatible embeddings API; local embedder when unset */
   embeddings: { baseUrl: string | null; model: string; dimensions: number; apiKey: string };
+  /** embedding worker: PENDING claims older than leaseMs return to WAIT; FAILED after maxAttempts */
+  embeddingWorker: { leaseMs: number; maxAttempts: number; batchSize: number; backoffBaseMs: number };
   /** OpenAI-compatible chat API; extractive fallbacks when unset */
   llm: { baseUrl: string | null; model: string; visionModel: string; apiKey: string; timeoutMs: number };
   payments: { provider: 'direct' | 'toss'; tossSecretKey: string; tossBaseUrl: string; tossTimeoutMs: number };
   jobsEnabled: boolean;
   timeZone: string;
+  /** Redis key/channel prefix: deployments (or test runs) sharing one Redis never hear each other */
+  redisPrefix: string;
+  /** STOMP heart-beat the server advertises (ms, both directions) and the largest frame it accepts */
+  stomp: { heartbeatMs: number; maxFrameBytes: number };
+  /** read notifications older than this are deleted by the notifications-cleanup job */
+  notificationRetentionDays: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,6 +73,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         dimensions: int('EMBEDDINGS_DIMENSIONS', 512),
         apiKey: str('EMBEDDINGS_API_KEY', str('OPENAI_API_KEY')),
       },
+      embeddingWorker: {
+        leaseMs: int('EMBEDDING_LEASE_MS', 10 * 60_000),
+        maxAttempts: int('EMBEDDING_MAX_ATTEMPTS', 5),
+        batchSize: int('EMBEDDING_BATCH_SIZE', 32),
+        backoffBaseMs: int('EMBEDDING_BACKOFF_BASE_MS', 30_000),
+      },
       llm: {
         baseUrl: str('LLM_BASE_URL') || null,
         model: str('LLM_MODEL', 'gpt-4o-mini'),
@@ -80,6 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       jobsEnabled: str('JOBS_ENABLED', 'true') !== 'false',
       timeZone: 'Asia/Seoul',
+      redisPrefix: str('REDIS_PREFIX', 'chwimeet:'),
+      stomp: { heartbeatMs: int('STOMP_HEARTBEAT_MS', 10_000), maxFrameBytes: int('STOMP_MAX_FRAME_BYTES', 64 * 1024) },
+      notificationRetentionDays: int('NOTIFICATION_RETENTION_DAYS', 30),
     };
   } finally {
     process.env = saved;

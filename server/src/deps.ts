@@ -9,6 +9,8 @@ import { memoryBus, redisBus, type Bus } from './realtime/bus.ts';
 import { databaseSessions, redisSessions, type SessionStore } from './sessions.ts';
 import { createNotificationService, type NotificationService } from './modules/notifications/service.ts';
 import type { ChatLLM } from './ai/types.ts';
+import { createChatLLM } from './ai/llm.ts';
+import type { Scheduler } from './jobs/scheduler.ts';
 
 export interface Clock {
   now(): Date;
@@ -30,6 +32,8 @@ export interface Deps {
   signals: EventEmitter;
   /** OpenAI-compatible chat model when LLM_BASE_URL is set, else null (extractive fallbacks) */
   llm: ChatLLM | null;
+  /** the job scheduler, set by startBackground (absent in plain tests): nudge(name), runNow(name) */
+  scheduler?: Scheduler;
 }
 
 /** Opens the database (and Redis in server mode), runs migrations and builds the shared services. */
@@ -47,18 +51,32 @@ export async function createDeps(
 
   let redis: Redis | null = null;
   if (config.redisUrl) {
-    redis = createClient({ url: config.redisUrl });
-    redis.on('error', (err) => log.error({ err: err.message }, 'redis error'));
-    await redis.connect();
+    // Reconnect forever once up, but fail fast at start: an unreachable Redis is a clear error, not a hang.
+    let connected = false;
+    redis = createClient({
+      url: config.redisUrl,
+      socket: { connectTimeout: 5000, reconnectStrategy: (retries, cause) => (connected ? Math.min(retries * 200, 5000) : cause) },
+    });
+    redis.on('error', (err) => {
+      if (connected) log.error({ err: err.message }, 'redis error');
+    });
+    try {
+      await redis.connect();
+    } catch (err) {
+      await db.close().catch(() => {});
+      const where = config.redisUrl.replace(/\/\/[^@/]*@/, '//'); // never print a password
+      throw new Error(`Redis ${where}: ${(err as Error).message || String(err)}`);
+    }
+    connected = true;
   }
-  const bus = redis ? await redisBus(redis) : memoryBus();
+  const bus = redis ? await redisBus(redis, config.redisPrefix) : memoryBus();
   const sessions = redis
     ? redisSessions(redis, config.sessionTtlSeconds)
     : databaseSessions(db, config.sessionTtlSeconds);
   const clock = overrides.clock ?? systemClock;
   const signals = new EventEmitter();
   signals.setMaxListeners(50);
-  const llm: ChatLLM | null = null; // TODO(search): createChatLLM(config.llm) from ai/llm.ts
+  const llm: ChatLLM | null = createChatLLM(config.llm);
   return { config, db, redis, bus, sessions, clock, log, signals, llm, notifications: createNotificationService(db, bus) };
 }
 

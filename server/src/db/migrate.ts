@@ -15,17 +15,24 @@ export interface MigrationReport {
 
 export async function migrate(db: Database, log: (msg: string) => void = () => {}): Promise<MigrationReport> {
   // Extensions first: pgvector is optional in server mode, the others are required.
-  await db.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
-  await db.query('CREATE EXTENSION IF NOT EXISTS btree_gist');
-  try {
-    await db.query('CREATE EXTENSION IF NOT EXISTS vector');
-    db.vectorAvailable = true;
-  } catch {
-    db.vectorAvailable = false;
-    log('pgvector 확장이 없어 의미 검색을 끕니다 (키워드 검색은 동작합니다)');
-  }
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  // One transaction under the advisory lock: two instances starting at once on an empty database
+  // would otherwise race on CREATE EXTENSION (duplicate key in pg_extension).
+  await db.transaction(async (tx) => {
+    if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(727001)');
+    await tx.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+    await tx.query('CREATE EXTENSION IF NOT EXISTS btree_gist');
+    await tx.query('SAVEPOINT vector');
+    try {
+      await tx.query('CREATE EXTENSION IF NOT EXISTS vector');
+      db.vectorAvailable = true;
+    } catch {
+      await tx.query('ROLLBACK TO SAVEPOINT vector');
+      db.vectorAvailable = false;
+      log('pgvector 확장이 없어 의미 검색을 끕니다 (키워드 검색은 동작합니다)');
+    }
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
 
   const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
   const report: MigrationReport = { applied: [], skipped: [], vectorAvailable: db.vectorAvailable };

@@ -1,4 +1,10 @@
 // Every scheduled job of the system (SPEC §9). A module adds its list here and nowhere else.
 import type { JobDefinition } from './types.ts';
+import { postsJobs } from '../modules/posts/jobs.ts';
+import { embeddingJobs } from '../modules/embeddings/service.ts';
+import { moderationJobs } from '../modules/moderation/jobs.ts';
+import { schedulerJobs } from './history-cleanup.ts';
+import { notificationJobs } from '../modules/notifications/jobs.ts';
+import { reservationJobs } from '../modules/reservations/jobs.ts';
 
-export const jobDefinitions: JobDefinition[] = [];
+export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...moderationJobs, ...reservationJobs, ...embeddingJobs, ...notificationJobs];

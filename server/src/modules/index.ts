@@ -1,5 +1,17 @@
 // Every API module, registered under /api/v1 by app.ts. Add a module here and nowhere else.
 import type { FastifyPluginAsync } from 'fastify';
 import { membersRoutes } from './members/routes.ts';
+import { jobsAdminRoutes } from './jobs-admin/routes.ts';
+import { catalogRoutes } from './catalog/routes.ts';
+import { postsRoutes } from './posts/routes.ts';
+import { imagesRoutes } from './images/routes.ts';
+import { reviewsRoutes } from './reviews/routes.ts';
+import { reportsRoutes } from './reports/routes.ts';
+import { moderationRoutes } from './moderation/routes.ts';
+import { chatRoutes } from './chat/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
+import { reservationsRoutes } from './reservations/routes.ts';
+import { paymentsRoutes } from './payments/routes.ts';
+import { searchRoutes } from './search/routes.ts';
 
-export const apiModules: FastifyPluginAsync[] = [membersRoutes];
+export const apiModules: FastifyPluginAsync[] = [membersRoutes, catalogRoutes, postsRoutes, imagesRoutes, reviewsRoutes, reportsRoutes, moderationRoutes, reservationsRoutes, paymentsRoutes, jobsAdminRoutes, chatRoutes, notificationRoutes, searchRoutes];

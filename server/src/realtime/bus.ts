@@ -32,40 +32,46 @@ export function memoryBus(): Bus {
   };
 }
 
-/** `publisher` is the shared client; a dedicated subscriber connection is duplicated from it. */
-export async function redisBus(publisher: RedisClientType<any, any, any, any, any>): Promise<Bus> {
+/** `publisher` is the shared client; a dedicated subscriber connection is duplicated from it.
+ *  `prefix` namespaces the channels, so deployments or test runs sharing one Redis never hear each other. */
+export async function redisBus(publisher: RedisClientType<any, any, any, any, any>, prefix = 'chwimeet:'): Promise<Bus> {
   const subscriber = publisher.duplicate();
   subscriber.on('error', () => {}); // reconnects by itself; errors surface through readiness
   await subscriber.connect();
-  const handlers = new Map<string, Set<BusHandler>>();
+  // one Redis subscription per channel, shared by every local handler; `ready` resolves once Redis confirmed it
+  const channels = new Map<string, { handlers: Set<BusHandler>; ready: Promise<unknown>; listener: (m: string) => void }>();
   return {
     async publish(channel, payload) {
-      await publisher.publish(`chwimeet:${channel}`, JSON.stringify(payload));
+      await publisher.publish(`${prefix}${channel}`, JSON.stringify(payload));
     },
     async subscribe(channel, handler) {
-      let set = handlers.get(channel);
-      if (!set) {
-        set = new Set();
-        handlers.set(channel, set);
-        const listeners = set;
-        await subscriber.subscribe(`chwimeet:${channel}`, (message) => {
-          const payload = JSON.parse(message);
-          for (const h of listeners) h(payload);
-        });
+      let entry = channels.get(channel);
+      if (!entry) {
+        const handlers = new Set<BusHandler>();
+        const listener = (message: string) => {
+          let payload: unknown;
+          try {
+            payload = JSON.parse(message);
+          } catch {
+            return; // not ours
+          }
+          for (const h of handlers) h(payload);
+        };
+        entry = { handlers, listener, ready: subscriber.subscribe(`${prefix}${channel}`, listener) };
+        channels.set(channel, entry);
       }
-      set.add(handler);
+      entry.handlers.add(handler);
+      await entry.ready;
       return async () => {
-        const current = handlers.get(channel);
-        if (!current) return;
-        current.delete(handler);
-        if (current.size === 0) {
-          handlers.delete(channel);
-          await subscriber.unsubscribe(`chwimeet:${channel}`);
-        }
+        const current = channels.get(channel);
+        if (!current || !current.handlers.delete(handler) || current.handlers.size > 0) return;
+        channels.delete(channel);
+        // only this listener: a new subscription to the same channel may already be on its way
+        await subscriber.unsubscribe(`${prefix}${channel}`, current.listener).catch(() => {});
       };
     },
     async close() {
-      handlers.clear();
+      channels.clear();
       await subscriber.quit().catch(() => {});
     },
   };

@@ -58,3 +58,33 @@ export async function removeFiles(uploadDir: string, rels: (string | null | unde
 }
 
 export const mediaUrl = (rel: string | null | undefined) => (rel ? `/media/${rel}` : null);
+
+/** WebP rendition sizes (cover crop): list thumbnails and the detail gallery. */
+export const RENDITIONS = {
+  thumb: { width: 800, height: 600, quality: 78 },
+  detail: { width: 1920, height: 1440, quality: 82 },
+} as const;
+export type RenditionName = keyof typeof RENDITIONS;
+
+/** Deterministic rendition path for an original (making it twice just overwrites the same file). */
+export function renditionPath(originalRel: string, name: RenditionName): string {
+  const parsed = path.posix.parse(originalRel);
+  const dir = parsed.dir.replace(/^originals(\/|$)/, 'renditions$1');
+  return path.posix.join(dir === parsed.dir ? path.posix.join('renditions', dir) : dir, `${parsed.name}-${name}.webp`);
+}
+
+/** Writes the WebP renditions of a stored original; returns their relative paths. */
+export async function makeRenditions(uploadDir: string, originalRel: string): Promise<Record<RenditionName, string>> {
+  const input = await fs.readFile(path.join(uploadDir, originalRel));
+  const out = {} as Record<RenditionName, string>;
+  for (const [name, size] of Object.entries(RENDITIONS) as [RenditionName, (typeof RENDITIONS)[RenditionName]][]) {
+    const data = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
+      .resize(size.width, size.height, { fit: 'cover', position: 'attention', withoutEnlargement: true })
+      .webp({ quality: size.quality })
+      .toBuffer();
+    const rel = renditionPath(originalRel, name);
+    await writeFileSafe(uploadDir, rel, data);
+    out[name] = rel;
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+// Demo data on demand: `npm run seed` (server mode: DATABASE_URL; embedded: DATA_DIR, server stopped).
+// Embedded mode seeds by itself on first start; this command is for server mode or a re-seed after wiping.
+import pino from 'pino';
+import { loadConfig } from '../config.ts';
+import { closeDeps, createDeps } from '../deps.ts';
+import { DEMO_PASSWORD, demoMembers, seedDemo } from '../seed/demo.ts';
+
+async function main() {
+  const config = loadConfig();
+  let deps;
+  try {
+    deps = await createDeps(config, pino({ level: 'warn' }));
+  } catch (err) {
+    const target = config.databaseUrl ? 'PostgreSQL/Redis' : `데이터 폴더 ${config.dataDir}`;
+    console.error(`실패: ${target} 에 연결할 수 없습니다 — ${(err as Error).message}`);
+    process.exit(1);
+  }
+  try {
+    const report = await seedDemo(deps);
+    if (!report.seeded) {
+      console.log('게시글이 이미 있어 데모 데이터를 넣지 않았습니다.');
+      return;
+    }
+    console.log(
+      `데모 데이터 완료: 회원 ${report.members}명, 게시글 ${report.posts}개, 이미지 ${report.images}장, 찜 ${report.favorites}개 (${report.ms}ms)`,
+    );
+    console.log(`로그인: ${demoMembers.map((m) => m.email).join(', ')} / 비밀번호 ${DEMO_PASSWORD}`);
+  } finally {
+    await closeDeps(deps);
+  }
+}
+
+main().catch((err) => {
+  console.error(`실패: ${(err as Error).message}`);
+  process.exit(1);
+});

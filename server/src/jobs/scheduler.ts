@@ -1,0 +1,391 @@
+// The cluster-safe scheduler (SPEC §9, the Quartz JDBC job store's guarantees) on pg-boss 12.
+//
+// How each guarantee is met:
+// - One run per cron tick across instances: pg-boss keeps the cron schedules in the database. One
+//   instance at a time wins the cron pass (a conditional UPDATE on pg-boss's cron_on), and every due
+//   occurrence is filed as a job under a singleton key + 60 s slot, so a tick becomes exactly one job;
+//   a job is fetched by exactly one worker (SKIP LOCKED). retryLimit 0: a failed run is recorded as
+//   FAILED and waits for the next tick (Quartz's default, no recovery re-run); jobs are idempotent anyway.
+// - No overlapping runs of one job anywhere (Quartz @DisallowConcurrentExecution): queue policy
+//   'stately' — at most one queued and one active job per queue, so bursts of nudges or ticks collapse.
+// - A crashed instance does not block its job: heartbeatSeconds fails an active job whose worker died.
+// - Cron in Asia/Seoul; schedules, pause and history live in the database, so every instance agrees
+//   and a change made on one instance applies everywhere without restart.
+// - Paused jobs: their cron ticks are recorded as SKIPPED (visible in the history), nudges are dropped
+//   silently, and "run now" still runs (an explicit admin action wins, as Quartz's triggerJob does).
+// - Granularity: one run per minute at most (pg-boss files occurrences in 60 s slots), so crons have 5 fields.
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { PgBoss, fromPglite, type JobWithMetadata } from 'pg-boss';
+import type { Deps } from '../deps.ts';
+import { sql } from '../db/sql.ts';
+import { badRequest, notFound } from '../http/errors.ts';
+import { recordJobRun } from '../metrics.ts';
+import { jobDefinitions } from './registry.ts';
+import type { JobDefinition, JobOutcome } from './types.ts';
+
+export type JobTrigger = 'CRON' | 'MANUAL' | 'NUDGE';
+
+export interface SchedulerOptions {
+  /** the jobs to run; the registry by default (tests pass their own) */
+  definitions?: JobDefinition[];
+  /** run ticks on this instance (config.jobsEnabled); false = control only (admin API still works) */
+  workers?: boolean;
+  /** pg-boss schema; 'pgboss' by default, tests use a scratch one */
+  schema?: string;
+  /** server mode: pg-boss opens its own small pool on this URL; default config.databaseUrl */
+  connectionString?: string | null;
+  /** backstop polling when LISTEN/NOTIFY is unavailable (it wakes workers at once otherwise) */
+  pollingIntervalSeconds?: number;
+  /** how often an instance tries to run the cron pass (1–45 s, pg-boss default 30) */
+  cronMonitorIntervalSeconds?: number;
+  instanceId?: string;
+}
+
+export interface JobRun {
+  id: number;
+  jobName: string;
+  trigger: JobTrigger;
+  scheduledAt: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  /** null while running */
+  outcome: 'OK' | 'FAILED' | 'SKIPPED' | null;
+  result: JobOutcome | null;
+  error: string | null;
+  instanceId: string;
+}
+
+export interface JobInfo {
+  name: string;
+  description: string;
+  cron: string;
+  defaultCron: string;
+  timeZone: string;
+  paused: boolean;
+  /** null when paused */
+  nextRunAt: string | null;
+  lastRun: JobRun | null;
+}
+
+export const SCHEDULER_TZ = 'Asia/Seoul';
+const HEARTBEAT_SECONDS = 30;
+const MAX_RUN_SECONDS = 60 * 60;
+const STOP_TIMEOUT_MS = 10_000;
+const ERROR_MAX = 2000;
+// Serialises "read settings → write pg-boss schedule" across instances (server mode only).
+const SCHEDULE_LOCK = 727030;
+
+interface SettingsRow {
+  name: string;
+  cron: string | null;
+  paused: boolean;
+}
+
+interface RunRow {
+  id: number;
+  job_name: string;
+  trigger: JobTrigger;
+  scheduled_at: Date | null;
+  started_at: Date;
+  finished_at: Date | null;
+  outcome: JobRun['outcome'];
+  result: JobOutcome | null;
+  error: string | null;
+  instance_id: string;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+const toRun = (r: RunRow): JobRun => ({
+  id: r.id,
+  jobName: r.job_name,
+  trigger: r.trigger,
+  scheduledAt: iso(r.scheduled_at),
+  startedAt: iso(r.started_at)!,
+  finishedAt: iso(r.finished_at),
+  outcome: r.outcome,
+  result: r.result,
+  error: r.error,
+  instanceId: r.instance_id,
+});
+
+export class Scheduler {
+  readonly instanceId: string;
+  readonly definitions: ReadonlyMap<string, JobDefinition>;
+  private readonly boss: PgBoss;
+  private readonly workers: boolean;
+  private readonly pollingIntervalSeconds: number;
+  private started = false;
+
+  constructor(
+    private readonly deps: Deps,
+    opts: SchedulerOptions = {},
+  ) {
+    const defs = opts.definitions ?? jobDefinitions;
+    this.definitions = new Map(defs.map((d) => [d.name, d]));
+    if (this.definitions.size !== defs.length) throw new Error('작업 이름이 중복되었습니다');
+    this.workers = opts.workers ?? deps.config.jobsEnabled;
+    this.instanceId = opts.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.pollingIntervalSeconds = opts.pollingIntervalSeconds ?? 5;
+
+    const connectionString = opts.connectionString === undefined ? deps.config.databaseUrl : opts.connectionString;
+    const common = {
+      schema: opts.schema ?? 'pgboss',
+      // The cron pass and maintenance belong to instances that do the work.
+      schedule: this.workers,
+      supervise: this.workers,
+      // pg-boss asserts on a present-but-undefined option, so only pass it when given
+      ...(opts.cronMonitorIntervalSeconds ? { cronMonitorIntervalSeconds: opts.cronMonitorIntervalSeconds } : {}),
+      useListenNotify: true,
+      instanceName: this.instanceId,
+    };
+    if (connectionString) {
+      this.boss = new PgBoss({ ...common, connectionString, max: 4, application_name: 'chwimeet-jobs' });
+    } else {
+      if (!deps.db.pglite) throw new Error('스케줄러: PGlite 또는 DATABASE_URL 이 필요합니다');
+      this.boss = new PgBoss({ ...common, db: fromPglite(deps.db.pglite), backend: 'pglite' });
+    }
+    this.boss.on('error', (err) => deps.log.error({ err: err.message }, 'scheduler error'));
+    this.boss.on('warning', (w) => deps.log.warn({ warning: w.message }, 'scheduler warning'));
+  }
+
+  /** Installs/updates pg-boss, creates a queue + cron schedule per job, and starts the workers. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.boss.start();
+    this.started = true;
+    for (const def of this.definitions.values()) {
+      await this.deps.db.query(sql`INSERT INTO job_settings (name) VALUES (${def.name}) ON CONFLICT (name) DO NOTHING`);
+      await this.boss.createQueue(def.name, {
+        policy: 'stately',
+        retryLimit: 0,
+        heartbeatSeconds: HEARTBEAT_SECONDS,
+        expireInSeconds: MAX_RUN_SECONDS,
+        notify: true,
+      });
+      await this.syncSchedule(def.name);
+    }
+    if (!this.workers) return;
+    for (const def of this.definitions.values()) {
+      await this.boss.work(
+        def.name,
+        {
+          batchSize: 1,
+          localConcurrency: 1,
+          includeMetadata: true,
+          pollingIntervalSeconds: this.pollingIntervalSeconds,
+          notifyPollingIntervalSeconds: 30,
+        },
+        async (jobs) => {
+          for (const job of jobs) await this.execute(def, job as JobWithMetadata<{ trigger?: JobTrigger }>);
+        },
+      );
+    }
+  }
+
+  /** Waits up to 10 s for running jobs, then stops. The caller closes the database afterwards. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: true, timeout: STOP_TIMEOUT_MS });
+  }
+
+  // ---- control (any instance; state lives in the database) ----
+
+  async list(): Promise<JobInfo[]> {
+    const settings = await this.settings();
+    const last = await this.deps.db.query<RunRow>(sql`
+      SELECT DISTINCT ON (job_name) * FROM job_runs ORDER BY job_name, id DESC`);
+    const lastByName = new Map(last.map((r) => [r.job_name, toRun(r)]));
+    return [...this.definitions.values()].map((def) => this.info(def, settings.get(def.name), lastByName.get(def.name) ?? null));
+  }
+
+  async get(name: string): Promise<JobInfo> {
+    const def = this.definition(name);
+    const s = await this.deps.db.one<SettingsRow>(sql`SELECT name, cron, paused FROM job_settings WHERE name = ${name}`);
+    const last = await this.deps.db.one<RunRow>(sql`SELECT * FROM job_runs WHERE job_name = ${name} ORDER BY id DESC LIMIT 1`);
+    return this.info(def, s, last ? toRun(last) : null);
+  }
+
+  /** Changes a job's cron for the whole cluster; a bad expression is a 400 and changes nothing. */
+  async setSchedule(name: string, cron: string, by: number | null = null): Promise<JobInfo> {
+    this.definition(name);
+    const expression = this.validateCron(cron);
+    await this.underScheduleLock(async () => {
+      await this.deps.db.query(sql`
+        INSERT INTO job_settings (name, cron, updated_at, updated_by) VALUES (${name}, ${expression}, now(), ${by})
+        ON CONFLICT (name) DO UPDATE SET cron = EXCLUDED.cron, updated_at = now(), updated_by = EXCLUDED.updated_by`);
+      await this.writeSchedule(name, expression);
+    });
+    return this.get(name);
+  }
+
+  async pause(name: string, by: number | null = null) {
+    return this.setPaused(name, true, by);
+  }
+
+  async resume(name: string, by: number | null = null) {
+    return this.setPaused(name, false, by);
+  }
+
+  /**
+   * Queues one run now (an admin's "run now"; runs even when paused). queued=false when a run of
+   * this job is already waiting — the queue holds one waiting run at most, and that one will do the work.
+   */
+  async runNow(name: string): Promise<{ queued: boolean; jobId: string | null }> {
+    this.definition(name);
+    const jobId = await this.boss.send(name, { trigger: 'MANUAL' satisfies JobTrigger });
+    return { queued: jobId !== null, jobId };
+  }
+
+  /**
+   * Asks for a run soon (e.g. the embedding worker when a listing changed). Never throws; bursts
+   * collapse into one waiting run; a run already in progress is followed by exactly one more.
+   * Dropped silently while the job is paused.
+   */
+  async nudge(name: string): Promise<void> {
+    if (!this.definitions.has(name)) {
+      this.deps.log.warn({ job: name }, 'nudge for an unknown job');
+      return;
+    }
+    try {
+      await this.boss.send(name, { trigger: 'NUDGE' satisfies JobTrigger });
+    } catch (err) {
+      this.deps.log.warn({ job: name, err: (err as Error).message }, 'nudge failed');
+    }
+  }
+
+  /** Newest first; cursor = the last id of the previous page. */
+  async history(name: string, opts: { cursor?: number; limit?: number } = {}): Promise<{ items: JobRun[]; nextCursor: number | null }> {
+    this.definition(name);
+    const limit = Math.min(Math.max(opts.limit ?? 20, 1), 100);
+    const rows = await this.deps.db.query<RunRow>(sql`
+      SELECT * FROM job_runs
+      WHERE job_name = ${name} ${opts.cursor ? sql`AND id < ${opts.cursor}` : sql.empty()}
+      ORDER BY id DESC LIMIT ${limit + 1}`);
+    const items = rows.slice(0, limit).map(toRun);
+    return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
+  }
+
+  /** Returns the normalised expression, or throws a 400 with a Korean detail. */
+  validateCron(cron: string): string {
+    const expression = cron.trim().replace(/\s+/g, ' ');
+    if (expression.split(' ').length !== 5) {
+      throw badRequest('INVALID_CRON', `cron 표현식은 '분 시 일 월 요일' 5개 항목이어야 합니다 (예: '*/10 * * * *'): ${cron}`);
+    }
+    try {
+      this.boss.previewSchedule(expression, { tz: SCHEDULER_TZ, count: 1 });
+    } catch (err) {
+      throw badRequest('INVALID_CRON', `올바르지 않은 cron 표현식입니다: ${cron} (${(err as Error).message})`);
+    }
+    return expression;
+  }
+
+  // ---- execution ----
+
+  /** Runs one queued job on this instance and records it; never throws (no pg-boss retries). */
+  private async execute(def: JobDefinition, job: JobWithMetadata<{ trigger?: JobTrigger }>) {
+    const trigger: JobTrigger = job.data?.trigger ?? 'CRON';
+    const createdOn = new Date(job.createdOn);
+    const settings = await this.deps.db.one<SettingsRow>(sql`SELECT name, cron, paused FROM job_settings WHERE name = ${def.name}`);
+    const cron = settings?.cron ?? def.cron;
+    const scheduledAt = trigger === 'CRON' ? this.tickOf(cron, createdOn) : createdOn;
+
+    if (settings?.paused && trigger !== 'MANUAL') {
+      if (trigger === 'CRON') {
+        await this.deps.db.query(sql`
+          INSERT INTO job_runs (job_name, trigger, scheduled_at, finished_at, outcome, result, instance_id, queue_job_id)
+          VALUES (${def.name}, ${trigger}, ${scheduledAt}, clock_timestamp(), 'SKIPPED', ${JSON.stringify({ reason: 'paused' })}::jsonb,
+                  ${this.instanceId}, ${job.id})`);
+      }
+      return;
+    }
+
+    const run = await this.deps.db.one<{ id: number }>(sql`
+      INSERT INTO job_runs (job_name, trigger, scheduled_at, instance_id, queue_job_id)
+      VALUES (${def.name}, ${trigger}, ${scheduledAt}, ${this.instanceId}, ${job.id}) RETURNING id`);
+    try {
+      const result = (await def.run({ deps: this.deps, now: this.deps.clock.now() })) ?? null;
+      await this.deps.db.query(sql`
+        UPDATE job_runs SET finished_at = clock_timestamp(), outcome = 'OK', result = ${JSON.stringify(result)}::jsonb
+        WHERE id = ${run!.id}`);
+      recordJobRun(def.name, true);
+    } catch (err) {
+      const message = err instanceof Error ? err.message || err.name : String(err);
+      this.deps.log.error({ job: def.name, err: message }, 'job failed');
+      await this.deps.db.query(sql`
+        UPDATE job_runs SET finished_at = clock_timestamp(), outcome = 'FAILED', error = ${message.slice(0, ERROR_MAX)}
+        WHERE id = ${run!.id}`);
+      recordJobRun(def.name, false);
+    }
+  }
+
+  /** The cron occurrence a forwarded job belongs to: the latest one at or before its creation. */
+  private tickOf(cron: string, createdOn: Date): Date {
+    try {
+      const from = new Date(createdOn.getTime() - 120_000);
+      const recent = this.boss.previewSchedule(cron, { tz: SCHEDULER_TZ, from, count: 3 }).filter((d) => d <= createdOn);
+      return recent.at(-1) ?? createdOn;
+    } catch {
+      return createdOn;
+    }
+  }
+
+  // ---- helpers ----
+
+  private definition(name: string): JobDefinition {
+    const def = this.definitions.get(name);
+    if (!def) throw notFound('작업');
+    return def;
+  }
+
+  private async settings(): Promise<Map<string, SettingsRow>> {
+    const rows = await this.deps.db.query<SettingsRow>('SELECT name, cron, paused FROM job_settings');
+    return new Map(rows.map((r) => [r.name, r]));
+  }
+
+  private info(def: JobDefinition, s: SettingsRow | undefined, lastRun: JobRun | null): JobInfo {
+    const cron = s?.cron ?? def.cron;
+    const paused = s?.paused ?? false;
+    let nextRunAt: string | null = null;
+    if (!paused) {
+      try {
+        nextRunAt = this.boss.previewSchedule(cron, { tz: SCHEDULER_TZ, from: this.deps.clock.now(), count: 1 })[0]?.toISOString() ?? null;
+      } catch {
+        nextRunAt = null;
+      }
+    }
+    return { name: def.name, description: def.description, cron, defaultCron: def.cron, timeZone: SCHEDULER_TZ, paused, nextRunAt, lastRun };
+  }
+
+  private async setPaused(name: string, paused: boolean, by: number | null): Promise<JobInfo> {
+    this.definition(name);
+    await this.deps.db.query(sql`
+      INSERT INTO job_settings (name, paused, updated_at, updated_by) VALUES (${name}, ${paused}, now(), ${by})
+      ON CONFLICT (name) DO UPDATE SET paused = EXCLUDED.paused, updated_at = now(), updated_by = EXCLUDED.updated_by`);
+    return this.get(name);
+  }
+
+  /** Writes the pg-boss schedule from the stored setting (or the default), under the cluster lock. */
+  private async syncSchedule(name: string) {
+    await this.underScheduleLock(async () => {
+      const s = await this.deps.db.one<SettingsRow>(sql`SELECT name, cron, paused FROM job_settings WHERE name = ${name}`);
+      await this.writeSchedule(name, s?.cron ?? this.definition(name).cron);
+    });
+  }
+
+  private async writeSchedule(name: string, cron: string) {
+    await this.boss.schedule(name, cron, { trigger: 'CRON' satisfies JobTrigger }, { tz: SCHEDULER_TZ });
+  }
+
+  // Without it, an instance starting while an admin changes a schedule could read the old setting
+  // and write it back after the new one. PGlite is one process: no lock needed (and a PGlite
+  // transaction would block pg-boss's own statements on the same connection).
+  private async underScheduleLock(fn: () => Promise<void>) {
+    if (this.deps.db.kind !== 'postgres') return fn();
+    await this.deps.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [SCHEDULE_LOCK]);
+      await fn();
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Static } from 'typebox';
+import { requireMember } from '../../http/auth.ts';
+import { IdParams } from '../members/schemas.ts';
+import {
+  ChatMessage, ChatRoom, MessagePage, MessagesQuery, OpenRoomBody, ReadBody, ReadResult, RoomList, RoomListQuery, SendMessageBody,
+} from './schemas.ts';
+import { chatService } from './service.ts';
+
+const tags = ['chat'];
+
+export const chatRoutes: FastifyPluginAsync = async (app) => {
+  const chat = chatService(app.deps);
+
+  app.post('/chats', {
+    schema: {
+      tags, summary: '게시글의 채팅방 열기 (있으면 기존 방, 없으면 새로 만들어 201)',
+      body: OpenRoomBody, response: { 200: ChatRoom, 201: ChatRoom },
+    },
+  }, async (req, reply) => {
+    const me = requireMember(req);
+    const { room, created } = await chat.openRoom(me.id, (req.body as Static<typeof OpenRoomBody>).postId);
+    return reply.status(created ? 201 : 200).send(room);
+  });
+
+  app.get('/chats', {
+    schema: { tags, summary: '내 채팅방 목록 (최근 대화 순, q: 게시글 제목/상대 닉네임/메시지 검색)', querystring: RoomListQuery, response: { 200: RoomList } },
+  }, async (req) => {
+    const me = requireMember(req);
+    return chat.listRooms(me.id, req.query as Static<typeof RoomListQuery>);
+  });
+
+  app.get('/chats/:id', {
+    schema: { tags, summary: '채팅방 정보 (참여자만)', params: IdParams, response: { 200: ChatRoom } },
+  }, async (req) => {
+    const me = requireMember(req);
+    return chat.roomView(me.id, (req.params as { id: number }).id);
+  });
+
+  app.get('/chats/:id/messages', {
+    schema: {
+      tags, summary: '메시지 기록 (after=순번 이후 / before=순번 이전 / 없으면 최신), 순번 오름차순',
+      params: IdParams, querystring: MessagesQuery, response: { 200: MessagePage },
+    },
+  }, async (req) => {
+    const me = requireMember(req);
+    return chat.messages(me.id, (req.params as { id: number }).id, req.query as Static<typeof MessagesQuery>);
+  });
+
+  app.post('/chats/:id/messages', {
+    schema: {
+      tags, summary: '메시지 보내기 (STOMP 가 안 될 때의 대안; 같은 clientId 재전송은 원래 메시지를 돌려줌)',
+      params: IdParams, body: SendMessageBody, response: { 200: ChatMessage, 201: ChatMessage },
+    },
+  }, async (req, reply) => {
+    const me = requireMember(req);
+    const { message, duplicate } = await chat.send(me.id, (req.params as { id: number }).id, req.body as Static<typeof SendMessageBody>);
+    return reply.status(duplicate ? 200 : 201).send(message);
+  });
+
+  app.patch('/chats/:id/read', {
+    schema: { tags, summary: '읽음 위치 갱신 (뒤로 가지 않음)', params: IdParams, body: ReadBody, response: { 200: ReadResult } },
+  }, async (req) => {
+    const me = requireMember(req);
+    return chat.markRead(me.id, (req.params as { id: number }).id, (req.body as Static<typeof ReadBody>).seq);
+  });
+};

@@ -1,0 +1,86 @@
+// Admin moderation: ban/unban listings and reviews, the report list. Member bans live in members.
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { requireAdmin } from '../../http/auth.ts';
+import { BanBody, IdParams } from '../members/schemas.ts';
+import { AdminReportPage, AdminReportQuery, Cursor, Limit, Report, TargetTypeSchema } from '../reports/schemas.ts';
+import { reportsService } from '../reports/service.ts';
+import { moderationService, type ContentType } from './service.ts';
+
+const tags = ['admin'];
+
+const BanState = Type.Object({
+  targetType: Type.Union([Type.Literal('POST'), Type.Literal('REVIEW')]),
+  targetId: Type.Integer(),
+  banned: Type.Boolean(),
+  banReason: Type.Union([Type.String(), Type.Null()]),
+  bannedAt: Type.Union([Type.String(), Type.Null()]),
+  changed: Type.Boolean({ description: 'false면 이미 그 상태였음 (알림 없음)' }),
+});
+
+const BannedQuery = Type.Object(
+  { targetType: TargetTypeSchema, cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) },
+  { additionalProperties: false },
+);
+const BannedPage = Type.Object({
+  items: Type.Array(Type.Object({
+    targetType: TargetTypeSchema,
+    targetId: Type.Integer(),
+    label: Type.String({ description: '게시글 제목, 회원 닉네임 또는 리뷰 앞부분' }),
+    owner: Type.Object({ id: Type.Integer(), nickname: Type.String() }),
+    banReason: Type.Union([Type.String(), Type.Null()]),
+    bannedAt: Type.String(),
+  })),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const moderationRoutes: FastifyPluginAsync = async (app) => {
+  const moderation = moderationService(app.deps);
+  const reports = reportsService(app.deps);
+
+  const contentRoutes: [string, ContentType, string][] = [['posts', 'POST', '게시글'], ['reviews', 'REVIEW', '리뷰']];
+  for (const [path, type, name] of contentRoutes) {
+    app.post(`/adm/${path}/:id/ban`, {
+      schema: {
+        tags, summary: `${name} 숨김 (작성자에게 알림, 대기 중인 신고는 처리됨)`,
+        params: IdParams, body: BanBody, response: { 200: BanState },
+      },
+    }, async (req) => {
+      const admin = requireAdmin(req);
+      return moderation.banContent(type, (req.params as { id: number }).id, (req.body as { reason: string }).reason, admin.id);
+    });
+
+    app.post(`/adm/${path}/:id/unban`, {
+      schema: { tags, summary: `${name} 숨김 해제 (작성자에게 알림)`, params: IdParams, response: { 200: BanState } },
+    }, async (req) => {
+      const admin = requireAdmin(req);
+      return moderation.unbanContent(type, (req.params as { id: number }).id, admin.id);
+    });
+  }
+
+  app.get('/adm/bans', {
+    schema: {
+      tags, summary: '현재 제한된 게시글·회원·리뷰 목록 (해제는 각 unban API)', querystring: BannedQuery, response: { 200: BannedPage },
+    },
+  }, async (req) => {
+    requireAdmin(req);
+    const q = req.query as { targetType: 'POST' | 'MEMBER' | 'REVIEW'; cursor?: string; limit?: number };
+    return moderation.listBanned(q.targetType, q.cursor ? Number(q.cursor) : undefined, q.limit ?? 20);
+  });
+
+  app.get('/adm/reports', {
+    schema: {
+      tags, summary: '신고 목록 (최신순, 대상별 신고 수 포함)', querystring: AdminReportQuery, response: { 200: AdminReportPage },
+    },
+  }, async (req) => {
+    requireAdmin(req);
+    return reports.listForAdmin(req.query as AdminReportQuery);
+  });
+
+  app.post('/adm/reports/:id/dismiss', {
+    schema: { tags, summary: '신고 기각 (자동 제한 집계에서 빠짐)', params: IdParams, response: { 200: Report } },
+  }, async (req) => {
+    requireAdmin(req);
+    return reports.dismiss((req.params as { id: number }).id);
+  });
+};

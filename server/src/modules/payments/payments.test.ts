@@ -1,0 +1,258 @@
+// Payment confirmation: the direct provider, and the Toss adapter against a local fake of Toss's
+// confirm API (success, declined, timed out, already processed, not done, provider failure).
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTestContext, type TestContext } from '../../../test/helpers.ts';
+import { sql } from '../../db/sql.ts';
+import { insertReservation, makePost, statusOf, testClock } from '../reservations/testing.ts';
+import type { Status } from '../reservations/status.ts';
+
+const SECRET = 'test_sk_chwimeet_1234';
+const TIMEOUT_MS = 300;
+
+/** A fake Toss Payments API. The paymentKey's prefix picks the behaviour. */
+function fakeToss() {
+  const calls: { path: string; auth: string | undefined; body: any }[] = [];
+  const processed = new Map<string, any>();
+  const attempts = new Map<string, number>();
+  const payment = (body: any, status = 'DONE') => ({
+    paymentKey: body.paymentKey, orderId: body.orderId, status, totalAmount: body.amount, method: '카드',
+    approvedAt: '2026-03-01T12:00:00+09:00',
+  });
+  const server = http.createServer(async (req, res) => {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const body = raw ? JSON.parse(raw) : null;
+    calls.push({ path: `${req.method} ${req.url}`, auth: req.headers.authorization, body });
+    const send = (status: number, json: unknown) => {
+      if (res.destroyed) return;
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+    };
+    if (req.headers.authorization !== 'Basic ' + Buffer.from(`${SECRET}:`).toString('base64')) {
+      return send(401, { code: 'UNAUTHORIZED_KEY', message: '인증되지 않은 시크릿 키 혹은 클라이언트 키 입니다.' });
+    }
+    if (req.method === 'GET' && req.url?.startsWith('/v1/payments/')) {
+      const found = processed.get(decodeURIComponent(req.url.slice('/v1/payments/'.length)));
+      return found ? send(200, found) : send(404, { code: 'NOT_FOUND_PAYMENT', message: '존재하지 않는 결제 정보 입니다.' });
+    }
+    if (req.method !== 'POST' || req.url !== '/v1/payments/confirm') return send(404, { code: 'NOT_FOUND', message: 'no' });
+    const key: string = body.paymentKey;
+    const n = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, n);
+    if (processed.has(key)) return send(400, { code: 'ALREADY_PROCESSED_PAYMENT', message: '이미 처리된 결제 입니다.' });
+    if (key.startsWith('declined-')) return send(403, { code: 'REJECT_CARD_COMPANY', message: '카드사에서 결제를 거절했습니다.' });
+    if (key.startsWith('waiting-')) return send(200, payment(body, 'WAITING_FOR_DEPOSIT'));
+    if (key.startsWith('boom-')) return send(500, { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: '내부 오류' });
+    if (key.startsWith('slow-') && n === 1) {
+      // the first confirm hangs longer than our timeout and never completes at "Toss"
+      await new Promise((r) => setTimeout(r, TIMEOUT_MS * 4));
+      return send(504, { code: 'PROVIDER_TIMEOUT', message: 'late' });
+    }
+    if (key.startsWith('slowdone-') && n === 1) {
+      // the first confirm goes through at "Toss", but its answer arrives after our timeout
+      processed.set(key, payment(body));
+      await new Promise((r) => setTimeout(r, TIMEOUT_MS * 4));
+      return send(200, payment(body));
+    }
+    processed.set(key, payment(body));
+    return send(200, payment(body));
+  });
+  return {
+    calls,
+    async start() {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+type User = Awaited<ReturnType<TestContext['signUp']>>;
+const clock = testClock('2026-03-01T03:00:00Z');
+
+async function setup(ctx: TestContext, lender: User, borrower: User, status: Status = 'PENDING_PAYMENT') {
+  const post = await makePost(ctx.deps.db, lender.id);
+  const id = await insertReservation(ctx.deps.db, {
+    postId: post.id, borrowerId: borrower.id, lenderId: lender.id, status, startDate: '2026-03-10', endDate: '2026-03-12',
+  });
+  return { id, orderId: `chwimeet-rsv-${id}`, amount: 3 * 10000 + 50000 };
+}
+const confirm = (ctx: TestContext, id: number, cookie: string | undefined, body?: unknown) =>
+  ctx.app.inject({
+    method: 'POST', url: `/api/v1/reservations/${id}/payment/confirm`, headers: cookie ? { cookie } : {}, payload: body as object,
+  });
+const paymentRows = async (ctx: TestContext, id: number) =>
+  ctx.deps.db.query(sql`SELECT provider, payment_key, amount, order_id FROM payments WHERE reservation_id = ${id}`);
+
+describe('toss', () => {
+  const toss = fakeToss();
+  let ctx: TestContext;
+  let lender: User, borrower: User, other: User;
+  before(async () => {
+    const url = await toss.start();
+    ctx = await createTestContext({
+      clock, env: { PAYMENT_PROVIDER: 'toss', TOSS_SECRET_KEY: SECRET, TOSS_BASE_URL: url, TOSS_TIMEOUT_MS: String(TIMEOUT_MS) },
+    });
+    [lender, borrower, other] = [await ctx.signUp(), await ctx.signUp(), await ctx.signUp()];
+  });
+  after(async () => {
+    await ctx.close();
+    await toss.close();
+  });
+
+  test('success: the server confirms with Toss, then marks paid; the same confirm again changes nothing', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const view = await ctx.app.inject({ url: `/api/v1/reservations/${r.id}`, headers: { cookie: borrower.cookie } });
+    assert.deepEqual(view.json().payment, { provider: 'toss', payer: 'BORROWER', orderId: r.orderId, amount: r.amount, paid: false, canConfirm: true });
+    const before = toss.calls.length;
+    const res = await confirm(ctx, r.id, borrower.cookie, { paymentKey: 'ok-1', orderId: r.orderId, amount: r.amount });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().alreadyPaid, false);
+    assert.equal(res.json().reservation.status, 'PENDING_PICKUP');
+    assert.equal(res.json().reservation.payment.paid, true);
+    const call = toss.calls[before];
+    assert.equal(call.path, 'POST /v1/payments/confirm');
+    assert.deepEqual(call.body, { paymentKey: 'ok-1', orderId: r.orderId, amount: r.amount });
+    assert.deepEqual(await paymentRows(ctx, r.id), [{ provider: 'toss', payment_key: 'ok-1', amount: r.amount, order_id: r.orderId }]);
+    const log = await ctx.deps.db.one(sql`SELECT from_status, to_status, actor_role FROM reservation_status_log WHERE reservation_id = ${r.id}`);
+    assert.deepEqual(log, { from_status: 'PENDING_PAYMENT', to_status: 'PENDING_PICKUP', actor_role: 'SYSTEM' });
+    const notified = await ctx.deps.db.query(sql`SELECT member_id FROM notifications WHERE target_id = ${r.id} AND type = 'RESERVATION_STATUS' ORDER BY member_id`);
+    assert.deepEqual(notified.map((n) => n.member_id).sort(), [lender.id, borrower.id].sort());
+
+    const calls = toss.calls.length;
+    const again = await confirm(ctx, r.id, borrower.cookie, { paymentKey: 'ok-1', orderId: r.orderId, amount: r.amount });
+    assert.equal(again.statusCode, 200);
+    assert.equal(again.json().alreadyPaid, true);
+    assert.equal(toss.calls.length, calls, 'no second call to Toss');
+    const otherKey = await confirm(ctx, r.id, borrower.cookie, { paymentKey: 'ok-2', orderId: r.orderId, amount: r.amount });
+    assert.equal(otherKey.statusCode, 409);
+    assert.equal(otherKey.json().code, 'ALREADY_PAID');
+    assert.equal((await paymentRows(ctx, r.id)).length, 1);
+    const logs = await ctx.deps.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM reservation_status_log WHERE reservation_id = ${r.id}`);
+    assert.equal(logs!.n, 1);
+  });
+
+  test('two identical confirms at once: one payment, one transition, both answered 200', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const body = { paymentKey: 'ok-concurrent', orderId: r.orderId, amount: r.amount };
+    const [a, b] = await Promise.all([confirm(ctx, r.id, borrower.cookie, body), confirm(ctx, r.id, borrower.cookie, body)]);
+    assert.deepEqual([a.statusCode, b.statusCode], [200, 200], a.body + b.body);
+    assert.deepEqual([a.json().alreadyPaid, b.json().alreadyPaid].sort(), [false, true]);
+    assert.equal((await paymentRows(ctx, r.id)).length, 1);
+  });
+
+  test('only the borrower pays; amount and order must match the reservation before Toss is asked', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const good = { paymentKey: 'ok-x', orderId: r.orderId, amount: r.amount };
+    assert.equal((await confirm(ctx, r.id, undefined, good)).statusCode, 401);
+    assert.equal((await confirm(ctx, r.id, other.cookie, good)).statusCode, 403);
+    const asLender = await confirm(ctx, r.id, lender.cookie, good);
+    assert.equal(asLender.statusCode, 403);
+    assert.equal(asLender.json().code, 'NOT_PAYER');
+    const calls = toss.calls.length;
+    const cases: [unknown, number, string][] = [
+      [{ ...good, amount: r.amount - 1 }, 400, 'AMOUNT_MISMATCH'],
+      [{ ...good, orderId: 'chwimeet-rsv-1' }, 400, 'ORDER_MISMATCH'],
+      [{ paymentKey: 'ok-x' }, 400, 'PAYMENT_FIELDS_REQUIRED'],
+      [undefined, 400, 'PAYMENT_FIELDS_REQUIRED'],
+      [{ ...good, amount: -5 }, 400, 'VALIDATION_FAILED'],
+      [{ ...good, amount: '80000' }, 400, 'VALIDATION_FAILED'],
+      [{ ...good, status: 'PAID' }, 400, 'VALIDATION_FAILED'],
+    ];
+    for (const [body, status, code] of cases) {
+      const res = await confirm(ctx, r.id, borrower.cookie, body);
+      assert.equal(res.statusCode, status, `${JSON.stringify(body)}: ${res.body}`);
+      assert.equal(res.json().code, code);
+    }
+    assert.equal(toss.calls.length, calls, 'Toss was never called');
+    assert.equal(await statusOf(ctx.deps.db, r.id), 'PENDING_PAYMENT');
+    const notPayable = await setup(ctx, lender, borrower, 'PENDING_APPROVAL');
+    const res = await confirm(ctx, notPayable.id, borrower.cookie, { paymentKey: 'ok-y', orderId: notPayable.orderId, amount: notPayable.amount });
+    assert.equal(res.json().code, 'NOT_PAYABLE');
+  });
+
+  test('declined: 402 with Toss\'s Korean message; nothing changes; the browser cannot set the status either', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const res = await confirm(ctx, r.id, borrower.cookie, { paymentKey: 'declined-1', orderId: r.orderId, amount: r.amount });
+    assert.equal(res.statusCode, 402);
+    assert.equal(res.json().code, 'PAYMENT_DECLINED');
+    assert.equal(res.json().providerCode, 'REJECT_CARD_COMPANY');
+    assert.match(res.json().detail, /카드사에서 결제를 거절했습니다/);
+    assert.equal(await statusOf(ctx.deps.db, r.id), 'PENDING_PAYMENT');
+    assert.equal((await paymentRows(ctx, r.id)).length, 0);
+    const patch = await ctx.app.inject({
+      method: 'PATCH', url: `/api/v1/reservations/${r.id}/status`, headers: { cookie: borrower.cookie }, payload: { status: 'PENDING_PICKUP' },
+    });
+    assert.equal(patch.statusCode, 403);
+  });
+
+  test('timed out: 504, nothing marked paid; a later retry works', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const body = { paymentKey: 'slow-1', orderId: r.orderId, amount: r.amount };
+    const first = await confirm(ctx, r.id, borrower.cookie, body);
+    assert.equal(first.statusCode, 504, first.body);
+    assert.equal(first.json().code, 'PAYMENT_TIMEOUT');
+    assert.equal(await statusOf(ctx.deps.db, r.id), 'PENDING_PAYMENT');
+    assert.equal((await paymentRows(ctx, r.id)).length, 0);
+    const retry = await confirm(ctx, r.id, borrower.cookie, body);
+    assert.equal(retry.statusCode, 200, retry.body);
+    assert.equal(retry.json().reservation.status, 'PENDING_PICKUP');
+  });
+
+  test('timed out after Toss approved: the retry learns the real state (ALREADY_PROCESSED → lookup) and marks paid', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const body = { paymentKey: 'slowdone-1', orderId: r.orderId, amount: r.amount };
+    assert.equal((await confirm(ctx, r.id, borrower.cookie, body)).statusCode, 504);
+    assert.equal(await statusOf(ctx.deps.db, r.id), 'PENDING_PAYMENT');
+    const retry = await confirm(ctx, r.id, borrower.cookie, body);
+    assert.equal(retry.statusCode, 200, retry.body);
+    assert.ok(toss.calls.some((c) => c.path === 'GET /v1/payments/slowdone-1'));
+    assert.deepEqual((await paymentRows(ctx, r.id)).map((p) => p.payment_key), ['slowdone-1']);
+  });
+
+  test('not done yet or a provider failure: nothing is marked paid', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const waiting = await confirm(ctx, r.id, borrower.cookie, { paymentKey: 'waiting-1', orderId: r.orderId, amount: r.amount });
+    assert.equal(waiting.statusCode, 409);
+    assert.equal(waiting.json().code, 'PAYMENT_NOT_DONE');
+    const boom = await confirm(ctx, r.id, borrower.cookie, { paymentKey: 'boom-1', orderId: r.orderId, amount: r.amount });
+    assert.equal(boom.statusCode, 502);
+    assert.equal(boom.json().code, 'PAYMENT_PROVIDER_ERROR');
+    assert.equal(await statusOf(ctx.deps.db, r.id), 'PENDING_PAYMENT');
+    assert.equal((await paymentRows(ctx, r.id)).length, 0);
+  });
+});
+
+describe('direct (default)', () => {
+  let ctx: TestContext;
+  let lender: User, borrower: User;
+  before(async () => {
+    ctx = await createTestContext({ clock });
+    [lender, borrower] = [await ctx.signUp(), await ctx.signUp()];
+  });
+  after(() => ctx.close());
+
+  test('the lender confirms receipt with a bare POST → PENDING_PICKUP; again changes nothing; the borrower cannot', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const asBorrower = await confirm(ctx, r.id, borrower.cookie);
+    assert.equal(asBorrower.statusCode, 403);
+    assert.equal(asBorrower.json().code, 'NOT_PAYER');
+    const view = await ctx.app.inject({ url: `/api/v1/reservations/${r.id}`, headers: { cookie: lender.cookie } });
+    assert.equal(view.json().payment.canConfirm, true);
+    assert.equal(view.json().payment.payer, 'LENDER');
+    const res = await confirm(ctx, r.id, lender.cookie);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().reservation.status, 'PENDING_PICKUP');
+    assert.equal(res.json().reservation.payment.canConfirm, false);
+    assert.deepEqual(await paymentRows(ctx, r.id), [{ provider: 'direct', payment_key: null, amount: r.amount, order_id: r.orderId }]);
+    const again = await confirm(ctx, r.id, lender.cookie);
+    assert.equal(again.statusCode, 200);
+    assert.equal(again.json().alreadyPaid, true);
+    const logs = await ctx.deps.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM reservation_status_log WHERE reservation_id = ${r.id}`);
+    assert.equal(logs!.n, 1);
+    const expired = await setup(ctx, lender, borrower, 'EXPIRED');
+    assert.equal((await confirm(ctx, expired.id, lender.cookie)).json().code, 'NOT_PAYABLE');
+  });
+});

@@ -1,0 +1,39 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { requireMember } from '../../http/auth.ts';
+import { IdParams } from '../members/schemas.ts';
+import { Reservation } from '../reservations/schemas.ts';
+import { paymentsService, type ConfirmBody as ConfirmInput } from './service.ts';
+
+const ConfirmBody = Type.Object(
+  {
+    paymentKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    orderId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    amount: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const paymentsRoutes: FastifyPluginAsync = async (app) => {
+  const payments = paymentsService(app.deps);
+
+  app.post('/reservations/:id/payment/confirm', {
+    schema: {
+      tags: ['reservations', 'payments'],
+      summary: '결제 확인 → 수령 대기(PENDING_PICKUP)',
+      description:
+        'direct(기본): 빌려주는 사람이 입금을 확인합니다 (본문 없음). toss: 빌리는 사람의 브라우저가 결제창에서 받은 ' +
+        'paymentKey, orderId, amount를 보내면 서버가 토스페이먼츠에 승인을 요청하고, 승인(DONE)되면 결제 완료로 기록합니다. ' +
+        '같은 결제를 다시 확인해도 바뀌는 것은 없습니다 (alreadyPaid: true).',
+      params: IdParams,
+      body: ConfirmBody,
+      response: { 200: Type.Object({ reservation: Reservation, alreadyPaid: Type.Boolean() }) },
+    },
+    // direct confirmation is a bare POST: treat "no body" as {} so the schema still applies to real bodies
+    preValidation: async (req) => {
+      if (req.body === undefined || req.body === null) req.body = {};
+    },
+  }, async (req) => {
+    return payments.confirm(requireMember(req), (req.params as { id: number }).id, (req.body ?? {}) as ConfirmInput);
+  });
+};

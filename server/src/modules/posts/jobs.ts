@@ -1,0 +1,92 @@
+// posts-purge: hard-deletes listings soft-deleted more than 30 days ago that nothing references
+// any more, and removes image files no row points at.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Deps } from '../../deps.ts';
+import type { JobDefinition } from '../../jobs/types.ts';
+import { removeFiles } from '../images/service.ts';
+
+export const PURGE_AFTER_DAYS = 30;
+/** a file younger than this may belong to an upload whose row is not committed yet */
+const ORPHAN_GRACE_MS = 24 * 60 * 60 * 1000;
+/** folders of the upload dir owned by listings and avatars; other modules keep their own folders */
+export const MANAGED_FOLDERS = ['originals', 'renditions', 'avatars'];
+const BATCH = 500;
+
+export async function purgeDeletedPosts(deps: Deps, now: Date) {
+  const { db } = deps;
+  const cutoff = new Date(now.getTime() - PURGE_AFTER_DAYS * 86_400_000);
+  // Works before and after the reservations module exists.
+  const hasReservations = !!(await db.one<{ t: string | null }>("SELECT to_regclass('reservations')::text AS t"))?.t;
+  const notReserved = hasReservations ? 'AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.post_id = p.id)' : '';
+  const candidates = await db.query<{ id: number }>(
+    `SELECT p.id FROM posts p WHERE p.deleted_at IS NOT NULL AND p.deleted_at < $1 ${notReserved} ORDER BY p.id LIMIT ${BATCH}`,
+    [cutoff],
+  );
+  let purged = 0;
+  let kept = 0;
+  for (const { id } of candidates) {
+    const images = await db.query<{ original_path: string; thumb_path: string | null; detail_path: string | null }>(
+      'SELECT original_path, thumb_path, detail_path FROM post_images WHERE post_id = $1',
+      [id],
+    );
+    try {
+      await db.query('DELETE FROM posts WHERE id = $1 AND deleted_at IS NOT NULL', [id]);
+    } catch (err) {
+      // still referenced by another module's rows (chat rooms, reviews...): keep it
+      if ((err as { code?: string }).code === '23503') {
+        kept++;
+        continue;
+      }
+      throw err;
+    }
+    await removeFiles(deps.config.uploadDir, images.flatMap((i) => [i.original_path, i.thumb_path, i.detail_path]));
+    purged++;
+  }
+  return { purged, kept };
+}
+
+/** Removes files in the managed folders that no post image or avatar refers to. */
+export async function purgeOrphanFiles(deps: Deps, now: Date) {
+  const root = deps.config.uploadDir;
+  const referenced = new Set<string>();
+  for (const r of await deps.db.query<{ p: string }>(
+    `SELECT original_path AS p FROM post_images UNION ALL SELECT thumb_path FROM post_images WHERE thumb_path IS NOT NULL
+     UNION ALL SELECT detail_path FROM post_images WHERE detail_path IS NOT NULL
+     UNION ALL SELECT avatar_path FROM members WHERE avatar_path IS NOT NULL`,
+  )) referenced.add(r.p);
+  let removed = 0;
+  for (const folder of MANAGED_FOLDERS) {
+    const dir = path.join(root, folder);
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+    } catch {
+      continue; // folder not created yet
+    }
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      const abs = path.join(e.parentPath, e.name);
+      const rel = path.relative(root, abs).split(path.sep).join('/');
+      if (referenced.has(rel)) continue;
+      const stat = await fs.stat(abs).catch(() => null);
+      if (!stat || now.getTime() - stat.mtimeMs < ORPHAN_GRACE_MS) continue;
+      await removeFiles(root, [rel]);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+export const postsJobs: JobDefinition[] = [
+  {
+    name: 'posts-purge',
+    description: `삭제 후 ${PURGE_AFTER_DAYS}일이 지난 게시글(예약 기록이 없는 것)과 어디에도 쓰이지 않는 이미지 파일을 정리합니다`,
+    cron: '30 4 * * *',
+    async run({ deps, now }) {
+      const posts = await purgeDeletedPosts(deps, now);
+      const orphanFiles = await purgeOrphanFiles(deps, now);
+      return { ...posts, orphanFiles };
+    },
+  },
+];

@@ -1,0 +1,95 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { requireMember } from '../../http/auth.ts';
+import { multipartValidator } from '../images/routes.ts';
+import { readMultipart } from '../images/multipart.ts';
+import { IdParams } from '../members/schemas.ts';
+import {
+  DateRangeQuery, FavoriteOut, ListQuery, PageQuery, PostDetail, PostMultipartBody, PostPage,
+} from './schemas.ts';
+import { parsePostData, postsService } from './service.ts';
+
+const tags = ['posts'];
+const Created = Type.Object({ id: Type.Integer() });
+
+export const postsRoutes: FastifyPluginAsync = async (app) => {
+  const posts = postsService(app.deps);
+  const idOf = (req: { params: unknown }) => (req.params as { id: number }).id;
+
+  app.get('/posts', {
+    schema: { tags, summary: '게시글 목록 (필터, 커서 페이지)', querystring: ListQuery, response: { 200: PostPage } },
+  }, async (req) => posts.list(req.query as ListQuery, req.member));
+
+  // Static paths win over /posts/:id in Fastify's router regardless of order.
+  app.get('/posts/my', {
+    schema: { tags, summary: '내 게시글 (정지된 글은 banned=true로 포함)', querystring: PageQuery, response: { 200: PostPage } },
+  }, async (req) => posts.my(requireMember(req), req.query as { cursor?: string; limit?: number }));
+
+  app.get('/posts/favorites', {
+    schema: { tags, summary: '내가 찜한 게시글', querystring: PageQuery, response: { 200: PostPage } },
+  }, async (req) => posts.favorites(requireMember(req), req.query as { cursor?: string; limit?: number }));
+
+  app.post('/posts', {
+    validatorCompiler: multipartValidator,
+    schema: {
+      tags,
+      summary: '게시글 등록 (multipart/form-data: data=JSON, images=파일 1–10장)',
+      description: '첫 번째 이미지가 대표 이미지입니다 (data.primaryIndex로 변경). 이미지 변환(WebP)은 등록 후 백그라운드에서 진행됩니다.',
+      consumes: ['multipart/form-data'],
+      body: PostMultipartBody(false),
+      response: { 201: Created },
+    },
+  }, async (req, reply) => {
+    const me = requireMember(req);
+    const { fields, files } = await readMultipart(req, 'images');
+    const id = await posts.create(me, parsePostData(fields.data, 'create'), files);
+    return reply.status(201).send({ id });
+  });
+
+  app.get('/posts/:id', {
+    schema: { tags, summary: '게시글 상세', params: IdParams, response: { 200: PostDetail } },
+  }, async (req) => posts.detail(idOf(req), req.member));
+
+  app.put('/posts/:id', {
+    validatorCompiler: multipartValidator,
+    schema: {
+      tags,
+      summary: '게시글 수정 (multipart: data=JSON, images=새 파일; 지역/옵션/이미지는 보낸 대로 교체)',
+      description: '이미지 순서: keepImageIds(생략 시 기존 전부) 다음에 새 파일. 수정하면 임베딩이 다시 대기열(WAIT)에 들어갑니다.',
+      consumes: ['multipart/form-data'],
+      params: IdParams,
+      body: PostMultipartBody(true),
+      response: { 200: PostDetail },
+    },
+  }, async (req) => {
+    const me = requireMember(req);
+    const { fields, files } = await readMultipart(req, 'images');
+    await posts.update(me, idOf(req), parsePostData(fields.data, 'update'), files);
+    return posts.detail(idOf(req), me);
+  });
+
+  app.delete('/posts/:id', {
+    schema: { tags, summary: '게시글 삭제 (작성자 또는 관리자)', params: IdParams, response: { 204: Type.Null() } },
+  }, async (req, reply) => {
+    await posts.remove(requireMember(req), idOf(req));
+    return reply.status(204).send();
+  });
+
+  app.get('/posts/:id/unavailable-dates', {
+    schema: {
+      tags,
+      summary: '대여 불가 날짜 (소유자 차단일 + 예약된 날짜)',
+      description: 'from 기본값은 오늘(Asia/Seoul), to 기본값은 from + 365일',
+      params: IdParams,
+      querystring: DateRangeQuery,
+      response: { 200: Type.Object({ dates: Type.Array(Type.String()) }) },
+    },
+  }, async (req) => {
+    const { from, to } = req.query as { from?: string; to?: string };
+    return { dates: await posts.unavailable(idOf(req), from, to) };
+  });
+
+  app.post('/posts/:id/favorite', {
+    schema: { tags, summary: '찜하기/찜 해제 (토글, 내 게시글 불가)', params: IdParams, response: { 200: FavoriteOut } },
+  }, async (req) => posts.toggleFavorite(requireMember(req), idOf(req)));
+};

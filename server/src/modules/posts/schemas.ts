@@ -1,0 +1,156 @@
+// Listing shapes: the JSON `data` part of the multipart create/edit body, and every response.
+import { Type, type Static } from 'typebox';
+import { Id } from '../members/schemas.ts';
+
+export const MAX_FEE = 10_000_000; // 원 per day
+export const MAX_DEPOSIT = 100_000_000; // 원
+export const MAX_OPTIONS = 5;
+
+const Won = (max: number) => Type.Integer({ minimum: 0, maximum: max });
+export const Method = Type.Union([Type.Literal('DIRECT'), Type.Literal('DELIVERY'), Type.Literal('ANY')]);
+export const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (Asia/Seoul 달력 날짜)' });
+
+export const OptionInput = Type.Object(
+  {
+    /** an existing option to keep (edit only); changing its name/fee/deposit replaces it with a new one */
+    id: Type.Optional(Id),
+    name: Type.String({ minLength: 1, maxLength: 40, pattern: '\\S' }),
+    fee: Won(MAX_FEE),
+    deposit: Won(MAX_DEPOSIT),
+  },
+  { additionalProperties: false },
+);
+
+const postFields = {
+  title: Type.String({ minLength: 2, maxLength: 100, pattern: '\\S' }),
+  content: Type.String({ minLength: 1, maxLength: 5000, pattern: '\\S' }),
+  categoryId: Id,
+  regionIds: Type.Array(Id, { minItems: 1, maxItems: 10, uniqueItems: true }),
+  fee: Won(MAX_FEE),
+  deposit: Won(MAX_DEPOSIT),
+  receiveMethod: Method,
+  returnMethod: Method,
+  returnAddress: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  options: Type.Optional(Type.Array(OptionInput, { maxItems: MAX_OPTIONS })),
+  blockedDates: Type.Optional(Type.Array(Day, { maxItems: 366, uniqueItems: true })),
+  /** 0-based index into the final image list (kept images first, then new files); default 0 */
+  primaryIndex: Type.Optional(Type.Integer({ minimum: 0, maximum: 9 })),
+};
+
+/** The `data` part of POST /posts. */
+export const PostCreateData = Type.Object(postFields, { additionalProperties: false });
+export type PostCreateData = Static<typeof PostCreateData>;
+
+/** The `data` part of PUT /posts/:id: everything is replaced as sent. */
+export const PostUpdateData = Type.Object(
+  {
+    ...postFields,
+    /** existing images to keep, in display order; omitted = keep all; new files follow them */
+    keepImageIds: Type.Optional(Type.Array(Id, { maxItems: 10, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type PostUpdateData = Static<typeof PostUpdateData>;
+export type PostData = PostCreateData & { keepImageIds?: number[] };
+
+/** OpenAPI description of the multipart body (validated in code, part by part). */
+export const PostMultipartBody = (edit: boolean) =>
+  Type.Object(
+    {
+      data: Type.String({
+        description:
+          'JSON 문자열: ' +
+          (edit
+            ? 'PostUpdateData {title, content, categoryId(하위 카테고리), regionIds[], fee, deposit, receiveMethod, returnMethod, returnAddress?, options?[{id?, name, fee, deposit}] (최대 5), blockedDates?[YYYY-MM-DD], primaryIndex?, keepImageIds?[] (생략 시 기존 이미지 모두 유지)}'
+            : 'PostCreateData {title, content, categoryId(하위 카테고리), regionIds[], fee, deposit, receiveMethod, returnMethod, returnAddress?, options?[{name, fee, deposit}] (최대 5), blockedDates?[YYYY-MM-DD], primaryIndex?}'),
+      }),
+      images: Type.Array(Type.String({ format: 'binary' }), {
+        minItems: edit ? 0 : 1,
+        maxItems: 10,
+        description: 'JPEG/PNG/WebP, 파일당 최대 10MB, 전체 1–10장 (내용으로 형식 검사, EXIF 제거)',
+      }),
+    },
+    { required: edit ? ['data'] : ['data', 'images'] },
+  );
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Ref = Type.Object({ id: Type.Integer(), name: Type.String() });
+
+export const CategoryRef = Type.Object({ id: Type.Integer(), name: Type.String(), parent: Nullable(Ref) });
+
+export const PostListItem = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  fee: Type.Integer(),
+  deposit: Type.Integer(),
+  /** primary image: thumbnail rendition, or the original while renditions are pending */
+  thumbnailUrl: Nullable(Type.String()),
+  regions: Type.Array(Type.String()),
+  category: CategoryRef,
+  createdAt: Type.String(),
+  favoriteCount: Type.Integer(),
+  author: Type.Object({ id: Type.Integer(), nickname: Type.String() }),
+  banned: Type.Boolean(),
+});
+export type PostListItem = Static<typeof PostListItem>;
+
+export const PostPage = Type.Object({ items: Type.Array(PostListItem), nextCursor: Nullable(Type.String()) });
+
+export const PostImageOut = Type.Object({
+  id: Type.Integer(),
+  isPrimary: Type.Boolean(),
+  status: Type.String({ description: 'PENDING | READY | FAILED (renditions)' }),
+  originalUrl: Type.String(),
+  thumbUrl: Type.String({ description: '~800x600 WebP, or the original until ready' }),
+  detailUrl: Type.String({ description: '~1920x1440 WebP, or the original until ready' }),
+  width: Nullable(Type.Integer()),
+  height: Nullable(Type.Integer()),
+});
+
+export const PostDetail = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  content: Type.String(),
+  fee: Type.Integer(),
+  deposit: Type.Integer(),
+  receiveMethod: Method,
+  returnMethod: Method,
+  returnAddress: Nullable(Type.String()),
+  category: CategoryRef,
+  /** root first, e.g. [캠핑, 텐트] */
+  categoryPath: Type.Array(Ref),
+  regions: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), parentName: Nullable(Type.String()) })),
+  images: Type.Array(PostImageOut),
+  options: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), fee: Type.Integer(), deposit: Type.Integer() })),
+  blockedDates: Type.Array(Type.String()),
+  owner: Type.Object({ id: Type.Integer(), nickname: Type.String(), avatarUrl: Nullable(Type.String()) }),
+  favoriteCount: Type.Integer(),
+  isFavorite: Type.Boolean(),
+  isOwner: Type.Boolean(),
+  banned: Type.Boolean(),
+  embeddingStatus: Type.String(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const ListQuery = Type.Object({
+  keyword: Type.Optional(Type.String({ maxLength: 100 })),
+  categoryId: Type.Optional(Id),
+  regionId: Type.Optional(Id),
+  minFee: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FEE })),
+  maxFee: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FEE })),
+  authorId: Type.Optional(Id),
+  sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('fee_asc'), Type.Literal('fee_desc')])),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+  includeBanned: Type.Optional(Type.Boolean({ description: '관리자 전용: 정지된 게시글 포함' })),
+});
+export type ListQuery = Static<typeof ListQuery>;
+
+export const PageQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+});
+
+export const DateRangeQuery = Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day) });
+export const FavoriteOut = Type.Object({ favorited: Type.Boolean(), favoriteCount: Type.Integer() });

@@ -1,0 +1,450 @@
+// Listings: create/edit/delete with images, options, regions and blocked dates; list, detail, favorites.
+import { Compile } from 'typebox/compile';
+import type { Deps } from '../../deps.ts';
+import type { Queryable } from '../../db/client.ts';
+import { sql, type Sql } from '../../db/sql.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
+import type { AuthMember } from '../../http/auth.ts';
+import { MAX_IMAGES } from '../../app.ts';
+import { categoryFilter, regionFilter } from '../catalog/service.ts';
+import { storeAll } from '../images/multipart.ts';
+import { mediaUrl, removeFiles, type StoredImage } from '../images/service.ts';
+import { unavailableDates } from '../reservations/availability.ts';
+import { publicPostCondition } from './visibility.ts';
+import { PostCreateData, PostUpdateData, type ListQuery, type PostData, type PostListItem } from './schemas.ts';
+
+const validators = { create: Compile(PostCreateData), update: Compile(PostUpdateData) };
+
+/** Parses and validates the JSON `data` part against its TypeBox schema. */
+export function parsePostData(raw: string | undefined, kind: 'create' | 'update'): PostData {
+  if (raw === undefined) throw badRequest('DATA_REQUIRED', 'data 필드(JSON)가 필요합니다');
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw badRequest('INVALID_JSON', 'data 필드가 올바른 JSON이 아닙니다');
+  }
+  const v = validators[kind];
+  if (!v.Check(value)) {
+    const errors = v.Errors(value);
+    const first = errors[0] as { instancePath?: string; message?: string } | undefined;
+    throw badRequest('VALIDATION_FAILED', `입력값이 올바르지 않습니다 (data${first?.instancePath ?? ''}: ${first?.message ?? ''})`, {
+      errors: errors.slice(0, 10),
+    });
+  }
+  return value as PostData;
+}
+
+/** Today's calendar date in Asia/Seoul as YYYY-MM-DD. */
+export function seoulDay(d: Date, addDays = 0): string {
+  const shifted = new Date(d.getTime() + addDays * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit' }).format(shifted);
+}
+
+export const isRealDay = (s: string) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
+
+// ---- cursor paging -------------------------------------------------------------------------
+
+type Sort = 'newest' | 'fee_asc' | 'fee_desc';
+interface Cursor {
+  s: Sort;
+  k: string | number;
+  id: number;
+}
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(raw: string, sort: Sort): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    const keyOk = sort === 'newest' ? typeof c.k === 'string' && !Number.isNaN(Date.parse(c.k)) : Number.isInteger(c.k);
+    if (c.s === sort && keyOk && Number.isInteger(c.id)) return c;
+  } catch {
+    /* fall through */
+  }
+  throw badRequest('INVALID_CURSOR', '페이지 커서가 올바르지 않습니다 (정렬을 바꾸면 처음부터 다시 요청하세요)');
+}
+
+const ORDER: Record<Sort, Sql> = {
+  newest: sql`p.created_at DESC, p.id DESC`,
+  fee_asc: sql`p.fee ASC, p.id ASC`,
+  fee_desc: sql`p.fee DESC, p.id DESC`,
+};
+function afterCursor(c: Cursor): Sql {
+  if (c.s === 'newest') return sql`(p.created_at, p.id) < (${c.k}::timestamptz, ${c.id}::bigint)`;
+  if (c.s === 'fee_asc') return sql`(p.fee, p.id) > (${c.k}::int, ${c.id}::bigint)`;
+  return sql`(p.fee, p.id) < (${c.k}::int, ${c.id}::bigint)`;
+}
+
+interface ListRow {
+  id: number;
+  title: string;
+  fee: number;
+  deposit: number;
+  created_at: Date;
+  created_key: string;
+  banned: boolean;
+  author_id: number;
+  nickname: string;
+  category_id: number;
+  category_name: string;
+  parent_id: number | null;
+  parent_name: string | null;
+  favorite_count: number;
+  thumb: string | null;
+  regions: string[] | null;
+}
+
+/** SELECT list of a listing card; `p` is the posts alias. Reused by search for its result items. */
+export const LIST_ITEM_SELECT = sql`p.id, p.title, p.fee, p.deposit, p.created_at, p.created_at::text AS created_key,
+  p.banned_at IS NOT NULL AS banned, m.id AS author_id, m.nickname,
+  c.id AS category_id, c.name AS category_name, pc.id AS parent_id, pc.name AS parent_name,
+  (SELECT count(*)::int FROM favorites f WHERE f.post_id = p.id) AS favorite_count,
+  (SELECT coalesce(i.thumb_path, i.original_path) FROM post_images i WHERE i.post_id = p.id
+     ORDER BY i.is_primary DESC, i.sort_order, i.id LIMIT 1) AS thumb,
+  (SELECT array_agg(coalesce(rp.name || ' ', '') || r.name ORDER BY rp.sort_order NULLS FIRST, r.sort_order, r.id)
+     FROM post_regions pr JOIN regions r ON r.id = pr.region_id LEFT JOIN regions rp ON rp.id = r.parent_id
+     WHERE pr.post_id = p.id) AS regions`;
+export const LIST_ITEM_FROM = sql`posts p JOIN members m ON m.id = p.author_id
+  JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id`;
+
+export function toListItem(r: ListRow): PostListItem {
+  return {
+    id: r.id,
+    title: r.title,
+    fee: r.fee,
+    deposit: r.deposit,
+    thumbnailUrl: mediaUrl(r.thumb),
+    regions: r.regions ?? [],
+    category: { id: r.category_id, name: r.category_name, parent: r.parent_id ? { id: r.parent_id, name: r.parent_name! } : null },
+    createdAt: new Date(r.created_at).toISOString(),
+    favoriteCount: r.favorite_count,
+    author: { id: r.author_id, nickname: r.nickname },
+    banned: r.banned,
+  };
+}
+
+/** One page of listing cards matching every condition, in the given order, after the cursor. */
+export async function listPosts(
+  q: Queryable,
+  opts: { where: Sql[]; sort?: Sort; cursor?: string; limit?: number },
+): Promise<{ items: PostListItem[]; nextCursor: string | null }> {
+  const sort = opts.sort ?? 'newest';
+  const limit = Math.min(Math.max(opts.limit ?? 20, 1), 50);
+  const where = [...opts.where];
+  if (opts.cursor) where.push(afterCursor(decodeCursor(opts.cursor, sort)));
+  const rows = await q.query<ListRow>(sql`SELECT ${LIST_ITEM_SELECT} FROM ${LIST_ITEM_FROM}
+    WHERE ${where.length ? sql.join(where, ' AND ') : sql`true`}
+    ORDER BY ${ORDER[sort]} LIMIT ${limit + 1}`);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor =
+    rows.length > limit && last
+      ? encodeCursor({ s: sort, k: sort === 'newest' ? last.created_key : last.fee, id: last.id })
+      : null;
+  return { items: page.map(toListItem), nextCursor };
+}
+
+/** Each word must appear in the title or content (ILIKE, served by the trigram index). */
+export function keywordFilter(keyword: string, alias = 'p'): Sql | null {
+  const words = keyword.trim().split(/\s+/).filter(Boolean).slice(0, 5);
+  if (!words.length) return null;
+  const a = sql.raw(alias);
+  return sql.join(
+    words.map((w) => sql`(${a}.title || ' ' || ${a}.content) ILIKE ${'%' + w.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%'}`),
+    ' AND ',
+  );
+}
+
+// ---- service -------------------------------------------------------------------------------
+
+interface PostRow {
+  id: number;
+  author_id: number;
+  deleted_at: Date | null;
+  banned_at: Date | null;
+}
+
+interface ImageRow {
+  id: number;
+  original_path: string;
+  thumb_path: string | null;
+  detail_path: string | null;
+  width: number | null;
+  height: number | null;
+  is_primary: boolean;
+  status: string;
+}
+
+export function postsService(deps: Deps) {
+  const { db, config } = deps;
+  const uploadDir = config.uploadDir;
+
+  async function assertInput(data: PostData) {
+    const cat = await db.one<{ id: number; has_children: boolean }>(
+      'SELECT id, EXISTS (SELECT 1 FROM categories ch WHERE ch.parent_id = c.id) AS has_children FROM categories c WHERE id = $1',
+      [data.categoryId],
+    );
+    if (!cat) throw badRequest('UNKNOWN_CATEGORY', '존재하지 않는 카테고리입니다');
+    if (cat.has_children) throw badRequest('CATEGORY_NOT_LEAF', '하위 카테고리를 선택해 주세요');
+    const found = await db.query<{ id: number }>('SELECT id FROM regions WHERE id = ANY($1::bigint[])', [data.regionIds]);
+    if (found.length !== data.regionIds.length) throw badRequest('UNKNOWN_REGION', '존재하지 않는 지역이 포함되어 있습니다');
+    const badDay = (data.blockedDates ?? []).find((d) => !isRealDay(d));
+    if (badDay) throw badRequest('INVALID_DATE', `날짜가 올바르지 않습니다: ${badDay}`);
+  }
+
+  function assertImageCount(total: number, primaryIndex: number | undefined) {
+    if (total < 1) throw badRequest('IMAGE_REQUIRED', '이미지를 1장 이상 올려 주세요');
+    if (total > MAX_IMAGES) throw badRequest('TOO_MANY_IMAGES', `이미지는 최대 ${MAX_IMAGES}장까지 올릴 수 있습니다`);
+    if (primaryIndex !== undefined && primaryIndex >= total) {
+      throw badRequest('INVALID_PRIMARY', `대표 이미지 번호(primaryIndex)는 0–${total - 1} 사이여야 합니다`);
+    }
+  }
+
+  async function insertParts(tx: Queryable, postId: number, data: PostData) {
+    await tx.query(sql`INSERT INTO post_regions (post_id, region_id) SELECT ${postId}, unnest(${data.regionIds}::bigint[])`);
+    for (const d of data.blockedDates ?? []) await tx.query('INSERT INTO post_blocked_dates (post_id, day) VALUES ($1, $2)', [postId, d]);
+  }
+
+  async function insertImages(tx: Queryable, postId: number, images: StoredImage[], firstSort: number, primarySort: number) {
+    for (const [i, img] of images.entries()) {
+      const sort = firstSort + i;
+      await tx.query(
+        'INSERT INTO post_images (post_id, original_path, mime, width, height, is_primary, sort_order) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [postId, img.path, img.mime, img.width, img.height, sort === primarySort, sort],
+      );
+    }
+  }
+
+  async function loadPost(id: number): Promise<PostRow> {
+    const p = await db.one<PostRow>('SELECT id, author_id, deleted_at, banned_at FROM posts WHERE id = $1', [id]);
+    if (!p || p.deleted_at) throw notFound('게시글');
+    return p;
+  }
+
+  return {
+    async create(member: AuthMember, data: PostData, files: Buffer[]) {
+      assertImageCount(files.length, data.primaryIndex);
+      await assertInput(data);
+      const stored = await storeAll(uploadDir, files);
+      try {
+        const id = await db.transaction(async (tx) => {
+          const row = await tx.one<{ id: number }>(
+            `INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, return_address)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+            [member.id, data.title.trim(), data.content, data.categoryId, data.fee, data.deposit, data.receiveMethod, data.returnMethod, data.returnAddress ?? null],
+          );
+          const postId = row!.id;
+          await insertParts(tx, postId, data);
+          for (const [i, o] of (data.options ?? []).entries()) {
+            await tx.query('INSERT INTO post_options (post_id, name, fee, deposit, sort_order) VALUES ($1, $2, $3, $4, $5)', [postId, o.name.trim(), o.fee, o.deposit, i]);
+          }
+          await insertImages(tx, postId, stored, 0, data.primaryIndex ?? 0);
+          return postId;
+        });
+        deps.signals.emit('post-changed', id);
+        return id;
+      } catch (err) {
+        await removeFiles(uploadDir, stored.map((s) => s.path));
+        throw err;
+      }
+    },
+
+    /** Replaces regions, options, images and blocked dates as sent; re-queues the embedding. */
+    async update(member: AuthMember, id: number, data: PostData, files: Buffer[]) {
+      const post = await loadPost(id);
+      if (post.author_id !== member.id) throw forbidden('본인 게시글만 수정할 수 있습니다');
+      const existing = await db.query<ImageRow>('SELECT * FROM post_images WHERE post_id = $1 ORDER BY sort_order, id', [id]);
+      const keepIds = data.keepImageIds ?? existing.map((i) => i.id);
+      const unknown = keepIds.filter((k) => !existing.some((e) => e.id === k));
+      if (unknown.length) throw badRequest('UNKNOWN_IMAGE', `이 게시글의 이미지가 아닙니다: ${unknown.join(', ')}`);
+      assertImageCount(keepIds.length + files.length, data.primaryIndex);
+      const currentOptions = await db.query<{ id: number }>('SELECT id FROM post_options WHERE post_id = $1 AND deleted_at IS NULL', [id]);
+      const unknownOption = (data.options ?? []).find((o) => o.id && !currentOptions.some((c) => c.id === o.id));
+      if (unknownOption) throw badRequest('UNKNOWN_OPTION', `이 게시글의 옵션이 아닙니다: ${unknownOption.id}`);
+      await assertInput(data);
+
+      const stored = await storeAll(uploadDir, files);
+      const removed = existing.filter((e) => !keepIds.includes(e.id));
+      const primary = data.primaryIndex ?? 0;
+      try {
+        await db.transaction(async (tx) => {
+          await tx.query(
+            `UPDATE posts SET title = $2, content = $3, category_id = $4, fee = $5, deposit = $6, receive_method = $7,
+               return_method = $8, return_address = $9, updated_at = now(),
+               embedding_status = 'WAIT', embedding_attempts = 0, embedding_error = NULL,
+               embedding_claimed_at = NULL, embedding_next_attempt_at = NULL
+             WHERE id = $1`,
+            [id, data.title.trim(), data.content, data.categoryId, data.fee, data.deposit, data.receiveMethod, data.returnMethod, data.returnAddress ?? null],
+          );
+          await tx.query('DELETE FROM post_regions WHERE post_id = $1', [id]);
+          await tx.query('DELETE FROM post_blocked_dates WHERE post_id = $1', [id]);
+          await insertParts(tx, id, data);
+
+          // Options: a kept, unchanged option keeps its id; anything removed or changed is soft-deleted
+          // (past reservations keep pointing at the old row) and changed ones are inserted anew.
+          const keptOptionIds: number[] = [];
+          for (const [i, o] of (data.options ?? []).entries()) {
+            if (o.id) {
+              const same = await tx.one(
+                'UPDATE post_options SET sort_order = $5 WHERE id = $1 AND post_id = $6 AND name = $2 AND fee = $3 AND deposit = $4 AND deleted_at IS NULL RETURNING id',
+                [o.id, o.name.trim(), o.fee, o.deposit, i, id],
+              );
+              if (same) {
+                keptOptionIds.push(o.id);
+                continue;
+              }
+            }
+            const row = await tx.one<{ id: number }>(
+              'INSERT INTO post_options (post_id, name, fee, deposit, sort_order) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+              [id, o.name.trim(), o.fee, o.deposit, i],
+            );
+            keptOptionIds.push(row!.id);
+          }
+          await tx.query(
+            'UPDATE post_options SET deleted_at = now() WHERE post_id = $1 AND deleted_at IS NULL AND NOT (id = ANY($2::bigint[]))',
+            [id, keptOptionIds],
+          );
+
+          if (removed.length) await tx.query('DELETE FROM post_images WHERE id = ANY($1::bigint[])', [removed.map((r) => r.id)]);
+          for (const [i, keepId] of keepIds.entries()) {
+            await tx.query('UPDATE post_images SET sort_order = $2, is_primary = $3 WHERE id = $1', [keepId, i, i === primary]);
+          }
+          await insertImages(tx, id, stored, keepIds.length, primary);
+        });
+      } catch (err) {
+        await removeFiles(uploadDir, stored.map((s) => s.path));
+        throw err;
+      }
+      await removeFiles(uploadDir, removed.flatMap((r) => [r.original_path, r.thumb_path, r.detail_path]));
+      deps.signals.emit('post-changed', id);
+    },
+
+    /** Soft delete: reservations, chats and reviews keep pointing at the row; the purge job removes it later. */
+    async remove(member: AuthMember, id: number) {
+      const post = await loadPost(id);
+      if (post.author_id !== member.id && member.role !== 'ADMIN') throw forbidden('본인 게시글만 삭제할 수 있습니다');
+      await db.query('UPDATE posts SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL', [id]);
+      deps.signals.emit('post-changed', id);
+    },
+
+    async list(query: ListQuery, viewer: AuthMember | null) {
+      const where: Sql[] = [];
+      where.push(viewer?.role === 'ADMIN' && query.includeBanned ? sql`p.deleted_at IS NULL` : sql.raw(publicPostCondition('p')));
+      if (query.keyword) {
+        const kw = keywordFilter(query.keyword);
+        if (kw) where.push(kw);
+      }
+      if (query.categoryId) where.push(categoryFilter([query.categoryId]));
+      if (query.regionId) where.push(regionFilter([query.regionId]));
+      if (query.minFee !== undefined) where.push(sql`p.fee >= ${query.minFee}`);
+      if (query.maxFee !== undefined) where.push(sql`p.fee <= ${query.maxFee}`);
+      if (query.authorId) where.push(sql`p.author_id = ${query.authorId}`);
+      return listPosts(db, { where, sort: query.sort, cursor: query.cursor, limit: query.limit });
+    },
+
+    /** The caller's own listings, banned ones included (flagged), deleted ones not. */
+    my(member: AuthMember, page: { cursor?: string; limit?: number }) {
+      return listPosts(db, { where: [sql`p.author_id = ${member.id}`, sql`p.deleted_at IS NULL`], ...page });
+    },
+
+    favorites(member: AuthMember, page: { cursor?: string; limit?: number }) {
+      return listPosts(db, {
+        where: [sql.raw(publicPostCondition('p')), sql`EXISTS (SELECT 1 FROM favorites fv WHERE fv.post_id = p.id AND fv.member_id = ${member.id})`],
+        ...page,
+      });
+    },
+
+    async detail(id: number, viewer: AuthMember | null) {
+      const p = await db.one(
+        sql`SELECT p.*, ${sql.raw(publicPostCondition('p'))} AS public, m.nickname, m.avatar_path,
+              c.name AS category_name, pc.id AS parent_id, pc.name AS parent_name,
+              (SELECT count(*)::int FROM favorites f WHERE f.post_id = p.id) AS favorite_count,
+              EXISTS (SELECT 1 FROM favorites f WHERE f.post_id = p.id AND f.member_id = ${viewer?.id ?? 0}) AS is_favorite
+            FROM posts p JOIN members m ON m.id = p.author_id
+            JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id
+            WHERE p.id = ${id}`,
+      );
+      const admin = viewer?.role === 'ADMIN';
+      if (!p || p.deleted_at || (!p.public && !admin)) throw notFound('게시글');
+      const [images, options, regions, blockedDates] = await Promise.all([
+        db.query<ImageRow>('SELECT * FROM post_images WHERE post_id = $1 ORDER BY sort_order, id', [id]),
+        db.query('SELECT id, name, fee, deposit FROM post_options WHERE post_id = $1 AND deleted_at IS NULL ORDER BY sort_order, id', [id]),
+        db.query(
+          `SELECT r.id, r.name, rp.name AS parent_name FROM post_regions pr JOIN regions r ON r.id = pr.region_id
+           LEFT JOIN regions rp ON rp.id = r.parent_id WHERE pr.post_id = $1 ORDER BY rp.sort_order NULLS FIRST, r.sort_order, r.id`,
+          [id],
+        ),
+        unavailableBlockedFrom(db, id, seoulDay(deps.clock.now())),
+      ]);
+      const category = { id: p.category_id, name: p.category_name, parent: p.parent_id ? { id: p.parent_id, name: p.parent_name } : null };
+      return {
+        id: p.id,
+        title: p.title,
+        content: p.content,
+        fee: p.fee,
+        deposit: p.deposit,
+        receiveMethod: p.receive_method,
+        returnMethod: p.return_method,
+        returnAddress: p.return_address,
+        category,
+        categoryPath: [...(category.parent ? [category.parent] : []), { id: category.id, name: category.name }],
+        regions: regions.map((r) => ({ id: r.id, name: r.name, parentName: r.parent_name })),
+        images: images.map((i) => ({
+          id: i.id,
+          isPrimary: i.is_primary,
+          status: i.status,
+          originalUrl: mediaUrl(i.original_path)!,
+          thumbUrl: mediaUrl(i.thumb_path ?? i.original_path)!,
+          detailUrl: mediaUrl(i.detail_path ?? i.original_path)!,
+          width: i.width,
+          height: i.height,
+        })),
+        options: options.map((o) => ({ id: o.id, name: o.name, fee: o.fee, deposit: o.deposit })),
+        blockedDates,
+        owner: { id: p.author_id, nickname: p.nickname, avatarUrl: mediaUrl(p.avatar_path) },
+        favoriteCount: p.favorite_count,
+        isFavorite: p.is_favorite,
+        isOwner: viewer?.id === p.author_id,
+        banned: p.banned_at !== null,
+        embeddingStatus: p.embedding_status,
+        createdAt: new Date(p.created_at).toISOString(),
+        updatedAt: new Date(p.updated_at).toISOString(),
+      };
+    },
+
+    async unavailable(id: number, from?: string, to?: string) {
+      const p = await db.one(sql`SELECT 1 FROM posts p WHERE p.id = ${id} AND ${sql.raw(publicPostCondition('p'))}`);
+      if (!p) throw notFound('게시글');
+      for (const d of [from, to]) if (d && !isRealDay(d)) throw badRequest('INVALID_DATE', `날짜가 올바르지 않습니다: ${d}`);
+      const start = from ?? seoulDay(deps.clock.now());
+      const end = to ?? seoulDay(new Date(`${start}T00:00:00Z`), 365);
+      if (end < start) throw badRequest('INVALID_RANGE', '종료일이 시작일보다 빠릅니다');
+      return unavailableDates(db, id, start, end);
+    },
+
+    /** Adds or removes the caller's favorite; never on one's own listing. */
+    async toggleFavorite(member: AuthMember, id: number) {
+      const p = await db.one<{ author_id: number }>(
+        sql`SELECT p.author_id FROM posts p WHERE p.id = ${id} AND ${sql.raw(publicPostCondition('p'))}`,
+      );
+      if (!p) throw notFound('게시글');
+      if (p.author_id === member.id) throw conflict('OWN_POST', '내 게시글은 찜할 수 없습니다');
+      const removed = await db.query('DELETE FROM favorites WHERE member_id = $1 AND post_id = $2 RETURNING post_id', [member.id, id]);
+      if (!removed.length) {
+        await db.query('INSERT INTO favorites (member_id, post_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [member.id, id]);
+      }
+      const count = await db.one<{ n: number }>('SELECT count(*)::int AS n FROM favorites WHERE post_id = $1', [id]);
+      return { favorited: !removed.length, favoriteCount: count!.n };
+    },
+  };
+}
+
+/** Owner-blocked days from a date on (the detail page's calendar). */
+const unavailableBlockedFrom = (q: Queryable, postId: number, from: string) =>
+  q.query<{ day: string }>('SELECT day::text AS day FROM post_blocked_dates WHERE post_id = $1 AND day >= $2 ORDER BY day', [postId, from]).then((r) =>
+    r.map((x) => x.day),
+  );
+
+export type PostsService = ReturnType<typeof postsService>;

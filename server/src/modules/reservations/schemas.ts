@@ -1,0 +1,107 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import { Id } from '../members/schemas.ts';
+import { STATUSES } from './status.ts';
+
+export const StatusSchema = Type.Union(STATUSES.map((s) => Type.Literal(s)), { description: '예약 상태 (SPEC §5)' });
+const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Asia/Seoul 달력 날짜 YYYY-MM-DD' });
+const Method = Type.Union([Type.Literal('DIRECT'), Type.Literal('DELIVERY')]);
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+const requestFields = {
+  startDate: Day,
+  endDate: Day,
+  optionIds: Type.Optional(Type.Array(Id, { maxItems: 5, uniqueItems: true })),
+  receiveMethod: Method,
+  returnMethod: Method,
+  address: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+};
+
+export const CreateReservationBody = Type.Object({ postId: Id, ...requestFields }, { additionalProperties: false });
+export type CreateReservationBody = Static<typeof CreateReservationBody>;
+export const EditReservationBody = Type.Object(requestFields, { additionalProperties: false });
+export type EditReservationBody = Static<typeof EditReservationBody>;
+
+export const StatusChangeBody = Type.Object(
+  {
+    status: StatusSchema,
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+    carrier: Type.Optional(Type.String({ maxLength: 40 })),
+    trackingNumber: Type.Optional(Type.String({ maxLength: 40, pattern: '^[0-9A-Za-z\\-]*$' })),
+  },
+  { additionalProperties: false },
+);
+export type StatusChangeBody = Static<typeof StatusChangeBody>;
+
+const Cursor = Type.String({ pattern: '^[0-9]{1,16}$', description: '이전 응답의 nextCursor' });
+const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20 });
+export const SentQuery = Type.Object({ status: Type.Optional(StatusSchema), cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) });
+export const ReceivedQuery = Type.Object({
+  postId: Type.Optional(Id),
+  status: Type.Optional(StatusSchema),
+  cursor: Type.Optional(Cursor),
+  limit: Type.Optional(Limit),
+});
+
+const Party = Type.Object({ id: Type.Integer(), nickname: Type.String() });
+const Shipment = Nullable(Type.Object({ carrier: Type.String(), trackingNumber: Type.String() }));
+
+export const Reservation = Type.Object({
+  id: Type.Integer(),
+  status: StatusSchema,
+  statusLabel: Type.String(),
+  post: Type.Object({ id: Type.Integer(), title: Type.String(), imageUrl: Nullable(Type.String()) }),
+  borrower: Party,
+  lender: Party,
+  startDate: Type.String(),
+  endDate: Type.String(),
+  receiveMethod: Method,
+  returnMethod: Method,
+  address: Nullable(Type.String()),
+  options: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), fee: Type.Integer(), deposit: Type.Integer() })),
+  price: Type.Object({
+    days: Type.Integer(),
+    dailyFee: Type.Integer({ description: '물건 하루 대여료' }),
+    optionsDailyFee: Type.Integer({ description: '옵션 하루 대여료 합계' }),
+    rentalFee: Type.Integer({ description: '(대여료 + 옵션 대여료) × 일수' }),
+    deposit: Type.Integer(),
+    optionsDeposit: Type.Integer(),
+    total: Type.Integer({ description: '대여료 합계 + 보증금 합계' }),
+  }),
+  receiveShipment: Shipment,
+  returnShipment: Shipment,
+  /** the caller's part in this reservation */
+  myRole: Type.Union([Type.Literal('BORROWER'), Type.Literal('LENDER'), Type.Literal('ADMIN')]),
+  allowedActions: Type.Array(StatusSchema, { description: '호출한 사람이 지금 지정할 수 있는 상태 (PATCH /status)' }),
+  payment: Type.Object({
+    provider: Type.Union([Type.Literal('direct'), Type.Literal('toss')]),
+    payer: Type.Union([Type.Literal('LENDER'), Type.Literal('BORROWER')], { description: '결제 확인을 호출하는 쪽' }),
+    orderId: Type.String(),
+    amount: Type.Integer(),
+    paid: Type.Boolean(),
+    canConfirm: Type.Boolean({ description: '호출한 사람이 지금 POST /payment/confirm 을 부를 수 있는지' }),
+  }),
+  reviewable: Type.Boolean(),
+  statusChangedAt: Type.String(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const StatusLogEntry = Type.Object({
+  id: Type.Integer(),
+  from: Nullable(StatusSchema),
+  to: StatusSchema,
+  actorRole: Type.Union([Type.Literal('BORROWER'), Type.Literal('LENDER'), Type.Literal('SYSTEM')]),
+  actor: Nullable(Party),
+  reason: Nullable(Type.String()),
+  carrier: Nullable(Type.String()),
+  trackingNumber: Nullable(Type.String()),
+  at: Type.String(),
+});
+
+export const ReservationDetail = Type.Object({ ...Reservation.properties, log: Type.Array(StatusLogEntry) });
+
+export const ReservationPage = Type.Object({
+  items: Type.Array(Reservation),
+  nextCursor: Nullable(Type.String()),
+  counts: Type.Record(Type.String(), Type.Integer(), { description: '상태별 건수 (status·cursor 필터와 무관)' }),
+});

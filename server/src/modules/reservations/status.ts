@@ -1,0 +1,152 @@
+// The rental lifecycle (SPEC §5) as ONE table: who may set each status, what may follow it and which
+// fields a transition needs. The service, allowedActions, the jobs and the tests all read this table.
+
+export const STATUSES = [
+  'PENDING_APPROVAL', 'PENDING_PAYMENT', 'PENDING_PICKUP', 'SHIPPING', 'INSPECTING_RENTAL', 'RENTING',
+  'PENDING_RETURN', 'RETURNING', 'INSPECTING_RETURN', 'RETURN_COMPLETED', 'PENDING_REFUND', 'REFUND_COMPLETED',
+  'LOST_OR_UNRETURNED', 'CLAIMING', 'CLAIM_COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** the parties of a reservation; SYSTEM = jobs and the payment confirmation */
+export type Actor = 'BORROWER' | 'LENDER' | 'SYSTEM';
+export type RequiredField = 'reason' | 'shipment';
+
+export interface StatusRule {
+  /** who may move a reservation INTO this status */
+  setBy: readonly Actor[];
+  /** statuses that may follow this one (empty = terminal) */
+  next: readonly Status[];
+  /** fields a transition into this status needs */
+  requires: readonly RequiredField[];
+  /** extra fields needed only when coming from a given status */
+  requiresFrom?: Partial<Record<Status, readonly RequiredField[]>>;
+  /** only for reservations whose receive (or return) leg is DELIVERY: shipping a direct pickup makes no sense */
+  delivery?: 'receive' | 'return';
+  /** Korean label for the UI and notifications */
+  label: string;
+}
+
+export interface TransitionSubject {
+  status: Status;
+  receiveMethod: 'DIRECT' | 'DELIVERY';
+  returnMethod: 'DIRECT' | 'DELIVERY';
+}
+
+const EITHER: Actor[] = ['BORROWER', 'LENDER'];
+
+// SPEC §5. Rows whose "set by" is "—" there (the terminal ones) are decided here:
+// REJECTED by the lender, CANCELLED by either party, EXPIRED by the system, REFUND_COMPLETED and
+// CLAIM_COMPLETED by the lender (or the system's auto-completion of stale states, see jobs.ts).
+// The system may also set PENDING_REFUND (auto-completion) and LOST_OR_UNRETURNED (overdue).
+export const STATUS_TABLE: Record<Status, StatusRule> = {
+  PENDING_APPROVAL: { label: '승인 대기', setBy: ['SYSTEM'], next: ['PENDING_PAYMENT', 'REJECTED', 'CANCELLED', 'EXPIRED'], requires: [] },
+  PENDING_PAYMENT: { label: '결제 대기', setBy: ['LENDER'], next: ['PENDING_PICKUP', 'CANCELLED', 'EXPIRED'], requires: [] },
+  PENDING_PICKUP: { label: '수령 대기', setBy: ['SYSTEM'], next: ['SHIPPING', 'INSPECTING_RENTAL', 'CANCELLED'], requires: [] },
+  SHIPPING: { label: '배송 중', setBy: ['LENDER'], next: ['INSPECTING_RENTAL'], requires: ['shipment'], delivery: 'receive' },
+  INSPECTING_RENTAL: { label: '대여 검수', setBy: EITHER, next: ['RENTING', 'PENDING_RETURN', 'CANCELLED'], requires: [] },
+  RENTING: { label: '대여 중', setBy: ['BORROWER'], next: ['PENDING_RETURN', 'LOST_OR_UNRETURNED'], requires: [] },
+  PENDING_RETURN: {
+    label: '반납 대기', setBy: EITHER, next: ['RETURNING', 'INSPECTING_RETURN'], requires: [],
+    requiresFrom: { INSPECTING_RENTAL: ['reason'] }, // failed inspection: say why
+  },
+  RETURNING: { label: '반납 배송 중', setBy: ['BORROWER'], next: ['INSPECTING_RETURN'], requires: ['shipment'], delivery: 'return' },
+  INSPECTING_RETURN: { label: '반납 검수', setBy: ['LENDER'], next: ['RETURN_COMPLETED', 'CLAIMING'], requires: [] },
+  RETURN_COMPLETED: { label: '반납 완료', setBy: EITHER, next: ['PENDING_REFUND'], requires: [] },
+  PENDING_REFUND: { label: '환급 대기', setBy: ['LENDER', 'SYSTEM'], next: ['REFUND_COMPLETED'], requires: [] },
+  REFUND_COMPLETED: { label: '환급 완료', setBy: ['LENDER', 'SYSTEM'], next: [], requires: [] },
+  LOST_OR_UNRETURNED: { label: '분실/미반납', setBy: ['BORROWER', 'LENDER', 'SYSTEM'], next: ['CLAIMING'], requires: [] },
+  CLAIMING: { label: '청구 진행', setBy: ['LENDER'], next: ['CLAIM_COMPLETED'], requires: ['reason'] },
+  CLAIM_COMPLETED: { label: '청구 완료', setBy: ['LENDER', 'SYSTEM'], next: [], requires: [] },
+  REJECTED: { label: '거절', setBy: ['LENDER'], next: [], requires: ['reason'] },
+  CANCELLED: { label: '취소', setBy: EITHER, next: [], requires: ['reason'] },
+  EXPIRED: { label: '만료', setBy: ['SYSTEM'], next: [], requires: [] },
+};
+
+/**
+ * Statuses that hold the dates (the exclusion constraint in 040_reservations.sql lists the same set):
+ * from approval (PENDING_PAYMENT) through the rental until the item is back for inspection.
+ * Requests (PENDING_APPROVAL) hold nothing, so many may overlap; the lender approves one of them.
+ * Released: RETURN_COMPLETED onwards, LOST_OR_UNRETURNED/claims (the rental is over, its days have
+ * passed; a lender who cannot lend any more blocks dates) and the terminal refusals.
+ */
+export const HOLDING_STATUSES: readonly Status[] = [
+  'PENDING_PAYMENT', 'PENDING_PICKUP', 'SHIPPING', 'INSPECTING_RENTAL', 'RENTING', 'PENDING_RETURN', 'RETURNING',
+  'INSPECTING_RETURN',
+];
+
+/**
+ * A borrower may review once the rental has ended with the item back or claimed:
+ * RETURN_COMPLETED onwards on both branches (refund or claim). Never rejected/cancelled/expired.
+ */
+export const REVIEWABLE_STATUSES: readonly Status[] = [
+  'RETURN_COMPLETED', 'PENDING_REFUND', 'REFUND_COMPLETED', 'CLAIMING', 'CLAIM_COMPLETED',
+];
+export const isReviewable = (status: string) => (REVIEWABLE_STATUSES as readonly string[]).includes(status);
+/** SQL condition over a reservations alias: the reservation may be reviewed by its borrower. */
+export const reviewableCondition = (alias = 'r') =>
+  `(${alias}.status IN (${REVIEWABLE_STATUSES.map((s) => `'${s}'`).join(', ')}))`;
+
+export const isTerminal = (status: Status) => STATUS_TABLE[status].next.length === 0;
+
+/** Fields a transition from → to needs. */
+export function requiredFields(from: Status, to: Status): RequiredField[] {
+  const rule = STATUS_TABLE[to];
+  return [...rule.requires, ...(rule.requiresFrom?.[from] ?? [])];
+}
+
+export type TransitionRefusal = { status: 409 | 403 | 400; code: string; detail: string };
+
+/** true when `to` may follow the subject's status at all (ignoring who asks). */
+export function isLegalNext(subject: TransitionSubject, to: Status): boolean {
+  if (!STATUS_TABLE[subject.status].next.includes(to)) return false;
+  const leg = STATUS_TABLE[to].delivery;
+  if (leg === 'receive' && subject.receiveMethod !== 'DELIVERY') return false;
+  if (leg === 'return' && subject.returnMethod !== 'DELIVERY') return false;
+  return true;
+}
+
+/**
+ * Checks one transition against the table. Order: illegal transition (409) before wrong actor (403)
+ * before missing fields (400). Returns null when allowed.
+ */
+export function checkTransition(
+  subject: TransitionSubject,
+  to: Status,
+  actor: Actor,
+  given: { reason?: string | null; carrier?: string | null; trackingNumber?: string | null },
+): TransitionRefusal | null {
+  const from = subject.status;
+  if (STATUS_TABLE[from].next.includes(to) && !isLegalNext(subject, to)) {
+    return { status: 409, code: 'NOT_A_DELIVERY', detail: '택배 거래가 아닌 예약에는 배송 상태를 쓸 수 없습니다' };
+  }
+  if (!STATUS_TABLE[from].next.includes(to)) {
+    return {
+      status: 409, code: 'ILLEGAL_TRANSITION',
+      detail: `'${STATUS_TABLE[from].label}' 상태에서 '${STATUS_TABLE[to].label}'(으)로 바꿀 수 없습니다`,
+    };
+  }
+  if (!STATUS_TABLE[to].setBy.includes(actor)) {
+    return { status: 403, code: 'NOT_YOUR_ACTION', detail: `'${STATUS_TABLE[to].label}' 상태는 ${whoLabel(to)}만 지정할 수 있습니다` };
+  }
+  for (const field of requiredFields(from, to)) {
+    if (field === 'reason' && !given.reason?.trim()) {
+      return { status: 400, code: 'REASON_REQUIRED', detail: `'${STATUS_TABLE[to].label}'(으)로 바꾸려면 사유를 입력해야 합니다` };
+    }
+    if (field === 'shipment' && (!given.carrier?.trim() || !given.trackingNumber?.trim())) {
+      return { status: 400, code: 'SHIPMENT_REQUIRED', detail: '택배사와 운송장 번호를 입력해야 합니다' };
+    }
+  }
+  return null;
+}
+
+function whoLabel(to: Status): string {
+  const names: Record<Actor, string> = { BORROWER: '빌리는 사람', LENDER: '빌려주는 사람', SYSTEM: '시스템' };
+  return STATUS_TABLE[to].setBy.map((a) => names[a]).join('/');
+}
+
+/** The statuses `actor` may set now (for the UI's buttons). */
+export function allowedActions(subject: TransitionSubject, actor: Actor | null): Status[] {
+  if (!actor) return [];
+  return STATUS_TABLE[subject.status].next.filter((to) => isLegalNext(subject, to) && STATUS_TABLE[to].setBy.includes(actor));
+}

@@ -1,0 +1,48 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { isAdmin, requireMember } from '../../http/auth.ts';
+import { IdParams } from '../members/schemas.ts';
+import { CreateReviewBody, ReplyBody, ReservationIdParams, Review, ReviewListQuery, ReviewPage, ReviewSummary } from './schemas.ts';
+import { reviewsService, REVIEWABLE_STATUSES, type SummaryTarget } from './service.ts';
+
+const tags = ['reviews'];
+
+export const reviewsRoutes: FastifyPluginAsync = async (app) => {
+  const reviews = reviewsService(app.deps);
+
+  app.post('/reservations/:id/review', {
+    schema: {
+      tags, summary: '리뷰 작성 (빌린 사람, 예약당 한 번)',
+      description: `작성 가능한 예약 상태: ${REVIEWABLE_STATUSES.join(', ')}. 그 전이면 409 NOT_REVIEWABLE, 두 번째는 409 ALREADY_REVIEWED, 빌려준 사람은 403 NOT_BORROWER.`,
+      params: ReservationIdParams, body: CreateReviewBody, response: { 201: Review },
+    },
+  }, async (req, reply) => {
+    const me = requireMember(req);
+    const review = await reviews.create((req.params as { id: number }).id, me.id, req.body as CreateReviewBody);
+    return reply.status(201).send(review);
+  });
+
+  app.post('/reviews/:id/reply', {
+    schema: {
+      tags, summary: '리뷰 답글 (빌려준 사람, 한 번)', description: '두 번째 답글은 409 ALREADY_REPLIED',
+      params: IdParams, body: ReplyBody, response: { 200: Review },
+    },
+  }, async (req) => {
+    const me = requireMember(req);
+    return reviews.reply((req.params as { id: number }).id, me.id, (req.body as { content: string }).content, isAdmin(req));
+  });
+
+  const targets: [string, SummaryTarget, string][] = [['posts', 'POST', '게시글'], ['members', 'MEMBER', '회원(빌려준 사람으로 받은)']];
+  for (const [path, type, name] of targets) {
+    app.get(`/${path}/:id/reviews`, {
+      schema: {
+        tags, summary: `${name} 리뷰 목록 (최신순, 커서 페이징)`, params: IdParams, querystring: ReviewListQuery, response: { 200: ReviewPage },
+      },
+    }, async (req) => reviews.list(type, (req.params as { id: number }).id, req.query as ReviewListQuery, isAdmin(req)));
+
+    app.get(`/${path}/:id/reviews/summary`, {
+      schema: {
+        tags, summary: `${name} 리뷰 요약 (항목별 평균, 개수, AI 또는 추출 요약)`, params: IdParams, response: { 200: ReviewSummary },
+      },
+    }, async (req) => reviews.summary(type, (req.params as { id: number }).id, isAdmin(req)));
+  }
+};

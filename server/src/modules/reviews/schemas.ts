@@ -1,0 +1,66 @@
+import { Type, type Static } from 'typebox';
+import { Id } from '../members/schemas.ts';
+
+const Score = Type.Integer({ minimum: 1, maximum: 5 });
+
+export const CreateReviewBody = Type.Object(
+  {
+    equipmentScore: Type.Integer({ minimum: 1, maximum: 5, description: '장비 상태 (1–5)' }),
+    kindnessScore: Type.Integer({ minimum: 1, maximum: 5, description: '친절도 (1–5)' }),
+    responseScore: Type.Integer({ minimum: 1, maximum: 5, description: '응답 속도 (1–5)' }),
+    comment: Type.String({ minLength: 1, maxLength: 2000, description: '후기 내용' }),
+  },
+  { additionalProperties: false },
+);
+export type CreateReviewBody = Static<typeof CreateReviewBody>;
+
+export const ReplyBody = Type.Object(
+  { content: Type.String({ minLength: 1, maxLength: 1000, description: '빌려준 사람의 답글 (한 번만)' }) },
+  { additionalProperties: false },
+);
+
+export const Review = Type.Object({
+  id: Type.Integer(),
+  reservationId: Type.Integer(),
+  post: Type.Object({ id: Type.Integer(), title: Type.String() }),
+  author: Type.Object({ id: Type.Integer(), nickname: Type.String(), avatarUrl: Type.Union([Type.String(), Type.Null()]) }),
+  lenderId: Type.Integer(),
+  equipmentScore: Score,
+  kindnessScore: Score,
+  responseScore: Score,
+  /** mean of the three scores, one decimal */
+  overallScore: Type.Number(),
+  comment: Type.String(),
+  reply: Type.Union([Type.Object({ content: Type.String(), createdAt: Type.String() }), Type.Null()]),
+  /** always false for non-admins (banned reviews are hidden from them) */
+  banned: Type.Boolean(),
+  createdAt: Type.String(),
+});
+
+export const ReviewListQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$', description: '이전 응답의 nextCursor' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type ReviewListQuery = Static<typeof ReviewListQuery>;
+
+export const ReviewPage = Type.Object({ items: Type.Array(Review), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+const Avg = Type.Union([Type.Number(), Type.Null()], { description: '소수 첫째 자리, 리뷰가 없으면 null' });
+export const ReviewSummary = Type.Object({
+  targetType: Type.Union([Type.Literal('POST'), Type.Literal('MEMBER')]),
+  targetId: Type.Integer(),
+  count: Type.Integer(),
+  averages: Type.Object({ equipment: Avg, kindness: Avg, response: Avg, overall: Avg }),
+  summary: Type.Object({
+    text: Type.String({ description: '한국어 요약 (리뷰가 없으면 안내 문구)' }),
+    source: Type.Union([Type.Literal('AI'), Type.Literal('EXTRACTIVE'), Type.Literal('NONE')], {
+      description: 'AI: LLM 요약, EXTRACTIVE: 대표 문장 추출, NONE: 리뷰 없음',
+    }),
+    generatedAt: Type.Union([Type.String(), Type.Null()]),
+  }),
+});
+
+export const ReservationIdParams = Type.Object({ id: Id });

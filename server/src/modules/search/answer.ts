@@ -1,0 +1,88 @@
+// AI search (/search-ai): retrieve with hybrid search, then — with an LLM — rerank and write a short
+// Korean answer citing only retrieved listings; without one (or when its reply is unusable) an
+// extractive answer that says why each listing matched. A listing id the LLM invents is dropped.
+import type { Deps } from '../../deps.ts';
+import { parseJsonReply } from '../../ai/llm.ts';
+import { searchService, type SearchFilters, type SearchHit } from './service.ts';
+
+export const AI_CONTEXT_SIZE = 8;
+
+export interface AiAnswer {
+  answer: string;
+  mode: 'llm' | 'extractive';
+  /** why the LLM answer was not used, when it was tried */
+  fallbackReason: string | null;
+  citations: number[];
+  items: SearchHit[];
+  semanticAvailable: boolean;
+}
+
+const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
+
+export function extractiveAnswer(query: string, hits: SearchHit[]): string {
+  if (!hits.length) return `'${query}'에 맞는 물건을 찾지 못했습니다. 다른 표현이나 더 넓은 지역으로 검색해 보세요.`;
+  const lines = hits.slice(0, 5).map(
+    (h) => `[#${h.listing.id}] ${h.listing.title} — 하루 ${won(h.listing.fee)}, 보증금 ${won(h.listing.deposit)} (${h.match.reason || '조건 일치'})`,
+  );
+  return `'${query}'와 관련된 물건 ${hits.length}개를 찾았습니다.\n${lines.join('\n')}`;
+}
+
+function context(hits: SearchHit[]): string {
+  return hits
+    .map((h) => {
+      const l = h.listing;
+      return `#${l.id} | ${l.title} | ${l.category.parent ? l.category.parent.name + ' > ' : ''}${l.category.name} | 하루 ${l.fee}원, 보증금 ${l.deposit}원 | ${l.regions.join(', ')}`;
+    })
+    .join('\n');
+}
+
+/** Drops citations of listings that were not retrieved: '[#999]' that we never showed becomes ''. */
+export function keepKnownCitations(text: string, known: Set<number>): string {
+  return text.replace(/\[#(\d+)\]/g, (m, id) => (known.has(Number(id)) ? m : '')).replace(/[ \t]{2,}/g, ' ').trim();
+}
+
+export async function aiSearch(deps: Deps, query: string, filters: SearchFilters = {}): Promise<AiAnswer> {
+  const result = await searchService(deps).search(query, filters, { limit: AI_CONTEXT_SIZE });
+  const hits = result.items;
+  const extractive = (fallbackReason: string | null): AiAnswer => ({
+    answer: extractiveAnswer(query, hits),
+    mode: 'extractive',
+    fallbackReason,
+    citations: hits.slice(0, 5).map((h) => h.listing.id),
+    items: hits,
+    semanticAvailable: result.semanticAvailable,
+  });
+  if (!deps.llm || !hits.length) return extractive(null);
+
+  let reply: string;
+  try {
+    reply = await deps.llm.complete(
+      [
+        {
+          role: 'system',
+          content:
+            '너는 이웃 간 물건 대여 서비스 "취밋"의 검색 도우미다. 아래 목록에 있는 게시글만 근거로 답한다. ' +
+            '목록에 없는 물건을 지어내지 않는다. JSON으로만 답한다: {"answer": "한국어 2~4문장, 인용은 [#게시글번호] 형식", "ids": [관련도 순 게시글 번호]}',
+        },
+        { role: 'user', content: `질문: ${query}\n\n게시글 목록:\n${context(hits)}` },
+      ],
+      { json: true, maxTokens: 600 },
+    );
+  } catch (err) {
+    deps.log.warn({ err: (err as Error).message }, 'LLM call failed; extractive answer');
+    return extractive('LLM 호출 실패');
+  }
+
+  const parsed = parseJsonReply(reply);
+  const known = new Set(hits.map((h) => h.listing.id));
+  const answerText = typeof parsed?.answer === 'string' ? parsed.answer : null;
+  const ids = Array.isArray(parsed?.ids) ? parsed!.ids.map(Number).filter((id) => known.has(id)) : null;
+  if (!answerText || !ids) return extractive('LLM 응답 형식 오류');
+  const cited = [...new Set(ids)];
+  const answer = keepKnownCitations(answerText, known);
+  if (!answer) return extractive('LLM 응답 형식 오류');
+  // rerank: the LLM's order first, then the remaining retrieved listings in fused order
+  const byId = new Map(hits.map((h) => [h.listing.id, h]));
+  const items = [...cited.map((id) => byId.get(id)!), ...hits.filter((h) => !cited.includes(h.listing.id))];
+  return { answer, mode: 'llm', fallbackReason: null, citations: cited, items, semanticAvailable: result.semanticAvailable };
+}

@@ -1,0 +1,56 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Static } from 'typebox';
+import { requireMember } from '../../http/auth.ts';
+import { IdParams } from '../members/schemas.ts';
+import { AiSearchQuery, AiSearchResult, SearchPage, SearchQuery, SimilarResult, SuggestBody, SuggestResult } from './schemas.ts';
+import { searchService, type SearchFilters } from './service.ts';
+import { aiSearch } from './answer.ts';
+import { suggestService } from './suggest.ts';
+
+const tags = ['search'];
+
+function filtersOf(q: Static<typeof SearchQuery>): SearchFilters {
+  return { categoryId: q.categoryId, regionId: q.regionId, minFee: q.minFee, maxFee: q.maxFee, from: q.from, to: q.to };
+}
+
+export const searchRoutes: FastifyPluginAsync = async (app) => {
+  const search = searchService(app.deps);
+  const suggest = suggestService(app.deps);
+
+  app.get('/search', {
+    schema: {
+      tags, summary: '통합 검색 (키워드 + 의미 검색, 필터는 순위 계산 전에 적용)',
+      querystring: SearchQuery, response: { 200: SearchPage },
+    },
+  }, async (req) => {
+    const q = req.query as Static<typeof SearchQuery>;
+    return search.search(q.q ?? '', filtersOf(q), { cursor: q.cursor, limit: q.limit });
+  });
+
+  app.get('/search-ai', {
+    schema: {
+      tags, summary: 'AI 검색: 검색된 게시글만 인용한 한국어 답변 (LLM이 없으면 추출형 답변)',
+      querystring: AiSearchQuery, response: { 200: AiSearchResult },
+    },
+  }, async (req) => {
+    const q = req.query as Static<typeof AiSearchQuery>;
+    return aiSearch(app.deps, q.q, filtersOf(q));
+  });
+
+  app.get('/posts/:id/similar', {
+    schema: { tags, summary: '비슷한 게시글', params: IdParams, response: { 200: SimilarResult } },
+  }, async (req) => {
+    const { id } = req.params as Static<typeof IdParams>;
+    return suggest.similar(id);
+  });
+
+  app.post('/posts/suggest', {
+    schema: {
+      tags, summary: '게시글 작성 도우미: 카테고리, 대여료/보증금 추천, AI 초안',
+      body: SuggestBody, response: { 200: SuggestResult },
+    },
+  }, async (req) => {
+    requireMember(req);
+    return suggest.suggest(req.body as Static<typeof SuggestBody>);
+  });
+};

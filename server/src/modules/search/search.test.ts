@@ -1,0 +1,182 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestContext, type TestContext } from '../../../test/helpers.ts';
+import { sql } from '../../db/sql.ts';
+import { runEmbeddingPass } from '../embeddings/service.ts';
+import { KOREAN_LISTINGS, categoryId, insertListings, regionId } from './fixtures.ts';
+import { queryTerms } from './service.ts';
+
+let ctx: TestContext;
+let ids: Record<string, number>;
+
+before(async () => {
+  ctx = await createTestContext();
+  const inserted = await insertListings(ctx.deps.db, KOREAN_LISTINGS);
+  ids = Object.fromEntries(KOREAN_LISTINGS.map((l, i) => [l.title, inserted[i]]));
+  const pass = await runEmbeddingPass(ctx.deps);
+  assert.equal(pass.done, KOREAN_LISTINGS.length);
+});
+after(() => ctx.close());
+
+async function search(query: Record<string, string | number>) {
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+  const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/search?${qs}` });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json() as {
+    items: { listing: { id: number; title: string }; match: { keyword: unknown; semantic: { similarity: number } | null; reason: string } }[];
+    nextCursor: string | null;
+    semanticAvailable: boolean;
+  };
+}
+const titles = (r: Awaited<ReturnType<typeof search>>) => r.items.map((h) => h.listing.title);
+
+test('every listing got a vector in the DONE transaction (PGlite has pgvector)', async () => {
+  const row = await ctx.deps.db.one(sql`SELECT count(*)::int AS n FROM post_embeddings`);
+  assert.equal(row!.n, KOREAN_LISTINGS.length);
+  const states = await ctx.deps.db.query(sql`SELECT DISTINCT embedding_status, embedding_model FROM posts`);
+  assert.deepEqual(states.map((s) => s.embedding_status), ['DONE']);
+  assert.match(states[0].embedding_model, /^local-/);
+});
+
+test('a query sharing no words with the listing still finds it: drilling holes → 전동드릴', async () => {
+  const q = '벽에 구멍 뚫을 때 필요한 거';
+  const drill = KOREAN_LISTINGS.find((l) => l.category === '전동드릴')!;
+  // the premise: none of the query's words appear in the listing
+  for (const w of q.split(' ')) assert.ok(!(drill.title + drill.content).includes(w), w);
+  const r = await search({ q });
+  assert.equal(r.semanticAvailable, true);
+  assert.equal(r.items[0]?.listing.title, drill.title, titles(r).join(' | '));
+  assert.ok(r.items[0].match.semantic, 'matched semantically');
+  assert.match(r.items[0].match.reason, /의미 유사도/);
+});
+
+test('weekend camping → tents', async () => {
+  const q = '주말 캠핑 갈 때 필요한 거';
+  const r = await search({ q });
+  const top3 = titles(r).slice(0, 3);
+  assert.ok(top3.some((t) => t.includes('텐트')), top3.join(' | '));
+  for (const tent of KOREAN_LISTINGS.filter((l) => l.category === '텐트')) {
+    for (const w of q.split(' ')) assert.ok(!(tent.title + tent.content).includes(w), `${w} in ${tent.title}`);
+  }
+});
+
+test('more relevance: photos for a trip → camera, watching movies at home → projector', async () => {
+  assert.equal(titles(await search({ q: '여행 가서 사진 찍고 싶어요' }))[0], '소니 미러리스 카메라 A7M3');
+  assert.equal(titles(await search({ q: '집에서 큰 화면으로 영화 보기' }))[0], '휴대용 빔프로젝터');
+});
+
+test('keyword hits say which terms matched', async () => {
+  const r = await search({ q: '텐트' });
+  const hit = r.items.find((h) => h.listing.title === '원터치 텐트 2~3인용')!;
+  assert.deepEqual((hit.match.keyword as { terms: string[] }).terms, ['텐트']);
+  assert.match(hit.match.reason, /키워드 '텐트'/);
+  assert.deepEqual(queryTerms('텐트를 빌리고 싶어요'), ['텐트', '빌리']);
+});
+
+test('filters apply before ranking: banned, owner banned, deleted, out of region, unavailable, fee, category', async () => {
+  const db = ctx.deps.db;
+  const [banned, deleted, busan, blocked, reserved, ownerBanned] = await insertListings(db, [
+    { title: '금지된 텐트', content: '텐트', category: '텐트' },
+    { title: '삭제된 텐트', content: '텐트', category: '텐트' },
+    { title: '부산 텐트', content: '텐트', category: '텐트', region: '부산광역시 해운대구' },
+    { title: '막힌 날짜 텐트', content: '텐트', category: '텐트' },
+    { title: '예약된 텐트', content: '텐트', category: '텐트' },
+    { title: '정지회원 텐트', content: '텐트', category: '텐트', authorId: (await db.one(sql`INSERT INTO members (email, password_hash, nickname, banned_at) VALUES ('b@x.test', 'x', '정지회원', now()) RETURNING id`))!.id },
+  ]);
+  await db.query(sql`UPDATE posts SET banned_at = now() WHERE id = ${banned}`);
+  await db.query(sql`UPDATE posts SET deleted_at = now() WHERE id = ${deleted}`);
+  await db.query(sql`INSERT INTO post_blocked_dates (post_id, day) VALUES (${blocked}, '2031-05-03')`);
+  const borrower = await db.one(sql`INSERT INTO members (email, password_hash, nickname) VALUES ('r@x.test', 'x', '빌리는이') RETURNING id`);
+  await db.query(sql`INSERT INTO reservations (post_id, borrower_id, lender_id, status, start_date, end_date, receive_method, return_method,
+      days, daily_fee, options_daily_fee, rental_fee, deposit, options_deposit, total_amount)
+    SELECT ${reserved}, ${borrower!.id}, author_id, 'PENDING_PICKUP', '2031-05-01', '2031-05-04', 'DIRECT', 'DIRECT', 4, 1, 0, 4, 0, 0, 4 FROM posts WHERE id = ${reserved}`);
+  await runEmbeddingPass(ctx.deps);
+
+  const all = titles(await search({ q: '텐트', limit: 50 }));
+  for (const t of ['금지된 텐트', '삭제된 텐트', '정지회원 텐트']) assert.ok(!all.includes(t), t);
+  assert.ok(all.includes('부산 텐트') && all.includes('막힌 날짜 텐트') && all.includes('예약된 텐트'));
+  // semantic-only queries must obey the same rules
+  const camping = titles(await search({ q: '주말 캠핑 갈 때 필요한 거', limit: 50 }));
+  for (const t of ['금지된 텐트', '삭제된 텐트', '정지회원 텐트']) assert.ok(!camping.includes(t), t);
+
+  const seoul = titles(await search({ q: '텐트', regionId: await regionId(db, '서울특별시'), limit: 50 }));
+  assert.ok(!seoul.includes('부산 텐트') && seoul.includes('4인용 돔 텐트'), 'region parent includes its children');
+
+  const dated = titles(await search({ q: '텐트', from: '2031-05-02', to: '2031-05-03', limit: 50 }));
+  assert.ok(!dated.includes('막힌 날짜 텐트') && !dated.includes('예약된 텐트'), dated.join(' | '));
+  assert.ok(dated.includes('부산 텐트'));
+  const later = titles(await search({ q: '텐트', from: '2031-05-10', to: '2031-05-12', limit: 50 }));
+  assert.ok(later.includes('막힌 날짜 텐트') && later.includes('예약된 텐트'));
+
+  const cheap = await search({ q: '캠핑', maxFee: 9000, limit: 50 });
+  assert.ok(cheap.items.length > 0);
+  const fees = await db.query(sql`SELECT fee FROM posts WHERE id = ANY(${cheap.items.map((h) => h.listing.id)}::bigint[])`);
+  assert.ok(fees.every((f) => f.fee <= 9000));
+
+  const tools = await search({ q: '벽에 구멍 뚫을 때 필요한 거', categoryId: await categoryId(db, '캠핑'), limit: 50 });
+  assert.ok(!titles(tools).includes('보쉬 전동드릴 대여'), 'category parent filter excludes other trees');
+  assert.ok(titles(await search({ q: '텐트', categoryId: await categoryId(db, '캠핑') })).includes('4인용 돔 텐트'));
+});
+
+test('cursor paging walks the fused ranking without repeats', async () => {
+  const first = await search({ q: '캠핑 텐트 의자', limit: 2 });
+  assert.equal(first.items.length, 2);
+  assert.ok(first.nextCursor);
+  const second = await search({ q: '캠핑 텐트 의자', limit: 2, cursor: first.nextCursor! });
+  const seen = new Set(first.items.map((h) => h.listing.id));
+  for (const h of second.items) assert.ok(!seen.has(h.listing.id));
+  const bad = await ctx.app.inject({ method: 'GET', url: '/api/v1/search?q=x&cursor=garbage' });
+  assert.equal(bad.statusCode, 400);
+  const badDates = await ctx.app.inject({ method: 'GET', url: '/api/v1/search?q=x&from=2031-05-05&to=2031-05-01' });
+  assert.equal(badDates.statusCode, 400);
+});
+
+test('an edit re-queues the listing and a deleted listing disappears from search and its vector goes with it', async () => {
+  const [id] = await insertListings(ctx.deps.db, [{ title: '캠핑 해먹', content: '나무 사이에 거는 해먹', category: '텐트' }]);
+  await runEmbeddingPass(ctx.deps);
+  assert.ok(titles(await search({ q: '해먹' })).includes('캠핑 해먹'));
+  await ctx.deps.db.query(sql`UPDATE posts SET deleted_at = now() WHERE id = ${id}`);
+  assert.ok(!titles(await search({ q: '해먹' })).includes('캠핑 해먹'));
+  await ctx.deps.db.query(sql`DELETE FROM posts WHERE id = ${id}`);
+  assert.equal((await ctx.deps.db.one(sql`SELECT count(*)::int AS n FROM post_embeddings WHERE post_id = ${id}`))!.n, 0);
+});
+
+test('similar listings: vector neighbours, public only, never itself', async () => {
+  const id = ids['4인용 돔 텐트'];
+  const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/posts/${id}/similar` });
+  assert.equal(res.statusCode, 200);
+  const body = res.json();
+  const got = body.items.map((h: any) => h.listing.title);
+  assert.ok(!body.items.some((h: any) => h.listing.id === id));
+  assert.equal(got[0], '원터치 텐트 2~3인용', got.join(' | '));
+  assert.ok(!got.includes('금지된 텐트'));
+  assert.equal((await ctx.app.inject({ method: 'GET', url: '/api/v1/posts/999999/similar' })).statusCode, 404);
+});
+
+test('suggest: category by neighbours, fee/deposit medians, template draft without an LLM', async () => {
+  const me = await ctx.signUp();
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/api/v1/posts/suggest', headers: { cookie: me.cookie },
+    payload: { title: '', content: '', hint: '가족끼리 쓰던 큰 텐트 빌려줄게요' },
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  const s = res.json();
+  assert.equal(s.categories[0].name, '텐트');
+  assert.ok(s.fee.suggested > 0 && s.fee.min <= s.fee.suggested && s.fee.suggested <= s.fee.max);
+  assert.ok(s.deposit.suggested > 0);
+  assert.equal(s.draft.source, 'template');
+  assert.match(s.draft.content, /캠핑 > 텐트/);
+  const anon = await ctx.app.inject({ method: 'POST', url: '/api/v1/posts/suggest', payload: { title: 'x', content: 'y' } });
+  assert.equal(anon.statusCode, 401);
+});
+
+test('search-ai without an LLM: extractive answer citing only retrieved listings', async () => {
+  const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/search-ai?q=${encodeURIComponent('벽에 구멍 뚫을 때 필요한 거')}` });
+  assert.equal(res.statusCode, 200, res.body);
+  const body = res.json();
+  assert.equal(body.mode, 'extractive');
+  const shown = new Set(body.items.map((h: any) => h.listing.id));
+  for (const id of body.citations) assert.ok(shown.has(id));
+  assert.match(body.answer, /보쉬 전동드릴 대여/);
+  assert.match(body.answer, /의미 유사도/);
+});

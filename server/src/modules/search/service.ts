@@ -1,0 +1,256 @@
+// Hybrid search: keyword (pg_trgm: ILIKE + word_similarity, works for Korean) and vector (pgvector
+// cosine over HNSW), fused with reciprocal rank fusion. Every filter — public only, category and
+// region with children, fee range, available dates — is inside both SQL branches, before ranking.
+// Paging: the fused ranking is deterministic for a given query and data, so the cursor is an offset
+// into it (at most 2 × BRANCH_LIMIT hits per query).
+import type { Deps } from '../../deps.ts';
+import type { Queryable } from '../../db/client.ts';
+import { sql, type Sql } from '../../db/sql.ts';
+import { badRequest } from '../../http/errors.ts';
+import { embedderFor } from '../../ai/embedder.ts';
+import { stem, words } from '../../ai/korean-text.ts';
+import { publicPostCondition } from '../posts/visibility.ts';
+import { categoryFilter, regionFilter } from '../catalog/service.ts';
+import { availableBetween } from '../reservations/booked.ts';
+import { LIST_ITEM_FROM, LIST_ITEM_SELECT, toListItem } from '../posts/service.ts';
+import type { PostListItem } from '../posts/schemas.ts';
+import { queryVector, vectorTable } from '../embeddings/store.ts';
+
+export const BRANCH_LIMIT = 100;
+export const RRF_K = 60;
+/** vector hits below this cosine similarity are noise for the local embedder, not matches */
+export const MIN_SEMANTIC_SIMILARITY = 0.12;
+const HNSW_EF_SEARCH = 100;
+
+export interface SearchFilters {
+  categoryId?: number;
+  regionId?: number;
+  minFee?: number;
+  maxFee?: number;
+  from?: string;
+  to?: string;
+  /** listings to leave out (e.g. the listing itself for "similar") */
+  excludeIds?: number[];
+}
+
+export interface MatchInfo {
+  keyword: { terms: string[]; score: number } | null;
+  semantic: { similarity: number } | null;
+  reason: string;
+}
+
+export interface RankedHit {
+  id: number;
+  score: number;
+  match: MatchInfo;
+}
+
+export interface SearchHit {
+  listing: PostListItem;
+  score: number;
+  match: MatchInfo;
+}
+
+// Words that say nothing about the thing wanted; they only add keyword noise.
+const STOPWORDS = new Set(['필요한', '필요', '거', '것', '때', '좀', '있는', '하는', '갈', '할', '수', '및', '등', '관련', '추천', '빌릴', '빌려', '대여', '싶은', '싶어요', '어디', '뭐', '무엇']);
+
+/** Keyword terms of a query: lower-cased words with one particle stripped, stopwords out, ≤ 8. */
+export function queryTerms(q: string): string[] {
+  const out: string[] = [];
+  for (const w of words(q)) {
+    const t = stem(w).replace(/[\\%_]/g, '');
+    if (!t || STOPWORDS.has(w) || STOPWORDS.has(t)) continue;
+    if (Array.from(t).length < 2 && !/^[0-9a-z]{2,}$/.test(t)) continue;
+    if (!out.includes(t)) out.push(t);
+    if (out.length === 8) break;
+  }
+  return out;
+}
+
+export function filterConditions(f: SearchFilters, alias = 'p'): Sql[] {
+  const a = sql.raw(alias);
+  const where: Sql[] = [sql.raw(publicPostCondition(alias))];
+  if (f.categoryId) where.push(categoryFilter([f.categoryId], alias));
+  if (f.regionId) where.push(regionFilter([f.regionId], alias));
+  if (f.minFee !== undefined) where.push(sql`${a}.fee >= ${f.minFee}`);
+  if (f.maxFee !== undefined) where.push(sql`${a}.fee <= ${f.maxFee}`);
+  if (f.from || f.to) {
+    const from = f.from ?? f.to!;
+    const to = f.to ?? f.from!;
+    if (from > to) throw badRequest('BAD_DATES', '시작일은 종료일보다 늦을 수 없습니다');
+    where.push(availableBetween(alias, from, to));
+  }
+  if (f.excludeIds?.length) where.push(sql`${a}.id <> ALL(${f.excludeIds}::bigint[])`);
+  return where;
+}
+
+const TEXT = sql.raw(`(p.title || ' ' || p.content)`);
+
+/** Keyword branch: listings containing any term (or a close trigram match), best first. */
+export async function keywordRank(q: Queryable, terms: string[], where: Sql[], limit = BRANCH_LIMIT) {
+  if (!terms.length) return [];
+  const patterns = terms.map((t) => '%' + t + '%');
+  const any = sql.join(
+    terms.map((t, i) => sql`(${TEXT} ILIKE ${patterns[i]} OR ${t} <% ${TEXT})`),
+    ' OR ',
+  );
+  return q.query<{ id: number; kscore: number; terms: string[] }>(sql`
+    SELECT p.id, k.score AS kscore, k.terms FROM posts p,
+      LATERAL (SELECT coalesce(sum(s.v), 0)::float8 AS score, coalesce(array_agg(s.t) FILTER (WHERE s.v >= 0.5), '{}') AS terms
+        FROM (SELECT u.t, CASE WHEN p.title ILIKE '%' || u.t || '%' THEN 1.0
+                           WHEN p.content ILIKE '%' || u.t || '%' THEN 0.6
+                           ELSE word_similarity(u.t, ${TEXT}) * 0.8 END AS v
+              FROM unnest(${terms}::text[]) AS u(t)) s) k
+    WHERE ${sql.join(where, ' AND ')} AND (${any})
+    ORDER BY k.score DESC, p.id DESC LIMIT ${limit}`);
+}
+
+/** Is the semantic branch usable for this embedder? (pgvector present and its table exists) */
+const vectorReady = new WeakMap<object, Map<number, boolean>>();
+export async function semanticAvailable(deps: Deps): Promise<boolean> {
+  if (!deps.db.vectorAvailable) return false;
+  const dims = embedderFor(deps.config).dimensions;
+  let byDims = vectorReady.get(deps.db);
+  if (!byDims) vectorReady.set(deps.db, (byDims = new Map()));
+  if (!byDims.has(dims)) {
+    const row = await deps.db.one<{ ok: boolean }>(sql`SELECT to_regclass(${vectorTable(dims)}) IS NOT NULL AS ok`);
+    if (!row?.ok) return false; // not created yet: ask again next time
+    byDims.set(dims, true);
+  }
+  return true;
+}
+
+/** Vector branch: nearest listings by cosine (HNSW, iterative scan so filters do not starve it). */
+export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = BRANCH_LIMIT, exact = false) {
+  const dims = embedderFor(deps.config).dimensions;
+  const table = sql.raw(vectorTable(dims));
+  const qv = queryVector(vector, dims);
+  return deps.db.transaction(async (tx) => {
+    if (exact) await tx.query('SET LOCAL enable_indexscan = off');
+    else {
+      await tx.query(`SET LOCAL hnsw.ef_search = ${HNSW_EF_SEARCH}`);
+      await tx.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
+    }
+    const rows = await tx.query<{ id: number; sim: number }>(sql`
+      SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim
+      FROM ${table} e JOIN posts p ON p.id = e.post_id
+      WHERE ${sql.join(where, ' AND ')}
+      ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
+    return rows.sort((x, y) => y.sim - x.sim || y.id - x.id);
+  });
+}
+
+function reasonOf(m: Omit<MatchInfo, 'reason'>): string {
+  const parts: string[] = [];
+  if (m.keyword?.terms.length) parts.push(`키워드 '${m.keyword.terms.join("', '")}' 포함`);
+  else if (m.keyword) parts.push('비슷한 철자의 단어 포함');
+  if (m.semantic) parts.push(`의미 유사도 ${m.semantic.similarity.toFixed(2)}`);
+  return parts.join(' · ');
+}
+
+/** Reciprocal rank fusion of the two branches; ties broken by id (newer first) for stable paging. */
+export function fuse(
+  keyword: { id: number; kscore: number; terms: string[] }[],
+  semantic: { id: number; sim: number }[],
+): RankedHit[] {
+  const hits = new Map<number, RankedHit>();
+  const get = (id: number) => {
+    let h = hits.get(id);
+    if (!h) hits.set(id, (h = { id, score: 0, match: { keyword: null, semantic: null, reason: '' } }));
+    return h;
+  };
+  keyword.forEach((k, rank) => {
+    const h = get(k.id);
+    h.score += 1 / (RRF_K + rank + 1);
+    h.match.keyword = { terms: k.terms, score: Math.round(k.kscore * 1000) / 1000 };
+  });
+  semantic.forEach((s, rank) => {
+    const h = get(s.id);
+    h.score += 1 / (RRF_K + rank + 1);
+    h.match.semantic = { similarity: Math.round(s.sim * 1000) / 1000 };
+  });
+  const out = [...hits.values()].sort((a, b) => b.score - a.score || b.id - a.id);
+  for (const h of out) {
+    h.match.reason = reasonOf(h.match);
+    h.score = Math.round(h.score * 1e6) / 1e6;
+  }
+  return out;
+}
+
+export async function listItems(q: Queryable, ids: number[]): Promise<Map<number, PostListItem>> {
+  if (!ids.length) return new Map();
+  const rows = await q.query(sql`SELECT ${LIST_ITEM_SELECT} FROM ${LIST_ITEM_FROM} WHERE p.id = ANY(${ids}::bigint[])`);
+  return new Map(rows.map((r) => [r.id as number, toListItem(r as any)]));
+}
+
+export function encodeOffset(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+}
+export function decodeOffset(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  try {
+    const o = JSON.parse(Buffer.from(cursor, 'base64url').toString()).o;
+    if (Number.isInteger(o) && o >= 0 && o <= 10_000) return o;
+  } catch {
+    /* fall through */
+  }
+  throw badRequest('BAD_CURSOR', '잘못된 페이지 커서입니다');
+}
+
+export interface SearchResult {
+  items: SearchHit[];
+  nextCursor: string | null;
+  semanticAvailable: boolean;
+  terms: string[];
+}
+
+export function searchService(deps: Deps) {
+  /** The fused ranking (ids + why) for a query under filters; the HTTP page is a slice of it. */
+  async function rank(query: string, filters: SearchFilters, opts: { branchLimit?: number } = {}) {
+    const where = filterConditions(filters);
+    const terms = queryTerms(query);
+    const semantic = await semanticAvailable(deps);
+    const limit = opts.branchLimit ?? BRANCH_LIMIT;
+    const keyword = await keywordRank(deps.db, terms, where, limit);
+    let vector: { id: number; sim: number }[] = [];
+    if (semantic && query.trim()) {
+      const [v] = await embedderFor(deps.config).embed([query]);
+      vector = (await vectorRank(deps, v, where, limit)).filter((r) => r.sim >= MIN_SEMANTIC_SIMILARITY);
+    }
+    return { hits: fuse(keyword, vector), terms, semantic };
+  }
+
+  async function search(query: string, filters: SearchFilters, page: { cursor?: string; limit?: number } = {}): Promise<SearchResult> {
+    const offset = decodeOffset(page.cursor);
+    const limit = Math.min(Math.max(page.limit ?? 20, 1), 50);
+    if (!query.trim()) {
+      // no query: the filtered catalogue, newest first
+      const rows = await deps.db.query<{ id: number }>(sql`SELECT p.id FROM posts p WHERE ${sql.join(filterConditions(filters), ' AND ')}
+        ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit + 1} OFFSET ${offset}`);
+      const items = await listItems(deps.db, rows.slice(0, limit).map((r) => r.id));
+      return {
+        items: rows.slice(0, limit).flatMap((r) => {
+          const listing = items.get(r.id);
+          return listing ? [{ listing, score: 0, match: { keyword: null, semantic: null, reason: '필터 조건 일치' } }] : [];
+        }),
+        nextCursor: rows.length > limit ? encodeOffset(offset + limit) : null,
+        semanticAvailable: await semanticAvailable(deps),
+        terms: [],
+      };
+    }
+    const { hits, terms, semantic } = await rank(query, filters);
+    const slice = hits.slice(offset, offset + limit);
+    const items = await listItems(deps.db, slice.map((h) => h.id));
+    return {
+      items: slice.flatMap((h) => {
+        const listing = items.get(h.id);
+        return listing ? [{ listing, score: h.score, match: h.match }] : [];
+      }),
+      nextCursor: hits.length > offset + limit ? encodeOffset(offset + limit) : null,
+      semanticAvailable: semantic,
+      terms,
+    };
+  }
+
+  return { rank, search };
+}

@@ -1,0 +1,169 @@
+// Listing helpers: similar listings, category suggestion (the seed's embedding-based classification:
+// a vote of the nearest existing listings' categories), fee/deposit suggestion (median of comparable
+// listings in that category) and an AI draft (vision LLM with photos, else from the hint text).
+import type { Deps } from '../../deps.ts';
+import { sql } from '../../db/sql.ts';
+import { notFound } from '../../http/errors.ts';
+import { embedderFor } from '../../ai/embedder.ts';
+import { parseJsonReply } from '../../ai/llm.ts';
+import type { ChatMessage } from '../../ai/types.ts';
+import { publicPostCondition } from '../posts/visibility.ts';
+import { vectorTable } from '../embeddings/store.ts';
+import { filterConditions, fuse, keywordRank, listItems, queryTerms, semanticAvailable, vectorRank, type SearchHit } from './service.ts';
+
+const NEIGHBOURS = 15;
+
+export interface SuggestInput {
+  title: string;
+  content: string;
+  hint?: string;
+  /** image URLs or data: URLs for the vision model */
+  images?: string[];
+}
+
+export interface CategoryGuess {
+  id: number;
+  name: string;
+  path: string;
+  confidence: number;
+}
+
+export interface Suggestion {
+  categories: CategoryGuess[];
+  fee: { suggested: number; min: number; max: number; basedOn: number } | null;
+  deposit: { suggested: number; min: number; max: number; basedOn: number } | null;
+  draft: { title: string; content: string; source: 'llm' | 'template' };
+  semanticAvailable: boolean;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : Math.round((s[m - 1] + s[m]) / 2);
+}
+
+/** Round to a price people write: 100원 under 10,000, 1,000원 above. */
+const priceRound = (n: number) => (n < 10_000 ? Math.round(n / 100) * 100 : Math.round(n / 1000) * 1000);
+
+export function suggestService(deps: Deps) {
+  /** Nearest public listings to a text: vector neighbours, or keyword ones without pgvector. */
+  async function neighbours(text: string, excludeIds: number[] = []) {
+    const where = filterConditions({ excludeIds });
+    if (await semanticAvailable(deps)) {
+      const [v] = await embedderFor(deps.config).embed([text]);
+      const rows = await vectorRank(deps, v, where, NEIGHBOURS);
+      if (rows.length) return rows.map((r) => ({ id: r.id, weight: Math.max(r.sim, 0.01), sim: r.sim as number | null }));
+    }
+    const rows = await keywordRank(deps.db, queryTerms(text), where, NEIGHBOURS);
+    return rows.map((r) => ({ id: r.id, weight: r.kscore, sim: null as number | null }));
+  }
+
+  async function similar(postId: number, limit = 6): Promise<{ items: SearchHit[]; semanticAvailable: boolean }> {
+    const post = await deps.db.one<{ id: number; title: string; content: string }>(
+      sql`SELECT p.id, p.title, p.content FROM posts p WHERE p.id = ${postId} AND ${sql.raw(publicPostCondition('p'))}`,
+    );
+    if (!post) throw notFound('게시글');
+    const where = filterConditions({ excludeIds: [postId] });
+    const semantic = await semanticAvailable(deps);
+    let ranked: ReturnType<typeof fuse> = [];
+    if (semantic) {
+      const table = sql.raw(vectorTable(embedderFor(deps.config).dimensions));
+      const own = await deps.db.one<{ v: string }>(sql`SELECT embedding::text AS v FROM ${table} WHERE post_id = ${postId}`);
+      if (own) ranked = fuse([], await vectorRank(deps, JSON.parse(own.v), where, limit));
+    }
+    // keyword fallback: no vector store, or this listing is not embedded yet
+    if (!ranked.length) ranked = fuse(await keywordRank(deps.db, queryTerms(post.title), where, limit), []);
+    const items = await listItems(deps.db, ranked.map((r) => r.id));
+    return {
+      items: ranked.flatMap((r) => (items.has(r.id) ? [{ listing: items.get(r.id)!, score: r.score, match: r.match }] : [])),
+      semanticAvailable: semantic,
+    };
+  }
+
+  async function suggestCategories(text: string): Promise<{ guesses: CategoryGuess[]; neighbourIds: { id: number; category_id: number }[] }> {
+    const near = await neighbours(text);
+    if (!near.length) return { guesses: [], neighbourIds: [] };
+    const rows = await deps.db.query<{ id: number; category_id: number; name: string; path: string }>(sql`
+      SELECT p.id, p.category_id, c.name, coalesce(pc.name || ' > ', '') || c.name AS path
+      FROM posts p JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id
+      WHERE p.id = ANY(${near.map((n) => n.id)}::bigint[])`);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const votes = new Map<number, { guess: CategoryGuess; weight: number }>();
+    let total = 0;
+    for (const n of near) {
+      const r = byId.get(n.id);
+      if (!r) continue;
+      total += n.weight;
+      const v = votes.get(r.category_id) ?? { guess: { id: r.category_id, name: r.name, path: r.path, confidence: 0 }, weight: 0 };
+      v.weight += n.weight;
+      votes.set(r.category_id, v);
+    }
+    const guesses = [...votes.values()]
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, 3)
+      .map((v) => ({ ...v.guess, confidence: Math.round((v.weight / (total || 1)) * 100) / 100 }));
+    return { guesses, neighbourIds: near.flatMap((n) => (byId.has(n.id) ? [{ id: n.id, category_id: byId.get(n.id)!.category_id }] : [])) };
+  }
+
+  /** Median fee/deposit of comparable listings: the neighbours in the category, else the whole category. */
+  async function priceSuggestion(categoryId: number, neighbourIds: number[]) {
+    let rows = await deps.db.query<{ fee: number; deposit: number }>(sql`SELECT p.fee, p.deposit FROM posts p
+      WHERE p.id = ANY(${neighbourIds}::bigint[]) AND p.category_id = ${categoryId} AND ${sql.raw(publicPostCondition('p'))}`);
+    if (rows.length < 3) {
+      rows = await deps.db.query(sql`SELECT p.fee, p.deposit FROM posts p
+        WHERE p.category_id = ${categoryId} AND ${sql.raw(publicPostCondition('p'))} ORDER BY p.created_at DESC LIMIT 50`);
+    }
+    if (!rows.length) return { fee: null, deposit: null };
+    const stat = (xs: number[]) => ({ suggested: priceRound(median(xs)), min: Math.min(...xs), max: Math.max(...xs), basedOn: xs.length });
+    return { fee: stat(rows.map((r) => r.fee)), deposit: stat(rows.map((r) => r.deposit)) };
+  }
+
+  function templateDraft(input: SuggestInput, category: CategoryGuess | undefined, fee: Suggestion['fee'], deposit: Suggestion['deposit']) {
+    const hint = (input.hint ?? '').trim();
+    const title = (input.title.trim() || hint.split(/[.\n]/)[0] || category?.name || '대여 물품').slice(0, 40);
+    const lines = [
+      input.content.trim() || hint || `${title} 빌려드립니다.`,
+      category ? `카테고리: ${category.path}` : '',
+      fee ? `대여료: 하루 ${fee.suggested.toLocaleString('ko-KR')}원 (비슷한 물건 ${fee.basedOn}개 기준)` : '',
+      deposit ? `보증금: ${deposit.suggested.toLocaleString('ko-KR')}원` : '',
+      '사용 후 깨끗하게 반납해 주세요. 문의는 채팅으로 주세요.',
+    ];
+    return { title, content: lines.filter(Boolean).join('\n'), source: 'template' as const };
+  }
+
+  async function llmDraft(input: SuggestInput, category: CategoryGuess | undefined, fee: Suggestion['fee'], deposit: Suggestion['deposit']) {
+    if (!deps.llm) return null;
+    const images = (input.images ?? []).slice(0, 3);
+    const facts = [
+      input.title && `제목 초안: ${input.title}`,
+      input.content && `설명 초안: ${input.content}`,
+      input.hint && `힌트: ${input.hint}`,
+      category && `추천 카테고리: ${category.path}`,
+      fee && `비슷한 물건의 하루 대여료 중앙값: ${fee.suggested}원`,
+      deposit && `보증금 중앙값: ${deposit.suggested}원`,
+    ].filter(Boolean).join('\n');
+    const text = `이웃 간 물건 대여 게시글을 한국어로 써 줘. 사진과 정보에 없는 사실(브랜드, 상태)은 지어내지 마. JSON으로만 답해: {"title": "40자 이내", "content": "3~6문장"}\n${facts}`;
+    const content: ChatMessage['content'] = images.length
+      ? [{ type: 'text', text }, ...images.map((url) => ({ type: 'image_url' as const, image_url: { url } }))]
+      : text;
+    try {
+      const reply = parseJsonReply(await deps.llm.complete([{ role: 'user', content }], { json: true, vision: images.length > 0, maxTokens: 700 }));
+      if (typeof reply?.title !== 'string' || typeof reply?.content !== 'string' || !reply.title.trim()) return null;
+      return { title: reply.title.trim().slice(0, 100), content: reply.content.trim().slice(0, 5000), source: 'llm' as const };
+    } catch (err) {
+      deps.log.warn({ err: (err as Error).message }, 'LLM draft failed; template draft');
+      return null;
+    }
+  }
+
+  async function suggest(input: SuggestInput): Promise<Suggestion> {
+    const text = [input.title, input.content, input.hint].filter(Boolean).join('\n');
+    const { guesses, neighbourIds } = text.trim() ? await suggestCategories(text) : { guesses: [], neighbourIds: [] };
+    const top = guesses[0];
+    const prices = top ? await priceSuggestion(top.id, neighbourIds.map((n) => n.id)) : { fee: null, deposit: null };
+    const draft = (await llmDraft(input, top, prices.fee, prices.deposit)) ?? templateDraft(input, top, prices.fee, prices.deposit);
+    return { categories: guesses, ...prices, draft, semanticAvailable: await semanticAvailable(deps) };
+  }
+
+  return { similar, suggest, neighbours };
+}

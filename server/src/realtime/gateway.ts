@@ -1,0 +1,121 @@
+// The WebSocket endpoint /ws: STOMP 1.2 sessions authenticated by the session cookie, and what each
+// destination means. Contract for clients (web app, tests):
+//   SUBSCRIBE /topic/chat/{roomId}        room members only; MESSAGE body = ChatMessage JSON
+//                                         {id, roomId, seq, senderId, clientId, content, createdAt}, header `seq`
+//   SUBSCRIBE /user/queue/notifications   my notifications; MESSAGE body = Notification JSON
+//                                         {id, memberId, type, title, body, targetType, targetId, readAt, createdAt}
+//   SUBSCRIBE /user/queue/chat            my chat events (room list, badges); MESSAGE body =
+//                                         {kind:'chat-message', message} | {kind:'chat-read', roomId, memberId, lastReadSeq, unreadCount}
+//   SEND /app/chat/{roomId}               body {clientId: uuid, content}; the RECEIPT means "stored"
+// Anything refused is an ERROR frame, after which the server closes the socket (STOMP 1.2).
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import websocket from '@fastify/websocket';
+import type { WebSocket } from 'ws';
+import { AppError, sendProblem, unauthorized } from '../http/errors.ts';
+import type { AuthMember } from '../http/auth.ts';
+import { chatMessages, wsConnections } from '../metrics.ts';
+import { chatService, type ChatEvent } from '../modules/chat/service.ts';
+import { userChannel } from '../modules/notifications/service.ts';
+import { RoomHub } from './room-hub.ts';
+import { StompConnection, StompRefusal, type Destinations } from './stomp-connection.ts';
+
+export const STOMP_PATH = '/ws';
+/** subprotocols we answer, best first; Chrome drops the socket when an offered protocol is not answered */
+const SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+
+const ROOM_TOPIC = /^\/topic\/chat\/([1-9][0-9]{0,15})$/;
+const ROOM_APP = /^\/app\/chat\/([1-9][0-9]{0,15})$/;
+
+export const realtimeGateway: FastifyPluginAsync = async (app) => {
+  const { deps } = app;
+  const { heartbeatMs, maxFrameBytes } = deps.config.stomp;
+  const chat = chatService(deps);
+  const hub = new RoomHub(deps.bus, {
+    lastSeq: async (roomId) => (await deps.db.one<{ last_seq: number }>('SELECT last_seq FROM chat_rooms WHERE id = $1', [roomId]))?.last_seq ?? 0,
+    after: async (roomId, after, limit) => (await chat.messagesOf(roomId, { after, limit })).items,
+  });
+  const connections = new Set<StompConnection>();
+
+  await app.register(websocket, {
+    options: {
+      // larger than our frame limit, so an oversize frame gets a STOMP ERROR rather than a bare close
+      maxPayload: Math.max(maxFrameBytes * 4, 1024 * 1024),
+      handleProtocols: (offered: Set<string>) => SUBPROTOCOLS.find((p) => offered.has(p)) ?? false,
+    },
+    // graceful shutdown: every session ends with "service restart" so clients reconnect to another instance
+    preClose(this: FastifyInstance, done: (err?: Error) => void) {
+      for (const conn of connections) conn.close(1012, 'server restart');
+      const wss = this.websocketServer;
+      for (const client of wss.clients) client.close(1012, 'server restart');
+      const force = setTimeout(() => wss.clients.forEach((c: WebSocket) => c.terminate()), 2000);
+      force.unref();
+      wss.close(() => done());
+    },
+  });
+
+  app.get(STOMP_PATH, {
+    websocket: true,
+    schema: { hide: true },
+    // the handshake is authenticated by the session cookie (resolved by the auth hook): no cookie, no socket
+    preValidation: async (req, reply) => {
+      if (!req.member) return sendProblem(reply, req, unauthorized());
+    },
+  }, (socket, req) => {
+    const member = req.member!;
+    const sessionId = req.sessionId!;
+    const conn = new StompConnection(socket, destinationsFor(member, sessionId), { heartbeatMs, maxFrameBytes }, (c) => {
+      connections.delete(c);
+      wsConnections.dec();
+    });
+    connections.add(conn);
+    wsConnections.inc();
+  });
+
+  function destinationsFor(member: AuthMember, sessionId: string): Destinations {
+    const asRefusal = (err: unknown) => (err instanceof AppError ? new StompRefusal(err.detail) : err);
+    return {
+      async stillAuthorized() {
+        return (await deps.sessions.get(sessionId)) === member.id;
+      },
+
+      async subscribe(destination, deliver) {
+        const room = ROOM_TOPIC.exec(destination);
+        if (room) {
+          const roomId = Number(room[1]);
+          if (!(await chat.membership(member.id, roomId))) throw new StompRefusal('이 채팅방을 구독할 권한이 없습니다');
+          return hub.join(roomId, (m, json) => {
+            chatMessages.inc({ kind: 'delivered' });
+            deliver({ body: json, headers: { seq: String(m.seq) } });
+          });
+        }
+        if (destination === '/user/queue/notifications' || destination === '/user/queue/chat') {
+          const wanted = destination === '/user/queue/notifications' ? ['notification'] : ['chat-message', 'chat-read'];
+          const stop = await deps.bus.subscribe(userChannel(member.id), (e: { kind?: string; notification?: unknown }) => {
+            if (!e || !wanted.includes(e.kind ?? '')) return;
+            deliver({ body: JSON.stringify(e.kind === 'notification' ? e.notification : (e as ChatEvent)) });
+          });
+          return () => void stop().catch(() => {});
+        }
+        throw new StompRefusal(`구독할 수 없는 주소입니다: ${destination.slice(0, 100)}`);
+      },
+
+      async send(destination, body) {
+        const room = ROOM_APP.exec(destination);
+        if (!room) throw new StompRefusal(`보낼 수 없는 주소입니다: ${destination.slice(0, 100)}`);
+        let input: { clientId?: unknown; content?: unknown };
+        try {
+          input = JSON.parse(body.toString('utf8'));
+        } catch {
+          throw new StompRefusal('메시지 본문은 JSON {clientId, content} 이어야 합니다');
+        }
+        if (!input || typeof input !== 'object') throw new StompRefusal('메시지 본문은 JSON {clientId, content} 이어야 합니다');
+        try {
+          const { duplicate } = await chat.send(member.id, Number(room[1]), { clientId: input.clientId, content: input.content });
+          if (!duplicate) chatMessages.inc({ kind: 'sent' });
+        } catch (err) {
+          throw asRefusal(err);
+        }
+      },
+    };
+  }
+};

@@ -1,0 +1,220 @@
+// Listings: feed and filtered lists (cursor pages), detail, unavailable dates, favorites,
+// and create/edit as multipart (`data` JSON + `images` files) with upload progress.
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { api, upload } from './client.ts';
+
+export type Method = 'DIRECT' | 'DELIVERY' | 'ANY';
+export type PostSort = 'newest' | 'fee_asc' | 'fee_desc';
+
+interface Ref {
+  id: number;
+  name: string;
+}
+export interface CategoryRef extends Ref {
+  parent: Ref | null;
+}
+
+export interface PostListItem {
+  id: number;
+  title: string;
+  fee: number;
+  deposit: number;
+  /** primary image: thumbnail rendition, or the original while renditions are pending */
+  thumbnailUrl: string | null;
+  regions: string[];
+  category: CategoryRef;
+  createdAt: string;
+  favoriteCount: number;
+  author: { id: number; nickname: string };
+  banned: boolean;
+}
+
+export interface PostPage {
+  items: PostListItem[];
+  nextCursor: string | null;
+}
+
+export interface PostImage {
+  id: number;
+  isPrimary: boolean;
+  status: string;
+  originalUrl: string;
+  thumbUrl: string;
+  detailUrl: string;
+  width: number | null;
+  height: number | null;
+}
+
+export interface PostOption {
+  id: number;
+  name: string;
+  fee: number;
+  deposit: number;
+}
+
+export interface PostDetail {
+  id: number;
+  title: string;
+  content: string;
+  fee: number;
+  deposit: number;
+  receiveMethod: Method;
+  returnMethod: Method;
+  returnAddress: string | null;
+  category: CategoryRef;
+  categoryPath: Ref[];
+  regions: { id: number; name: string; parentName: string | null }[];
+  images: PostImage[];
+  options: PostOption[];
+  blockedDates: string[];
+  owner: { id: number; nickname: string; avatarUrl: string | null };
+  favoriteCount: number;
+  isFavorite: boolean;
+  isOwner: boolean;
+  banned: boolean;
+  embeddingStatus: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The `data` JSON part of create (and edit, with keepImageIds). */
+export interface PostData {
+  title: string;
+  content: string;
+  categoryId: number;
+  regionIds: number[];
+  fee: number;
+  deposit: number;
+  receiveMethod: Method;
+  returnMethod: Method;
+  returnAddress?: string | null;
+  options?: { id?: number; name: string; fee: number; deposit: number }[];
+  blockedDates?: string[];
+  /** index into the final image list: kept images first, then new files */
+  primaryIndex?: number;
+  /** edit only: existing images to keep, in order */
+  keepImageIds?: number[];
+}
+
+export interface PostFilters {
+  keyword?: string;
+  categoryId?: number;
+  regionId?: number;
+  minFee?: number;
+  maxFee?: number;
+  authorId?: number;
+  sort?: PostSort;
+}
+
+export const PAGE_SIZE = 20;
+
+export const postKeys = {
+  all: ['posts'] as const,
+  list: (filters: PostFilters) => ['posts', 'list', filters] as const,
+  detail: (id: number) => ['posts', 'detail', id] as const,
+  unavailable: (id: number, from?: string, to?: string) => ['posts', 'unavailable', id, from, to] as const,
+  my: ['posts', 'my'] as const,
+  favorites: ['posts', 'favorites'] as const,
+};
+
+const nextPage = (last: PostPage) => last.nextCursor ?? undefined;
+export const flattenPages = (data: InfiniteData<PostPage> | undefined) => data?.pages.flatMap((p) => p.items) ?? [];
+
+export function usePostList(filters: PostFilters) {
+  return useInfiniteQuery({
+    queryKey: postKeys.list(filters),
+    queryFn: ({ pageParam, signal }) =>
+      api<PostPage>('/posts', { query: { ...filters, cursor: pageParam, limit: PAGE_SIZE }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: nextPage,
+  });
+}
+
+export function useMyPosts(enabled = true) {
+  return useInfiniteQuery({
+    queryKey: postKeys.my,
+    queryFn: ({ pageParam, signal }) => api<PostPage>('/posts/my', { query: { cursor: pageParam, limit: PAGE_SIZE }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: nextPage,
+    enabled,
+  });
+}
+
+export function useFavoritePosts(enabled = true) {
+  return useInfiniteQuery({
+    queryKey: postKeys.favorites,
+    queryFn: ({ pageParam, signal }) =>
+      api<PostPage>('/posts/favorites', { query: { cursor: pageParam, limit: PAGE_SIZE }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: nextPage,
+    enabled,
+  });
+}
+
+export function usePost(id: number) {
+  return useQuery({
+    queryKey: postKeys.detail(id),
+    queryFn: ({ signal }) => api<PostDetail>(`/posts/${id}`, { signal }),
+    enabled: Number.isInteger(id) && id > 0,
+  });
+}
+
+/** Dates that cannot be booked (owner-blocked + reserved), 'YYYY-MM-DD' in Asia/Seoul. */
+export function useUnavailableDates(id: number, from?: string, to?: string) {
+  return useQuery({
+    queryKey: postKeys.unavailable(id, from, to),
+    queryFn: ({ signal }) => api<UnavailableDates>(`/posts/${id}/unavailable-dates`, { query: { from, to }, signal }),
+    enabled: Number.isInteger(id) && id > 0,
+  });
+}
+
+export interface UnavailableDates {
+  dates: string[];
+}
+
+export function useToggleFavorite(id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<{ favorited: boolean; favoriteCount: number }>(`/posts/${id}/favorite`, { method: 'POST' }),
+    onSuccess: (r) => {
+      qc.setQueryData<PostDetail>(postKeys.detail(id), (old) =>
+        old ? { ...old, isFavorite: r.favorited, favoriteCount: r.favoriteCount } : old,
+      );
+      void qc.invalidateQueries({ queryKey: postKeys.favorites });
+    },
+  });
+}
+
+export function useDeletePost() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => api<void>(`/posts/${id}`, { method: 'DELETE' }),
+    onSuccess: (_r, id) => {
+      qc.removeQueries({ queryKey: postKeys.detail(id) });
+      void qc.invalidateQueries({ queryKey: postKeys.all });
+    },
+  });
+}
+
+/** Create (no id) or edit a listing; onProgress gets 0..1 while the files upload. Resolves to the listing id. */
+export function useSavePost() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: { id?: number; data: PostData; files: File[]; onProgress?: (f: number) => void }) => {
+      const form = new FormData();
+      form.append('data', JSON.stringify(input.data));
+      for (const file of input.files) form.append('images', file, file.name);
+      if (!input.id) return upload<{ id: number }>('/posts', form, { method: 'POST', onProgress: input.onProgress });
+      const post = await upload<PostDetail>(`/posts/${input.id}`, form, { method: 'PUT', onProgress: input.onProgress });
+      qc.setQueryData(postKeys.detail(post.id), post);
+      return { id: post.id };
+    },
+    onSuccess: ({ id }) => {
+      // everything else about listings may have changed (lists, my listings, unavailable dates)
+      void qc.invalidateQueries({
+        queryKey: postKeys.all,
+        predicate: (q) => !(q.queryKey[1] === 'detail' && q.queryKey[2] === id),
+      });
+    },
+  });
+}

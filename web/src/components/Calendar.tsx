@@ -1,0 +1,83 @@
+// A month calendar over 'YYYY-MM-DD' dates (Asia/Seoul). Read-only it shows unavailable days;
+// with onToggle the owner blocks days. Booking (date ranges) will reuse it through dayClass/onDayClick.
+import { useState } from 'react';
+import { addDays, seoulDate } from '../lib/format.ts';
+import { ChevronLeftIcon, ChevronRightIcon } from './Icons.tsx';
+
+const WEEKDAYS = ['일', '월', '화', '수', '목', '금', '토'];
+
+function monthStart(ymd: string) {
+  return `${ymd.slice(0, 7)}-01`;
+}
+function shiftMonth(first: string, months: number) {
+  const d = new Date(`${first}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return d.toISOString().slice(0, 10);
+}
+
+export function Calendar({ marked, onDayClick, dayClass, minDate, months = 1, legend }: {
+  /** days shown as unavailable/blocked */
+  marked: Set<string>;
+  onDayClick?: (day: string) => void;
+  /** extra class per day (e.g. a selected range) */
+  dayClass?: (day: string) => string;
+  /** days before this are disabled (default: today in Seoul) */
+  minDate?: string;
+  months?: number;
+  legend?: string;
+}) {
+  const today = seoulDate();
+  const min = minDate ?? today;
+  const [first, setFirst] = useState(monthStart(today));
+  const canGoBack = first > monthStart(today);
+  return (
+    <div className="calendar">
+      <div className="calendar-nav">
+        <button type="button" className="icon-btn" aria-label="이전 달" disabled={!canGoBack} onClick={() => setFirst(shiftMonth(first, -1))}>
+          <ChevronLeftIcon size={20} />
+        </button>
+        <button type="button" className="icon-btn" aria-label="다음 달" onClick={() => setFirst(shiftMonth(first, 1))}>
+          <ChevronRightIcon size={20} />
+        </button>
+      </div>
+      <div className="calendar-months">
+        {Array.from({ length: months }, (_, i) => shiftMonth(first, i)).map((m) => (
+          <Month key={m} first={m} today={today} min={min} marked={marked} onDayClick={onDayClick} dayClass={dayClass} />
+        ))}
+      </div>
+      {legend && <p className="calendar-legend"><span className="legend-swatch" /> {legend}</p>}
+    </div>
+  );
+}
+
+function Month({ first, today, min, marked, onDayClick, dayClass }: {
+  first: string; today: string; min: string; marked: Set<string>;
+  onDayClick?: (day: string) => void; dayClass?: (day: string) => string;
+}) {
+  const [y, m] = first.split('-').map(Number);
+  const lead = new Date(`${first}T00:00:00Z`).getUTCDay();
+  const days: string[] = [];
+  for (let d = first; d.slice(0, 7) === first.slice(0, 7); d = addDays(d, 1)) days.push(d);
+  return (
+    <div className="calendar-month">
+      <div className="calendar-title">{y}년 {m}월</div>
+      <div className="calendar-grid" role="grid">
+        {WEEKDAYS.map((w, i) => <div key={w} className={`calendar-weekday${i === 0 ? ' sun' : ''}`}>{w}</div>)}
+        {Array.from({ length: lead }, (_, i) => <div key={`lead${i}`} />)}
+        {days.map((day) => {
+          const past = day < min;
+          const isMarked = marked.has(day);
+          const cls = ['calendar-day', past && 'past', isMarked && 'marked', day === today && 'today', dayClass?.(day)]
+            .filter(Boolean).join(' ');
+          const label = `${Number(day.slice(5, 7))}월 ${Number(day.slice(8))}일${isMarked ? ' (불가)' : ''}`;
+          return onDayClick ? (
+            <button key={day} type="button" className={cls} disabled={past} aria-pressed={isMarked} aria-label={label}
+              data-day={day} onClick={() => onDayClick(day)}>{Number(day.slice(8))}</button>
+          ) : (
+            <div key={day} className={cls} aria-label={label} data-day={day}>{Number(day.slice(8))}</div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

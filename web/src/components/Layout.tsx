@@ -1,0 +1,102 @@
+// The frame of every page: a top bar (logo, search, account) and, on phones, a bottom tab bar.
+// Later capabilities add entries to NAV_ITEMS or actions to the top bar's right side.
+import { useState, type FormEvent } from 'react';
+import { Link, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { useMe } from '../api/members.ts';
+import { blockEnterWhileComposing } from '../lib/ime.ts';
+import { Avatar } from './ui.tsx';
+import { ChatIcon, HomeIcon, PlusCircleIcon, SearchIcon, UserIcon } from './Icons.tsx';
+
+const NAV_ITEMS = [
+  { to: '/', label: '홈', icon: HomeIcon, end: true },
+  { to: '/search', label: '검색', icon: SearchIcon, end: false },
+  { to: '/posts/new', label: '등록', icon: PlusCircleIcon, end: true },
+  { to: '/chats', label: '채팅', icon: ChatIcon, end: false },
+  { to: '/my', label: '마이', icon: UserIcon, end: false },
+];
+
+export function Layout() {
+  return (
+    <div className="app">
+      <TopBar />
+      <main className="app-main">
+        <Outlet />
+      </main>
+      <BottomNav />
+    </div>
+  );
+}
+
+function TopBar() {
+  const { data: me } = useMe();
+  return (
+    <header className="topbar">
+      <div className="topbar-inner">
+        <Link to="/" className="logo" aria-label="취밋 홈">
+          <span className="logo-mark">취</span>
+          <span className="logo-text">취밋</span>
+        </Link>
+        <HeaderSearch />
+        <nav className="topbar-actions">
+          <NavLink to="/posts/new" className="topbar-link desktop-only">등록하기</NavLink>
+          {me ? (
+            <Link to="/my" className="topbar-me" aria-label="마이페이지">
+              <Avatar url={me.avatarUrl} name={me.nickname} size={32} />
+              <span className="desktop-only">{me.nickname}</span>
+            </Link>
+          ) : (
+            me === null && <Link to="/login" className="btn btn-small btn-primary">로그인</Link>
+          )}
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+function HeaderSearch() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [params] = useSearchParams();
+  const current = location.pathname === '/search' ? params.get('q') ?? '' : '';
+  const [text, setText] = useState(current);
+  const [lastCurrent, setLastCurrent] = useState(current);
+  if (current !== lastCurrent) {
+    // follow the URL when it changes elsewhere (filters, back button)
+    setLastCurrent(current);
+    setText(current);
+  }
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const next = new URLSearchParams(location.pathname === '/search' ? params : undefined);
+    if (text.trim()) next.set('q', text.trim());
+    else next.delete('q');
+    navigate(`/search?${next}`);
+  };
+  return (
+    <form className="header-search" role="search" onSubmit={submit}>
+      <SearchIcon size={18} className="header-search-icon" />
+      <input
+        type="search"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={blockEnterWhileComposing}
+        placeholder="빌리고 싶은 물건을 검색해 보세요"
+        aria-label="검색어"
+        enterKeyHint="search"
+      />
+    </form>
+  );
+}
+
+function BottomNav() {
+  return (
+    <nav className="bottom-nav" aria-label="주요 메뉴">
+      {NAV_ITEMS.map(({ to, label, icon: Icon, end }) => (
+        <NavLink key={to} to={to} end={end} className={({ isActive }) => `bottom-nav-item${isActive ? ' active' : ''}`}>
+          <Icon size={24} />
+          <span>{label}</span>
+        </NavLink>
+      ))}
+    </nav>
+  );
+}

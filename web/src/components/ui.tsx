@@ -1,0 +1,99 @@
+// Small shared building blocks: avatar, spinner, empty and error states, page header, auth guard.
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { errorMessage } from '../api/client.ts';
+import { useMe } from '../api/members.ts';
+import { ChevronLeftIcon } from './Icons.tsx';
+
+export function Avatar({ url, name, size = 40 }: { url: string | null | undefined; name: string; size?: number }) {
+  const style = { width: size, height: size, fontSize: size * 0.42 };
+  if (url) return <img className="avatar" src={url} alt={`${name} 프로필`} style={style} />;
+  return <span className="avatar avatar-fallback" style={style} aria-hidden="true">{name.slice(0, 1)}</span>;
+}
+
+export function Spinner({ label = '불러오는 중' }: { label?: string }) {
+  return (
+    <div className="spinner-wrap" role="status" aria-live="polite">
+      <span className="spinner" />
+      <span className="sr-only">{label}</span>
+    </div>
+  );
+}
+
+export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+  return (
+    <div className="empty">
+      <div className="empty-emoji" aria-hidden="true">📦</div>
+      <p className="empty-title">{title}</p>
+      {children && <p className="empty-text">{children}</p>}
+      {action}
+    </div>
+  );
+}
+
+export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  return (
+    <div className="error-box" role="alert">
+      <p>{errorMessage(error)}</p>
+      {onRetry && <button type="button" className="btn btn-small" onClick={onRetry}>다시 시도</button>}
+    </div>
+  );
+}
+
+/** Inline form error (problem+json detail). */
+export function FormError({ error }: { error: unknown }) {
+  if (!error) return null;
+  return <p className="form-error" role="alert">{errorMessage(error)}</p>;
+}
+
+export function PageHeader({ title, back = true, right }: { title: string; back?: boolean; right?: ReactNode }) {
+  const navigate = useNavigate();
+  return (
+    <div className="page-header">
+      {back && (
+        <button type="button" className="icon-btn" aria-label="뒤로" onClick={() => (history.length > 1 ? navigate(-1) : navigate('/'))}>
+          <ChevronLeftIcon />
+        </button>
+      )}
+      <h1>{title}</h1>
+      <div className="page-header-right">{right}</div>
+    </div>
+  );
+}
+
+/** Pages for members only: guests go to the login page and come back afterwards. */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { data: me, isPending } = useMe();
+  const location = useLocation();
+  if (isPending) return <Spinner />;
+  if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return <>{children}</>;
+}
+
+/** Calls onVisible when scrolled into view (infinite lists); a button remains for keyboards and old browsers. */
+export function LoadMore({ onVisible, loading, hasMore }: { onVisible: () => void; loading: boolean; hasMore: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const latest = useRef(onVisible);
+  latest.current = onVisible;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !hasMore) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) latest.current();
+    }, { rootMargin: '400px 0px' });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [hasMore]);
+  if (!hasMore) return null;
+  return (
+    <div ref={ref} className="load-more">
+      {loading ? <Spinner /> : <button type="button" className="btn btn-ghost" onClick={onVisible}>더 보기</button>}
+    </div>
+  );
+}
+
+export function useDocumentTitle(title: string | undefined) {
+  useEffect(() => {
+    document.title = title ? `${title} | 취밋` : '취밋 — 이웃과 빌려 쓰는 생활';
+  }, [title]);
+}

@@ -1,0 +1,178 @@
+// A listing: photos, owner, price, options, methods, unavailable dates; owner can edit/delete.
+// Later capabilities add sections here (booking calendar, reviews, similar listings, chat button).
+import { useMemo, type ReactNode } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { errorMessage, isApiError } from '../../api/client.ts';
+import { useMe } from '../../api/members.ts';
+import { useDeletePost, usePost, useToggleFavorite, useUnavailableDates, type PostDetail } from '../../api/posts.ts';
+import { Calendar } from '../../components/Calendar.tsx';
+import { HeartIcon, PinIcon } from '../../components/Icons.tsx';
+import { ImageGallery } from '../../components/ImageGallery.tsx';
+import { Avatar, EmptyState, ErrorBox, Spinner, useDocumentTitle } from '../../components/ui.tsx';
+import { dateRuns, methodLabel, relativeTime, shortDate, won } from '../../lib/format.ts';
+
+export function PostDetailPage() {
+  const id = Number(useParams().id);
+  const { data: post, isPending, error, refetch } = usePost(id);
+  useDocumentTitle(post?.title);
+
+  if (isPending) return <Spinner />;
+  if (error) {
+    if (isApiError(error, 404) || isApiError(error, 400)) {
+      return (
+        <div className="page">
+          <EmptyState title="게시글을 찾을 수 없어요" action={<Link className="btn btn-primary" to="/">다른 물건 보기</Link>}>
+            삭제되었거나 볼 수 없는 게시글이에요.
+          </EmptyState>
+        </div>
+      );
+    }
+    return <div className="page"><ErrorBox error={error} onRetry={() => refetch()} /></div>;
+  }
+  return <PostDetailView post={post} />;
+}
+
+function PostDetailView({ post }: { post: PostDetail }) {
+  return (
+    <article className="page detail-page">
+      <div className="detail-layout">
+        <div className="detail-media">
+          <ImageGallery images={post.images} title={post.title} />
+        </div>
+        <div className="detail-main">
+          <OwnerRow post={post} />
+          <header className="detail-head">
+            {post.banned && <p className="badge badge-danger">관리자에 의해 정지된 게시글입니다</p>}
+            <h1 className="detail-title">{post.title}</h1>
+            <p className="detail-meta">
+              <Link to={`/search?category=${post.category.id}`}>{post.categoryPath.map((c) => c.name).join(' › ')}</Link>
+              <span>·</span>
+              <span>{relativeTime(post.createdAt)}</span>
+              {post.favoriteCount > 0 && <><span>·</span><span>관심 {post.favoriteCount}</span></>}
+            </p>
+          </header>
+          <div className="price-box">
+            <div><span className="price-label">하루 대여료</span><strong className="price-value">{won(post.fee)}</strong></div>
+            <div><span className="price-label">보증금</span><strong>{won(post.deposit)}</strong></div>
+          </div>
+          <p className="detail-content">{post.content}</p>
+          <Section title="거래 지역">
+            <ul className="region-list">
+              {post.regions.map((r) => (
+                <li key={r.id}><PinIcon size={16} /> {r.parentName ? `${r.parentName} ${r.name}` : r.name}</li>
+              ))}
+            </ul>
+          </Section>
+          <Section title="받는 방법 · 돌려주는 방법">
+            <dl className="kv">
+              <dt>받는 방법</dt><dd>{methodLabel(post.receiveMethod)}</dd>
+              <dt>돌려주는 방법</dt><dd>{methodLabel(post.returnMethod)}</dd>
+              {post.returnAddress && <><dt>반납 주소</dt><dd>{post.returnAddress}</dd></>}
+            </dl>
+          </Section>
+          {post.options.length > 0 && (
+            <Section title="추가 옵션">
+              <ul className="option-list">
+                {post.options.map((o) => (
+                  <li key={o.id}>
+                    <span className="option-name">{o.name}</span>
+                    <span className="option-price">+{won(o.fee)}/일{o.deposit > 0 && ` · 보증금 +${won(o.deposit)}`}</span>
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          )}
+          <Availability postId={post.id} />
+        </div>
+      </div>
+      <ActionBar post={post} />
+    </article>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="detail-section">
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function OwnerRow({ post }: { post: PostDetail }) {
+  return (
+    <Link to={`/members/${post.owner.id}`} className="owner-row" data-testid="owner-link">
+      <Avatar url={post.owner.avatarUrl} name={post.owner.nickname} size={44} />
+      <div>
+        <strong>{post.owner.nickname}</strong>
+        <span className="muted">{post.regions[0] ? `${post.regions[0].parentName ?? ''} ${post.regions[0].name}`.trim() : ''}</span>
+      </div>
+    </Link>
+  );
+}
+
+function Availability({ postId }: { postId: number }) {
+  const { data, isPending, error } = useUnavailableDates(postId);
+  const marked = useMemo(() => new Set(data?.dates ?? []), [data]);
+  const runs = dateRuns(data?.dates ?? []);
+  return (
+    <Section title="대여 불가 날짜">
+      {isPending ? <Spinner /> : error ? <ErrorBox error={error} /> : (
+        <>
+          {runs.length === 0 ? (
+            <p className="muted">앞으로 1년 동안 막힌 날짜가 없어요.</p>
+          ) : (
+            <p className="unavailable-summary" data-testid="unavailable-summary">
+              {runs.slice(0, 6).map((r) => (r.start === r.end ? shortDate(r.start) : `${shortDate(r.start)}~${shortDate(r.end)}`)).join(', ')}
+              {runs.length > 6 && ` 외 ${runs.length - 6}건`}
+            </p>
+          )}
+          <Calendar marked={marked} legend="대여 불가" />
+        </>
+      )}
+    </Section>
+  );
+}
+
+function ActionBar({ post }: { post: PostDetail }) {
+  const { data: me } = useMe();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const favorite = useToggleFavorite(post.id);
+  const remove = useDeletePost();
+
+  const onFavorite = () => {
+    if (!me) return navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
+    favorite.mutate();
+  };
+  const onDelete = () => {
+    if (!window.confirm('이 게시글을 삭제할까요? 삭제하면 되돌릴 수 없어요.')) return;
+    remove.mutate(post.id, {
+      onSuccess: () => navigate('/my', { replace: true }),
+      onError: (e) => window.alert(errorMessage(e)),
+    });
+  };
+
+  return (
+    <div className="action-bar">
+      {!post.isOwner && (
+        <button type="button" className={`fav-btn${post.isFavorite ? ' on' : ''}`} onClick={onFavorite}
+          aria-pressed={post.isFavorite} aria-label={post.isFavorite ? '찜 해제' : '찜하기'} disabled={favorite.isPending}>
+          <HeartIcon filled={post.isFavorite} />
+        </button>
+      )}
+      <div className="action-price">
+        <strong>{won(post.fee)}</strong><span className="muted"> / 일</span>
+        <span className="muted action-deposit">보증금 {won(post.deposit)}</span>
+      </div>
+      {post.isOwner ? (
+        <div className="action-buttons">
+          <button type="button" className="btn btn-ghost" onClick={onDelete} disabled={remove.isPending}>삭제</button>
+          <Link to={`/posts/${post.id}/edit`} className="btn btn-primary">수정하기</Link>
+        </div>
+      ) : (
+        favorite.error && <span className="form-error">{errorMessage(favorite.error)}</span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,307 @@
+// Create or edit a listing: photos (1–10, primary), title, category, regions, fee/deposit,
+// methods, options (≤5), blocked dates and description. Uploads with a real progress bar.
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useCategories, useRegions } from '../../api/catalog.ts';
+import { usePost, useSavePost, type Method, type PostData, type PostDetail } from '../../api/posts.ts';
+import { Calendar } from '../../components/Calendar.tsx';
+import { CloseIcon, PlusIcon } from '../../components/Icons.tsx';
+import { ImageUploader, ProgressBar, type UploadItem } from '../../components/ImageUploader.tsx';
+import { MultiLeafPicker, TreeSelect } from '../../components/TreePicker.tsx';
+import { EmptyState, ErrorBox, FormError, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
+import { blockEnterWhileComposing } from '../../lib/ime.ts';
+import { METHOD_LABELS, seoulDate, won } from '../../lib/format.ts';
+
+export const MAX_OPTIONS = 5;
+const MAX_REGIONS = 10;
+const METHODS: Method[] = ['DIRECT', 'DELIVERY', 'ANY'];
+
+interface OptionDraft {
+  key: string;
+  id?: number;
+  name: string;
+  fee: string;
+  deposit: string;
+}
+
+export interface PostDraft {
+  images: UploadItem[];
+  primaryKey: string | undefined;
+  title: string;
+  content: string;
+  categoryId: number | undefined;
+  regionIds: number[];
+  fee: string;
+  deposit: string;
+  receiveMethod: Method;
+  returnMethod: Method;
+  returnAddress: string;
+  options: OptionDraft[];
+  blockedDates: string[];
+}
+
+let optionSeq = 0;
+const optionKey = () => `o${++optionSeq}`;
+
+const emptyDraft = (): PostDraft => ({
+  images: [],
+  primaryKey: undefined,
+  title: '',
+  content: '',
+  categoryId: undefined,
+  regionIds: [],
+  fee: '',
+  deposit: '',
+  receiveMethod: 'ANY',
+  returnMethod: 'ANY',
+  returnAddress: '',
+  options: [],
+  blockedDates: [],
+});
+
+function draftFromPost(post: PostDetail): PostDraft {
+  const images: UploadItem[] = post.images.map((img) => ({ kind: 'existing', key: `e${img.id}`, id: img.id, url: img.thumbUrl }));
+  const primary = post.images.find((i) => i.isPrimary) ?? post.images[0];
+  return {
+    images,
+    primaryKey: primary ? `e${primary.id}` : undefined,
+    title: post.title,
+    content: post.content,
+    categoryId: post.category.id,
+    regionIds: post.regions.map((r) => r.id),
+    fee: String(post.fee),
+    deposit: String(post.deposit),
+    receiveMethod: post.receiveMethod,
+    returnMethod: post.returnMethod,
+    returnAddress: post.returnAddress ?? '',
+    options: post.options.map((o) => ({ key: optionKey(), id: o.id, name: o.name, fee: String(o.fee), deposit: String(o.deposit) })),
+    blockedDates: post.blockedDates,
+  };
+}
+
+const toWon = (s: string) => (s.trim() === '' ? 0 : Number(s));
+const validWon = (s: string) => s.trim() === '' || /^\d{1,9}$/.test(s.trim());
+
+/** Client-side checks mirroring the server's rules, so most mistakes are caught before uploading. */
+export function validateDraft(d: PostDraft): string | null {
+  if (d.images.length < 1) return '사진을 1장 이상 올려 주세요';
+  if (d.title.trim().length < 2) return '제목을 2자 이상 입력해 주세요';
+  if (!d.categoryId) return '카테고리를 선택해 주세요';
+  if (d.regionIds.length < 1) return '거래 지역을 1곳 이상 선택해 주세요';
+  if (d.fee.trim() === '' || !validWon(d.fee)) return '하루 대여료를 숫자로 입력해 주세요';
+  if (!validWon(d.deposit)) return '보증금을 숫자로 입력해 주세요';
+  for (const [i, o] of d.options.entries()) {
+    if (!o.name.trim()) return `옵션 ${i + 1}의 이름을 입력해 주세요`;
+    if (!validWon(o.fee) || !validWon(o.deposit)) return `옵션 ${i + 1}의 금액을 숫자로 입력해 주세요`;
+  }
+  if (!d.content.trim()) return '설명을 입력해 주세요';
+  return null;
+}
+
+export function draftToData(d: PostDraft, editing: boolean): { data: PostData; files: File[] } {
+  const kept = d.images.filter((i): i is Extract<UploadItem, { kind: 'existing' }> => i.kind === 'existing');
+  const added = d.images.filter((i): i is Extract<UploadItem, { kind: 'new' }> => i.kind === 'new');
+  // the server's order: kept images first, then new files
+  const finalOrder = [...kept, ...added];
+  const primaryIndex = Math.max(0, finalOrder.findIndex((i) => i.key === d.primaryKey));
+  const data: PostData = {
+    title: d.title.trim(),
+    content: d.content,
+    categoryId: d.categoryId!,
+    regionIds: d.regionIds,
+    fee: toWon(d.fee),
+    deposit: toWon(d.deposit),
+    receiveMethod: d.receiveMethod,
+    returnMethod: d.returnMethod,
+    returnAddress: d.returnAddress.trim() || null,
+    options: d.options.map((o) => ({ ...(o.id ? { id: o.id } : {}), name: o.name.trim(), fee: toWon(o.fee), deposit: toWon(o.deposit) })),
+    // only future days matter; past ones are dropped on save
+    blockedDates: d.blockedDates.filter((day) => day >= seoulDate()).sort(),
+    primaryIndex,
+  };
+  if (editing) data.keepImageIds = kept.map((i) => i.id);
+  return { data, files: added.map((i) => i.file) };
+}
+
+export function PostFormPage() {
+  const params = useParams();
+  const editId = params.id ? Number(params.id) : undefined;
+  useDocumentTitle(editId ? '게시글 수정' : '물건 등록');
+  const existing = usePost(editId ?? 0);
+
+  if (editId) {
+    if (existing.isPending) return <Spinner />;
+    if (existing.error) return <div className="page"><ErrorBox error={existing.error} /></div>;
+    if (!existing.data.isOwner) {
+      return <div className="page"><EmptyState title="내 게시글만 수정할 수 있어요" action={<Link className="btn" to={`/posts/${editId}`}>게시글로 돌아가기</Link>} /></div>;
+    }
+    return <PostForm key={editId} editId={editId} initial={draftFromPost(existing.data)} />;
+  }
+  return <PostForm initial={emptyDraft()} />;
+}
+
+function PostForm({ editId, initial }: { editId?: number; initial: PostDraft }) {
+  const navigate = useNavigate();
+  const { data: categories } = useCategories();
+  const { data: regions } = useRegions();
+  const save = useSavePost();
+  const [draft, setDraft] = useState<PostDraft>(initial);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [imageProblem, setImageProblem] = useState('');
+  const [progress, setProgress] = useState<number | null>(null);
+  const set = <K extends keyof PostDraft>(key: K, value: PostDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const blocked = useMemo(() => new Set(draft.blockedDates), [draft.blockedDates]);
+
+  const setImages = (images: UploadItem[]) =>
+    setDraft((d) => ({
+      ...d,
+      images,
+      primaryKey: images.some((i) => i.key === d.primaryKey) ? d.primaryKey : images[0]?.key,
+    }));
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const message = validateDraft(draft);
+    setProblem(message);
+    if (message) return;
+    const { data, files } = draftToData(draft, !!editId);
+    setProgress(0);
+    save.mutate(
+      { id: editId, data, files, onProgress: setProgress },
+      {
+        onSuccess: ({ id }) => navigate(`/posts/${id}`, { replace: true }),
+        onSettled: () => setProgress(null),
+      },
+    );
+  };
+
+  const updateOption = (key: string, patch: Partial<OptionDraft>) =>
+    set('options', draft.options.map((o) => (o.key === key ? { ...o, ...patch } : o)));
+
+  return (
+    <div className="page form-page">
+      <PageHeader title={editId ? '게시글 수정' : '내 물건 빌려주기'} />
+      <form className="form post-form" onSubmit={submit} noValidate>
+        <Field label="사진" hint="첫 화면에 보일 대표 사진을 골라 주세요. JPEG·PNG·WebP, 장당 10MB까지">
+          <ImageUploader items={draft.images} primaryKey={draft.primaryKey} onChange={setImages}
+            onPrimary={(key) => set('primaryKey', key)} onReject={setImageProblem} />
+          {imageProblem && <p className="form-error" role="alert">{imageProblem}</p>}
+        </Field>
+
+        <Field label="제목" htmlFor="post-title">
+          <input id="post-title" name="title" value={draft.title} maxLength={100} onChange={(e) => set('title', e.target.value)}
+            onKeyDown={blockEnterWhileComposing} placeholder="예) 4인용 돔 텐트 빌려드려요" />
+        </Field>
+
+        <Field label="카테고리" htmlFor="post-category">
+          <TreeSelect roots={categories} value={draft.categoryId} leafOnly placeholder="카테고리 선택" id="post-category" name="categoryId"
+            onChange={(id) => set('categoryId', id)} />
+        </Field>
+
+        <Field label="거래 지역">
+          <MultiLeafPicker roots={regions} value={draft.regionIds} max={MAX_REGIONS} label="지역"
+            onChange={(ids) => set('regionIds', ids)} />
+        </Field>
+
+        <div className="field-row">
+          <Field label="하루 대여료" htmlFor="post-fee">
+            <WonInput id="post-fee" name="fee" value={draft.fee} onChange={(v) => set('fee', v)} placeholder="10000" />
+          </Field>
+          <Field label="보증금" htmlFor="post-deposit">
+            <WonInput id="post-deposit" name="deposit" value={draft.deposit} onChange={(v) => set('deposit', v)} placeholder="0" />
+          </Field>
+        </div>
+
+        <Field label="받는 방법">
+          <Segmented name="receiveMethod" value={draft.receiveMethod} onChange={(m) => set('receiveMethod', m)} />
+        </Field>
+        <Field label="돌려주는 방법">
+          <Segmented name="returnMethod" value={draft.returnMethod} onChange={(m) => set('returnMethod', m)} />
+        </Field>
+        {draft.returnMethod !== 'DIRECT' && (
+          <Field label="반납 주소" htmlFor="post-return-address" hint="택배로 돌려받을 주소 (선택)">
+            <input id="post-return-address" name="returnAddress" value={draft.returnAddress} maxLength={200} onKeyDown={blockEnterWhileComposing}
+              onChange={(e) => set('returnAddress', e.target.value)} placeholder="예) 서울시 마포구 ..." />
+          </Field>
+        )}
+
+        <Field label={`추가 옵션 (${draft.options.length}/${MAX_OPTIONS})`} hint="함께 빌려줄 수 있는 유료 구성품 (예: 그라운드시트 +2,000원)">
+          <div className="options-editor">
+            {draft.options.map((o, i) => (
+              <div className="option-row" key={o.key}>
+                <input aria-label={`옵션 ${i + 1} 이름`} value={o.name} maxLength={40} placeholder="옵션 이름"
+                  onKeyDown={blockEnterWhileComposing} onChange={(e) => updateOption(o.key, { name: e.target.value })} />
+                <WonInput aria-label={`옵션 ${i + 1} 하루 요금`} value={o.fee} placeholder="요금" onChange={(v) => updateOption(o.key, { fee: v })} />
+                <WonInput aria-label={`옵션 ${i + 1} 보증금`} value={o.deposit} placeholder="보증금" onChange={(v) => updateOption(o.key, { deposit: v })} />
+                <button type="button" className="icon-btn" aria-label={`옵션 ${i + 1} 삭제`}
+                  onClick={() => set('options', draft.options.filter((x) => x.key !== o.key))}>
+                  <CloseIcon size={18} />
+                </button>
+              </div>
+            ))}
+            {draft.options.length < MAX_OPTIONS && (
+              <button type="button" className="btn btn-ghost btn-small"
+                onClick={() => set('options', [...draft.options, { key: optionKey(), name: '', fee: '', deposit: '' }])}>
+                <PlusIcon size={16} /> 옵션 추가
+              </button>
+            )}
+          </div>
+        </Field>
+
+        <Field label="설명" htmlFor="post-content">
+          <textarea id="post-content" name="content" rows={7} value={draft.content} maxLength={5000} onChange={(e) => set('content', e.target.value)}
+            placeholder="물건 상태, 구성품, 사용 팁, 주의할 점을 적어 주세요" />
+        </Field>
+
+        <Field label={`빌려줄 수 없는 날 (${draft.blockedDates.filter((d) => d >= seoulDate()).length}일)`} hint="날짜를 눌러 막거나 풀 수 있어요">
+          <Calendar marked={blocked} legend="막은 날"
+            onDayClick={(day) => set('blockedDates', blocked.has(day) ? draft.blockedDates.filter((d) => d !== day) : [...draft.blockedDates, day])} />
+        </Field>
+
+        <div className="form-footer">
+          {problem && <p className="form-error" role="alert">{problem}</p>}
+          <FormError error={save.error} />
+          {progress !== null && (
+            <ProgressBar value={progress} label={progress < 1 ? '사진 올리는 중' : '저장하는 중'} />
+          )}
+          <button className="btn btn-primary btn-block btn-large" disabled={save.isPending}>
+            {save.isPending ? '저장 중…' : editId ? '수정 완료' : `등록하기${draft.fee ? ` · ${won(toWon(draft.fee) || 0)}/일` : ''}`}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+function Field({ label, hint, htmlFor, children }: { label: string; hint?: string; htmlFor?: string; children: ReactNode }) {
+  return (
+    <div className="field">
+      {htmlFor ? <label className="field-label" htmlFor={htmlFor}>{label}</label> : <span className="field-label">{label}</span>}
+      {children}
+      {hint && <span className="field-hint muted">{hint}</span>}
+    </div>
+  );
+}
+
+function WonInput({ value, onChange, ...rest }: { value: string; onChange: (v: string) => void; id?: string; name?: string; placeholder?: string; 'aria-label'?: string }) {
+  return (
+    <div className="won-input">
+      <input type="text" inputMode="numeric" value={value} maxLength={9} {...rest}
+        onChange={(e) => onChange(e.target.value.replace(/[^\d]/g, ''))} onKeyDown={blockEnterWhileComposing} />
+      <span>원</span>
+    </div>
+  );
+}
+
+function Segmented({ name, value, onChange }: { name: string; value: Method; onChange: (m: Method) => void }) {
+  return (
+    <div className="segmented" role="radiogroup" aria-label={name}>
+      {METHODS.map((m) => (
+        <label key={m} className={value === m ? 'on' : ''}>
+          <input type="radio" name={name} value={m} checked={value === m} onChange={() => onChange(m)} />
+          {m === 'ANY' ? '모두 가능' : METHOD_LABELS[m]}
+        </label>
+      ))}
+    </div>
+  );
+}

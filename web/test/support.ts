@@ -1,0 +1,142 @@
+// Shared helpers for browser tests: the real server (fresh PGlite, built web app) on a random port,
+// Debian's Chromium through playwright-core, phone/desktop pages, UI sign-up, test images, screenshots.
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createTestContext, type TestContext } from '../../server/test/helpers.ts';
+
+export const WEB_DIST = path.resolve('web/dist');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 860 };
+export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? '/tmp/chwimeet-screens';
+
+export interface TestServer {
+  ctx: TestContext;
+  baseURL: string;
+  close(): Promise<void>;
+}
+
+/** The real app (same wiring as production) listening on 127.0.0.1 with a random port. */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    throw new Error('web/dist is missing: run `npm run build:web` first (npm test does it)');
+  }
+  const ctx = await createTestContext({ env: { WEB_DIST, ...env } });
+  await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = ctx.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
+  return { ctx, baseURL: `http://127.0.0.1:${address.port}`, close: () => ctx.close() };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+export interface TestPage {
+  context: BrowserContext;
+  page: Page;
+  /** uncaught exceptions in the page; a test should end with none */
+  pageErrors: Error[];
+}
+
+/** A fresh browser profile (own cookies) in Korean, in Seoul, at a phone or desktop size. */
+export async function openPage(browser: Browser, baseURL: string, viewport = PHONE): Promise<TestPage> {
+  const phone = viewport.width < 768;
+  const context = await browser.newContext({
+    baseURL,
+    viewport,
+    locale: 'ko-KR',
+    timezoneId: 'Asia/Seoul',
+    isMobile: phone,
+    hasTouch: phone,
+    deviceScaleFactor: phone ? 2 : 1,
+  });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const pageErrors: Error[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e));
+  return { context, page, pageErrors };
+}
+
+let accountSeq = 0;
+
+/** Signs up through the UI (nickname check included); returns the credentials. */
+export async function signUpViaUi(page: Page, nickname = `이웃${process.pid % 1000}${++accountSeq}`) {
+  const email = `web${process.pid}-${Date.now()}-${accountSeq}@example.com`;
+  const password = 'password123!';
+  await page.goto('/signup');
+  await page.getByLabel('이메일').fill(email);
+  await page.getByLabel('닉네임').fill(nickname);
+  await page.getByText('사용할 수 있는 닉네임이에요').waitFor();
+  await page.getByLabel('비밀번호', { exact: true }).fill(password);
+  await page.getByLabel('비밀번호 확인').fill(password);
+  await page.getByRole('button', { name: '가입하기' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+  return { email, password, nickname };
+}
+
+/** A PNG test photo: a soft gradient with a coloured block, or noise (large, for upload progress). */
+export async function makePng(opts: { width?: number; height?: number; color?: string; noise?: boolean } = {}): Promise<Buffer> {
+  const width = opts.width ?? 640;
+  const height = opts.height ?? 480;
+  if (opts.noise) {
+    const raw = Buffer.alloc(width * height * 3);
+    for (let i = 0; i < raw.length; i++) raw[i] = (Math.random() * 256) | 0;
+    return sharp(raw, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+  }
+  const color = opts.color ?? '#2f9e6e';
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#fdf6ec"/><stop offset="1" stop-color="#f3d9bd"/></linearGradient></defs>
+    <rect width="100%" height="100%" fill="url(#g)"/>
+    <polygon points="${width * 0.2},${height * 0.78} ${width * 0.5},${height * 0.22} ${width * 0.8},${height * 0.78}" fill="${color}"/>
+    <rect x="${width * 0.45}" y="${height * 0.55}" width="${width * 0.1}" height="${height * 0.23}" fill="#fdf6ec"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** Saves a full-page screenshot for a human (or a model) to look at; returns its path. */
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage });
+  return file;
+}
+
+/** Resolves when every <img> matched by the selector has decoded real pixels. */
+export async function imagesLoaded(page: Page, selector: string): Promise<number> {
+  await page.waitForFunction((sel) => {
+    const imgs = [...document.querySelectorAll<HTMLImageElement>(sel)];
+    return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+  }, selector);
+  return page.locator(selector).count();
+}
+
+/** Slows uploads in this page (Chromium DevTools network emulation), so progress is observable. */
+export async function throttleUpload(page: Page, bytesPerSecond: number) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond,
+  });
+  return async () => {
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.detach();
+  };
+}
+
+/** The first day of the month after `today` ('YYYY-MM-DD' in Seoul), plus n days. */
+export function dayNextMonth(dayOfMonth: number, now = new Date()): string {
+  const seoul = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const [y, m] = seoul.split('-').map(Number);
+  const next = new Date(Date.UTC(y, m, dayOfMonth)); // month index m = next month
+  return next.toISOString().slice(0, 10);
+}
