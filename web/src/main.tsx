@@ -1,12 +1,20 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router/dom';
 import { isApiError } from './api/client.ts';
+import { memberKeys } from './api/members.ts';
 import { router } from './routes.tsx';
 import './styles.css';
 
-const queryClient = new QueryClient({
+// A 401 anywhere means the session ended (logout elsewhere, ban, expiry): show the app as a guest.
+const onError = (error: unknown) => {
+  if (isApiError(error, 401)) queryClient.setQueryData(memberKeys.me, null);
+};
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError }),
+  mutationCache: new MutationCache({ onError }),
   defaultOptions: {
     queries: {
       staleTime: 30_000,

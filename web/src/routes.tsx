@@ -1,5 +1,5 @@
 // Every page of the app. A new capability adds its routes here (reservations, chat, notifications, admin).
-import { createBrowserRouter, ScrollRestoration, Outlet } from 'react-router';
+import { createBrowserRouter, Navigate, ScrollRestoration, Outlet } from 'react-router';
 import { Layout } from './components/Layout.tsx';
 import { RequireAuth } from './components/ui.tsx';
 import { HomePage } from './pages/home/HomePage.tsx';
@@ -12,6 +12,13 @@ import { MyPage } from './pages/my/MyPage.tsx';
 import { MemberProfilePage } from './pages/members/MemberProfilePage.tsx';
 import { ChatListPage } from './pages/chat/ChatListPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { ReservationsPage } from './pages/reservations/ReservationsPage.tsx';
+import { ReservationDetailPage } from './pages/reservations/ReservationDetailPage.tsx';
+import { AdminLayout } from './pages/admin/AdminLayout.tsx';
+import { AdminReportsPage } from './pages/admin/AdminReportsPage.tsx';
+import { AdminBansPage } from './pages/admin/AdminBansPage.tsx';
+import { AdminJobsPage } from './pages/admin/AdminJobsPage.tsx';
+import { AdminCatalogPage } from './pages/admin/AdminCatalogPage.tsx';
 
 function Root() {
   return (
@@ -39,6 +46,19 @@ export const router = createBrowserRouter([
           { path: 'my', element: <RequireAuth><MyPage /></RequireAuth> },
           { path: 'members/:id', element: <MemberProfilePage /> },
           { path: 'chats', element: <RequireAuth><ChatListPage /></RequireAuth> },
+          { path: 'reservations', element: <RequireAuth><ReservationsPage /></RequireAuth> },
+          { path: 'reservations/:id', element: <RequireAuth><ReservationDetailPage /></RequireAuth> },
+          {
+            path: 'admin',
+            element: <AdminLayout />,
+            children: [
+              { index: true, element: <Navigate to="/admin/reports" replace /> },
+              { path: 'reports', element: <AdminReportsPage /> },
+              { path: 'bans', element: <AdminBansPage /> },
+              { path: 'jobs', element: <AdminJobsPage /> },
+              { path: 'catalog', element: <AdminCatalogPage /> },
+            ],
+          },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

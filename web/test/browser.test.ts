@@ -4,11 +4,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import {
-  dayNextMonth, DESKTOP, imagesLoaded, launchBrowser, makePng, openPage, PHONE, screenshot, signUpViaUi, startServer,
+  catalogIds, createListingViaApi, dayNextMonth, DESKTOP, imagesLoaded, launchBrowser, makePng, openPage, PHONE, screenshot, signUpViaUi, startServer,
   throttleUpload, type TestServer,
 } from './support.ts';
 
 let server: TestServer;
+
+
 let browser: Browser;
 
 before(async () => {
@@ -27,6 +29,11 @@ test('sign up, list an item with a photo, find it in the feed, open its detail p
   // guests are sent to login from the create page; sign up instead
   await page.goto('/posts/new');
   await page.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === '/posts/new');
+  // a refused login shows the server's Korean problem detail
+  await page.getByLabel('이메일').fill('nobody@example.com');
+  await page.getByLabel('비밀번호').fill('wrong-password');
+  await page.getByRole('button', { name: '로그인' }).last().click();
+  await page.getByRole('alert').filter({ hasText: '이메일 또는 비밀번호가 올바르지 않습니다' }).waitFor();
   const account = await signUpViaUi(page);
   await page.getByRole('link', { name: '마이페이지' }).waitFor();
 
@@ -107,9 +114,16 @@ test('sign up, list an item with a photo, find it in the feed, open its detail p
   await screenshot(page, 'phone-detail');
   await screenshot(page, 'phone-detail-full', true);
 
+  // search on the phone: keyword from the URL, filters folded behind a chip
+  await page.goto(`/search?q=${encodeURIComponent('텐트')}&region=${(await catalogIds(server.baseURL, '캠핑', '서울특별시')).regionId}`);
+  await page.getByTestId('post-card').filter({ hasText: title }).waitFor();
+  await page.getByRole('button', { name: /^필터/ }).click();
+  await screenshot(page, 'phone-search');
+
   // another member favorites it from a desktop browser
   const desk = await openPage(browser, server.baseURL, DESKTOP);
   await signUpViaUi(desk.page);
+  await imagesLoaded(desk.page, '[data-testid="post-card"] img');
   await screenshot(desk.page, 'desktop-home');
   await desk.page.goto(`/posts/${postId}`);
   await desk.page.getByRole('heading', { name: title }).waitFor();
@@ -123,8 +137,54 @@ test('sign up, list an item with a photo, find it in the feed, open its detail p
   await desk.page.getByTestId('post-card').filter({ hasText: title }).waitFor();
   await screenshot(desk.page, 'desktop-search');
 
+  // the desktop member sets an avatar on the profile tab
+  await desk.page.goto('/my?tab=profile');
+  await desk.page.getByTestId('avatar-input').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: await makePng({ width: 200, height: 200, color: '#ff6f0f' }) });
+  await desk.page.locator('.avatar-edit img.avatar[src^="/media/"]').waitFor();
+
+  // the owner edits the listing on the phone: the form is prefilled; kept photos stay
+  await page.goto(`/posts/${postId}`);
+  await page.getByRole('link', { name: '수정하기' }).click();
+  await page.getByRole('heading', { name: '게시글 수정' }).waitFor();
+  assert.equal(await page.getByLabel('제목').inputValue(), title);
+  assert.equal(await page.getByLabel('하루 대여료').inputValue(), '15,000');
+  assert.equal(await page.locator('.uploader-item').count(), 2);
+  await page.getByLabel('제목').fill(`${title} (수정)`);
+  await page.getByLabel('하루 대여료').fill('12000');
+  await page.getByRole('button', { name: '수정 완료' }).click();
+  await page.waitForURL(`**/posts/${postId}`);
+  await page.getByRole('heading', { name: `${title} (수정)` }).waitFor();
+  assert.equal(await imagesLoaded(page, '[data-testid="gallery-image"]'), 2);
+  assert.match(await page.locator('.price-box').innerText(), /12,000원/);
+
   assert.deepEqual(pageErrors.map(String), []);
   assert.deepEqual(desk.pageErrors.map(String), []);
   await desk.context.close();
+  await context.close();
+});
+
+test('the home feed loads the next page as you scroll (cursor paging)', async () => {
+  const owner = await server.ctx.signUp();
+  const { categoryId, regionId } = await catalogIds(server.baseURL, '전동드릴', '마포구');
+  const photo = await makePng({ width: 320, height: 240, color: '#3b6fd8' });
+  for (let i = 1; i <= 23; i++) {
+    await createListingViaApi(server.baseURL, owner.cookie, {
+      title: `전동 드릴 세트 ${i}호`, content: '배터리 2개 포함', categoryId, regionIds: [regionId], fee: 3000 + i * 100, deposit: 20000,
+      receiveMethod: 'DIRECT', returnMethod: 'DIRECT',
+    }, [photo]);
+  }
+  const { page, context, pageErrors } = await openPage(browser, server.baseURL, PHONE);
+  await page.goto('/');
+  await page.getByTestId('post-card').filter({ hasText: '전동 드릴 세트 23호' }).waitFor();
+  assert.equal(await page.getByTestId('post-card').count(), 20);
+  // the oldest drill is on the second page; scrolling brings it in
+  const oldest = page.getByTestId('post-card').filter({ hasText: '전동 드릴 세트 1호' });
+  for (let i = 0; i < 40 && !(await oldest.count()); i++) {
+    await page.mouse.wheel(0, 4000);
+    await page.waitForTimeout(100);
+  }
+  await oldest.waitFor();
+  assert.ok((await page.getByTestId('post-card').count()) >= 24);
+  assert.deepEqual(pageErrors.map(String), []);
   await context.close();
 });

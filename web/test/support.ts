@@ -103,6 +103,38 @@ export async function makePng(opts: { width?: number; height?: number; color?: s
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
+/** Creates a listing over HTTP (faster than the UI) as the member with `cookie`; returns its id. */
+export async function createListingViaApi(
+  baseURL: string,
+  cookie: string,
+  data: Record<string, unknown>,
+  images: Buffer[],
+): Promise<number> {
+  const form = new FormData();
+  form.append('data', JSON.stringify(data));
+  for (const [i, img] of images.entries()) form.append('images', new Blob([new Uint8Array(img)], { type: 'image/png' }), `photo${i}.png`);
+  const res = await fetch(`${baseURL}/api/v1/posts`, { method: 'POST', body: form, headers: { cookie } });
+  if (res.status !== 201) throw new Error(`create listing failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: number }).id;
+}
+
+/** Ids of a leaf category and a leaf region, by name, from the public catalog API. */
+export async function catalogIds(baseURL: string, category: string, region: string) {
+  type Tree = { id: number; name: string; children: { id: number; name: string }[] }[];
+  const find = (tree: Tree, name: string) => {
+    for (const root of tree) {
+      if (root.name === name) return root.id;
+      const child = root.children.find((c) => c.name === name);
+      if (child) return child.id;
+    }
+    throw new Error(`no catalog node ${name}`);
+  };
+  const [cats, regions] = await Promise.all(
+    ['categories', 'regions'].map(async (k) => (await (await fetch(`${baseURL}/api/v1/${k}`)).json()) as Tree),
+  );
+  return { categoryId: find(cats, category), regionId: find(regions, region) };
+}
+
 /** Saves a full-page screenshot for a human (or a model) to look at; returns its path. */
 export async function screenshot(page: Page, name: string, fullPage = false): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -64,7 +64,7 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   jamoMax: 4,
   jamoWeight: 0.84,
   idfPower: 1.183,
-  conceptWeight: 7,
+  conceptWeight: 4,
 };
 
 /** feature string → group weight; counted occurrences become tf. */

@@ -11,7 +11,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
-import { AppError, sendProblem, unauthorized } from '../http/errors.ts';
+import { AppError, forbidden, sendProblem, unauthorized } from '../http/errors.ts';
 import type { AuthMember } from '../http/auth.ts';
 import { chatMessages, wsConnections } from '../metrics.ts';
 import { chatService, type ChatEvent } from '../modules/chat/service.ts';
@@ -58,6 +58,7 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
     schema: { hide: true },
     // the handshake is authenticated by the session cookie (resolved by the auth hook): no cookie, no socket
     preValidation: async (req, reply) => {
+      if (!sameOrigin(req.headers)) return sendProblem(reply, req, forbidden('허용되지 않은 출처의 연결입니다', 'CROSS_ORIGIN'));
       if (!req.member) return sendProblem(reply, req, unauthorized());
     },
   }, (socket, req) => {
@@ -119,3 +120,23 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
     };
   }
 };
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Cross-site WebSocket hijacking guard: a browser always sends Origin, and a page of another site must not
+ * ride on our cookie. Non-browser clients send no Origin. Local development (a Vite proxy on another port) is allowed.
+ */
+function sameOrigin(headers: Record<string, string | string[] | undefined>): boolean {
+  const origin = headers.origin;
+  if (typeof origin !== 'string') return true;
+  let originUrl: URL;
+  try {
+    originUrl = new URL(origin);
+  } catch {
+    return false;
+  }
+  const hosts = [headers['x-forwarded-host'], headers.host].flatMap((h) => (typeof h === 'string' ? h.split(',')[0].trim() : []));
+  if (hosts.includes(originUrl.host)) return true;
+  return LOCAL_HOSTS.has(originUrl.hostname) && hosts.some((h) => LOCAL_HOSTS.has(h.replace(/:\d+$/, '')));
+}

@@ -56,6 +56,9 @@ test('codec: escapes, content-length with NUL in the body, repeated headers, hea
 test('the handshake needs a session cookie and answers the STOMP subprotocol', async () => {
   assert.equal(await upgradeStatus(url), 401);
   assert.equal(await upgradeStatus(url, { cookie: 'chwimeet_sid=forged' }), 401);
+  // a page of another site cannot ride on the cookie; our own origin can
+  assert.equal(await upgradeStatus(url, { cookie: borrower.cookie, origin: 'https://evil.example' }), 403);
+  assert.equal(await upgradeStatus(url, { cookie: borrower.cookie, origin: url.replace('ws://', 'http://').replace('/ws', '') }), 101);
   const v12 = await rawStomp(url, borrower.cookie, ['v10.stomp', 'v12.stomp']);
   assert.equal(v12.ws.protocol, 'v12.stomp');
   v12.ws.close();

@@ -23,7 +23,7 @@ test('seeds members, 150+ listings over the category and region trees, images, f
       (SELECT count(*)::int FROM posts) AS posts,
       (SELECT count(DISTINCT category_id)::int FROM posts) AS leaf_categories,
       (SELECT count(*)::int FROM categories WHERE parent_id IS NOT NULL) AS all_leaves,
-      (SELECT count(DISTINCT p.parent_id)::int FROM post_regions pr JOIN regions r ON r.id = pr.region_id JOIN regions p ON p.id = r.parent_id) AS provinces,
+      (SELECT count(DISTINCT p.id)::int FROM post_regions pr JOIN regions r ON r.id = pr.region_id JOIN regions p ON p.id = r.parent_id) AS provinces,
       (SELECT count(*)::int FROM posts p WHERE NOT EXISTS (SELECT 1 FROM post_images i WHERE i.post_id = p.id AND i.is_primary)) AS without_primary,
       (SELECT count(*)::int FROM posts p WHERE NOT EXISTS (SELECT 1 FROM post_regions r WHERE r.post_id = p.id)) AS without_region,
       (SELECT count(*)::int FROM post_images WHERE status = 'PENDING') AS pending_images,

@@ -29,6 +29,8 @@ export function Layout() {
 
 function TopBar() {
   const { data: me } = useMe();
+  // the search page has its own, larger search box
+  const onSearchPage = useLocation().pathname === '/search';
   return (
     <header className="topbar">
       <div className="topbar-inner">
@@ -36,7 +38,7 @@ function TopBar() {
           <span className="logo-mark">취</span>
           <span className="logo-text">취밋</span>
         </Link>
-        <HeaderSearch />
+        {onSearchPage ? <div className="topbar-spacer" /> : <HeaderSearch />}
         <nav className="topbar-actions">
           <NavLink to="/posts/new" className="topbar-link desktop-only">등록하기</NavLink>
           {me ? (
@@ -80,7 +82,7 @@ function HeaderSearch() {
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={blockEnterWhileComposing}
-        placeholder="빌리고 싶은 물건을 검색해 보세요"
+        placeholder="무엇을 빌리고 싶나요?"
         aria-label="검색어"
         enterKeyHint="search"
       />

@@ -5,7 +5,9 @@ import { relativeTime, won } from '../lib/format.ts';
 import { HeartIcon, ImageIcon } from './Icons.tsx';
 
 export function PostCard({ post }: { post: PostListItem }) {
-  const place = post.regions.length > 1 ? `${post.regions[0]} 외 ${post.regions.length - 1}곳` : post.regions[0] ?? '';
+  // "서울특별시 마포구" → "마포구": cards are narrow; the detail page shows the full names
+  const first = post.regions[0]?.split(' ').pop() ?? '';
+  const place = post.regions.length > 1 ? `${first} 외 ${post.regions.length - 1}곳` : first;
   return (
     <Link to={`/posts/${post.id}`} className="post-card" data-testid="post-card">
       <div className="post-card-thumb">

@@ -23,7 +23,11 @@ export function Spinner({ label = '불러오는 중' }: { label?: string }) {
 export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
   return (
     <div className="empty">
-      <div className="empty-emoji" aria-hidden="true">📦</div>
+      <div className="empty-icon" aria-hidden="true">
+        <svg width="56" height="56" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round">
+          <path d="M3 7.5 12 3l9 4.5v9L12 21l-9-4.5z" /><path d="m3 7.5 9 4.5 9-4.5M12 12v9" /><path d="m7.5 5.25 9 4.5" />
+        </svg>
+      </div>
       <p className="empty-title">{title}</p>
       {children && <p className="empty-text">{children}</p>}
       {action}

@@ -101,6 +101,11 @@ test('concurrent senders get distinct, gap-free sequences', async () => {
   const results = await Promise.all(Array.from({ length: 20 }, (_, i) => send(i % 2 ? lender : borrower, room.id, `동시 ${i}`)));
   const seqs = results.map((r) => r.json().seq).sort((a, b) => a - b);
   assert.deepEqual(seqs, Array.from({ length: 20 }, (_, i) => i + 1));
+  // concurrent retries of one clientId: one message, no hole in the sequence
+  const clientId = crypto.randomUUID();
+  const retries = await Promise.all(Array.from({ length: 5 }, () => send(borrower, room.id, '재시도', clientId)));
+  assert.equal(new Set(retries.map((r) => r.json().id)).size, 1);
+  assert.equal((await send(lender, room.id, '다음')).json().seq, 22);
 });
 
 test('room list: other party, last message, unread count, keyword search, cursor paging; read pointer never goes back', async () => {

@@ -6,7 +6,7 @@ import { sql } from '../../db/sql.ts';
 import { badRequest, notFound } from '../../http/errors.ts';
 import { mediaUrl } from '../images/service.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
-import { userChannel, type NotificationRow } from '../notifications/service.ts';
+import { NOTIFICATION_COLUMNS, userChannel, type NotificationRow } from '../notifications/service.ts';
 import { MAX_MESSAGE_LENGTH, type ChatMessage, type ChatRoom } from './schemas.ts';
 
 /** bus channel of one room's messages; every instance relays it to its local /topic/chat/{id} subscribers */
@@ -76,6 +76,8 @@ function toRoom(row: any): ChatRoom {
   };
 }
 
+class DuplicateSend extends Error {}
+
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
 
 export function chatService(deps: Deps) {
@@ -83,8 +85,8 @@ export function chatService(deps: Deps) {
 
   async function publishMessage(message: ChatMessage, memberIds: number[]) {
     const event: ChatEvent = { kind: 'chat-message', message };
-    await bus.publish(roomChannel(message.roomId), event);
-    for (const id of memberIds) await bus.publish(userChannel(id), event);
+    // issued together (node-redis pipelines them); each channel still sees this instance's messages in order
+    await Promise.all([roomChannel(message.roomId), ...memberIds.map(userChannel)].map((ch) => bus.publish(ch, event)));
   }
 
   async function roomView(memberId: number, roomId: number, q: Queryable = db): Promise<ChatRoom> {
@@ -196,53 +198,54 @@ export function chatService(deps: Deps) {
       if (!content.trim()) throw badRequest('EMPTY_MESSAGE', '메시지 내용을 입력해 주세요');
       if (content.length > MAX_MESSAGE_LENGTH) throw badRequest('MESSAGE_TOO_LONG', `메시지는 ${MAX_MESSAGE_LENGTH}자까지 보낼 수 있습니다`);
 
-      const result = await db.transaction(async (tx) => {
-        const room = await tx.one<{ lender_id: number; borrower_id: number; title: string }>(
-          `SELECT r.lender_id, r.borrower_id, p.title FROM chat_rooms r JOIN posts p ON p.id = r.post_id
-           WHERE r.id = $1 AND $2 IN (r.lender_id, r.borrower_id) FOR UPDATE OF r`,
-          [roomId, memberId],
-        );
-        if (!room) throw notFound('채팅방');
-        const members = [room.lender_id, room.borrower_id];
-        const existing = await tx.one(`SELECT ${MESSAGE_COLUMNS} FROM chat_messages m WHERE m.room_id = $1 AND m.sender_id = $2 AND m.client_id = $3`, [roomId, memberId, clientId]);
-        if (existing) return { message: toMessage(existing), duplicate: true, members, rows: [] as NotificationRow[] };
-        const bumped = await tx.one<{ last_seq: number }>(
-          'UPDATE chat_rooms SET last_seq = last_seq + 1, last_message_at = now() WHERE id = $1 RETURNING last_seq',
-          [roomId],
-        );
-        const inserted = await tx.one(
-          `INSERT INTO chat_messages AS m (room_id, seq, sender_id, client_id, content) VALUES ($1, $2, $3, $4, $5) RETURNING ${MESSAGE_COLUMNS}`,
-          [roomId, bumped!.last_seq, memberId, clientId, content],
-        );
-        const recipient = memberId === room.lender_id ? room.borrower_id : room.lender_id;
-        const pending = await tx.one(
-          `SELECT 1 FROM notifications WHERE member_id = $1 AND target_type = 'CHAT_ROOM' AND target_id = $2
-             AND type IN ('CHAT_ROOM', 'CHAT_MESSAGE') AND read_at IS NULL LIMIT 1`,
-          [recipient, roomId],
-        );
-        const rows: NotificationRow[] = [];
-        if (!pending) {
-          const sender = await tx.one<{ nickname: string }>('SELECT nickname FROM members WHERE id = $1', [memberId]);
-          rows.push(
-            await notifications.insert(tx, {
-              memberId: recipient,
-              type: 'CHAT_MESSAGE',
-              title: `${sender!.nickname}님의 새 메시지`,
-              body: content.length > 60 ? content.slice(0, 60) + '…' : content,
-              targetType: 'CHAT_ROOM',
-              targetId: roomId,
-            }),
-          );
+      const existingMessage = () =>
+        db.one(`SELECT ${MESSAGE_COLUMNS} FROM chat_messages m WHERE m.room_id = $1 AND m.sender_id = $2 AND m.client_id = $3`, [roomId, memberId, clientId]);
+      // the common retry (the first attempt committed long ago) is answered without touching the room row
+      const earlier = await existingMessage();
+      let result: { message: ChatMessage; duplicate: boolean; members: number[]; rows: NotificationRow[] };
+      if (earlier) {
+        result = { message: toMessage(earlier), duplicate: true, members: [], rows: [] };
+      } else {
+        try {
+          result = await db.transaction(async (tx) => {
+            // takes the room row lock: sequences are handed out one sender at a time, in commit order
+            const room = await tx.one<{ last_seq: number; lender_id: number; borrower_id: number }>(
+              `UPDATE chat_rooms SET last_seq = last_seq + 1, last_message_at = now()
+               WHERE id = $1 AND $2 IN (lender_id, borrower_id) RETURNING last_seq, lender_id, borrower_id`,
+              [roomId, memberId],
+            );
+            if (!room) throw notFound('채팅방');
+            const inserted = await tx.one(
+              `INSERT INTO chat_messages AS m (room_id, seq, sender_id, client_id, content) VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT (room_id, sender_id, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
+              [roomId, room.last_seq, memberId, clientId, content],
+            );
+            // a concurrent retry of the same clientId won: roll back, so the sequence keeps no gap
+            if (!inserted) throw new DuplicateSend();
+            const recipient = memberId === room.lender_id ? room.borrower_id : room.lender_id;
+            // one notification per unread burst: none while an unread chat notice for this room exists
+            const notice = await tx.one<NotificationRow>(
+              `INSERT INTO notifications (member_id, type, title, body, target_type, target_id)
+               SELECT $1, 'CHAT_MESSAGE', s.nickname || '님의 새 메시지', $3, 'CHAT_ROOM', $2
+               FROM members s WHERE s.id = $4 AND NOT EXISTS (
+                 SELECT 1 FROM notifications n WHERE n.member_id = $1 AND n.target_type = 'CHAT_ROOM' AND n.target_id = $2
+                   AND n.type IN ('CHAT_ROOM', 'CHAT_MESSAGE') AND n.read_at IS NULL)
+               RETURNING ${NOTIFICATION_COLUMNS}`,
+              [recipient, roomId, content.length > 60 ? content.slice(0, 60) + '…' : content, memberId],
+            );
+            return { message: toMessage(inserted), duplicate: false, members: [room.lender_id, room.borrower_id], rows: notice ? [notice] : [] };
+          });
+        } catch (err) {
+          if (!(err instanceof DuplicateSend)) throw err;
+          result = { message: toMessage(await existingMessage()), duplicate: true, members: [], rows: [] };
         }
-        return { message: toMessage(inserted), duplicate: false, members, rows };
-      });
+      }
 
       if (result.duplicate) {
         // the first attempt may have died between commit and publish; subscribers drop repeats by sequence
         await bus.publish(roomChannel(roomId), { kind: 'chat-message', message: result.message } satisfies ChatEvent);
       } else {
-        await publishMessage(result.message, result.members);
-        await notifications.publish(result.rows);
+        await Promise.all([publishMessage(result.message, result.members), notifications.publish(result.rows)]);
       }
       return { message: result.message, duplicate: result.duplicate };
     },

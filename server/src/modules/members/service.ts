@@ -122,11 +122,21 @@ export function membersService(deps: Deps) {
       await db.query('UPDATE members SET avatar_path = $1, updated_at = now() WHERE id = $2', [avatarPath, id]);
       return { previous: before.avatar_path };
     },
-    /** Ban ends every session at once and refuses later logins. */
-    async ban(id: number, reason: string) {
+    /**
+     * Ban ends every session at once and refuses later logins. An admin's ban also settles the
+     * member's pending reports so a later unban sticks (the report job settles its own).
+     */
+    async ban(id: number, reason: string, opts: { settleReports?: boolean } = {}) {
       const m = await byId(id);
       if (m.role === 'ADMIN') throw conflict('CANNOT_BAN_ADMIN', '관리자는 정지할 수 없습니다');
       await db.query('UPDATE members SET banned_at = coalesce(banned_at, now()), ban_reason = $2 WHERE id = $1', [id, reason]);
+      if (opts.settleReports ?? true) {
+        await db.query(
+          `UPDATE reports SET status = 'RESOLVED', resolved_at = now()
+           WHERE target_type = 'MEMBER' AND target_id = $1 AND status = 'PENDING'`,
+          [id],
+        );
+      }
       await deps.sessions.destroyAllFor(id);
       return byId(id);
     },

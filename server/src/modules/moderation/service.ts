@@ -152,7 +152,7 @@ export function moderationService(deps: Deps) {
       if (!target || target.banned || target.isAdmin) continue;
       if (c.target_type === 'MEMBER') {
         // The members service owns the member ban (ends every session); it is idempotent.
-        await members.ban(c.target_id, AUTO_BAN_REASON);
+        await members.ban(c.target_id, AUTO_BAN_REASON, { settleReports: false });
         const notes: NotificationRow[] = [];
         await db.transaction(async (tx) => {
           if ((await resolveReports(tx, 'MEMBER', c.target_id, now)) === 0) return; // another run won

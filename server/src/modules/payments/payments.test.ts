@@ -10,7 +10,7 @@ import { insertReservation, makePost, statusOf, testClock } from '../reservation
 import type { Status } from '../reservations/status.ts';
 
 const SECRET = 'test_sk_chwimeet_1234';
-const TIMEOUT_MS = 300;
+const TIMEOUT_MS = 1000; // generous: PGlite work in this process can hold the event loop for a while
 
 /** A fake Toss Payments API. The paymentKey's prefix picks the behaviour. */
 function fakeToss() {
@@ -47,13 +47,13 @@ function fakeToss() {
     if (key.startsWith('boom-')) return send(500, { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: '내부 오류' });
     if (key.startsWith('slow-') && n === 1) {
       // the first confirm hangs longer than our timeout and never completes at "Toss"
-      await new Promise((r) => setTimeout(r, TIMEOUT_MS * 4));
+      await new Promise((r) => setTimeout(r, TIMEOUT_MS * 3));
       return send(504, { code: 'PROVIDER_TIMEOUT', message: 'late' });
     }
     if (key.startsWith('slowdone-') && n === 1) {
       // the first confirm goes through at "Toss", but its answer arrives after our timeout
       processed.set(key, payment(body));
-      await new Promise((r) => setTimeout(r, TIMEOUT_MS * 4));
+      await new Promise((r) => setTimeout(r, TIMEOUT_MS * 3));
       return send(200, payment(body));
     }
     processed.set(key, payment(body));

@@ -79,6 +79,7 @@ export async function aiSearch(deps: Deps, query: string, filters: SearchFilters
   const ids = Array.isArray(parsed?.ids) ? parsed!.ids.map(Number).filter((id) => known.has(id)) : null;
   if (!answerText || !ids) return extractive('LLM 응답 형식 오류');
   const cited = [...new Set(ids)];
+  if (!cited.length) return extractive('LLM 응답이 검색된 게시글을 인용하지 않음');
   const answer = keepKnownCitations(answerText, known);
   if (!answer) return extractive('LLM 응답 형식 오류');
   // rerank: the LLM's order first, then the remaining retrieved listings in fused order

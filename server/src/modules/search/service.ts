@@ -19,7 +19,7 @@ import { queryVector, vectorTable } from '../embeddings/store.ts';
 export const BRANCH_LIMIT = 100;
 export const RRF_K = 60;
 /** vector hits below this cosine similarity are noise for the local embedder, not matches */
-export const MIN_SEMANTIC_SIMILARITY = 0.12;
+export const MIN_SEMANTIC_SIMILARITY = 0.08;
 const HNSW_EF_SEARCH = 100;
 
 export interface SearchFilters {
@@ -86,23 +86,26 @@ export function filterConditions(f: SearchFilters, alias = 'p'): Sql[] {
 
 const TEXT = sql.raw(`(p.title || ' ' || p.content)`);
 
-/** Keyword branch: listings containing any term (or a close trigram match), best first. */
-export async function keywordRank(q: Queryable, terms: string[], where: Sql[], limit = BRANCH_LIMIT) {
+/**
+ * Keyword branch: listings whose title or content contains a term (ILIKE, trigram GIN index), or
+ * whose title is a close trigram match of one (typos; title-only because word_similarity over long
+ * contents is expensive). Score: 1 per term in the title, 0.6 in the content, plus title similarity.
+ */
+export async function keywordRank(q: Queryable, terms: string[], where: Sql[], limit = BRANCH_LIMIT, query = terms.join(' ')) {
   if (!terms.length) return [];
-  const patterns = terms.map((t) => '%' + t + '%');
   const any = sql.join(
-    terms.map((t, i) => sql`(${TEXT} ILIKE ${patterns[i]} OR ${t} <% ${TEXT})`),
+    terms.map((t) => sql`(${TEXT} ILIKE ${'%' + t + '%'} OR ${t} <% p.title)`),
     ' OR ',
   );
   return q.query<{ id: number; kscore: number; terms: string[] }>(sql`
-    SELECT p.id, k.score AS kscore, k.terms FROM posts p,
-      LATERAL (SELECT coalesce(sum(s.v), 0)::float8 AS score, coalesce(array_agg(s.t) FILTER (WHERE s.v >= 0.5), '{}') AS terms
+    SELECT p.id, k.score + 0.5 * similarity(p.title, ${query}) AS kscore, k.terms FROM posts p,
+      LATERAL (SELECT coalesce(sum(s.v), 0)::float8 AS score, coalesce(array_agg(s.t) FILTER (WHERE s.v > 0), '{}') AS terms
         FROM (SELECT u.t, CASE WHEN p.title ILIKE '%' || u.t || '%' THEN 1.0
                            WHEN p.content ILIKE '%' || u.t || '%' THEN 0.6
-                           ELSE word_similarity(u.t, ${TEXT}) * 0.8 END AS v
+                           ELSE 0 END AS v
               FROM unnest(${terms}::text[]) AS u(t)) s) k
     WHERE ${sql.join(where, ' AND ')} AND (${any})
-    ORDER BY k.score DESC, p.id DESC LIMIT ${limit}`);
+    ORDER BY 2 DESC, p.id DESC LIMIT ${limit}`);
 }
 
 /** Is the semantic branch usable for this embedder? (pgvector present and its table exists) */
@@ -130,6 +133,9 @@ export async function vectorRank(deps: Deps, vector: number[], where: Sql[], lim
     else {
       await tx.query(`SET LOCAL hnsw.ef_search = ${HNSW_EF_SEARCH}`);
       await tx.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
+      // the planner underestimates the filters' selectivity and would sort an exact scan; make it
+      // walk the HNSW index in distance order and filter while walking (measured in bench/)
+      await tx.query('SET LOCAL enable_sort = off');
     }
     const rows = await tx.query<{ id: number; sim: number }>(sql`
       SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim
@@ -211,7 +217,7 @@ export function searchService(deps: Deps) {
     const terms = queryTerms(query);
     const semantic = await semanticAvailable(deps);
     const limit = opts.branchLimit ?? BRANCH_LIMIT;
-    const keyword = await keywordRank(deps.db, terms, where, limit);
+    const keyword = await keywordRank(deps.db, terms, where, limit, query);
     let vector: { id: number; sim: number }[] = [];
     if (semantic && query.trim()) {
       const [v] = await embedderFor(deps.config).embed([query]);

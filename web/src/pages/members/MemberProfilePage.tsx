@@ -4,6 +4,8 @@ import { isApiError } from '../../api/client.ts';
 import { useMe, useMember } from '../../api/members.ts';
 import { usePostList } from '../../api/posts.ts';
 import { PostList } from '../../components/PostList.tsx';
+import { ReportButton } from '../../components/ReportDialog.tsx';
+import { ReviewsSection } from '../../components/Reviews.tsx';
 import { Avatar, EmptyState, ErrorBox, Spinner, useDocumentTitle } from '../../components/ui.tsx';
 import { koreanDate, seoulDate } from '../../lib/format.ts';
 
@@ -33,10 +35,12 @@ export function MemberProfilePage() {
           </p>
           {member.banned && <p className="badge badge-danger">이용이 제한된 회원입니다</p>}
         </div>
-        {me?.id === member.id && <Link to="/my?tab=profile" className="btn btn-small">프로필 수정</Link>}
+        {me?.id === member.id ? <Link to="/my?tab=profile" className="btn btn-small">프로필 수정</Link>
+          : <ReportButton targetType="MEMBER" targetId={member.id} />}
       </section>
       <h2 className="section-title">{member.nickname}님이 빌려주는 물건</h2>
       <PostList query={posts} empty={<EmptyState title="아직 빌려주는 물건이 없어요" />} />
+      <ReviewsSection target="members" id={member.id} title="받은 후기" />
     </div>
   );
 }

@@ -37,6 +37,11 @@ export function MyPage() {
             onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/', { replace: true }) })}>로그아웃</button>
         </div>
       </section>
+      <nav className="my-links" aria-label="예약 내역">
+        <Link to="/reservations" className="my-link">보낸 예약</Link>
+        <Link to="/reservations?tab=received" className="my-link">받은 예약</Link>
+        {me.role === 'ADMIN' && <Link to="/admin" className="my-link">관리자</Link>}
+      </nav>
       <div className="tabs" role="tablist">
         {TABS.map((t) => (
           <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={`tab${tab === t.id ? ' active' : ''}`}

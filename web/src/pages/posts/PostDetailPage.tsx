@@ -5,7 +5,10 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client.ts';
 import { useMe } from '../../api/members.ts';
 import { useDeletePost, usePost, useToggleFavorite, useUnavailableDates, type PostDetail } from '../../api/posts.ts';
+import { BookingPanel } from '../../components/BookingPanel.tsx';
 import { Calendar } from '../../components/Calendar.tsx';
+import { ReportButton } from '../../components/ReportDialog.tsx';
+import { ReviewsSection } from '../../components/Reviews.tsx';
 import { HeartIcon, PinIcon } from '../../components/Icons.tsx';
 import { ImageGallery } from '../../components/ImageGallery.tsx';
 import { Avatar, EmptyState, ErrorBox, Spinner, useDocumentTitle } from '../../components/ui.tsx';
@@ -82,7 +85,10 @@ function PostDetailView({ post }: { post: PostDetail }) {
               </ul>
             </Section>
           )}
-          <Availability postId={post.id} />
+          {post.isOwner && <Availability postId={post.id} />}
+          <BookingPanel post={post} />
+          <ReviewsSection target="posts" id={post.id} />
+          {!post.isOwner && <p className="detail-report"><ReportButton targetType="POST" targetId={post.id} className="link-btn" /></p>}
         </div>
       </div>
       <ActionBar post={post} />
@@ -162,7 +168,7 @@ function ActionBar({ post }: { post: PostDetail }) {
         </button>
       )}
       <div className="action-price">
-        <strong>{won(post.fee)}</strong><span className="muted"> / 일</span>
+        <p><strong>{won(post.fee)}</strong><span className="muted"> / 일</span></p>
         <span className="muted action-deposit">보증금 {won(post.deposit)}</span>
       </div>
       {post.isOwner ? (
@@ -171,7 +177,13 @@ function ActionBar({ post }: { post: PostDetail }) {
           <Link to={`/posts/${post.id}/edit`} className="btn btn-primary">수정하기</Link>
         </div>
       ) : (
-        favorite.error && <span className="form-error">{errorMessage(favorite.error)}</span>
+        <>
+          {favorite.error && <span className="form-error">{errorMessage(favorite.error)}</span>}
+          {!post.banned && (
+            <button type="button" className="btn btn-primary"
+              onClick={() => document.getElementById('booking')?.scrollIntoView({ behavior: 'smooth', block: 'start' })}>예약하기</button>
+          )}
+        </>
       )}
     </div>
   );

@@ -286,8 +286,9 @@ function Field({ label, hint, htmlFor, children }: { label: string; hint?: strin
 function WonInput({ value, onChange, ...rest }: { value: string; onChange: (v: string) => void; id?: string; name?: string; placeholder?: string; 'aria-label'?: string }) {
   return (
     <div className="won-input">
-      <input type="text" inputMode="numeric" value={value} maxLength={9} {...rest}
-        onChange={(e) => onChange(e.target.value.replace(/[^\d]/g, ''))} onKeyDown={blockEnterWhileComposing} />
+      <input type="text" inputMode="numeric" value={value === '' ? '' : Number(value).toLocaleString('ko-KR')} maxLength={11} {...rest}
+        onChange={(e) => onChange(e.target.value.replace(/[^\d]/g, '').replace(/^0+(?=\d)/, '').slice(0, 9))}
+        onKeyDown={blockEnterWhileComposing} />
       <span>원</span>
     </div>
   );

@@ -1,0 +1,221 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTestContext, freshDatabase, type TestContext } from '../../../test/helpers.ts';
+import type { Database } from '../../db/client.ts';
+import { sql } from '../../db/sql.ts';
+import type { Embedder } from '../../ai/types.ts';
+import { createOpenAIEmbedder } from '../../ai/openai-embedder.ts';
+import { summarizeReviews } from '../../ai/reviews.ts';
+import { createLocalEmbedder } from '../../ai/local-embedder.ts';
+import { createEmbeddingWorker, type WorkerOptions } from './worker.ts';
+import { startEmbeddingNudger } from './service.ts';
+import { KOREAN_LISTINGS, insertListings } from '../search/fixtures.ts';
+
+/** A local fake of an OpenAI-compatible server: /v1/embeddings and /v1/chat/completions. */
+async function fakeOpenAI(handlers: { embeddings?: (body: any) => unknown; chat?: (body: any) => string }) {
+  const requests: { path: string; body: any; auth?: string }[] = [];
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const body = raw ? JSON.parse(raw) : {};
+      requests.push({ path: req.url!, body, auth: req.headers.authorization });
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/v1/embeddings' && handlers.embeddings) return res.end(JSON.stringify(handlers.embeddings(body)));
+      if (req.url === '/v1/chat/completions' && handlers.chat) {
+        const content = handlers.chat(body);
+        return res.end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 0, model: body.model,
+          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }] }));
+      }
+      res.statusCode = 404;
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return { baseUrl: `http://127.0.0.1:${port}/v1`, requests, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+const fakeVector = (text: string, dims: number) => Array.from({ length: dims }, (_, i) => Math.sin(text.length + i));
+
+let db: Database;
+before(async () => {
+  db = await freshDatabase();
+});
+after(() => db.close());
+
+const opts: WorkerOptions = { leaseMs: 60_000, maxAttempts: 3, batchSize: 8, backoffBaseMs: 10_000 };
+
+test('failures retry with exponential backoff and end FAILED after N attempts, keeping the error', async () => {
+  const [id] = await insertListings(db, [{ title: '실패 텐트', content: '항상 실패', category: '텐트' }]);
+  let calls = 0;
+  const failing: Embedder = { id: 'failing', dimensions: 512, embed: async () => { calls++; throw new Error('upstream 503'); } };
+  const w = createEmbeddingWorker(db, failing, opts);
+  const t0 = new Date('2030-01-01T00:00:00Z');
+  const at = (ms: number) => () => new Date(t0.getTime() + ms);
+  const row = () => db.one(sql`SELECT embedding_status, embedding_attempts, embedding_error, embedding_next_attempt_at FROM posts WHERE id = ${id}`);
+
+  let r = await w.drain(at(0));
+  assert.equal(r.retried, 1);
+  let p = await row();
+  assert.equal(p!.embedding_status, 'WAIT');
+  assert.equal(p!.embedding_attempts, 1);
+  assert.equal(p!.embedding_error, 'upstream 503');
+  assert.equal(new Date(p!.embedding_next_attempt_at).getTime(), t0.getTime() + 10_000);
+
+  await w.drain(at(5_000)); // not due yet
+  assert.equal(calls, 1);
+  await w.drain(at(10_000));
+  p = await row();
+  assert.equal(p!.embedding_attempts, 2);
+  assert.equal(new Date(p!.embedding_next_attempt_at).getTime(), t0.getTime() + 10_000 + 20_000, 'backoff doubles');
+  r = await w.drain(at(30_000));
+  assert.equal(r.failed, 1);
+  p = await row();
+  assert.equal(p!.embedding_status, 'FAILED');
+  assert.equal(p!.embedding_attempts, 3);
+  assert.equal(p!.embedding_error, 'upstream 503');
+  await w.drain(at(10 * 3_600_000));
+  assert.equal(calls, 3, 'FAILED is never picked up again');
+  await db.query(sql`DELETE FROM posts WHERE id = ${id}`);
+});
+
+test('a changed embedder id re-embeds everything in the background', async () => {
+  await insertListings(db, KOREAN_LISTINGS.slice(0, 4));
+  const local = createLocalEmbedder();
+  const first = await createEmbeddingWorker(db, local, opts).drain(() => new Date());
+  assert.ok(first.done >= 4);
+  const total = (await db.one(sql`SELECT count(*)::int AS n FROM posts WHERE deleted_at IS NULL`))!.n;
+  const other: Embedder = { id: 'other-model-512', dimensions: 512, embed: async (t) => t.map((s) => fakeVector(s, 512)) };
+  const w2 = createEmbeddingWorker(db, other, opts);
+  assert.equal((await w2.prepare()).requeued, total);
+  const r = await w2.drain(() => new Date());
+  assert.equal(r.done, total);
+  const ids = await db.query(sql`SELECT DISTINCT embedder_id FROM post_embeddings`);
+  assert.deepEqual(ids.map((x) => x.embedder_id), ['other-model-512']);
+  assert.equal((await createEmbeddingWorker(db, other, opts).prepare()).requeued, 0, 'same id: nothing to redo');
+});
+
+test('an API model with another dimension gets its own vector table', async () => {
+  const small: Embedder = { id: 'api-small-64', dimensions: 64, embed: async (t) => t.map((s) => fakeVector(s, 64)) };
+  const r = await createEmbeddingWorker(db, small, opts).drain(() => new Date());
+  assert.ok(r.done > 0);
+  const n = (await db.one(sql`SELECT count(*)::int AS n FROM post_embeddings_d64`))!.n;
+  assert.equal(n, r.done);
+});
+
+test('OpenAI-compatible embedder against a local fake server (float encoding, dimensions, key)', async () => {
+  const fake = await fakeOpenAI({
+    embeddings: (body) => ({
+      object: 'list', model: body.model, usage: { prompt_tokens: 1, total_tokens: 1 },
+      data: [...body.input].map((t: string, index: number) => ({ object: 'embedding', index, embedding: fakeVector(t, body.dimensions) })).reverse(),
+    }),
+  });
+  try {
+    const e = createOpenAIEmbedder({ baseUrl: fake.baseUrl, model: 'bge-m3', dimensions: 16, apiKey: 'sk-test' });
+    assert.equal(e.id, 'openai:bge-m3:16');
+    const out = await e.embed(['텐트', '전동드릴 빌려요']);
+    assert.deepEqual(out, [fakeVector('텐트', 16), fakeVector('전동드릴 빌려요', 16)], 'ordered by index');
+    assert.equal(fake.requests[0].body.encoding_format, 'float');
+    assert.equal(fake.requests[0].body.dimensions, 16);
+    assert.equal(fake.requests[0].auth, 'Bearer sk-test');
+    // a server answering with the wrong dimension is an error the worker records, not bad data
+    const wrong = createOpenAIEmbedder({ baseUrl: fake.baseUrl, model: 'bge-m3', dimensions: 16, apiKey: '' });
+    const lying = await fakeOpenAI({ embeddings: (body) => ({ object: 'list', data: body.input.map((_: string, index: number) => ({ index, embedding: [1, 2, 3] })) }) });
+    try {
+      const liar = createOpenAIEmbedder({ baseUrl: lying.baseUrl, model: 'x', dimensions: 16, apiKey: '' });
+      await assert.rejects(liar.embed(['a']), /차원 불일치/);
+    } finally {
+      await lying.close();
+    }
+    assert.equal(wrong.dimensions, 16);
+  } finally {
+    await fake.close();
+  }
+});
+
+test('creating a listing nudges the worker: embedded within about a second, no scheduler needed', async () => {
+  const ctx: TestContext = await createTestContext();
+  const stop = startEmbeddingNudger(ctx.deps);
+  try {
+    await new Promise((r) => setTimeout(r, 300)); // the start pass
+    const [id] = await insertListings(ctx.deps.db, [{ title: '새로 올린 카메라', content: '미러리스', category: '카메라' }]);
+    ctx.deps.signals.emit('post-changed', id);
+    let status = '';
+    for (let i = 0; i < 50 && status !== 'DONE'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await ctx.deps.db.one(sql`SELECT embedding_status FROM posts WHERE id = ${id}`))!.embedding_status;
+    }
+    assert.equal(status, 'DONE');
+  } finally {
+    await stop();
+    await ctx.close();
+  }
+});
+
+test('AI search with a fake LLM: a good reply is used (unknown ids dropped), a malformed one falls back', async () => {
+  let reply = '';
+  const fake = await fakeOpenAI({ chat: () => reply });
+  const ctx = await createTestContext({ env: { LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake-chat' } });
+  try {
+    const ids = await insertListings(ctx.deps.db, KOREAN_LISTINGS);
+    const { runEmbeddingPass } = await import('./service.ts');
+    await runEmbeddingPass(ctx.deps);
+    const drill = ids[0];
+    const tent = ids[2];
+    reply = JSON.stringify({ answer: `벽 타공에는 [#${drill}] 전동드릴이 맞고, [#99999]도 좋아요.`, ids: [drill, 99999] });
+    const url = `/api/v1/search-ai?q=${encodeURIComponent('벽에 구멍 뚫을 때 필요한 거')}`;
+    let res = await ctx.app.inject({ method: 'GET', url });
+    assert.equal(res.statusCode, 200, res.body);
+    let body = res.json();
+    assert.equal(body.mode, 'llm');
+    assert.deepEqual(body.citations, [drill]);
+    assert.equal(body.items[0].listing.id, drill);
+    assert.ok(!body.answer.includes('99999'), body.answer);
+    assert.match(body.answer, new RegExp(`\\[#${drill}\\]`));
+    const sent = fake.requests.at(-1)!.body;
+    assert.equal(sent.model, 'fake-chat');
+    assert.deepEqual(sent.response_format, { type: 'json_object' });
+
+    for (const bad of ['이건 JSON이 아닙니다', JSON.stringify({ answer: 3 }), JSON.stringify({ answer: '[#99999]만 추천', ids: [99999] })]) {
+      reply = bad;
+      res = await ctx.app.inject({ method: 'GET', url });
+      body = res.json();
+      assert.equal(body.mode, 'extractive', bad);
+      assert.match(body.fallbackReason, /^LLM 응답/);
+      assert.match(body.answer, /보쉬 전동드릴 대여/);
+      assert.ok(!body.answer.includes('99999'));
+    }
+
+    // vision draft with photos
+    reply = JSON.stringify({ title: '4인용 텐트 빌려드려요', content: '사진의 텐트입니다.' });
+    const me = await ctx.signUp();
+    res = await ctx.app.inject({
+      method: 'POST', url: '/api/v1/posts/suggest', headers: { cookie: me.cookie },
+      payload: { title: '', content: '', hint: '텐트', images: ['data:image/png;base64,iVBORw0KGgo='] },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json().draft, { title: '4인용 텐트 빌려드려요', content: '사진의 텐트입니다.', source: 'llm' });
+    const msg = fake.requests.at(-1)!.body.messages[0].content;
+    assert.equal(msg[1].type, 'image_url');
+    assert.ok(tent);
+
+    reply = '좋은 평이 많고 배송이 빨랐다는 후기가 많습니다.';
+    const s = await summarizeReviews(ctx.deps.llm, [{ rating: 5, content: '깨끗해요' }, { rating: 4, content: '빨리 받았어요' }]);
+    assert.deepEqual(s, { summary: reply, source: 'llm', averageRating: 4.5, count: 2 });
+  } finally {
+    await ctx.close();
+    await fake.close();
+  }
+});
+
+test('review summary without an LLM is extractive', async () => {
+  const s = await summarizeReviews(null, [{ rating: 5, content: '상태가 아주 좋아요' }, { rating: 2, content: '배터리가 빨리 닳아요' }]);
+  assert.equal(s.source, 'extractive');
+  assert.equal(s.averageRating, 3.5);
+  assert.match(s.summary, /상태가 아주 좋아요/);
+  assert.match(s.summary, /배터리가 빨리 닳아요/);
+  assert.equal((await summarizeReviews(null, [])).source, 'none');
+});

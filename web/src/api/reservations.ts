@@ -1,0 +1,236 @@
+// Reservations (SPEC §5): request, lists sent/received with counts per status, detail with the
+// status log, status changes (only what `allowedActions` offers) and the payment confirmation.
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { api } from './client.ts';
+import { postKeys, type PostOption } from './posts.ts';
+
+export const STATUSES = [
+  'PENDING_APPROVAL', 'PENDING_PAYMENT', 'PENDING_PICKUP', 'SHIPPING', 'INSPECTING_RENTAL', 'RENTING',
+  'PENDING_RETURN', 'RETURNING', 'INSPECTING_RETURN', 'RETURN_COMPLETED', 'PENDING_REFUND', 'REFUND_COMPLETED',
+  'LOST_OR_UNRETURNED', 'CLAIMING', 'CLAIM_COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** The server's labels (status.ts), for statuses shown without a server-made label (log, tabs). */
+export const STATUS_LABELS: Record<Status, string> = {
+  PENDING_APPROVAL: '승인 대기',
+  PENDING_PAYMENT: '결제 대기',
+  PENDING_PICKUP: '수령 대기',
+  SHIPPING: '배송 중',
+  INSPECTING_RENTAL: '대여 검수',
+  RENTING: '대여 중',
+  PENDING_RETURN: '반납 대기',
+  RETURNING: '반납 배송 중',
+  INSPECTING_RETURN: '반납 검수',
+  RETURN_COMPLETED: '반납 완료',
+  PENDING_REFUND: '환급 대기',
+  REFUND_COMPLETED: '환급 완료',
+  LOST_OR_UNRETURNED: '분실/미반납',
+  CLAIMING: '청구 진행',
+  CLAIM_COMPLETED: '청구 완료',
+  REJECTED: '거절',
+  CANCELLED: '취소',
+  EXPIRED: '만료',
+};
+export const statusLabel = (s: string) => STATUS_LABELS[s as Status] ?? s;
+
+/** Colour family of a status badge. */
+export function statusTone(s: Status): 'wait' | 'active' | 'done' | 'bad' {
+  if (s === 'REJECTED' || s === 'CANCELLED' || s === 'EXPIRED' || s === 'LOST_OR_UNRETURNED' || s === 'CLAIMING') return 'bad';
+  if (s === 'REFUND_COMPLETED' || s === 'CLAIM_COMPLETED' || s === 'RETURN_COMPLETED') return 'done';
+  if (s === 'PENDING_APPROVAL' || s === 'PENDING_PAYMENT' || s === 'PENDING_PICKUP') return 'wait';
+  return 'active';
+}
+
+export type DealMethod = 'DIRECT' | 'DELIVERY';
+export type ReservationRole = 'BORROWER' | 'LENDER' | 'ADMIN';
+
+export interface Party {
+  id: number;
+  nickname: string;
+}
+
+export interface PriceBreakdown {
+  days: number;
+  dailyFee: number;
+  optionsDailyFee: number;
+  rentalFee: number;
+  deposit: number;
+  optionsDeposit: number;
+  total: number;
+}
+
+export interface Reservation {
+  id: number;
+  status: Status;
+  statusLabel: string;
+  post: { id: number; title: string; imageUrl: string | null };
+  borrower: Party;
+  lender: Party;
+  startDate: string;
+  endDate: string;
+  receiveMethod: DealMethod;
+  returnMethod: DealMethod;
+  address: string | null;
+  options: PostOption[];
+  price: PriceBreakdown;
+  receiveShipment: { carrier: string; trackingNumber: string } | null;
+  returnShipment: { carrier: string; trackingNumber: string } | null;
+  myRole: ReservationRole;
+  allowedActions: Status[];
+  payment: {
+    provider: 'direct' | 'toss';
+    payer: 'LENDER' | 'BORROWER';
+    orderId: string;
+    amount: number;
+    paid: boolean;
+    canConfirm: boolean;
+  };
+  reviewable: boolean;
+  statusChangedAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StatusLogEntry {
+  id: number;
+  from: Status | null;
+  to: Status;
+  actorRole: 'BORROWER' | 'LENDER' | 'SYSTEM';
+  actor: Party | null;
+  reason: string | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  at: string;
+}
+
+export interface ReservationDetail extends Reservation {
+  log: StatusLogEntry[];
+}
+
+export interface ReservationPage {
+  items: Reservation[];
+  nextCursor: string | null;
+  /** per status, independent of the status filter */
+  counts: Partial<Record<Status, number>>;
+}
+
+export interface ReservationRequest {
+  startDate: string;
+  endDate: string;
+  optionIds: number[];
+  receiveMethod: DealMethod;
+  returnMethod: DealMethod;
+  /** only with receiveMethod DELIVERY (the server refuses it for a direct pickup) */
+  address?: string;
+}
+
+export interface StatusChange {
+  status: Status;
+  reason?: string;
+  carrier?: string;
+  trackingNumber?: string;
+}
+
+/** Fields a transition needs — the same rule as the server's status table (status.ts requiredFields). */
+export function requiredFields(from: Status, to: Status): ('reason' | 'shipment')[] {
+  if (to === 'SHIPPING' || to === 'RETURNING') return ['shipment'];
+  if (to === 'REJECTED' || to === 'CANCELLED' || to === 'CLAIMING') return ['reason'];
+  if (to === 'PENDING_RETURN' && from === 'INSPECTING_RENTAL') return ['reason'];
+  return [];
+}
+
+/** The server's price rule: (fee + Σ option fees) × days + (deposit + Σ option deposits), days = end − start + 1. */
+export function quote(post: { fee: number; deposit: number }, options: { fee: number; deposit: number }[], start: string, end: string): PriceBreakdown {
+  const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1;
+  const optionsDailyFee = options.reduce((s, o) => s + o.fee, 0);
+  const optionsDeposit = options.reduce((s, o) => s + o.deposit, 0);
+  const rentalFee = (post.fee + optionsDailyFee) * days;
+  return {
+    days, dailyFee: post.fee, optionsDailyFee, rentalFee, deposit: post.deposit, optionsDeposit,
+    total: rentalFee + post.deposit + optionsDeposit,
+  };
+}
+
+export const reservationKeys = {
+  all: ['reservations'] as const,
+  sent: (status?: Status) => ['reservations', 'sent', status ?? null] as const,
+  received: (postId?: number, status?: Status) => ['reservations', 'received', postId ?? null, status ?? null] as const,
+  detail: (id: number) => ['reservations', 'detail', id] as const,
+};
+
+const nextPage = (last: ReservationPage) => last.nextCursor ?? undefined;
+export const flattenReservations = (data: InfiniteData<ReservationPage> | undefined) => data?.pages.flatMap((p) => p.items) ?? [];
+
+export function useSentReservations(status?: Status) {
+  return useInfiniteQuery({
+    queryKey: reservationKeys.sent(status),
+    queryFn: ({ pageParam, signal }) =>
+      api<ReservationPage>('/reservations/sent', { query: { status, cursor: pageParam, limit: 20 }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: nextPage,
+  });
+}
+
+export function useReceivedReservations(postId?: number, status?: Status, enabled = true) {
+  return useInfiniteQuery({
+    queryKey: reservationKeys.received(postId, status),
+    queryFn: ({ pageParam, signal }) =>
+      api<ReservationPage>('/reservations/received', { query: { postId, status, cursor: pageParam, limit: 20 }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: nextPage,
+    enabled,
+  });
+}
+
+export function useReservation(id: number) {
+  return useQuery({
+    queryKey: reservationKeys.detail(id),
+    queryFn: ({ signal }) => api<ReservationDetail>(`/reservations/${id}`, { signal }),
+    enabled: Number.isInteger(id) && id > 0,
+  });
+}
+
+/** After any change: lists and counts, this reservation, and the listing's unavailable dates. */
+function useRefreshAfterChange() {
+  const qc = useQueryClient();
+  return (r: Reservation) => {
+    void qc.invalidateQueries({ queryKey: reservationKeys.all });
+    void qc.invalidateQueries({ queryKey: ['posts', 'unavailable', r.post.id] });
+    void qc.invalidateQueries({ queryKey: postKeys.detail(r.post.id) });
+  };
+}
+
+export function useCreateReservation() {
+  const refresh = useRefreshAfterChange();
+  return useMutation({
+    mutationFn: (body: ReservationRequest & { postId: number }) => api<Reservation>('/reservations', { method: 'POST', body }),
+    onSuccess: refresh,
+  });
+}
+
+export function useEditReservation(id: number) {
+  const refresh = useRefreshAfterChange();
+  return useMutation({
+    mutationFn: (body: ReservationRequest) => api<Reservation>(`/reservations/${id}`, { method: 'PUT', body }),
+    onSuccess: refresh,
+  });
+}
+
+export function useChangeStatus(id: number) {
+  const refresh = useRefreshAfterChange();
+  return useMutation({
+    mutationFn: (body: StatusChange) => api<Reservation>(`/reservations/${id}/status`, { method: 'PATCH', body }),
+    onSuccess: refresh,
+  });
+}
+
+/** Direct provider: the lender confirms the money arrived (no body). The server decides "paid". */
+export function useConfirmPayment(id: number) {
+  const refresh = useRefreshAfterChange();
+  return useMutation({
+    mutationFn: (body?: { paymentKey: string; orderId: string; amount: number }) =>
+      api<{ reservation: Reservation; alreadyPaid: boolean }>(`/reservations/${id}/payment/confirm`, { method: 'POST', body }),
+    onSuccess: (r) => refresh(r.reservation),
+  });
+}

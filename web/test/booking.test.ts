@@ -1,0 +1,217 @@
+// The rental lifecycle in a real browser: a borrower books dates on a listing (calendar, options,
+// live price), the lender approves it in 받은 예약 and confirms the payment, and both see each new
+// status (two browser profiles). Then the admin jobs page: schedule, pause/resume, run now, history.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { makePost } from '../../server/src/modules/reservations/testing.ts';
+import { Scheduler } from '../../server/src/jobs/scheduler.ts';
+import { dayNextMonth, launchBrowser, openPage, PHONE, screenshot, startServer, type TestServer } from './support.ts';
+
+let server: TestServer;
+let browser: Browser;
+let scheduler: Scheduler;
+
+const NEVER = '0 0 1 1 *'; // due once a year: the test only runs jobs by hand
+before(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  scheduler = new Scheduler(server.ctx.deps, {
+    workers: true, pollingIntervalSeconds: 1, cronMonitorIntervalSeconds: 1,
+    definitions: [
+      { name: 'demo-cleanup', description: '오래된 데이터를 정리합니다', cron: '0 4 * * *', run: async () => ({ deleted: 3 }) },
+      { name: 'demo-broken', description: '항상 실패하는 작업', cron: NEVER, run: async () => { throw new Error('외부 서비스 응답 없음'); } },
+    ],
+  });
+  await scheduler.start();
+  server.ctx.deps.scheduler = scheduler;
+});
+after(async () => {
+  await browser?.close();
+  await scheduler?.stop();
+  await server?.close();
+});
+
+/** A phone browser profile already logged in with the given session cookie. */
+async function loggedInPage(cookie: string): Promise<{ page: Page; context: BrowserContext; pageErrors: Error[] }> {
+  const opened = await openPage(browser, server.baseURL, PHONE);
+  const [name, value] = cookie.split('=');
+  await opened.context.addCookies([{ name, value, url: server.baseURL }]);
+  return opened;
+}
+
+const badge = (page: Page) => page.getByTestId('status-badge').first();
+
+test('borrower books dates, lender approves and confirms payment, both see the new status', async () => {
+  const { ctx } = server;
+  const lender = await ctx.signUp('빌려주는이웃');
+  const borrower = await ctx.signUp('빌리는이웃');
+  const start = dayNextMonth(10);
+  const end = dayNextMonth(12);
+  const blocked = dayNextMonth(20);
+  const post = await makePost(ctx.deps.db, lender.id, {
+    title: '감성 캠핑 타프 세트', fee: 12000, deposit: 30000, receiveMethod: 'ANY', returnMethod: 'DIRECT',
+    options: [{ name: '캠핑 의자 2개', fee: 3000, deposit: 5000 }], blocked: [blocked],
+  });
+
+  // --- borrower: pick dates, an option, see the price, request
+  const b = await loggedInPage(borrower.cookie);
+  await b.page.goto(`/posts/${post.id}`);
+  await b.page.getByRole('heading', { name: '감성 캠핑 타프 세트' }).waitFor();
+  const booking = b.page.locator('#booking');
+  await booking.getByRole('button', { name: '다음 달' }).click();
+  // an owner-blocked day cannot be picked
+  await booking.locator(`button[data-day="${blocked}"]`).click();
+  await booking.getByText('예약할 수 없는 날이에요').waitFor();
+  assert.match((await booking.locator(`button[data-day="${blocked}"]`).getAttribute('class')) ?? '', /unavailable/);
+  // a one-day rental first, then extend it to three days
+  await booking.locator(`button[data-day="${start}"]`).click();
+  assert.match(await b.page.getByTestId('booking-dates').innerText(), /\(1일\)/);
+  await booking.locator(`button[data-day="${end}"]`).click();
+  assert.match(await b.page.getByTestId('booking-dates').innerText(), /\(3일\)/);
+  assert.equal(await b.page.getByTestId('price-total').innerText(), '66,000원'); // 12,000 × 3 + 30,000
+  await booking.getByRole('checkbox').check();
+  // (12,000 + 3,000) × 3 + 30,000 + 5,000 — the server's formula
+  assert.equal(await b.page.getByTestId('price-total').innerText(), '80,000원');
+  // delivery needs an address; direct pickup does not
+  await booking.getByRole('radio', { name: '택배' }).check();
+  await booking.getByPlaceholder('택배로 받을 주소').waitFor();
+  await booking.getByRole('radio', { name: '직거래' }).check();
+  assert.equal(await booking.getByPlaceholder('택배로 받을 주소').count(), 0);
+  await screenshot(b.page, 'booking-phone-form', true);
+  await booking.getByRole('button', { name: '예약 요청' }).click();
+  await b.page.getByTestId('booking-done').waitFor();
+  await screenshot(b.page, 'booking-phone-done');
+
+  await b.page.getByRole('link', { name: '예약 상세 보기' }).click();
+  await b.page.waitForURL(/\/reservations\/\d+$/);
+  const reservationId = Number(new URL(b.page.url()).pathname.split('/').pop());
+  assert.equal(await badge(b.page).innerText(), '승인 대기');
+  await b.page.getByText('빌려주는 분의 승인을 기다리고 있어요.').waitFor();
+  // the borrower may only cancel now — never approve their own request
+  await b.page.getByRole('button', { name: '예약 취소' }).waitFor();
+  assert.equal(await b.page.getByRole('button', { name: '예약 승인' }).count(), 0);
+
+  // --- lender: sees the request on the listing and in 받은 예약, approves it
+  const l = await loggedInPage(lender.cookie);
+  await l.page.goto(`/posts/${post.id}`);
+  await l.page.getByTestId('owner-reservations').getByText('승인 대기 1').waitFor();
+  await l.page.goto('/my');
+  await l.page.getByRole('link', { name: '받은 예약' }).click();
+  await l.page.waitForURL((u) => u.pathname === '/reservations' && u.searchParams.get('tab') === 'received');
+  const card = l.page.locator(`[data-testid="reservation-card"][data-id="${reservationId}"]`);
+  await card.waitFor();
+  assert.match(await card.innerText(), /승인 대기/);
+  assert.match(await card.innerText(), /빌리는이웃/);
+  await l.page.getByRole('button', { name: /승인 대기 1/ }).waitFor(); // status filter with its count
+  await screenshot(l.page, 'booking-phone-received');
+  await card.click();
+  await l.page.waitForURL(`**/reservations/${reservationId}`);
+  await l.page.getByRole('button', { name: '거절' }).waitFor();
+  // rejecting needs a reason: the form opens instead of rejecting at once
+  await l.page.getByRole('button', { name: '거절' }).click();
+  await l.page.getByRole('button', { name: '거절 확정' }).waitFor();
+  assert.equal(await l.page.getByRole('button', { name: '거절 확정' }).isDisabled(), true);
+  await l.page.getByRole('button', { name: '닫기' }).click();
+  await l.page.getByRole('button', { name: '예약 승인' }).click();
+  await l.page.waitForFunction(() => document.querySelector('[data-testid="status-badge"]')?.textContent === '결제 대기');
+  // direct payment: the lender confirms receipt of the money
+  await l.page.getByRole('button', { name: '입금 확인 (결제 완료)' }).waitFor();
+  assert.match(await l.page.getByTestId('status-log').innerText(), /결제 대기[\s\S]*빌려주는이웃 \(빌려주는 분\)[\s\S]*승인 대기/);
+  await screenshot(l.page, 'booking-phone-lender-approved', true);
+
+  // --- borrower: sees the approval and is told to pay; no confirm button for them
+  await b.page.reload();
+  await b.page.getByText('승인되었어요!').waitFor();
+  assert.equal(await badge(b.page).innerText(), '결제 대기');
+  assert.equal(await b.page.getByRole('button', { name: '입금 확인 (결제 완료)' }).count(), 0);
+  await screenshot(b.page, 'booking-phone-borrower-approved', true);
+
+  // --- lender confirms the payment → 수령 대기 for both
+  await l.page.getByRole('button', { name: '입금 확인 (결제 완료)' }).click();
+  await l.page.waitForFunction(() => document.querySelector('[data-testid="status-badge"]')?.textContent === '수령 대기');
+  await b.page.goto('/reservations');
+  const sent = b.page.locator(`[data-testid="reservation-card"][data-id="${reservationId}"]`);
+  await sent.waitFor();
+  assert.match(await sent.innerText(), /수령 대기/);
+  await b.page.getByRole('button', { name: /수령 대기 1/ }).waitFor();
+  await screenshot(b.page, 'booking-phone-sent');
+
+  // the dates are now taken on the listing's calendar
+  await b.page.goto(`/posts/${post.id}`);
+  await b.page.locator('#booking').getByRole('button', { name: '다음 달' }).click();
+  assert.match((await b.page.locator(`#booking button[data-day="${start}"]`).getAttribute('class')) ?? '', /unavailable/);
+
+  assert.deepEqual(b.pageErrors.map(String), []);
+  assert.deepEqual(l.pageErrors.map(String), []);
+  await b.context.close();
+  await l.context.close();
+});
+
+test('admin jobs page: change a schedule, pause and resume, run now and read the history', async () => {
+  const { ctx } = server;
+  // members who are not admins are turned away
+  const member = await ctx.signUp();
+  const m = await loggedInPage(member.cookie);
+  await m.page.goto('/admin/jobs');
+  await m.page.getByText('권한이 없어요').waitFor();
+  await m.context.close();
+
+  const admin = await ctx.admin();
+  const a = await loggedInPage(admin.cookie);
+  await a.page.goto('/my');
+  await a.page.getByRole('link', { name: '관리자' }).click();
+  await a.page.waitForURL('**/admin/reports');
+  await a.page.getByRole('link', { name: '예약 작업' }).click();
+  const cleanup = a.page.locator('[data-job="demo-cleanup"]');
+  const broken = a.page.locator('[data-job="demo-broken"]');
+  await cleanup.waitFor();
+  assert.equal(await cleanup.getByTestId('job-cron').innerText(), '0 4 * * *');
+
+  // schedule change
+  await cleanup.getByRole('button', { name: '주기 변경' }).click();
+  await cleanup.getByLabel('demo-cleanup 실행 주기 (cron)').fill('*/30 * * * *');
+  await cleanup.getByRole('button', { name: '저장' }).click();
+  await cleanup.getByTestId('job-cron').filter({ hasText: '*/30 * * * *' }).waitFor();
+  // an invalid cron is refused with the server's message
+  await cleanup.getByRole('button', { name: '주기 변경' }).click();
+  await cleanup.getByLabel('demo-cleanup 실행 주기 (cron)').fill('매일 새벽');
+  await cleanup.getByRole('button', { name: '저장' }).click();
+  await cleanup.getByRole('alert').waitFor();
+  await cleanup.getByRole('button', { name: '취소' }).click();
+
+  // pause / resume
+  await cleanup.getByRole('button', { name: '일시정지' }).click();
+  await cleanup.getByText('일시정지됨').waitFor();
+  await cleanup.getByRole('button', { name: '재개' }).click();
+  await cleanup.getByText('동작 중').waitFor();
+
+  // run now: one success, one failure with its error in the history
+  await cleanup.getByRole('button', { name: '지금 실행' }).click();
+  await broken.getByRole('button', { name: '지금 실행' }).click();
+  await waitForOutcome(cleanup, '성공');
+  await waitForOutcome(broken, '실패');
+  await broken.getByText('외부 서비스 응답 없음').first().waitFor();
+  await screenshot(a.page, 'admin-phone-jobs', true);
+
+  // the other admin pages render for an admin
+  await a.page.getByRole('link', { name: '카테고리·지역' }).click();
+  await a.page.getByTestId('tree-node').first().waitFor();
+  await screenshot(a.page, 'admin-phone-catalog');
+  await a.page.getByRole('link', { name: '신고', exact: true }).click();
+  await a.page.getByText('신고가 없어요').waitFor();
+
+  assert.deepEqual(a.pageErrors.map(String), []);
+  await a.context.close();
+});
+
+/** Refreshes a job's history until a finished run with that outcome shows up. */
+async function waitForOutcome(card: ReturnType<Page['locator']>, label: string) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const runs = card.getByTestId('job-run').filter({ hasText: label });
+    if (await runs.count()) return;
+    if (Date.now() > deadline) throw new Error(`no ${label} run appeared`);
+    await card.getByRole('button', { name: /새로고침/ }).click();
+    await card.page().waitForTimeout(500);
+  }
+}
