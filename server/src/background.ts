@@ -1,4 +1,5 @@
-// Work that runs beside the HTTP server: demo seed, scheduler, workers. Each issue adds its part here.
+// Work that runs beside the HTTP server: scheduler and workers, started once the server listens
+// (they share PGlite's single connection with requests). Each issue adds its part here.
 import type { Deps } from './deps.ts';
 import type { App } from './app.ts';
 import { startRenditionWorker } from './modules/images/renditions.ts';
@@ -6,17 +7,19 @@ import { seedDemo } from './seed/demo.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { startEmbeddingNudger } from './modules/embeddings/service.ts';
 
+/** First start in embedded mode: fill the empty app with demo data before the server listens. */
+export async function seedIfEmpty(deps: Deps) {
+  if (deps.config.databaseUrl || !deps.config.seedDemo) return;
+  const seed = await seedDemo(deps);
+  if (seed.seeded) deps.log.info(seed, 'demo data seeded');
+}
+
 export interface Background {
   stop(): Promise<void>;
 }
 
 export async function startBackground(deps: Deps, _app: App): Promise<Background> {
   const stops: (() => Promise<void>)[] = [];
-  // First start in embedded mode: fill the empty app with demo data before the server listens.
-  if (!deps.config.databaseUrl && deps.config.seedDemo) {
-    const seed = await seedDemo(deps);
-    if (seed.seeded) deps.log.info(seed, 'demo data seeded');
-  }
 
   // The scheduler always starts so the admin API works on every instance; it runs ticks and
   // workers only when JOBS_ENABLED (control-only otherwise). Stopped last = started first.

@@ -4,7 +4,7 @@ import { loadConfig } from './config.ts';
 import { closeDeps, createDeps, type Deps } from './deps.ts';
 import { buildApp, markDraining, type App } from './app.ts';
 import { membersService } from './modules/members/service.ts';
-import { startBackground } from './background.ts';
+import { seedIfEmpty, startBackground } from './background.ts';
 
 async function main() {
   const startedAt = performance.now();
@@ -30,13 +30,14 @@ async function main() {
     log.info({ email: config.adminEmail }, 'admin account ensured from ADMIN_EMAIL');
   }
 
+  await seedIfEmpty(deps);
   const app: App = await buildApp(deps, { logger: { level: config.logLevel } });
-  const background = await startBackground(deps, app);
   await app.listen({ port: config.port, host: config.host });
   log.info(
     { port: config.port, mode: config.databaseUrl ? 'server' : 'embedded', readyMs: Math.round(performance.now() - startedAt) },
     `취밋 ready on http://localhost:${config.port}`,
   );
+  const background = await startBackground(deps, app);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

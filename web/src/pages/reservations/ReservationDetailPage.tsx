@@ -27,7 +27,7 @@ export function ReservationDetailPage() {
 
 function ReservationView({ r }: { r: ReservationDetail }) {
   const roleText = r.myRole === 'BORROWER' ? `${r.lender.nickname}님에게 빌려요` : r.myRole === 'LENDER' ? `${r.borrower.nickname}님이 빌려가요` : `관리자 보기 · ${r.borrower.nickname} ← ${r.lender.nickname}`;
-  const hasActions = r.allowedActions.length > 0 || r.status === 'PENDING_PAYMENT';
+  const guide = statusGuide(r);
   return (
     <div className="page reservation-page">
       <PageHeader title="예약 상세" />
@@ -44,9 +44,9 @@ function ReservationView({ r }: { r: ReservationDetail }) {
 
       <section className="reservation-section next-step" aria-label="지금 할 일">
         <h2>지금 할 일</h2>
+        {guide && <p className="status-guide" data-testid="status-guide">{guide}</p>}
         <PaymentStep r={r} />
         {r.allowedActions.length > 0 && <StatusActions r={r} />}
-        {!hasActions && <p className="muted" data-testid="waiting-text">{waitingText(r)}</p>}
       </section>
 
       <section className="reservation-section">
@@ -78,17 +78,31 @@ function ReservationView({ r }: { r: ReservationDetail }) {
   );
 }
 
-/** What the caller is waiting for when there is nothing to press. */
-function waitingText(r: ReservationDetail): string {
-  const other = r.myRole === 'BORROWER' ? '빌려주는 분' : '빌리는 분';
+/** One line on where the rental stands and whose turn it is (the buttons come from allowedActions). */
+function statusGuide(r: ReservationDetail): string | null {
+  const borrower = r.myRole === 'BORROWER';
+  const lender = r.myRole === 'LENDER';
   switch (r.status) {
-    case 'PENDING_APPROVAL': return r.myRole === 'BORROWER' ? '빌려주는 분의 승인을 기다리고 있어요.' : '예약 요청을 확인해 주세요.';
+    case 'PENDING_APPROVAL': return borrower ? '빌려주는 분의 승인을 기다리고 있어요.' : '예약 요청을 확인하고 승인하거나 거절해 주세요.';
+    case 'PENDING_PAYMENT': return null; // the payment step says it
+    case 'PENDING_PICKUP':
+      if (r.receiveMethod === 'DELIVERY') return lender ? '결제가 확인되었어요. 물건을 보내고 운송장 번호를 입력해 주세요.' : '결제가 확인되었어요. 빌려주는 분이 물건을 보낼 예정이에요.';
+      return '결제가 확인되었어요. 약속한 날 만나 물건을 주고받은 뒤 검수를 시작해 주세요.';
+    case 'SHIPPING': return borrower ? '물건이 배송 중이에요. 받으면 검수를 시작해 주세요.' : '물건이 배송 중이에요.';
+    case 'INSPECTING_RENTAL': return '물건 상태를 확인하는 중이에요. 문제가 없으면 빌리는 분이 대여를 시작해요.';
+    case 'RENTING': return `${koreanDate(r.endDate)}까지 대여 중이에요.`;
+    case 'PENDING_RETURN': return borrower ? '물건을 돌려줄 준비를 해 주세요.' : '빌리는 분의 반납을 기다리고 있어요.';
+    case 'RETURNING': return '반납 물건이 배송 중이에요.';
+    case 'INSPECTING_RETURN': return lender ? '돌려받은 물건의 상태를 확인해 주세요.' : '빌려주는 분이 돌려받은 물건을 확인하고 있어요.';
+    case 'RETURN_COMPLETED': return '반납이 완료되었어요. 보증금 환급이 진행돼요.';
+    case 'PENDING_REFUND': return lender ? '보증금을 돌려준 뒤 환급 완료를 눌러 주세요.' : '보증금 환급을 기다리고 있어요.';
     case 'REFUND_COMPLETED': return '보증금 환급까지 모두 끝난 거래예요.';
+    case 'LOST_OR_UNRETURNED': return '분실 또는 미반납으로 처리되었어요.';
+    case 'CLAIMING': return '손해 청구가 진행 중이에요.';
     case 'CLAIM_COMPLETED': return '청구가 완료된 거래예요.';
     case 'REJECTED': return '거절된 예약이에요.';
     case 'CANCELLED': return '취소된 예약이에요.';
     case 'EXPIRED': return '응답이나 결제가 없어 만료된 예약이에요.';
-    default: return `${other}의 다음 단계를 기다리고 있어요.`;
   }
 }
 
