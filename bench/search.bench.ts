@@ -28,11 +28,15 @@ async function seed(deps: Deps, n: number) {
   const titles = KOREAN_LISTINGS.map((l) => l.title);
   const contents = KOREAN_LISTINGS.map((l) => l.content);
   const catIds = KOREAN_LISTINGS.map((l) => catOf(l.category));
-  const adj = ['깨끗한', '거의 새것', '가성비 좋은', '튼튼한', '가벼운', '대형', '소형', '프리미엄', '입문용', '전문가용'];
+  const adj = ['깨끗한', '거의 새것', '가성비 좋은', '튼튼한', '가벼운', '대형', '소형', '프리미엄', '입문용', '전문가용', '중고', '한정판', '접이식', '휴대용', '가족용'];
+  const extra = ['주말에만 가능해요.', '평일 저녁 직거래.', '택배 가능합니다.', '사용감 조금 있어요.', '박스 포함.', '설명서 있어요.', '세척 완료.',
+    '흠집 없음.', '충전기 포함.', '보관 상태 좋아요.', '연락 주세요.', '장기 대여 할인.', '반려동물 없는 집.', '비흡연 가정.', '역 근처 거래.',
+    '아파트 경비실 보관.', '급하면 당일 가능.', '주차 가능.', '사진 그대로예요.', '문의 환영.'];
   await db.query(sql`WITH p AS (
     INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, embedding_status)
-    SELECT ${author}, (${adj}::text[])[1 + g % 10] || ' ' || (${titles}::text[])[1 + (g * 7) % ${titles.length}] || ' ' || g,
-           (${contents}::text[])[1 + (g * 7) % ${titles.length}] || ' 관리 상태 ' || (g % 5 + 1) || '등급.',
+    SELECT ${author}, (${adj}::text[])[1 + g % 15] || ' ' || (${titles}::text[])[1 + (g * 7) % ${titles.length}] || ' ' || g,
+           (${contents}::text[])[1 + (g * 7) % ${titles.length}] || ' ' || (${extra}::text[])[1 + (g / 3) % 20] || ' '
+             || (${extra}::text[])[1 + (g * 13) % 20] || ' 관리 상태 ' || (g % 5 + 1) || '등급, 모델 ' || md5(g::text)::varchar(6) || '.',
            (${catIds}::bigint[])[1 + (g * 7) % ${titles.length}], 1000 * (1 + g % 40), 10000 * (1 + g % 30), 'ANY', 'ANY', 'WAIT'
     FROM generate_series(1, ${n}) g RETURNING id)
   INSERT INTO post_regions (post_id, region_id) SELECT id, (${regions.map((r) => r.id)}::bigint[])[1 + id % ${regions.length}] FROM p`);
@@ -106,7 +110,14 @@ async function freshness(deps: Deps) {
     for (;;) {
       const r = await searchService(deps).rank('노래 들을 블루투스 기기', {});
       if (r.hits.some((h) => h.id === id && h.match.semantic)) break;
-      if (performance.now() - t > 30_000) throw new Error('not searchable after 30 s');
+      if (performance.now() - t > 30_000) {
+        const st = await deps.db.one(sql`SELECT embedding_status, embedding_error FROM posts WHERE id = ${id}`);
+        const [v] = await embedderFor(deps.config).embed(['노래 들을 블루투스 기기']);
+        const exact = await vectorRank(deps, v, filterConditions({}), 3, true);
+        const approx = await vectorRank(deps, v, filterConditions({}), 100);
+        const plan = await deps.db.transaction(async (tx) => { await tx.query('SET LOCAL enable_sort = off'); await tx.query('SET LOCAL hnsw.iterative_scan = relaxed_order'); return tx.query(sql`EXPLAIN SELECT e.post_id FROM post_embeddings e JOIN posts p ON p.id = e.post_id WHERE ${sql.join(filterConditions({}), ' AND ')} ORDER BY e.embedding <=> ${'[' + v.join(',') + ']'}::vector(512) LIMIT 100`); });
+        throw new Error(`not searchable after 30 s: ${id} ${JSON.stringify(st)} exact ${JSON.stringify(exact)} approx ${approx.length} ${approx.some((a) => a.id === id)}\n${plan.map((x) => x['QUERY PLAN'].slice(0, 150)).join('\n')}`);
+      }
       await new Promise((res) => setTimeout(res, 50));
     }
     samples.push(performance.now() - t);

@@ -3,7 +3,7 @@
 //   node --import tsx bench/stomp.bench.ts   (part of `npm run bench`; BENCH_ONLY=stomp for just this one)
 // Env: BENCH_CLIENTS (1000), BENCH_MESSAGES (2000), BENCH_CONCURRENCY (50), BENCH_POSTGRES_URL, BENCH_REDIS_URL.
 //
-// Three measurements, same message count and same number in flight:
+// Three measurements, each with 1 in flight (latency) and BENCH_CONCURRENCY in flight (load):
 //   raw redis   publish on one connection → receive on a subscriber connection (the floor)
 //   fan-out     publish a notification event on Redis → instance relays it → MESSAGE at the client
 //               (what our broker adds on top of Redis: the cross-instance delivery path)
@@ -11,6 +11,7 @@
 //               check) → Redis → other instance → MESSAGE at the other party's client
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,7 +79,7 @@ function startInstance(port: number): ChildProcess {
       JOBS_ENABLED: 'false',
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',
-      DATA_DIR: path.join(root, '.bench-data', dbName),
+      DATA_DIR: path.join(os.tmpdir(), dbName),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -269,6 +270,7 @@ async function main() {
     await redisSub.quit().catch(() => {});
     await redis.quit().catch(() => {});
     await adminDb.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+    fs.rmSync(path.join(os.tmpdir(), dbName), { recursive: true, force: true });
     await adminDb.end();
   }
 }

@@ -10,7 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { TypeBoxValidatorCompiler, registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from './deps.ts';
-import { AppError, sendProblem, toAppError } from './http/errors.ts';
+import { AppError, containsNul, nulRefused, sendProblem, toAppError } from './http/errors.ts';
 import { registerAuth } from './http/auth.ts';
 import { apiModules } from './modules/index.ts';
 import { realtimeGateway } from './realtime/gateway.ts';
@@ -37,6 +37,13 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     trustProxy: true,
+    // errors raised before routing (a malformed percent-encoding in the path) are problems too
+    frameworkErrors: (err, req, reply) => {
+      const problem = err.code === 'FST_ERR_BAD_URL'
+        ? new AppError(400, 'BAD_URL', '주소 형식이 올바르지 않습니다')
+        : toAppError(err) ?? new AppError(400, 'BAD_REQUEST', '요청을 처리할 수 없습니다');
+      return sendProblem(reply, req, problem);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.decorate('deps', deps);
@@ -67,6 +74,10 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerAuth(app);
+  // Postgres cannot store NUL in text: refuse it once, for every route, before any handler runs.
+  app.addHook('preValidation', async (req) => {
+    if (containsNul(req.query) || containsNul(req.params) || containsNul(req.body)) throw nulRefused();
+  });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
@@ -106,7 +117,11 @@ const shuttingDown = (app: App) => draining.has(app);
 async function serveWebApp(app: App, webDist: string) {
   const index = path.join(webDist, 'index.html');
   const hasWeb = fs.existsSync(index);
-  if (hasWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: false });
+  // wildcard: files are looked up per request, so a rebuilt web/dist is served without a restart
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: true, index: false });
+    app.get('/', { schema: { hide: true } }, (_req, reply) => reply.type('text/html').send(fs.createReadStream(index)));
+  }
   app.setNotFoundHandler((req, reply) => {
     const isApi = /^\/(api|adm|ws|docs|openapi\.json|healthz|readyz|metrics|media)(\/|$|\?)/.test(req.url);
     if (req.method === 'GET' && !isApi && hasWeb) {

@@ -40,7 +40,7 @@ export interface Config {
   /** Redis key/channel prefix: deployments (or test runs) sharing one Redis never hear each other */
   redisPrefix: string;
   /** STOMP heart-beat the server advertises (ms, both directions) and the largest frame it accepts */
-  stomp: { heartbeatMs: number; maxFrameBytes: number };
+  stomp: { heartbeatMs: number; maxFrameBytes: number; sessionCheckMs: number };
   /** read notifications older than this are deleted by the notifications-cleanup job */
   notificationRetentionDays: number;
 }
@@ -95,7 +95,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jobsEnabled: str('JOBS_ENABLED', 'true') !== 'false',
       timeZone: 'Asia/Seoul',
       redisPrefix: str('REDIS_PREFIX', 'chwimeet:'),
-      stomp: { heartbeatMs: int('STOMP_HEARTBEAT_MS', 10_000), maxFrameBytes: int('STOMP_MAX_FRAME_BYTES', 64 * 1024) },
+      stomp: {
+        heartbeatMs: int('STOMP_HEARTBEAT_MS', 10_000),
+        maxFrameBytes: int('STOMP_MAX_FRAME_BYTES', 64 * 1024),
+        // open sockets of a logged-out or banned member are closed within this time
+        sessionCheckMs: int('STOMP_SESSION_CHECK_MS', 30_000),
+      },
       notificationRetentionDays: int('NOTIFICATION_RETENTION_DAYS', 30),
     };
   } finally {

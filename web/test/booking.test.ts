@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { makePost } from '../../server/src/modules/reservations/testing.ts';
+import { insertReservation, makePost } from '../../server/src/modules/reservations/testing.ts';
 import { Scheduler } from '../../server/src/jobs/scheduler.ts';
 import { dayNextMonth, launchBrowser, openPage, PHONE, screenshot, startServer, type TestServer } from './support.ts';
 
@@ -197,11 +197,105 @@ test('admin jobs page: change a schedule, pause and resume, run now and read the
   await a.page.getByRole('link', { name: '카테고리·지역' }).click();
   await a.page.getByTestId('tree-node').first().waitFor();
   await screenshot(a.page, 'admin-phone-catalog');
-  await a.page.getByRole('link', { name: '신고', exact: true }).click();
-  await a.page.getByText('신고가 없어요').waitFor();
+  // deleting a category still in use is refused with the server's message
+  const camping = a.page.locator('[data-testid="tree-node"][data-name="캠핑"]');
+  await camping.getByRole('button', { name: '캠핑 삭제' }).click();
+  await camping.getByRole('button', { name: '삭제 확인' }).click();
+  assert.match(await camping.getByRole('alert').innerText(), /삭제할 수 없습니다/);
+  await a.page.getByText('캠핑', { exact: true }).first().waitFor();
 
   assert.deepEqual(a.pageErrors.map(String), []);
   await a.context.close();
+});
+
+test('borrower reviews a returned rental, lender replies, a report reaches the admin who bans and unbans', async () => {
+  const { ctx } = server;
+  const lender = await ctx.signUp('캠핑고수');
+  const borrower = await ctx.signUp('주말캠퍼');
+  const post = await makePost(ctx.deps.db, lender.id, { title: '원터치 그늘막 텐트', fee: 8000, deposit: 20000 });
+  const reservationId = await insertReservation(ctx.deps.db, {
+    postId: post.id, borrowerId: borrower.id, lenderId: lender.id, status: 'RETURN_COMPLETED', startDate: '2025-05-03', endDate: '2025-05-04',
+  });
+
+  // --- borrower writes the review (three scores + comment)
+  const b = await loggedInPage(borrower.cookie);
+  await b.page.goto(`/reservations/${reservationId}`);
+  const form = b.page.getByRole('form', { name: '후기 작성' });
+  await form.waitFor();
+  assert.equal(await form.getByRole('button', { name: '후기 등록' }).isDisabled(), true);
+  await form.getByRole('radio', { name: '장비 상태 5점' }).click();
+  await form.getByRole('radio', { name: '친절도 4점' }).click();
+  await form.getByRole('radio', { name: '응답 속도 5점' }).click();
+  await form.getByLabel('후기').fill('텐트가 깨끗하고 설치도 쉬웠어요. 친절하게 설명해 주셨어요.');
+  await screenshot(b.page, 'review-phone-form', true);
+  await form.getByRole('button', { name: '후기 등록' }).click();
+  await b.page.getByTestId('review-item').getByText('텐트가 깨끗하고').waitFor();
+  assert.equal(await b.page.getByRole('form', { name: '후기 작성' }).count(), 0);
+
+  // --- lender replies once, from the reservation
+  const l = await loggedInPage(lender.cookie);
+  await l.page.goto(`/reservations/${reservationId}`);
+  await l.page.getByRole('button', { name: '답글 달기' }).click();
+  await l.page.getByLabel('답글 (한 번만 쓸 수 있어요)').fill('깨끗하게 써 주셔서 감사해요!');
+  await l.page.getByRole('button', { name: '답글 등록' }).click();
+  await l.page.getByText('깨끗하게 써 주셔서 감사해요!').waitFor();
+  assert.equal(await l.page.getByRole('button', { name: '답글 달기' }).count(), 0);
+
+  // --- the listing shows the summary and the review with its reply; the borrower reports the listing
+  await b.page.goto(`/posts/${post.id}`);
+  const reviews = b.page.getByTestId('reviews');
+  await reviews.getByText('깨끗하게 써 주셔서 감사해요!').waitFor();
+  assert.match(await reviews.innerText(), /4\.7/); // (5 + 4 + 5) / 3
+  await b.page.locator('.detail-report').getByRole('button', { name: '신고' }).click();
+  const dialog = b.page.getByRole('dialog', { name: '게시글 신고' });
+  await dialog.getByText('사기 의심').click();
+  await dialog.getByLabel('상세 내용 (선택)').fill('보증금만 받고 연락이 끊긴다는 후기가 있어요');
+  await screenshot(b.page, 'report-phone-dialog');
+  await dialog.getByRole('button', { name: '신고하기' }).click();
+  await dialog.getByText('신고가 접수되었어요.').waitFor();
+  await dialog.getByRole('button', { name: '확인' }).click();
+  // a second report on the same listing is refused with the server's message
+  await b.page.locator('.detail-report').getByRole('button', { name: '신고' }).click();
+  await dialog.getByText('사기 의심').click();
+  await dialog.getByRole('button', { name: '신고하기' }).click();
+  await dialog.getByRole('alert').waitFor();
+  await dialog.getByRole('button', { name: '취소' }).click();
+  await screenshot(b.page, 'review-phone-listing', true);
+
+  // the lender's public profile lists the review received
+  await b.page.goto(`/members/${lender.id}`);
+  await b.page.getByTestId('reviews').getByTestId('review-item').getByText('텐트가 깨끗하고').waitFor();
+  await b.page.getByRole('button', { name: '신고' }).first().waitFor();
+
+  // --- admin: the report with its counts, ban the listing, then unban it from the bans list
+  const admin = await ctx.admin();
+  const a = await loggedInPage(admin.cookie);
+  await a.page.goto('/admin/reports');
+  const report = a.page.getByTestId('admin-report').filter({ hasText: '원터치 그늘막 텐트' });
+  await report.waitFor();
+  assert.match(await report.innerText(), /사기 의심/);
+  assert.match(await report.innerText(), /신고 1건/);
+  await screenshot(a.page, 'admin-phone-reports');
+  await report.getByRole('button', { name: '게시글 제한' }).click();
+  await report.getByLabel('제한 사유').fill('사기 의심 신고 확인');
+  await report.getByRole('button', { name: '제한', exact: true }).click();
+  await report.waitFor({ state: 'detached' }); // resolved: no longer pending
+  await a.page.getByRole('link', { name: '제한 목록' }).click();
+  const ban = a.page.getByTestId('admin-ban').filter({ hasText: '원터치 그늘막 텐트' });
+  await ban.waitFor();
+  assert.match(await ban.innerText(), /사기 의심 신고 확인/);
+  // banned listings cannot be opened (or booked) by anyone but admins
+  await b.page.goto(`/posts/${post.id}`);
+  await b.page.getByText('게시글을 찾을 수 없어요').waitFor();
+  await ban.getByRole('button', { name: '제한 해제' }).click();
+  await ban.waitFor({ state: 'detached' });
+  await b.page.goto(`/posts/${post.id}`);
+  await b.page.getByRole('heading', { name: '원터치 그늘막 텐트' }).waitFor();
+
+  assert.deepEqual(b.pageErrors.map(String), []);
+  assert.deepEqual(l.pageErrors.map(String), []);
+  assert.deepEqual(a.pageErrors.map(String), []);
+  await Promise.all([b.context.close(), l.context.close(), a.context.close()]);
 });
 
 /** Refreshes a job's history until a finished run with that outcome shows up. */

@@ -56,10 +56,7 @@ test('sign up, list an item with a photo, find it in the feed, open its detail p
   await page.getByLabel('하루 대여료').fill('15000');
   await page.getByLabel('보증금').fill('50000');
   await page.getByRole('radio', { name: '직거래' }).first().check();
-  try { await page.getByRole('button', { name: '옵션 추가' }).click({ timeout: 8000 }); } catch (e) {
-    await screenshot(page, 'debug-fail'); await screenshot(page, 'debug-fail-full', true);
-    console.log('SCROLL', await page.evaluate(() => [scrollY, document.documentElement.scrollHeight, innerHeight]));
-    throw e; }
+  await page.getByRole('button', { name: '옵션 추가' }).click();
   await page.getByLabel('옵션 1 이름').fill('그라운드시트');
   await page.getByLabel('옵션 1 하루 요금').fill('2000');
   await page.getByLabel('설명').fill('작년에 산 4인용 돔 텐트예요.\n설치가 쉽고 방수도 잘 됩니다.');

@@ -1,6 +1,7 @@
 // Shared helpers for browser tests: the real server (fresh PGlite, built web app) on a random port,
 // Debian's Chromium through playwright-core, phone/desktop pages, UI sign-up, test images, screenshots.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -23,11 +24,22 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     throw new Error('web/dist is missing: run `npm run build:web` first (npm test does it)');
   }
-  const ctx = await createTestContext({ env: { WEB_DIST, ...env } });
+  // Serve a snapshot of the build: a rebuild of web/dist while tests run (another terminal, a watcher)
+  // must not swap assets under a running server (static routes are listed at start).
+  const snapshot = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-web-'));
+  fs.cpSync(WEB_DIST, snapshot, { recursive: true });
+  const ctx = await createTestContext({ env: { WEB_DIST: snapshot, ...env } });
   await ctx.app.listen({ host: '127.0.0.1', port: 0 });
   const address = ctx.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
-  return { ctx, baseURL: `http://127.0.0.1:${address.port}`, close: () => ctx.close() };
+  return {
+    ctx,
+    baseURL: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await ctx.close();
+      fs.rmSync(snapshot, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function launchBrowser(): Promise<Browser> {

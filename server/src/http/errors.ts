@@ -53,7 +53,23 @@ const PG_ERRORS: Record<string, [number, string, string]> = {
   '22007': [400, 'INVALID_DATE', '날짜 형식이 올바르지 않습니다'],
   '22008': [400, 'INVALID_DATE', '날짜가 올바르지 않습니다'],
   '22001': [400, 'TOO_LONG', '입력이 너무 깁니다'],
+  // NUL (\u0000) in text or jsonb: Postgres cannot store it (the request hook catches most; this is the net)
+  '22021': [400, 'INVALID_CHARACTER', '입력에 허용되지 않는 문자가 있습니다'],
+  '22P05': [400, 'INVALID_CHARACTER', '입력에 허용되지 않는 문자가 있습니다'],
+  '2201B': [400, 'INVALID_INPUT', '입력 형식이 올바르지 않습니다'],
+  '22025': [400, 'INVALID_INPUT', '입력 형식이 올바르지 않습니다'],
+  '54000': [400, 'TOO_LONG', '입력이 너무 깁니다'],
 };
+
+/** NUL characters anywhere in a parsed request part (query, params, JSON body). */
+export function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 32 || value === null || typeof value !== 'object') return false;
+  if (Buffer.isBuffer(value)) return false;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (containsNul(v, depth + 1)) return true;
+  return false;
+}
+export const nulRefused = () => badRequest('INVALID_CHARACTER', '입력에 허용되지 않는 문자(NUL)가 있습니다');
 
 /** Maps any thrown error to a problem; unknown errors become a logged 500 without details. */
 export function toAppError(err: unknown): AppError | null {

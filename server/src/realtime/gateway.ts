@@ -35,6 +35,19 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
     after: async (roomId, after, limit) => (await chat.messagesOf(roomId, { after, limit })).items,
   });
   const connections = new Set<StompConnection>();
+  const sessionOf = new WeakMap<StompConnection, { memberId: number; sessionId: string }>();
+
+  // logout and ban end sessions everywhere: sockets opened with them are closed on the next sweep
+  const sweep = setInterval(async () => {
+    for (const conn of connections) {
+      const s = sessionOf.get(conn);
+      if (s && (await deps.sessions.get(s.sessionId).catch(() => s.memberId)) !== s.memberId) {
+        conn.refuse('세션이 만료되었습니다. 다시 로그인해 주세요');
+      }
+    }
+  }, deps.config.stomp.sessionCheckMs || 30_000);
+  sweep.unref();
+  app.addHook('onClose', async () => clearInterval(sweep));
 
   await app.register(websocket, {
     options: {
@@ -69,6 +82,7 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
       wsConnections.dec();
     });
     connections.add(conn);
+    sessionOf.set(conn, { memberId: member.id, sessionId });
     wsConnections.inc();
   });
 

@@ -74,6 +74,11 @@ export class StompConnection {
     this.cleanup();
   }
 
+  /** ends the session with an ERROR frame (e.g. the member logged out or was banned) */
+  refuse(message: string) {
+    this.fail(message, undefined, 1008);
+  }
+
   private onMessage(data: Buffer) {
     if (this.closed) return;
     this.lastReceived = Date.now();

@@ -14,7 +14,7 @@ let roomId: number;
 
 before(async () => {
   // a short heart-beat so negotiation and the late-ping rule can be observed within the test
-  ctx = await createTestContext({ env: { STOMP_HEARTBEAT_MS: '300', STOMP_MAX_FRAME_BYTES: '4096' } });
+  ctx = await createTestContext({ env: { STOMP_HEARTBEAT_MS: '300', STOMP_MAX_FRAME_BYTES: '4096', STOMP_SESSION_CHECK_MS: '200' } });
   const address = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   url = address.replace('http', 'ws') + '/ws';
   lender = await ctx.signUp();
@@ -257,6 +257,20 @@ test('a session that ended (logout) can no longer send', async () => {
   const err = await raw.next('ERROR');
   assert.match(err.headers.message, /세션/);
   await raw.closed;
+});
+
+test('a ban closes the member\'s open sockets, even idle ones', async () => {
+  const u = await ctx.signUp();
+  const admin = await ctx.admin();
+  const raw = await rawConnected(u.cookie);
+  raw.send('SUBSCRIBE', { id: 'n', destination: '/user/queue/notifications', receipt: 'ok' });
+  await raw.next('RECEIPT');
+  const ban = await ctx.app.inject({ method: 'POST', url: `/api/v1/adm/members/${u.id}/ban`, headers: { cookie: admin.cookie }, payload: { reason: '스팸' } });
+  assert.equal(ban.statusCode, 200);
+  const err = await raw.next('ERROR');
+  assert.match(err.headers.message, /세션/);
+  await raw.closed;
+  assert.equal(await upgradeStatus(url, { cookie: u.cookie }), 401);
 });
 
 test('graceful close ends every session with 1012 so clients reconnect elsewhere', async () => {

@@ -1,6 +1,7 @@
 // "신고" button + dialog for a listing, member or review: reasons from the server, detail required for
 // "기타", one report per target (the server's refusal is shown as it comes).
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { useLocation, useNavigate } from 'react-router';
 import { useMe } from '../api/members.ts';
 import { DETAIL_REQUIRED_REASON, REPORT_TARGET_LABELS, useCreateReport, useReportReasons, type ReportTargetType } from '../api/reports.ts';
@@ -23,7 +24,8 @@ export function ReportButton({ targetType, targetId, className = 'btn btn-small 
   return (
     <>
       <button type="button" className={className} onClick={onClick}>신고</button>
-      {open && <ReportDialog targetType={targetType} targetId={targetId} onClose={() => setOpen(false)} />}
+      {/* a portal: the button may sit inside a <p> or a transformed bar, the dialog must not */}
+      {open && createPortal(<ReportDialog targetType={targetType} targetId={targetId} onClose={() => setOpen(false)} />, document.body)}
     </>
   );
 }
@@ -37,12 +39,14 @@ export function ReportDialog({ targetType, targetId, onClose }: { targetType: Re
   const panel = useRef<HTMLDivElement>(null);
   const what = REPORT_TARGET_LABELS[targetType];
 
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
-    panel.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    panel.current?.focus(); // once, on open
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close.current();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  }, []);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

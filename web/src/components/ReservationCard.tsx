@@ -7,7 +7,8 @@ import { StatusBadge } from './StatusBadge.tsx';
 
 export function ReservationCard({ r }: { r: Reservation }) {
   const other = r.myRole === 'LENDER' ? `빌리는 분 ${r.borrower.nickname}` : `빌려주는 분 ${r.lender.nickname}`;
-  const actionable = r.allowedActions.length > 0 || r.payment.canConfirm;
+  // cancelling is always possible early on; "처리 필요" means a step that moves the rental forward
+  const actionable = r.allowedActions.some((s) => s !== 'CANCELLED') || r.payment.canConfirm;
   return (
     <Link to={`/reservations/${r.id}`} className="reservation-card" data-testid="reservation-card" data-id={r.id}>
       <div className="reservation-thumb">

@@ -126,6 +126,7 @@ test('room list: other party, last message, unread count, keyword search, cursor
   assert.equal(drill.lastMessage.content, '언제 오실래요?');
   assert.equal(drill.other.id, lender.id);
   assert.equal(list.items.find((r: any) => r.id === rooms[1]).unreadCount, 0); // my own message is not unread
+  assert.deepEqual((await api('GET', '/chats/unread-count', u)).json(), { count: 2 });
 
   const byTitle = (await api('GET', `/chats?q=${encodeURIComponent('카시트')}`, u)).json();
   assert.deepEqual(byTitle.items.map((r: any) => r.id), [rooms[2]]);

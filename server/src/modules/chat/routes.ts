@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Static } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
 import { IdParams } from '../members/schemas.ts';
 import {
@@ -29,6 +29,10 @@ export const chatRoutes: FastifyPluginAsync = async (app) => {
     const me = requireMember(req);
     return chat.listRooms(me.id, req.query as Static<typeof RoomListQuery>);
   });
+
+  app.get('/chats/unread-count', {
+    schema: { tags, summary: '모든 채팅방의 안 읽은 메시지 수 (배지)', response: { 200: Type.Object({ count: Type.Integer() }) } },
+  }, async (req) => ({ count: await chat.unreadTotal(requireMember(req).id) }));
 
   app.get('/chats/:id', {
     schema: { tags, summary: '채팅방 정보 (참여자만)', params: IdParams, response: { 200: ChatRoom } },

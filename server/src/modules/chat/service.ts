@@ -154,6 +154,16 @@ export function chatService(deps: Deps) {
       return { items: page.map(toRoom), nextCursor: rows.length > limit && last ? `${last.sort_us}_${last.id}` : null };
     },
 
+    /** unread messages over all my rooms (the chat badge) */
+    async unreadTotal(memberId: number): Promise<number> {
+      const row = await db.one<{ n: number }>(
+        `SELECT count(*)::int AS n FROM chat_members me JOIN chat_messages m ON m.room_id = me.room_id
+         WHERE me.member_id = $1 AND m.seq > me.last_read_seq AND m.sender_id <> $1`,
+        [memberId],
+      );
+      return row!.n;
+    },
+
     /** the room's last sequence if `memberId` belongs to it (and is not banned), else null */
     async membership(memberId: number, roomId: number): Promise<{ lastSeq: number } | null> {
       const row = await db.one<{ last_seq: number }>(

@@ -35,7 +35,9 @@ export async function readMultipart(req: FastifyRequest, fileField: string, maxF
       throw new AppError(413, 'FILE_TOO_LARGE', `이미지는 파일당 ${Math.round(MAX_UPLOAD_BYTES / 1024 / 1024)}MB까지 올릴 수 있습니다`);
     }
     if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw badRequest('TOO_MANY_PARTS', '요청의 항목이 너무 많습니다');
-    throw err;
+    if (err instanceof AppError) throw err;
+    // the parser's own errors (no boundary, truncated body, malformed headers) are the client's
+    throw badRequest('INVALID_MULTIPART', 'multipart/form-data 본문 형식이 올바르지 않습니다');
   }
   return { fields, files };
 }

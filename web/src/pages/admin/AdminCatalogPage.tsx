@@ -62,6 +62,7 @@ function NodeRow({ kind, node }: { kind: CatalogKind; node: TreeLeaf }) {
   const command = useCatalogCommand();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(node.name);
+  const [confirming, setConfirming] = useState(false);
   const run = (cmd: CatalogCommand, after?: () => void) => command.mutate(cmd, { onSuccess: after });
   const rename = (e: FormEvent) => {
     e.preventDefault();
@@ -81,8 +82,16 @@ function NodeRow({ kind, node }: { kind: CatalogKind; node: TreeLeaf }) {
         <div className="tree-node-row">
           <span className="tree-node-name">{node.name}</span>
           <button type="button" className="btn btn-small btn-ghost" onClick={() => setEditing(true)} aria-label={`${node.name} 이름 변경`}>이름 변경</button>
-          <button type="button" className="btn btn-small btn-danger-ghost" disabled={command.isPending} aria-label={`${node.name} 삭제`}
-            onClick={() => { command.reset(); run({ kind, op: 'delete', id: node.id }); }}>삭제</button>
+          {confirming ? (
+            <>
+              <button type="button" className="btn btn-small btn-danger" disabled={command.isPending}
+                onClick={() => run({ kind, op: 'delete', id: node.id }, () => setConfirming(false))}>삭제 확인</button>
+              <button type="button" className="btn btn-small btn-ghost" onClick={() => { setConfirming(false); command.reset(); }}>취소</button>
+            </>
+          ) : (
+            <button type="button" className="btn btn-small btn-ghost text-danger" aria-label={`${node.name} 삭제`}
+              onClick={() => { command.reset(); setConfirming(true); }}>삭제</button>
+          )}
         </div>
       )}
       <FormError error={command.error} />

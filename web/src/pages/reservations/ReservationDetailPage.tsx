@@ -116,6 +116,7 @@ const timeFormat = new Intl.DateTimeFormat('ko-KR', { timeZone: 'Asia/Seoul', ho
 
 function Timeline({ log, r }: { log: StatusLogEntry[]; r: ReservationDetail }) {
   const entries = [...log].reverse(); // newest first
+  if (entries.length === 0) return <p className="muted">기록이 없어요.</p>;
   return (
     <ol className="timeline" data-testid="status-log">
       {entries.map((e) => (
