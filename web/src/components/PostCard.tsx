@@ -1,10 +1,12 @@
 // A listing in a list: photo, title, place, time and price, like a second-hand market row/card.
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { PostListItem } from '../api/posts.ts';
 import { relativeTime, won } from '../lib/format.ts';
 import { HeartIcon, ImageIcon } from './Icons.tsx';
 
-export function PostCard({ post }: { post: PostListItem }) {
+/** `note`: an extra line under the price (search shows why the listing matched). */
+export function PostCard({ post, note }: { post: PostListItem; note?: ReactNode }) {
   // "서울특별시 마포구" → "마포구": cards are narrow; the detail page shows the full names
   const first = post.regions[0]?.split(' ').pop() ?? '';
   const place = post.regions.length > 1 ? `${first} 외 ${post.regions.length - 1}곳` : first;
@@ -33,6 +35,7 @@ export function PostCard({ post }: { post: PostListItem }) {
             <span className="post-card-fav"><HeartIcon size={14} /> {post.favoriteCount}</span>
           )}
         </p>
+        {note}
       </div>
     </Link>
   );
