@@ -110,16 +110,7 @@ async function freshness(deps: Deps) {
     for (;;) {
       const r = await searchService(deps).rank('노래 들을 블루투스 기기', {});
       if (r.hits.some((h) => h.id === id && h.match.semantic)) break;
-      if (performance.now() - t > 30_000) {
-        const st = await deps.db.one(sql`SELECT embedding_status, embedding_error FROM posts WHERE id = ${id}`);
-        const [v] = await embedderFor(deps.config).embed(['노래 들을 블루투스 기기']);
-        const exact = await vectorRank(deps, v, filterConditions({}), 3, true);
-        const approx = await vectorRank(deps, v, filterConditions({}), 100);
-        await deps.db.exec('REINDEX INDEX post_embeddings_hnsw');
-        console.log('after reindex found:', (await vectorRank(deps, v, filterConditions({}), 100)).some((a) => a.id === id));
-        const plan = await deps.db.transaction(async (tx) => { await tx.query('SET LOCAL enable_sort = off'); await tx.query('SET LOCAL hnsw.iterative_scan = relaxed_order'); return tx.query(sql`EXPLAIN SELECT e.post_id FROM post_embeddings e JOIN posts p ON p.id = e.post_id WHERE ${sql.join(filterConditions({}), ' AND ')} ORDER BY e.embedding <=> ${'[' + v.join(',') + ']'}::vector(512) LIMIT 100`); });
-        throw new Error(`not searchable after 30 s: ${id} ${JSON.stringify(st)} exact ${JSON.stringify(exact)} approx ${approx.length} ${approx.some((a) => a.id === id)}\n${plan.map((x) => x['QUERY PLAN'].slice(0, 150)).join('\n')}`);
-      }
+      if (performance.now() - t > 30_000) throw new Error('not returned by semantic search after 30 s');
       await new Promise((res) => setTimeout(res, 50));
     }
     samples.push(performance.now() - t);

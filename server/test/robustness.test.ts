@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createTestContext, type TestContext } from './helpers.ts';
 import { jpeg, multipart, sendPost } from '../src/modules/posts/test-support.ts';
+import { seoulDay } from '../src/modules/posts/service.ts';
+import { insertReservation } from '../src/modules/moderation/test-fixtures.ts';
+import { Scheduler } from '../src/jobs/scheduler.ts';
 
 type Schema = Record<string, any>;
 interface Operation {
@@ -41,12 +44,25 @@ const HOSTILE_VALUES: unknown[] = [
 const HOSTILE_PATH = ['0', '-1', '1.5', '1e308', '9223372036854775808', '99999999', 'abc', 'NaN', '%00', '%E0%A4%A', 'a'.repeat(90), 'Infinity'];
 const HOSTILE_QUERY = ['', '-1', '0', '1e308', '9223372036854775808', 'NaN', '%00', 'a%00b', '%E0%A4%A', '\\', '%25_%5C', 'true', 'x'.repeat(20_000)];
 
+let scheduler: Scheduler | undefined;
+const soon = seoulDay(new Date(), 3);
+let jobName = 'none';
+let img: Buffer;
+
 before(async () => {
   ctx = await createTestContext();
+  // the job admin API needs a scheduler; workers stay off (no job runs during the test)
+  scheduler = new Scheduler(ctx.deps, { workers: false });
+  await scheduler.start();
+  ctx.deps.scheduler = scheduler;
+  jobName = [...scheduler.definitions.keys()][0];
+
+  img = await jpeg();
   const owner = await ctx.signUp();
   const member = await ctx.signUp();
   const admin = await ctx.admin();
   callers = [{ role: 'anonymous' }, { role: 'member', cookie: member.cookie }, { role: 'admin', cookie: admin.cookie }];
+  const db = ctx.deps.db;
 
   const cats = (await ctx.app.inject({ url: '/api/v1/categories' })).json();
   const regions = (await ctx.app.inject({ url: '/api/v1/regions' })).json();
@@ -63,6 +79,27 @@ before(async () => {
   assert.equal(res.statusCode, 201, res.body);
   real.postId = res.json().id;
   real.memberId = owner.id;
+  real.optionId = (await db.one<{ id: number }>('SELECT id FROM post_options WHERE post_id = $1', [real.postId]))!.id;
+
+  // the member's own things, so authorised requests with real ids reach the services
+  real.reservationId = await insertReservation(db, real.postId, member.id, 'PENDING_APPROVAL');
+  const returned = await insertReservation(db, real.postId, member.id, 'RETURN_COMPLETED');
+  const review = await ctx.app.inject({
+    method: 'POST', url: `/api/v1/reservations/${returned}/review`, headers: { cookie: member.cookie },
+    payload: { equipmentScore: 5, kindnessScore: 4, responseScore: 5, comment: '좋았어요' },
+  });
+  assert.equal(review.statusCode, 201, review.body);
+  real.reviewId = review.json().id;
+  const room = await ctx.app.inject({ method: 'POST', url: '/api/v1/chats', headers: { cookie: member.cookie }, payload: { postId: real.postId } });
+  assert.equal(room.statusCode, 201, room.body);
+  real.roomId = room.json().id;
+  const report = await ctx.app.inject({
+    method: 'POST', url: '/api/v1/reports', headers: { cookie: member.cookie },
+    payload: { targetType: 'POST', targetId: real.postId, reason: 'SPAM' },
+  });
+  assert.equal(report.statusCode, 201, report.body);
+  real.reportId = report.json().id;
+  real.notificationId = (await ctx.deps.notifications.insert(db, { memberId: member.id, type: 'TEST', title: '알림', body: '' })).id;
 
   const doc = (await ctx.app.inject({ url: '/openapi.json' })).json();
   for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
@@ -87,19 +124,33 @@ before(async () => {
 });
 
 after(async () => {
+  await scheduler?.stop();
   await ctx?.close();
 });
 
 // ---- sample values from schemas ----------------------------------------------------------
 
+const ID_BY_SEGMENT: Record<string, string> = {
+  posts: 'postId', members: 'memberId', reservations: 'reservationId', chats: 'roomId', reviews: 'reviewId',
+  notifications: 'notificationId', reports: 'reportId', categories: 'categoryId', regions: 'regionId',
+};
+
+/** The id of an existing resource of the kind a parameter or field names. */
 function realIdFor(name: string, path: string): number {
+  if (name === 'id') {
+    const segment = /\/(\w+)\/\{id\}/.exec(path)?.[1] ?? 'posts';
+    return real[ID_BY_SEGMENT[segment] ?? 'postId'];
+  }
   if (/categor/i.test(name)) return real.categoryId;
   if (/region/i.test(name)) return real.regionId;
-  if (name === 'id' && path.includes('/members/')) return real.memberId;
+  if (/option/i.test(name)) return real.optionId;
+  if (/reservation/i.test(name)) return real.reservationId;
+  if (/member|author/i.test(name)) return real.memberId;
   return real.postId;
 }
 
-const STRING_CANDIDATES = ['2030-01-01', 'abc', 'abc-1', '010-1234-5678', '12', '*/10 * * * *'];
+const STRING_CANDIDATES = () => [soon, 'abc', 'abc-1', '010-1234-5678', '12', '*/10 * * * *'];
+const unique = () => `n${Math.random().toString(36).slice(2, 10)}`;
 
 /** A value that passes the schema where that is easy, so mutations of one field reach the handler. */
 function sample(schema: Schema | undefined, name = '', path = ''): unknown {
@@ -130,10 +181,13 @@ function sample(schema: Schema | undefined, name = '', path = ''): unknown {
       if (schema.format === 'email') return `fuzz${Math.random().toString(36).slice(2)}@example.com`;
       if (schema.format === 'uuid') return crypto.randomUUID();
       if (schema.format === 'binary') return 'x';
+      if (name === 'nickname') return unique();
+      if (name === 'cron') return '*/30 * * * *';
+      if (name === 'cursor' || name === 'paymentKey' || name === 'orderId') return undefined;
       const min = schema.minLength ?? 0;
       const fits = (s: string) =>
         s.length >= min && s.length <= (schema.maxLength ?? Infinity) && (!schema.pattern || new RegExp(schema.pattern, 'u').test(s));
-      return STRING_CANDIDATES.find(fits) ?? 'a'.repeat(Math.max(min, 3));
+      return STRING_CANDIDATES().find(fits) ?? 'a'.repeat(Math.max(min, 3));
     }
     default:
       return 'abc';
@@ -143,7 +197,7 @@ function sample(schema: Schema | undefined, name = '', path = ''): unknown {
 function pathWith(op: Operation, overrides: Record<string, string> = {}): string {
   return op.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (name in overrides) return overrides[name];
-    if (name === 'name') return 'embedding-backfill';
+    if (name === 'name') return jobName;
     return String(realIdFor(name, op.path));
   });
 }
@@ -265,6 +319,12 @@ function* hostileRequests(op: Operation, deep: boolean): Generator<Sent> {
       [{ name: 'data', value: JSON.stringify(data) }, { name: 'other', value: Buffer.from('x'), filename: 'x.jpg' }],
       [{ name: 'data', value: 'x\u0000' }, { name: 'data', value: '{}' }],
       [{ name: fileField, value: Buffer.alloc(100, 0xff), filename: '../../etc/passwd' }],
+      // a real image, so the hostile data reaches the database
+      [{ name: 'data', value: JSON.stringify({ ...data, title: 'a\u0000b', content: '\u0000' }) }, { name: fileField, value: img, filename: 'a.jpg' }],
+      [{ name: 'data', value: JSON.stringify({ ...data, returnAddress: '\u0000', options: [{ name: 'a\u0000', fee: 0, deposit: 0 }] }) }, { name: fileField, value: img, filename: 'a.jpg' }],
+      [{ name: 'data', value: JSON.stringify({ ...data, regionIds: [99999999], blockedDates: ['2030-02-30'] }) }, { name: fileField, value: img, filename: 'a.jpg' }],
+      [{ name: 'data', value: JSON.stringify({ ...data, options: [{ id: 99999999, name: 'x', fee: 0, deposit: 0 }] }) }, { name: fileField, value: img, filename: 'a.jpg' }],
+      [{ name: 'data', value: JSON.stringify(data) }, ...Array.from({ length: 11 }, () => ({ name: fileField, value: img, filename: 'a.jpg' }))],
     ];
     for (const parts of variants) {
       const body = multipart(parts);

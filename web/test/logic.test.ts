@@ -86,6 +86,11 @@ test('dates compress into runs; relative times read naturally', () => {
 });
 
 test('search filters come from the URL and ignore junk', () => {
-  const f = filtersFromParams(new URLSearchParams('q=%20텐트%20&category=3&region=x&minFee=1000&maxFee=-1&sort=weird'));
-  assert.deepEqual(f, { keyword: '텐트', categoryId: 3, regionId: undefined, minFee: 1000, maxFee: undefined, sort: 'newest' });
+  const f = filtersFromParams(new URLSearchParams('q=%20텐트%20&category=3&region=x&minFee=1000&maxFee=-1&sort=weird&from=2031-05-02&to=x'));
+  assert.deepEqual(f, {
+    keyword: '텐트', categoryId: 3, regionId: undefined, minFee: 1000, maxFee: undefined, from: '2031-05-02', to: undefined, sort: 'relevance',
+  });
+  // a plain sort is kept without dates; with dates only the ranked search knows availability
+  assert.equal(filtersFromParams(new URLSearchParams('sort=fee_asc')).sort, 'fee_asc');
+  assert.equal(filtersFromParams(new URLSearchParams('sort=fee_asc&to=2031-05-03')).sort, 'relevance');
 });

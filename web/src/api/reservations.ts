@@ -87,6 +87,8 @@ export interface Reservation {
     canConfirm: boolean;
   };
   reviewable: boolean;
+  /** the review written for this reservation, if any */
+  reviewId: number | null;
   statusChangedAt: string;
   createdAt: string;
   updatedAt: string;

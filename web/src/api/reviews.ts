@@ -2,6 +2,7 @@
 // reservation, and the lender's one reply.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { api } from './client.ts';
+import { reservationKeys } from './reservations.ts';
 
 export type ReviewTarget = 'posts' | 'members';
 
@@ -78,20 +79,10 @@ export function useReviewSummary(target: ReviewTarget, id: number) {
  * The review written for one reservation, or null. The API has no "review of reservation" read, so it is
  * looked up among the listing's recent reviews (a second review is refused with ALREADY_REVIEWED anyway).
  */
-export function useReservationReview(postId: number, reservationId: number, enabled: boolean) {
+export function useReservationReview(postId: number, reservationId: number, reviewId: number | null, enabled: boolean) {
   return useQuery({
     queryKey: reviewKeys.ofReservation(postId, reservationId),
-    queryFn: async ({ signal }) => {
-      let cursor: string | undefined;
-      for (let page = 0; page < 5; page++) {
-        const res = await api<ReviewPage>(`/posts/${postId}/reviews`, { query: { cursor, limit: 50 }, signal });
-        const found = res.items.find((r) => r.reservationId === reservationId);
-        if (found) return found;
-        if (!res.nextCursor) break;
-        cursor = res.nextCursor;
-      }
-      return null;
-    },
+    queryFn: ({ signal }) => (reviewId ? api<Review>(`/reviews/${reviewId}`, { signal }) : Promise.resolve(null)),
     enabled,
   });
 }
@@ -103,6 +94,7 @@ export function useCreateReview(reservationId: number, postId: number) {
     onSuccess: (review) => {
       qc.setQueryData(reviewKeys.ofReservation(postId, reservationId), review);
       void qc.invalidateQueries({ queryKey: reviewKeys.all, predicate: (q) => q.queryKey[1] !== 'reservation' });
+      void qc.invalidateQueries({ queryKey: reservationKeys.detail(reservationId) });
     },
   });
 }

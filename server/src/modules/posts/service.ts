@@ -255,6 +255,8 @@ export function postsService(deps: Deps) {
     async update(member: AuthMember, id: number, data: PostData, files: Buffer[]) {
       const post = await loadPost(id);
       if (post.author_id !== member.id) throw forbidden('본인 게시글만 수정할 수 있습니다');
+      // a hidden listing stays as the admin saw it (an edit used to be saved, then answered 404)
+      if (post.banned_at) throw conflict('POST_BANNED', '관리자가 숨긴 게시글은 수정할 수 없습니다');
       const existing = await db.query<ImageRow>('SELECT * FROM post_images WHERE post_id = $1 ORDER BY sort_order, id', [id]);
       const keepIds = data.keepImageIds ?? existing.map((i) => i.id);
       const unknown = keepIds.filter((k) => !existing.some((e) => e.id === k));

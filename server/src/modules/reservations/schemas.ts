@@ -81,6 +81,7 @@ export const Reservation = Type.Object({
     canConfirm: Type.Boolean({ description: '호출한 사람이 지금 POST /payment/confirm 을 부를 수 있는지' }),
   }),
   reviewable: Type.Boolean(),
+  reviewId: Type.Union([Type.Integer(), Type.Null()], { description: '이 예약에 작성된 후기 (없으면 null)' }),
   statusChangedAt: Type.String(),
   createdAt: Type.String(),
   updatedAt: Type.String(),

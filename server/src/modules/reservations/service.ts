@@ -51,6 +51,7 @@ export interface ReservationRow {
   borrower_nickname: string;
   lender_nickname: string;
   paid: boolean;
+  review_id: number | null;
 }
 
 interface OptionRow {
@@ -66,7 +67,8 @@ const SELECT_RESERVATION = `
     (SELECT coalesce(i.thumb_path, i.original_path) FROM post_images i WHERE i.post_id = p.id
       ORDER BY i.is_primary DESC, i.sort_order, i.id LIMIT 1) AS post_image,
     b.nickname AS borrower_nickname, l.nickname AS lender_nickname,
-    EXISTS (SELECT 1 FROM payments pay WHERE pay.reservation_id = r.id) AS paid
+    EXISTS (SELECT 1 FROM payments pay WHERE pay.reservation_id = r.id) AS paid,
+    (SELECT rv.id FROM reviews rv WHERE rv.reservation_id = r.id) AS review_id
   FROM reservations r
   JOIN posts p ON p.id = r.post_id
   JOIN members b ON b.id = r.borrower_id
@@ -127,6 +129,7 @@ export function reservationsService(deps: Deps) {
         canConfirm: row.status === 'PENDING_PAYMENT' && actor === payer,
       },
       reviewable: isReviewable(row.status),
+      reviewId: row.review_id,
       statusChangedAt: iso(row.status_changed_at),
       createdAt: iso(row.created_at),
       updatedAt: iso(row.updated_at),

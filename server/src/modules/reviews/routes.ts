@@ -21,6 +21,10 @@ export const reviewsRoutes: FastifyPluginAsync = async (app) => {
     return reply.status(201).send(review);
   });
 
+  app.get('/reviews/:id', {
+    schema: { tags, summary: '리뷰 한 건 (예약의 reviewId로 조회)', params: IdParams, response: { 200: Review } },
+  }, async (req) => reviews.get((req.params as { id: number }).id, isAdmin(req)));
+
   app.post('/reviews/:id/reply', {
     schema: {
       tags, summary: '리뷰 답글 (빌려준 사람, 한 번)', description: '두 번째 답글은 409 ALREADY_REPLIED',

@@ -171,6 +171,11 @@ export function reviewsService(deps: Deps) {
     list,
     summary,
 
+    /** One review, as the public may see it (banned only for admins). */
+    async get(id: number, admin: boolean) {
+      return toReview(await visibleReview(id, admin));
+    },
+
     async create(reservationId: number, memberId: number, body: CreateReviewBody) {
       const comment = body.comment.trim();
       if (!comment) throw badRequest('EMPTY_COMMENT', '리뷰 내용을 적어 주세요');

@@ -20,7 +20,7 @@ export const BRANCH_LIMIT = 100;
 export const RRF_K = 60;
 /** vector hits below this cosine similarity are noise for the local embedder, not matches */
 export const MIN_SEMANTIC_SIMILARITY = 0.08;
-const HNSW_EF_SEARCH = 100;
+const HNSW_EF_SEARCH = 400;
 
 export interface SearchFilters {
   categoryId?: number;

@@ -9,6 +9,7 @@ import { BookingPanel } from '../../components/BookingPanel.tsx';
 import { Calendar } from '../../components/Calendar.tsx';
 import { ReportButton } from '../../components/ReportDialog.tsx';
 import { ReviewsSection } from '../../components/Reviews.tsx';
+import { SimilarPosts } from '../../components/SimilarPosts.tsx';
 import { HeartIcon, PinIcon } from '../../components/Icons.tsx';
 import { ImageGallery } from '../../components/ImageGallery.tsx';
 import { Avatar, EmptyState, ErrorBox, Spinner, useDocumentTitle } from '../../components/ui.tsx';
@@ -88,6 +89,7 @@ function PostDetailView({ post }: { post: PostDetail }) {
           {post.isOwner && <Availability postId={post.id} />}
           <BookingPanel post={post} />
           <ReviewsSection target="posts" id={post.id} />
+          <SimilarPosts postId={post.id} />
           {!post.isOwner && <p className="detail-report"><ReportButton targetType="POST" targetId={post.id} className="link-btn" /></p>}
         </div>
       </div>

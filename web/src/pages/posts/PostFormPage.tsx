@@ -1,6 +1,6 @@
 // Create or edit a listing: photos (1–10, primary), title, category, regions, fee/deposit,
 // methods, options (≤5), blocked dates and description. Uploads with a real progress bar.
-import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useCategories, useRegions } from '../../api/catalog.ts';
 import { usePost, useSavePost, type Method, type PostData, type PostDetail } from '../../api/posts.ts';
@@ -11,6 +11,7 @@ import { MultiLeafPicker, TreeSelect } from '../../components/TreePicker.tsx';
 import { EmptyState, ErrorBox, FormError, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
 import { blockEnterWhileComposing } from '../../lib/ime.ts';
 import { METHOD_LABELS, seoulDate, won } from '../../lib/format.ts';
+import { AiDraftBox, CategorySuggestions, PriceSuggestions, useListingSuggestions, type DraftFill } from './PostSuggestions.tsx';
 
 export const MAX_OPTIONS = 5;
 const MAX_REGIONS = 10;
@@ -151,6 +152,23 @@ function PostForm({ editId, initial }: { editId?: number; initial: PostDraft }) 
   const [progress, setProgress] = useState<number | null>(null);
   const set = <K extends keyof PostDraft>(key: K, value: PostDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const blocked = useMemo(() => new Set(draft.blockedDates), [draft.blockedDates]);
+  // suggestions only when creating: an existing listing already has its category and prices
+  const suggestions = useListingSuggestions(draft.title, draft.content, !editId);
+  const latest = useRef(draft);
+  latest.current = draft;
+  const [beforeFill, setBeforeFill] = useState<PostDraft | null>(null);
+  const fill = (f: DraftFill) => {
+    // the answer arrives later: apply it to what the form holds now, and keep that for 되돌리기
+    const d = latest.current;
+    setBeforeFill(d);
+    setDraft({ ...d, title: f.title, content: f.content, categoryId: f.categoryId ?? d.categoryId, fee: f.fee ?? d.fee, deposit: f.deposit ?? d.deposit });
+  };
+  const undoFill = () => {
+    if (!beforeFill) return;
+    const { title, content, categoryId, fee, deposit } = beforeFill;
+    setDraft((d) => ({ ...d, title, content, categoryId, fee, deposit }));
+    setBeforeFill(null);
+  };
 
   const setImages = (images: UploadItem[]) =>
     setDraft((d) => ({
@@ -188,6 +206,11 @@ function PostForm({ editId, initial }: { editId?: number; initial: PostDraft }) 
           {imageProblem && <p className="form-error" role="alert">{imageProblem}</p>}
         </Field>
 
+        {!editId && (
+          <AiDraftBox title={draft.title} content={draft.content} images={draft.images} primaryKey={draft.primaryKey}
+            onFill={fill} onUndo={beforeFill ? undoFill : null} />
+        )}
+
         <Field label="제목" htmlFor="post-title">
           <input id="post-title" name="title" value={draft.title} maxLength={100} onChange={(e) => set('title', e.target.value)}
             onKeyDown={blockEnterWhileComposing} placeholder="예) 4인용 돔 텐트 빌려드려요" />
@@ -196,6 +219,7 @@ function PostForm({ editId, initial }: { editId?: number; initial: PostDraft }) 
         <Field label="카테고리" htmlFor="post-category">
           <TreeSelect roots={categories} value={draft.categoryId} leafOnly placeholder="카테고리 선택" id="post-category" name="categoryId"
             onChange={(id) => set('categoryId', id)} />
+          <CategorySuggestions result={suggestions} value={draft.categoryId} onPick={(id) => set('categoryId', id)} />
         </Field>
 
         <Field label="거래 지역">
@@ -211,6 +235,8 @@ function PostForm({ editId, initial }: { editId?: number; initial: PostDraft }) 
             <WonInput id="post-deposit" name="deposit" value={draft.deposit} onChange={(v) => set('deposit', v)} placeholder="0" />
           </Field>
         </div>
+        <PriceSuggestions result={suggestions} fee={draft.fee} deposit={draft.deposit}
+          onFee={(v) => set('fee', v)} onDeposit={(v) => set('deposit', v)} />
 
         <Field label="받는 방법">
           <Segmented name="receiveMethod" value={draft.receiveMethod} onChange={(m) => set('receiveMethod', m)} />

@@ -9,7 +9,7 @@ import { FormError, Spinner } from '../../components/ui.tsx';
 
 export function ReviewBlock({ r }: { r: ReservationDetail }) {
   const party = r.myRole === 'BORROWER' || r.myRole === 'LENDER';
-  const review = useReservationReview(r.post.id, r.id, r.reviewable && party);
+  const review = useReservationReview(r.post.id, r.id, r.reviewId, r.reviewable && party);
   if (!r.reviewable || !party) return null;
   return (
     <section className="reservation-section">

@@ -1,41 +1,67 @@
-// Search: keyword + category/region (parents include children) + daily fee range + sort.
+// Search: a query + category/region (parents include children) + daily fee range + dates available,
+// in two modes — "검색" (hybrid keyword + meaning ranking, a reason per hit, or a sorted list) and
+// "AI 검색" (a question answered in Korean, citing only listings that were found).
 // Every filter lives in the URL, so results can be shared and the back button works.
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { indexTree, nodeLabel, useCategories, useRegions } from '../../api/catalog.ts';
-import { usePostList, type PostFilters, type PostSort } from '../../api/posts.ts';
+import { usePostList, type PostSort } from '../../api/posts.ts';
+import { flattenHits, useHybridSearch, type SearchFilters } from '../../api/search.ts';
 import { FilterIcon, SearchIcon } from '../../components/Icons.tsx';
 import { PostList } from '../../components/PostList.tsx';
+import { HitGrid } from '../../components/SearchHits.tsx';
 import { TreeSelect } from '../../components/TreePicker.tsx';
-import { EmptyState, useDocumentTitle } from '../../components/ui.tsx';
+import { EmptyState, ErrorBox, LoadMore, Spinner, useDocumentTitle } from '../../components/ui.tsx';
 import { blockEnterWhileComposing } from '../../lib/ime.ts';
-import { won } from '../../lib/format.ts';
+import { seoulDate, shortDate, won } from '../../lib/format.ts';
+import { AiAnswerPanel } from './AiAnswerPanel.tsx';
 
-const SORTS: { value: PostSort; label: string }[] = [
+/** 'relevance' is the hybrid ranking; the others are plain keyword lists in that order. */
+export type SearchSort = 'relevance' | PostSort;
+export type SearchMode = 'list' | 'ai';
+
+const SORTS: { value: SearchSort; label: string }[] = [
+  { value: 'relevance', label: '관련도순' },
   { value: 'newest', label: '최신순' },
   { value: 'fee_asc', label: '낮은 가격순' },
   { value: 'fee_desc', label: '높은 가격순' },
 ];
 
-const int = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
+export interface SearchPageFilters extends SearchFilters {
+  keyword?: string;
+  sort: SearchSort;
+}
 
-export function filtersFromParams(params: URLSearchParams): PostFilters {
-  const sort = params.get('sort') as PostSort | null;
+const int = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
+const day = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+
+export function filtersFromParams(params: URLSearchParams): SearchPageFilters {
+  const sort = params.get('sort') as SearchSort | null;
+  const from = day(params.get('from'));
+  const to = day(params.get('to'));
   return {
     keyword: params.get('q')?.trim() || undefined,
     categoryId: int(params.get('category')),
     regionId: int(params.get('region')),
     minFee: int(params.get('minFee')),
     maxFee: int(params.get('maxFee')),
-    sort: sort && SORTS.some((s) => s.value === sort) ? sort : 'newest',
+    from,
+    to,
+    // availability is only known to the ranked search, so dates imply relevance order
+    sort: sort && SORTS.some((s) => s.value === sort) && !from && !to ? sort : 'relevance',
   };
 }
+
+export const modeFromParams = (params: URLSearchParams): SearchMode => (params.get('mode') === 'ai' ? 'ai' : 'list');
+
+const AI_EXAMPLES = ['주말 캠핑 갈 때 필요한 거', '벽에 선반 달 때 쓸 공구', '아기랑 제주 여행 갈 때 빌릴 것'];
 
 export function SearchPage() {
   const [params, setParams] = useSearchParams();
   const filters = filtersFromParams(params);
-  useDocumentTitle(filters.keyword ? `'${filters.keyword}' 검색` : '검색');
-  const query = usePostList(filters);
+  const mode = modeFromParams(params);
+  const { keyword, sort, ...scope } = filters;
+  useDocumentTitle(keyword ? `'${keyword}' ${mode === 'ai' ? 'AI 검색' : '검색'}` : mode === 'ai' ? 'AI 검색' : '검색');
   const { data: categories } = useCategories();
   const { data: regions } = useRegions();
   const [showFilters, setShowFilters] = useState(false);
@@ -49,34 +75,58 @@ export function SearchPage() {
     setParams(next, { replace: true });
   };
 
-  const activeChips: { key: string; label: string }[] = [];
-  if (filters.categoryId) activeChips.push({ key: 'category', label: nodeLabel(indexTree(categories), filters.categoryId, ' ') });
-  if (filters.regionId) activeChips.push({ key: 'region', label: nodeLabel(indexTree(regions), filters.regionId, ' ') });
+  const activeChips: { key: string; label: string; clear: Record<string, undefined> }[] = [];
+  if (filters.categoryId) {
+    activeChips.push({ key: 'category', label: nodeLabel(indexTree(categories), filters.categoryId, ' '), clear: { category: undefined } });
+  }
+  if (filters.regionId) activeChips.push({ key: 'region', label: nodeLabel(indexTree(regions), filters.regionId, ' '), clear: { region: undefined } });
   if (filters.minFee !== undefined || filters.maxFee !== undefined) {
     activeChips.push({
       key: 'fee',
       label: `${filters.minFee !== undefined ? won(filters.minFee) : ''} ~ ${filters.maxFee !== undefined ? won(filters.maxFee) : ''}`,
+      clear: { minFee: undefined, maxFee: undefined },
     });
   }
+  if (filters.from || filters.to) {
+    const from = filters.from ?? filters.to!;
+    const to = filters.to ?? filters.from!;
+    activeChips.push({ key: 'dates', label: from === to ? `${shortDate(from)} 대여 가능` : `${shortDate(from)}~${shortDate(to)} 대여 가능`, clear: { from: undefined, to: undefined } });
+  }
+  const datesSet = !!(filters.from || filters.to);
 
   return (
     <div className="page search-page">
-      <KeywordBox value={filters.keyword ?? ''} onSearch={(q) => update({ q })} />
+      <div className="tabs search-modes" role="tablist" aria-label="검색 방식">
+        <button type="button" role="tab" aria-selected={mode === 'list'} className={`tab${mode === 'list' ? ' active' : ''}`}
+          onClick={() => update({ mode: undefined })}>검색</button>
+        <button type="button" role="tab" aria-selected={mode === 'ai'} className={`tab${mode === 'ai' ? ' active' : ''}`}
+          onClick={() => update({ mode: 'ai' })}>✨ AI 검색</button>
+      </div>
+      <KeywordBox
+        value={keyword ?? ''}
+        onSearch={(q) => update({ q })}
+        placeholder={mode === 'ai' ? '필요한 상황을 문장으로 물어보세요' : '어떤 물건을 빌리고 싶으세요?'}
+        label={mode === 'ai' ? 'AI에게 물어볼 내용' : '검색어'}
+        button={mode === 'ai' ? '물어보기' : '검색'}
+      />
       <div className="search-toolbar">
         <button type="button" className={`chip${showFilters ? ' active' : ''}`} aria-expanded={showFilters}
           onClick={() => setShowFilters((s) => !s)}>
           <FilterIcon size={16} /> 필터{activeChips.length ? ` ${activeChips.length}` : ''}
         </button>
         {activeChips.map((c) => (
-          <button key={c.key} type="button" className="chip chip-selected" aria-label={`${c.label} 필터 해제`}
-            onClick={() => update(c.key === 'fee' ? { minFee: undefined, maxFee: undefined } : { [c.key]: undefined })}>
+          <button key={c.key} type="button" className="chip chip-selected" aria-label={`${c.label} 필터 해제`} onClick={() => update(c.clear)}>
             {c.label} ✕
           </button>
         ))}
-        <select className="select select-inline" aria-label="정렬" value={filters.sort}
-          onChange={(e) => update({ sort: e.target.value === 'newest' ? undefined : e.target.value })}>
-          {SORTS.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
-        </select>
+        {mode === 'list' && (
+          <select className="select select-inline" aria-label="정렬" value={sort}
+            onChange={(e) => update({ sort: e.target.value === 'relevance' ? undefined : e.target.value })}>
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value} disabled={datesSet && s.value !== 'relevance'}>{s.label}</option>
+            ))}
+          </select>
+        )}
       </div>
       <div className={`search-layout${showFilters ? ' filters-open' : ''}`}>
         <aside className="filters" aria-label="검색 필터">
@@ -91,25 +141,96 @@ export function SearchPage() {
               onChange={(id) => update({ region: id })} />
           </label>
           <FeeRange min={filters.minFee} max={filters.maxFee} onApply={(minFee, maxFee) => update({ minFee, maxFee })} />
+          <DateRange from={filters.from} to={filters.to} onApply={(from, to) => update({ from, to, sort: undefined })} />
           <button type="button" className="btn btn-ghost btn-block"
-            onClick={() => setParams(filters.keyword ? { q: filters.keyword } : {}, { replace: true })}>필터 초기화</button>
+            onClick={() => setParams(new URLSearchParams([...params].filter(([k]) => k === 'q' || k === 'mode')), { replace: true })}>
+            필터 초기화
+          </button>
         </aside>
         <section className="search-results" aria-live="polite">
-          <PostList
-            query={query}
-            empty={
-              <EmptyState title="조건에 맞는 물건이 없어요">
-                검색어를 바꾸거나 필터를 줄여 보세요.
-              </EmptyState>
-            }
-          />
+          {mode === 'ai' ? (
+            keyword ? (
+              <AiAnswerPanel question={keyword} filters={scope} />
+            ) : (
+              <AiIntro onPick={(q) => update({ q })} />
+            )
+          ) : sort === 'relevance' ? (
+            <HybridResults keyword={keyword ?? ''} filters={scope} />
+          ) : (
+            <SortedResults filters={filters} sort={sort} />
+          )}
         </section>
       </div>
     </div>
   );
 }
 
-function KeywordBox({ value, onSearch }: { value: string; onSearch: (q: string) => void }) {
+const noResults = (
+  <EmptyState title="조건에 맞는 물건이 없어요">
+    검색어를 바꾸거나 필터를 줄여 보세요.
+  </EmptyState>
+);
+
+/** Relevance order from GET /search, loaded page by page as you scroll, with why each hit matched. */
+function HybridResults({ keyword, filters }: { keyword: string; filters: SearchFilters }) {
+  const query = useHybridSearch(keyword, filters);
+  if (query.isPending) return <Spinner />;
+  if (query.isError && !query.data) return <ErrorBox error={query.error} onRetry={() => query.refetch()} />;
+  const hits = flattenHits(query.data);
+  const keywordOnly = keyword !== '' && query.data.pages.some((p) => !p.semanticAvailable);
+  return (
+    <>
+      {keywordOnly && <p className="search-notice" role="note">의미 검색을 사용할 수 없어 키워드로만 찾았어요</p>}
+      {hits.length === 0 ? noResults : (
+        <>
+          <HitGrid hits={hits} />
+          <LoadMore
+            hasMore={!!query.hasNextPage}
+            loading={query.isFetchingNextPage}
+            onVisible={() => {
+              if (!query.isFetchingNextPage) void query.fetchNextPage();
+            }}
+          />
+        </>
+      )}
+    </>
+  );
+}
+
+/** Newest or by fee: the plain listing endpoint (keyword contained in title/content). */
+function SortedResults({ filters, sort }: { filters: SearchPageFilters; sort: PostSort }) {
+  const query = usePostList({
+    keyword: filters.keyword,
+    categoryId: filters.categoryId,
+    regionId: filters.regionId,
+    minFee: filters.minFee,
+    maxFee: filters.maxFee,
+    sort,
+  });
+  return <PostList query={query} empty={noResults} />;
+}
+
+function AiIntro({ onPick }: { onPick: (q: string) => void }) {
+  return (
+    <div className="ai-intro">
+      <p className="ai-intro-title">필요한 상황을 말하면 AI가 이웃의 물건을 찾아 드려요</p>
+      <p className="muted">검색된 물건만 근거로 답하고, 답에 나온 물건을 바로 보여 드려요.</p>
+      <div className="chips chips-wrap" aria-label="질문 예시">
+        {AI_EXAMPLES.map((q) => (
+          <button key={q} type="button" className="chip" onClick={() => onPick(q)}>{q}</button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function KeywordBox({ value, onSearch, placeholder, label, button }: {
+  value: string;
+  onSearch: (q: string) => void;
+  placeholder: string;
+  label: string;
+  button: string;
+}) {
   const [text, setText] = useState(value);
   const [last, setLast] = useState(value);
   if (value !== last) {
@@ -124,8 +245,8 @@ function KeywordBox({ value, onSearch }: { value: string; onSearch: (q: string) 
     <form className="search-box" role="search" onSubmit={submit}>
       <SearchIcon size={20} />
       <input type="search" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={blockEnterWhileComposing}
-        placeholder="어떤 물건을 빌리고 싶으세요?" aria-label="검색어" enterKeyHint="search" name="q" />
-      <button className="btn btn-primary btn-small">검색</button>
+        placeholder={placeholder} aria-label={label} enterKeyHint="search" name="q" maxLength={200} />
+      <button className="btn btn-primary btn-small">{button}</button>
     </form>
   );
 }
@@ -154,6 +275,33 @@ function FeeRange({ min, max, onApply }: { min?: number; max?: number; onApply: 
         <button className="btn btn-small" disabled={invalid}>적용</button>
       </div>
       {invalid && <span className="field-hint bad">최소 금액이 최대 금액보다 커요</span>}
+    </form>
+  );
+}
+
+/** "빌릴 날짜": only listings free (not blocked, not booked) on every day of the range. */
+function DateRange({ from, to, onApply }: { from?: string; to?: string; onApply: (from?: string, to?: string) => void }) {
+  const [start, setStart] = useState(from ?? '');
+  const [end, setEnd] = useState(to ?? '');
+  const [last, setLast] = useState(`${from}-${to}`);
+  if (`${from}-${to}` !== last) {
+    setLast(`${from}-${to}`);
+    setStart(from ?? '');
+    setEnd(to ?? '');
+  }
+  const today = seoulDate();
+  const invalid = start !== '' && end !== '' && start > end;
+  return (
+    <form className="field" onSubmit={(e) => { e.preventDefault(); if (!invalid) onApply(start || undefined, end || undefined); }}>
+      <span className="field-label">빌릴 날짜</span>
+      <div className="range-row">
+        <input type="date" min={today} aria-label="빌리는 날" value={start} onChange={(e) => setStart(e.target.value)} />
+        <span>~</span>
+        <input type="date" min={start || today} aria-label="돌려주는 날" value={end} onChange={(e) => setEnd(e.target.value)} />
+        <button className="btn btn-small" disabled={invalid}>적용</button>
+      </div>
+      {invalid ? <span className="field-hint bad">돌려주는 날이 빌리는 날보다 빨라요</span>
+        : <span className="field-hint muted">그 기간에 예약이 없고 막힌 날이 없는 물건만 보여요</span>}
     </form>
   );
 }

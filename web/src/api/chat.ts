@@ -1,0 +1,109 @@
+// Chat (SPEC §7): rooms per (listing, borrower), the room list with unread counts, message history by
+// sequence, the REST send fallback and the read pointer. Live updates arrive through src/realtime.
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { api } from './client.ts';
+
+export const MAX_MESSAGE_LENGTH = 1000;
+
+/** one stored message; also the body of MESSAGE frames on /topic/chat/{roomId} */
+export interface ChatMessage {
+  id: number;
+  roomId: number;
+  /** 1, 2, 3 … without gaps inside a room */
+  seq: number;
+  senderId: number;
+  clientId: string;
+  content: string;
+  createdAt: string;
+}
+
+export interface ChatRoom {
+  id: number;
+  post: { id: number; title: string; thumbnailUrl: string | null };
+  lenderId: number;
+  borrowerId: number;
+  other: { id: number; nickname: string; avatarUrl: string | null };
+  lastSeq: number;
+  lastReadSeq: number;
+  otherLastReadSeq: number;
+  unreadCount: number;
+  lastMessage: ChatMessage | null;
+  lastMessageAt: string | null;
+  createdAt: string;
+}
+
+export interface RoomPage {
+  items: ChatRoom[];
+  nextCursor: string | null;
+}
+
+export interface MessagePage {
+  /** oldest first */
+  items: ChatMessage[];
+  /** more in the requested direction */
+  hasMore: boolean;
+}
+
+/** events on /user/queue/chat */
+export type ChatEvent =
+  | { kind: 'chat-message'; message: ChatMessage }
+  | { kind: 'chat-read'; roomId: number; memberId: number; lastReadSeq: number; unreadCount: number };
+
+export const chatKeys = {
+  all: ['chats'] as const,
+  lists: ['chats', 'list'] as const,
+  list: (q: string) => ['chats', 'list', q] as const,
+  room: (id: number) => ['chats', 'room', id] as const,
+  unread: ['chats', 'unread'] as const,
+};
+
+export const flattenRooms = (data: InfiniteData<RoomPage> | undefined) => data?.pages.flatMap((p) => p.items) ?? [];
+
+export function useChatRooms(q: string) {
+  return useInfiniteQuery({
+    queryKey: chatKeys.list(q),
+    queryFn: ({ pageParam, signal }) => api<RoomPage>('/chats', { query: { q, cursor: pageParam, limit: 20 }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+export function useChatRoom(id: number) {
+  return useQuery({
+    queryKey: chatKeys.room(id),
+    queryFn: ({ signal }) => api<ChatRoom>(`/chats/${id}`, { signal }),
+    enabled: Number.isInteger(id) && id > 0,
+  });
+}
+
+/** unread messages over all my rooms (the 채팅 tab badge) */
+export function useChatUnreadCount(enabled: boolean) {
+  return useQuery({
+    queryKey: chatKeys.unread,
+    queryFn: ({ signal }) => api<{ count: number }>('/chats/unread-count', { signal }),
+    select: (r) => r.count,
+    enabled,
+  });
+}
+
+/** the room for a listing (created on first use), from the listing page */
+export function useOpenChat() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (postId: number) => api<ChatRoom>('/chats', { method: 'POST', body: { postId } }),
+    onSuccess: (room) => {
+      qc.setQueryData(chatKeys.room(room.id), room);
+      void qc.invalidateQueries({ queryKey: chatKeys.lists });
+    },
+  });
+}
+
+export const fetchMessages = (roomId: number, query: { after?: number; before?: number; limit?: number }, signal?: AbortSignal) =>
+  api<MessagePage>(`/chats/${roomId}/messages`, { query, signal });
+
+/** REST send (used when the live connection is down); the same clientId is stored once */
+export const postMessage = (roomId: number, body: { clientId: string; content: string }) =>
+  api<ChatMessage>(`/chats/${roomId}/messages`, { method: 'POST', body });
+
+export const markRoomRead = (roomId: number, seq: number) =>
+  api<{ roomId: number; lastReadSeq: number; unreadCount: number }>(`/chats/${roomId}/read`, { method: 'PATCH', body: { seq } });
