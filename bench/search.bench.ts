@@ -94,8 +94,30 @@ async function measure(deps: Deps, n: number) {
       total += exact.length;
       hit += exact.filter((r) => approx.has(r.id)).length;
     }
-    console.log(`recall@10 HNSW vs exact (${label}): ${(hit / total).toFixed(3)}`);
+    console.log(`recall@10 planner's choice (HNSW or exact) vs exact (${label}): ${(hit / total).toFixed(3)}`);
   }
+}
+
+/** recall@10 when the HNSW walk is forced (enable_sort = off), unfiltered, vs exact */
+async function forcedHnswRecall(deps: Deps) {
+  const embedder = embedderFor(deps.config);
+  let hit = 0, total = 0;
+  const times: number[] = [];
+  for (const q of QUERIES) {
+    const [v] = await embedder.embed([q]);
+    const lit = '[' + v.join(',') + ']';
+    const t = performance.now();
+    const approx = await deps.db.transaction(async (tx) => {
+      await tx.query('SET LOCAL hnsw.ef_search = 100');
+      await tx.query('SET LOCAL enable_sort = off');
+      return tx.query(sql`SELECT post_id FROM post_embeddings ORDER BY embedding <=> ${lit}::vector(512) LIMIT 10`);
+    });
+    times.push(performance.now() - t);
+    const exact = await vectorRank(deps, v, [sql`true`], 10, true);
+    total += exact.length;
+    hit += exact.filter((r) => approx.some((a) => a.post_id === r.id)).length;
+  }
+  console.log(`recall@10 forced HNSW (ef_search 100) vs exact: ${(hit / total).toFixed(3)}, p50 ${pct(times, 50).toFixed(1)} ms`);
 }
 
 async function freshness(deps: Deps) {
@@ -125,6 +147,7 @@ for (const n of SIZES) {
   const deps = await createDeps(config, pino({ level: 'silent' }), { db: await openPglite({}) });
   try {
     await measure(deps, n);
+    await forcedHnswRecall(deps);
     if (n === SIZES[0]) await freshness(deps);
   } finally {
     await closeDeps(deps);

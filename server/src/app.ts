@@ -36,7 +36,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // only behind our proxy: otherwise any client could pick its own IP and dodge the login limit
+    trustProxy: deps.config.trustProxy,
     // errors raised before routing (a malformed percent-encoding in the path) are problems too
     frameworkErrors: (err, req, reply) => {
       const problem = err.code === 'FST_ERR_BAD_URL'

@@ -23,6 +23,8 @@ export interface Config {
   seedDemo: boolean;
   sessionTtlSeconds: number;
   cookieSecure: boolean;
+  /** trust X-Forwarded-* (client IP for rate limits and logs); only behind a proxy that sets them */
+  trustProxy: boolean;
   loginRateLimit: { max: number; windowMs: number };
   adminEmail: string | null;
   adminPassword: string | null;
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       seedDemo: str('SEED_DEMO', 'true') !== 'false',
       sessionTtlSeconds: int('SESSION_TTL_SECONDS', 60 * 60 * 24 * 14),
       cookieSecure: str('COOKIE_SECURE', 'false') === 'true',
+      trustProxy: str('TRUST_PROXY', 'false') === 'true',
       loginRateLimit: { max: int('LOGIN_RATE_LIMIT_MAX', 10), windowMs: int('LOGIN_RATE_LIMIT_WINDOW_MS', 60_000) },
       adminEmail: str('ADMIN_EMAIL') || null,
       adminPassword: str('ADMIN_PASSWORD') || null,

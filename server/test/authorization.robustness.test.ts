@@ -400,3 +400,17 @@ test('NUL bytes, malformed URLs and broken multipart bodies are 400 problems', a
     }
   }
 });
+
+test('the login rate limit cannot be dodged by a forged X-Forwarded-For header', async () => {
+  const max = ctx.deps.config.loginRateLimit.max;
+  let limited = 0;
+  for (let i = 0; i < max + 3; i++) {
+    const res = await ctx.app.inject({
+      method: 'POST', url: '/api/v1/members/login', payload: { email: stranger.email, password: `wrong-${i}-password` },
+      headers: { 'x-forwarded-for': `203.0.113.${i + 1}` },
+    });
+    if (res.statusCode === 429) limited++;
+    else assert.equal(res.statusCode, 401, res.body);
+  }
+  assert.ok(limited >= 3, 'guesses beyond the limit are refused whatever the header says');
+});

@@ -333,6 +333,7 @@ function* hostileRequests(op: Operation, deep: boolean): Generator<Sent> {
   }
 }
 
+// ROBUSTNESS_OUT=/tmp/x writes every failure, and the first answer of each route per caller (x.log), for debugging.
 const failures: string[] = [];
 const statusLog: string[] = [];
 let sentCount = 0;
@@ -382,4 +383,76 @@ test('every API route answers hostile input with a 4xx problem, never a 5xx', as
   }
   assert.ok(sentCount > 3000, `sent ${sentCount}`);
   assert.deepEqual(failures, [], `${failures.length} of ${sentCount} requests broke the rules:\n${failures.slice(0, 60).join('\n')}`);
+});
+
+/** base64url JSON, the shape of the listing cursors, with hostile contents */
+const cursorOf = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+test('hand-made hostile values where the schema alone cannot help: cursors, dates, cron, ids of nothing', async () => {
+  const [, member, admin] = callers;
+  const requests: [Caller, string, string, unknown?][] = [];
+  const get = (c: Caller, url: string) => requests.push([c, 'GET', url]);
+  for (const c of [member, admin]) {
+    for (const cur of [
+      cursorOf({ s: 'newest', k: '9999-12-31T00:00:00Z', id: 1 }), cursorOf({ s: 'newest', k: '+275760-09-13T00:00:00.000Z', id: 1 }),
+      cursorOf({ s: 'fee_asc', k: 1e308, id: 1 }), cursorOf({ s: 'fee_desc', k: 2 ** 63, id: 2 ** 63 }), cursorOf({ s: 'newest', k: 'x', id: -1 }),
+      cursorOf({ s: 'newest', k: '2020-01-01', id: 1e300 }), cursorOf([]), cursorOf(null), '!!!', '%00',
+    ]) {
+      for (const sort of ['newest', 'fee_asc', 'fee_desc']) get(c, `/api/v1/posts?sort=${sort}&cursor=${cur}`);
+      get(c, `/api/v1/posts/my?cursor=${cur}`);
+      get(c, `/api/v1/posts/favorites?cursor=${cur}`);
+      get(c, `/api/v1/search?q=텐트&cursor=${cur}`);
+      get(c, `/api/v1/chats?cursor=${cur}`);
+    }
+    for (const cur of ['9999999999999999', '0', `${2 ** 53}_1`, '99999999999999999_9999999999999999', '1_1', '-1']) {
+      get(c, `/api/v1/chats?cursor=${cur}`);
+      get(c, `/api/v1/search?q=a&cursor=${cur}`);
+      get(c, `/api/v1/notifications?cursor=${cur}`);
+      get(c, `/api/v1/reservations/sent?cursor=${cur}`);
+    }
+    for (const [from, to] of [['0000-01-01', '9999-12-31'], ['2030-02-31', '2030-03-01'], ['2030-01-10', '2030-01-01'], ['1900-01-01', '1900-01-01'], ['9999-12-31', '9999-12-31']]) {
+      get(c, `/api/v1/search?q=텐트&from=${from}&to=${to}`);
+      get(c, `/api/v1/search-ai?q=텐트&from=${from}&to=${to}`);
+      get(c, `/api/v1/posts/${real.postId}/unavailable-dates?from=${from}&to=${to}`);
+      requests.push([c, 'POST', '/api/v1/reservations', { postId: real.postId, startDate: from, endDate: to, receiveMethod: 'DIRECT', returnMethod: 'DIRECT' }]);
+      requests.push([c, 'PUT', `/api/v1/reservations/${real.reservationId}`, { startDate: from, endDate: to, receiveMethod: 'DIRECT', returnMethod: 'DIRECT' }]);
+    }
+    for (const q of ['%', '_', '\\', '%%%%', "'", '"', '*', '(', '|', '&', '!', ':*', '<->', '   ', '가'.repeat(200), 'a b c d e f g h i j k l m n o p']) {
+      get(c, `/api/v1/search?q=${encodeURIComponent(q)}`);
+      get(c, `/api/v1/search-ai?q=${encodeURIComponent(q)}`);
+      get(c, `/api/v1/posts?keyword=${encodeURIComponent(q)}`);
+      get(c, `/api/v1/chats?q=${encodeURIComponent(q)}`);
+    }
+    for (const seq of [0, 2 ** 53 - 1]) {
+      get(c, `/api/v1/chats/${real.roomId}/messages?after=${seq}`);
+      get(c, `/api/v1/chats/${real.roomId}/messages?before=${seq}&after=${seq}`);
+      requests.push([c, 'PATCH', `/api/v1/chats/${real.roomId}/read`, { seq }]);
+    }
+    requests.push([c, 'PATCH', '/api/v1/members/me', { regionId: 99_999_999 }]);
+    requests.push([c, 'PATCH', '/api/v1/members/me', { regionId: real.categoryId }]);
+    requests.push([c, 'POST', '/api/v1/posts/suggest', { title: '텐트', content: '', images: ['data:image/png;base64,AAAA', 'http://127.0.0.1:1/x.png', 'file:///etc/passwd', 'x'.repeat(1000)] }]);
+    requests.push([c, 'POST', '/api/v1/chats', { postId: 2 ** 53 - 1 }]);
+    requests.push([c, 'POST', `/api/v1/chats/${real.roomId}/messages`, { clientId: '00000000-0000-0000-0000-000000000000', content: ' ' }]);
+    requests.push([c, 'POST', `/api/v1/reservations/${real.reservationId}/payment/confirm`, { paymentKey: 'k', orderId: 'o', amount: 2 ** 53 - 1 }]);
+  }
+  for (const cron of ['* * * * * * *', '99 99 * * *', '@reboot', '*/0 * * * *', '0 0 31 2 *', '; rm -rf /', '* * * * MON-XYZ']) {
+    requests.push([admin, 'PUT', `/api/v1/adm/jobs/${jobName}/schedule`, { cron }]);
+  }
+  for (const cur of ['9007199254740991', '1']) requests.push([admin, 'GET', `/api/v1/adm/jobs/${jobName}/history?cursor=${cur}`]);
+  const leaf = real.categoryId;
+  const root = (await ctx.deps.db.one<{ parent_id: number }>('SELECT parent_id FROM categories WHERE id = $1', [leaf]))!.parent_id;
+  requests.push([admin, 'PATCH', `/api/v1/adm/categories/${root}`, { parentId: root }]);
+  requests.push([admin, 'PATCH', `/api/v1/adm/categories/${root}`, { parentId: leaf }]);
+  requests.push([admin, 'PATCH', `/api/v1/adm/categories/${leaf}`, { parentId: leaf }]);
+  requests.push([admin, 'POST', '/api/v1/adm/categories', { name: '하위의 하위', parentId: leaf }]);
+  requests.push([admin, 'GET', '/api/v1/adm/bans?targetType=POST&cursor=9999999999999999']);
+  requests.push([admin, 'GET', '/api/v1/adm/reports?cursor=9999999999999999']);
+
+  for (const [caller, method, url, payload] of requests) {
+    const res = await ctx.app.inject({
+      method: method as 'GET', url, payload: payload as object, headers: caller.cookie ? { cookie: caller.cookie } : {},
+    });
+    check(caller, { method, url, payload: payload === undefined ? undefined : JSON.stringify(payload) }, res);
+  }
+  assert.deepEqual(failures, [], failures.slice(0, 40).join('\n'));
 });

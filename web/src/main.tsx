@@ -5,6 +5,7 @@ import { RouterProvider } from 'react-router/dom';
 import { isApiError } from './api/client.ts';
 import { memberKeys } from './api/members.ts';
 import { router } from './routes.tsx';
+import { RealtimeProvider } from './realtime/RealtimeProvider.tsx';
 import './styles.css';
 
 // A 401 anywhere means the session ended (logout elsewhere, ban, expiry): show the app as a guest.
@@ -28,7 +29,9 @@ const queryClient: QueryClient = new QueryClient({
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
+      <RealtimeProvider>
+        <RouterProvider router={router} />
+      </RealtimeProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -11,6 +11,8 @@ import { SignUpPage } from './pages/auth/SignUpPage.tsx';
 import { MyPage } from './pages/my/MyPage.tsx';
 import { MemberProfilePage } from './pages/members/MemberProfilePage.tsx';
 import { ChatListPage } from './pages/chat/ChatListPage.tsx';
+import { ChatRoomPage } from './pages/chat/ChatRoomPage.tsx';
+import { NotificationsPage } from './pages/notifications/NotificationsPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { ReservationsPage } from './pages/reservations/ReservationsPage.tsx';
 import { ReservationDetailPage } from './pages/reservations/ReservationDetailPage.tsx';
@@ -46,6 +48,8 @@ export const router = createBrowserRouter([
           { path: 'my', element: <RequireAuth><MyPage /></RequireAuth> },
           { path: 'members/:id', element: <MemberProfilePage /> },
           { path: 'chats', element: <RequireAuth><ChatListPage /></RequireAuth> },
+          { path: 'chats/:id', element: <RequireAuth><ChatRoomPage /></RequireAuth> },
+          { path: 'notifications', element: <RequireAuth><NotificationsPage /></RequireAuth> },
           { path: 'reservations', element: <RequireAuth><ReservationsPage /></RequireAuth> },
           { path: 'reservations/:id', element: <RequireAuth><ReservationDetailPage /></RequireAuth> },
           {

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { sql } from '../../server/src/db/sql.ts';
 import { runEmbeddingPass } from '../../server/src/modules/embeddings/service.ts';
 import { KOREAN_LISTINGS, insertListings } from '../../server/src/modules/search/fixtures.ts';
-import { catalogIds, createListingViaApi, launchBrowser, makePng, openPage, PHONE, screenshot, startServer, type TestServer } from './support.ts';
+import { catalogIds, createListingViaApi, dayNextMonth, DESKTOP, launchBrowser, makePng, openPage, PHONE, screenshot, startServer, type TestServer } from './support.ts';
 
 // ---- a fake OpenAI-compatible chat server: answers from the listings it is given, records requests
 interface ChatRequest { messages: { role: string; content: string | { type: string; text?: string; image_url?: { url: string } }[] }[] }
@@ -122,6 +122,9 @@ test('AI 검색: a question sharing no words with the drill listing cites it; wi
   assert.equal(chatRequests.length, askedBefore + 1);
   assert.equal(new URL(page.url()).searchParams.get('mode'), 'ai');
   await screenshot(page, 'phone-ai-search-answer');
+  await page.setViewportSize(DESKTOP);
+  await screenshot(page, 'desktop-ai-search-answer');
+  await page.setViewportSize(PHONE);
 
   // an unusable LLM reply: the extractive answer, marked as such
   await page.getByLabel('AI에게 물어볼 내용').fill('고장난 선반 고칠 때 쓸 공구');
@@ -186,8 +189,8 @@ test('create form: suggested category and fee as one-click chips; AI draft from 
   assert.equal(await page.locator('#post-category').inputValue(), String(drillCategory));
   assert.equal(await categoryChip.getAttribute('aria-pressed'), 'true');
   // one drill listed for 8,000원 a day and 50,000원 deposit: that is the comparable price
-  await page.getByRole('button', { name: '✨ 추천 대여료 8,000원' }).click();
-  await page.getByRole('button', { name: '✨ 추천 보증금 50,000원' }).click();
+  await page.getByRole('button', { name: '추천 대여료 8,000원' }).click();
+  await page.getByRole('button', { name: '추천 보증금 50,000원' }).click();
   assert.equal(await page.locator('#post-fee').inputValue(), '8,000');
   assert.equal(await page.locator('#post-deposit').inputValue(), '50,000');
   await page.getByLabel('제목').scrollIntoViewIfNeeded();
@@ -252,6 +255,16 @@ test('hybrid search: why each hit matched, infinite scroll, and a notice when se
   const cheap = await cardTitles(page);
   for (let i = 1; i <= 6; i++) assert.ok(cheap.includes(`캠핑 텐트 ${i}호`), cheap.join(' | '));
   assert.ok(!cheap.includes('캠핑 텐트 7호'));
+
+  // dates: only listings free on those days; the ranked search is the one that knows, so sorting is relevance
+  const [from, to] = [dayNextMonth(3), dayNextMonth(5)];
+  await page.getByLabel('빌리는 날').fill(from);
+  await page.getByLabel('돌려주는 날').fill(to);
+  await page.getByRole('button', { name: '적용' }).nth(1).click();
+  await page.waitForURL((u) => u.searchParams.get('from') === from && u.searchParams.get('to') === to);
+  await page.getByRole('button', { name: /대여 가능 필터 해제/ }).waitFor();
+  assert.equal(await page.getByLabel('정렬').locator('option[value="fee_asc"]').isDisabled(), true);
+  await screenshot(page, 'phone-search-filters');
 
   // a server without a usable vector store: keyword-only, and the page says so
   server.ctx.deps.db.vectorAvailable = false;

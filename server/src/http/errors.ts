@@ -86,6 +86,11 @@ export function toAppError(err: unknown): AppError | null {
     const [status, code, detail] = PG_ERRORS[e.code];
     return new AppError(status, code, detail);
   }
+  // any other "data exception" (SQLSTATE class 22: a value the database cannot take, e.g. a cursor
+  // holding the year 275760) comes from the request, not from a fault of the server
+  if (typeof e?.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code) && (err as { severity?: string }).severity) {
+    return new AppError(400, 'INVALID_INPUT', '입력값을 처리할 수 없습니다');
+  }
   const status = e?.statusCode;
   if (status && status >= 400 && status < 500) {
     const detail =

@@ -56,3 +56,12 @@ export const FilterIcon = (p: IconProps) => (
 export const ImageIcon = (p: IconProps) => (
   <Svg {...p}><rect x="3" y="4" width="18" height="16" rx="2" /><circle cx="9" cy="10" r="2" /><path d="m21 16-5-5-9 9" /></Svg>
 );
+export const BellIcon = (p: IconProps) => (
+  <Svg {...p}><path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15z" /><path d="M10 20.5a2 2 0 0 0 4 0" /></Svg>
+);
+export const SendIcon = (p: IconProps) => (
+  <Svg {...p}><path d="M21 3 10 14" /><path d="m21 3-7 18-4-7-7-4z" /></Svg>
+);
+export const SparkleIcon = (p: IconProps) => (
+  <Svg {...p}><path d="M12 3.5 13.8 9 19.5 10.8 13.8 12.6 12 18.5 10.2 12.6 4.5 10.8 10.2 9z" /><path d="M19 3v4M17 5h4" /></Svg>
+);

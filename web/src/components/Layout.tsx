@@ -5,6 +5,7 @@ import { Link, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from
 import { useMe } from '../api/members.ts';
 import { blockEnterWhileComposing } from '../lib/ime.ts';
 import { Avatar } from './ui.tsx';
+import { ChatUnreadBadge, TopBarLiveLinks } from './LiveBadges.tsx';
 import { ChatIcon, HomeIcon, PlusCircleIcon, SearchIcon, UserIcon } from './Icons.tsx';
 
 const NAV_ITEMS = [
@@ -41,6 +42,7 @@ function TopBar() {
         {onSearchPage ? <div className="topbar-spacer" /> : <HeaderSearch />}
         <nav className="topbar-actions">
           <NavLink to="/posts/new" className="topbar-link desktop-only">등록하기</NavLink>
+          <TopBarLiveLinks />
           {me ? (
             <Link to="/my" className="topbar-me" aria-label="마이페이지">
               <Avatar url={me.avatarUrl} name={me.nickname} size={32} />
@@ -96,6 +98,7 @@ function BottomNav() {
       {NAV_ITEMS.map(({ to, label, icon: Icon, end }) => (
         <NavLink key={to} to={to} end={end} className={({ isActive }) => `bottom-nav-item${isActive ? ' active' : ''}`}>
           <Icon size={24} />
+          {to === '/chats' && <ChatUnreadBadge />}
           <span>{label}</span>
         </NavLink>
       ))}

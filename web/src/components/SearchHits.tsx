@@ -10,9 +10,9 @@ export function WhyMatched({ match }: { match: MatchInfo }) {
   return (
     <p className="why-matched" data-testid="why-matched">
       <span className="why-label">왜 찾았나요</span>
-      {terms.length > 0 && <span>키워드 {terms.map((t) => <mark key={t}>{t}</mark>)}</span>}
-      {match.keyword && terms.length === 0 && <span>비슷한 철자</span>}
-      {match.semantic && <span>의미 유사도 {match.semantic.similarity.toFixed(2)}</span>}
+      {terms.length > 0 && <span className="why-part">키워드 {terms.map((t) => <mark key={t}>{t}</mark>)}</span>}
+      {match.keyword && terms.length === 0 && <span className="why-part">비슷한 철자</span>}
+      {match.semantic && <span className="why-part">의미 유사도 {match.semantic.similarity.toFixed(2)}</span>}
     </p>
   );
 }

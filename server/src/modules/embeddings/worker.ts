@@ -9,7 +9,7 @@
 // Beyond the seed: a PENDING claim older than the lease returns to WAIT (a crashed worker loses
 // nothing), and a changed embedder id sends every DONE listing back to WAIT at start.
 // Safe with any number of workers in any number of processes: every state change is conditional.
-import type { Database } from '../../db/client.ts';
+import type { Database, Queryable } from '../../db/client.ts';
 import { sql } from '../../db/sql.ts';
 import type { Embedder } from '../../ai/types.ts';
 import { listingText, loadSources } from './text.ts';
@@ -34,6 +34,11 @@ const MAX_BACKOFF_MS = 6 * 60 * 60_000;
 
 export function backoffMs(attempts: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+}
+
+/** Row locks always taken in id order: no lock cycles between workers' multi-row updates. */
+async function lockInOrder(tx: Queryable, ids: number[]) {
+  await tx.query(sql`SELECT id FROM posts WHERE id = ANY(${ids}::bigint[]) ORDER BY id FOR UPDATE`);
 }
 
 export interface EmbeddingWorker {
@@ -81,10 +86,12 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
     result.candidates = candidates.length;
     if (!candidates.length) return result;
 
-    // 2. claim: one conditional UPDATE; only rows still WAIT are ours
+    // 2. claim: one conditional UPDATE; only rows still WAIT are ours. Rows are locked in id order
+    //    (the FOR UPDATE subquery) so concurrent claims and finishes can never deadlock.
     const claimed = await db.query<{ id: number; embedding_version: number }>(sql`UPDATE posts SET
         embedding_status = 'PENDING', embedding_version = embedding_version + 1, embedding_claimed_at = ${now}
-      WHERE embedding_status = 'WAIT' AND id = ANY(${candidates.map((c) => c.id)}::bigint[])
+      WHERE embedding_status = 'WAIT' AND id IN (SELECT id FROM posts
+        WHERE id = ANY(${candidates.map((c) => c.id)}::bigint[]) AND embedding_status = 'WAIT' ORDER BY id FOR UPDATE)
       RETURNING id, embedding_version`);
     result.claimed = claimed.length;
     if (!claimed.length) return result;
@@ -105,7 +112,9 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
     } catch (err) {
       // back to WAIT with backoff, or FAILED after maxAttempts; the last error is kept
       const message = String((err as Error)?.message ?? err).slice(0, 500);
-      const rows = await db.query<{ embedding_status: string }>(sql`UPDATE posts SET
+      const rows = await db.transaction(async (tx) => {
+        await lockInOrder(tx, ids);
+        return tx.query<{ embedding_status: string }>(sql`UPDATE posts SET
           embedding_status = CASE WHEN embedding_attempts + 1 >= ${opts.maxAttempts} THEN 'FAILED' ELSE 'WAIT' END,
           embedding_attempts = embedding_attempts + 1,
           embedding_error = ${message},
@@ -115,12 +124,14 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
         FROM unnest(${ids}::bigint[], ${versions}::int[]) AS u(id, v)
         WHERE posts.id = u.id AND posts.embedding_version = u.v AND posts.embedding_status = 'PENDING'
         RETURNING posts.embedding_status`);
+      });
       for (const r of rows) r.embedding_status === 'FAILED' ? result.failed++ : result.retried++;
       return result;
     }
 
     // 4. DONE and the vector in one transaction; a row re-queued meanwhile is left alone
     result.done = await db.transaction(async (tx) => {
+      await lockInOrder(tx, ids);
       const done = await tx.query<{ id: number }>(sql`UPDATE posts SET embedding_status = 'DONE',
           embedding_model = ${embedder.id}, embedding_attempts = 0, embedding_error = NULL,
           embedding_claimed_at = NULL, embedding_next_attempt_at = NULL

@@ -7,6 +7,7 @@ import { useMe } from '../../api/members.ts';
 import { useDeletePost, usePost, useToggleFavorite, useUnavailableDates, type PostDetail } from '../../api/posts.ts';
 import { BookingPanel } from '../../components/BookingPanel.tsx';
 import { Calendar } from '../../components/Calendar.tsx';
+import { ChatButton } from '../../components/ChatButton.tsx';
 import { ReportButton } from '../../components/ReportDialog.tsx';
 import { ReviewsSection } from '../../components/Reviews.tsx';
 import { SimilarPosts } from '../../components/SimilarPosts.tsx';
@@ -181,6 +182,7 @@ function ActionBar({ post }: { post: PostDetail }) {
       ) : (
         <>
           {favorite.error && <span className="form-error">{errorMessage(favorite.error)}</span>}
+          {!post.banned && <ChatButton postId={post.id} />}
           {!post.banned && (
             <button type="button" className="btn btn-primary"
               onClick={() => document.getElementById('booking')?.scrollIntoView({ behavior: 'smooth', block: 'start' })}>예약하기</button>

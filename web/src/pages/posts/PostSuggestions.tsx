@@ -3,6 +3,7 @@
 // up to 3 photos (downscaled in the browser) → title, description, category and prices to review.
 import { useEffect, useState } from 'react';
 import { useAiDraft, useSuggestions, type SuggestResult } from '../../api/search.ts';
+import { SparkleIcon } from '../../components/Icons.tsx';
 import type { UploadItem } from '../../components/ImageUploader.tsx';
 import { FormError } from '../../components/ui.tsx';
 import { blockEnterWhileComposing } from '../../lib/ime.ts';
@@ -23,9 +24,11 @@ export function useDebounced<T>(value: T, ms: number): T {
 
 /** Suggestions for the text typed so far: asked once typing pauses and there is something to go on. */
 export function useListingSuggestions(title: string, content: string, active: boolean) {
-  const text = useDebounced({ title: title.trim(), content: content.trim() }, SUGGEST_DEBOUNCE_MS);
-  const enough = active && (Array.from(text.title).length >= 2 || Array.from(text.content).length >= 10);
-  const query = useSuggestions(text.title, text.content, enough);
+  // a string, not an object: the debounce must only restart when the text itself changes
+  const settled = useDebounced(`${title.trim()}\u0000${content.trim()}`, SUGGEST_DEBOUNCE_MS);
+  const [t, c] = settled.split('\u0000');
+  const enough = active && (Array.from(t).length >= 2 || Array.from(c).length >= 10);
+  const query = useSuggestions(t, c, enough);
   return enough ? query.data : undefined;
 }
 
@@ -41,12 +44,15 @@ export function CategorySuggestions({ result, value, onPick }: {
       {top.map((c) => (
         <button key={c.id} type="button" className={`chip chip-small suggest-chip${value === c.id ? ' applied' : ''}`}
           aria-pressed={value === c.id} onClick={() => onPick(c.id)}>
-          {value === c.id ? '✓ ' : '✨ '}추천 카테고리: {c.path}
+          <ChipMark applied={value === c.id} />추천 카테고리: {c.path}
         </button>
       ))}
     </div>
   );
 }
+
+/** ✓ once the suggestion is what the field holds, a sparkle while it is only offered */
+const ChipMark = ({ applied }: { applied: boolean }) => (applied ? <span aria-hidden="true">✓</span> : <SparkleIcon size={14} />);
 
 export function PriceSuggestions({ result, fee, deposit, onFee, onDeposit }: {
   result: SuggestResult | undefined;
@@ -64,13 +70,13 @@ export function PriceSuggestions({ result, fee, deposit, onFee, onDeposit }: {
         {result.fee && (
           <button type="button" className={`chip chip-small suggest-chip${feeApplied ? ' applied' : ''}`} aria-pressed={!!feeApplied}
             onClick={() => onFee(String(result.fee!.suggested))}>
-            {feeApplied ? '✓ ' : '✨ '}추천 대여료 {won(result.fee.suggested)}
+            <ChipMark applied={!!feeApplied} />추천 대여료 {won(result.fee.suggested)}
           </button>
         )}
         {result.deposit && (
           <button type="button" className={`chip chip-small suggest-chip${depositApplied ? ' applied' : ''}`} aria-pressed={!!depositApplied}
             onClick={() => onDeposit(String(result.deposit!.suggested))}>
-            {depositApplied ? '✓ ' : '✨ '}추천 보증금 {won(result.deposit.suggested)}
+            <ChipMark applied={!!depositApplied} />추천 보증금 {won(result.deposit.suggested)}
           </button>
         )}
       </div>
@@ -158,7 +164,7 @@ export function AiDraftBox({ title, content, images, primaryKey, onFill, onUndo 
 
   return (
     <div className="ai-draft" data-testid="ai-draft">
-      <label className="field-label" htmlFor="ai-hint">✨ AI로 초안 작성</label>
+      <label className="field-label ai-draft-title" htmlFor="ai-hint"><SparkleIcon size={18} /> AI로 초안 작성</label>
       <p className="field-hint muted">어떤 물건인지 한 줄로 알려 주면 사진과 비슷한 물건을 참고해 제목·설명·카테고리·가격을 채워 드려요.</p>
       <div className="ai-draft-row">
         <input id="ai-hint" value={hint} maxLength={1000} onChange={(e) => setHint(e.target.value)}

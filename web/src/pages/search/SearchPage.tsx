@@ -7,7 +7,7 @@ import { useSearchParams } from 'react-router';
 import { indexTree, nodeLabel, useCategories, useRegions } from '../../api/catalog.ts';
 import { usePostList, type PostSort } from '../../api/posts.ts';
 import { flattenHits, useHybridSearch, type SearchFilters } from '../../api/search.ts';
-import { FilterIcon, SearchIcon } from '../../components/Icons.tsx';
+import { FilterIcon, SearchIcon, SparkleIcon } from '../../components/Icons.tsx';
 import { PostList } from '../../components/PostList.tsx';
 import { HitGrid } from '../../components/SearchHits.tsx';
 import { TreeSelect } from '../../components/TreePicker.tsx';
@@ -100,7 +100,7 @@ export function SearchPage() {
         <button type="button" role="tab" aria-selected={mode === 'list'} className={`tab${mode === 'list' ? ' active' : ''}`}
           onClick={() => update({ mode: undefined })}>검색</button>
         <button type="button" role="tab" aria-selected={mode === 'ai'} className={`tab${mode === 'ai' ? ' active' : ''}`}
-          onClick={() => update({ mode: 'ai' })}>✨ AI 검색</button>
+          onClick={() => update({ mode: 'ai' })}><SparkleIcon size={16} /> AI 검색</button>
       </div>
       <KeywordBox
         value={keyword ?? ''}
@@ -262,9 +262,11 @@ function FeeRange({ min, max, onApply }: { min?: number; max?: number; onApply: 
   }
   const loN = lo === '' ? undefined : Number(lo);
   const hiN = hi === '' ? undefined : Number(hi);
-  const invalid = loN !== undefined && hiN !== undefined && loN > hiN;
+  const negative = (loN !== undefined && !(loN >= 0)) || (hiN !== undefined && !(hiN >= 0));
+  const invalid = negative || (loN !== undefined && hiN !== undefined && loN > hiN);
   return (
-    <form className="field" onSubmit={(e) => { e.preventDefault(); if (!invalid) onApply(loN, hiN); }}>
+    // noValidate: any whole number of 원 is a fee; the step only drives the arrow keys
+    <form className="field" noValidate onSubmit={(e) => { e.preventDefault(); if (!invalid) onApply(loN, hiN); }}>
       <span className="field-label">하루 대여료</span>
       <div className="range-row">
         <input type="number" inputMode="numeric" min={0} step={1000} placeholder="최소" aria-label="최소 대여료" value={lo}
@@ -274,7 +276,7 @@ function FeeRange({ min, max, onApply }: { min?: number; max?: number; onApply: 
           onChange={(e) => setHi(e.target.value)} />
         <button className="btn btn-small" disabled={invalid}>적용</button>
       </div>
-      {invalid && <span className="field-hint bad">최소 금액이 최대 금액보다 커요</span>}
+      {invalid && <span className="field-hint bad">{negative ? '금액은 0원 이상으로 입력해 주세요' : '최소 금액이 최대 금액보다 커요'}</span>}
     </form>
   );
 }
@@ -294,7 +296,7 @@ function DateRange({ from, to, onApply }: { from?: string; to?: string; onApply:
   return (
     <form className="field" onSubmit={(e) => { e.preventDefault(); if (!invalid) onApply(start || undefined, end || undefined); }}>
       <span className="field-label">빌릴 날짜</span>
-      <div className="range-row">
+      <div className="range-row date-row">
         <input type="date" min={today} aria-label="빌리는 날" value={start} onChange={(e) => setStart(e.target.value)} />
         <span>~</span>
         <input type="date" min={start || today} aria-label="돌려주는 날" value={end} onChange={(e) => setEnd(e.target.value)} />
