@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
 import type { ChatMessage } from '../src/api/chat.ts';
 import { contiguousMax, mergeMessages } from '../src/realtime/messages.ts';
+import { makePost } from '../../server/src/modules/reservations/testing.ts';
 import {
   catalogIds, createListingViaApi, DESKTOP, launchBrowser, makePng, openPage, PHONE, screenshot, startServer, type TestServer,
 } from './support.ts';
@@ -200,6 +201,33 @@ test('the bell counts new notifications live; opening one marks it read and goes
 
   assert.deepEqual(m.pageErrors.map(String), []);
   await m.context.close();
+});
+
+test('a long conversation opens at the newest messages and pages back with 이전 메시지 보기', async () => {
+  const { ctx } = server;
+  const lender = await ctx.signUp();
+  const borrower = await ctx.signUp();
+  const post = await makePost(ctx.deps.db, lender.id, { title: '전동 드릴 세트' });
+  const opened = await ctx.app.inject({ method: 'POST', url: '/api/v1/chats', headers: { cookie: borrower.cookie }, payload: { postId: post.id } });
+  const roomId = opened.json().id as number;
+  for (let i = 1; i <= 60; i++) {
+    const res = await ctx.app.inject({
+      method: 'POST', url: `/api/v1/chats/${roomId}/messages`, headers: { cookie: i % 2 ? borrower.cookie : lender.cookie },
+      payload: { clientId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, content: `메시지 ${i}번` },
+    });
+    assert.equal(res.statusCode, 201);
+  }
+  const b = await loggedInPage(borrower.cookie);
+  await b.page.goto(`/chats/${roomId}`);
+  await messageText(b.page, '메시지 60번').waitFor();
+  assert.equal(await messageText(b.page, '메시지 1번').count(), 0);
+  await b.page.getByRole('button', { name: '이전 메시지 보기' }).click();
+  await b.page.locator('[data-testid="chat-message"][data-seq="1"]').waitFor();
+  await b.page.getByRole('button', { name: '이전 메시지 보기' }).waitFor({ state: 'detached' });
+  const seqs = await b.page.getByTestId('chat-message').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
+  assert.deepEqual(seqs, Array.from({ length: 60 }, (_, i) => i + 1));
+  assert.deepEqual(b.pageErrors.map(String), []);
+  await b.context.close();
 });
 
 test('timeline rules: merge by seq keeps each message once; resync starts after the highest seq held without gaps', () => {

@@ -74,7 +74,8 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
         embedding_status = CASE WHEN embedding_attempts + 1 >= ${opts.maxAttempts} THEN 'FAILED' ELSE 'WAIT' END,
         embedding_attempts = embedding_attempts + 1, embedding_error = 'lease expired',
         embedding_claimed_at = NULL
-      WHERE embedding_status = 'PENDING' AND embedding_claimed_at < ${new Date(now.getTime() - opts.leaseMs)}
+      WHERE embedding_status = 'PENDING' AND id IN (SELECT id FROM posts WHERE embedding_status = 'PENDING'
+        AND embedding_claimed_at < ${new Date(now.getTime() - opts.leaseMs)} ORDER BY id FOR UPDATE)
       RETURNING id`);
     result.recovered = expired.length;
 
