@@ -26,6 +26,7 @@ export interface Config {
   /** trust X-Forwarded-* (client IP for rate limits and logs); only behind a proxy that sets them */
   trustProxy: boolean;
   loginRateLimit: { max: number; windowMs: number };
+  signUpRateLimit: { max: number; windowMs: number };
   adminEmail: string | null;
   adminPassword: string | null;
   logLevel: string;
@@ -66,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cookieSecure: str('COOKIE_SECURE', 'false') === 'true',
       trustProxy: str('TRUST_PROXY', 'false') === 'true',
       loginRateLimit: { max: int('LOGIN_RATE_LIMIT_MAX', 10), windowMs: int('LOGIN_RATE_LIMIT_WINDOW_MS', 60_000) },
+      signUpRateLimit: { max: int('SIGNUP_RATE_LIMIT_MAX', 20), windowMs: int('SIGNUP_RATE_LIMIT_WINDOW_MS', 3_600_000) },
       adminEmail: str('ADMIN_EMAIL') || null,
       adminPassword: str('ADMIN_PASSWORD') || null,
       logLevel: str('LOG_LEVEL', 'info'),

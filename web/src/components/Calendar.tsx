@@ -15,7 +15,7 @@ function shiftMonth(first: string, months: number) {
   return d.toISOString().slice(0, 10);
 }
 
-export function Calendar({ marked, onDayClick, dayClass, minDate, months = 1, legend }: {
+export function Calendar({ marked, onDayClick, dayClass, minDate, initialMonth, months = 1, legend }: {
   /** days shown as unavailable/blocked */
   marked: Set<string>;
   onDayClick?: (day: string) => void;
@@ -23,12 +23,14 @@ export function Calendar({ marked, onDayClick, dayClass, minDate, months = 1, le
   dayClass?: (day: string) => string;
   /** days before this are disabled (default: today in Seoul) */
   minDate?: string;
+  /** a day in the month shown first (default: this month), e.g. the start of a request being edited */
+  initialMonth?: string;
   months?: number;
   legend?: string;
 }) {
   const today = seoulDate();
   const min = minDate ?? today;
-  const [first, setFirst] = useState(monthStart(today));
+  const [first, setFirst] = useState(monthStart(initialMonth && initialMonth > today ? initialMonth : today));
   const canGoBack = first > monthStart(today);
   return (
     <div className="calendar">

@@ -2,6 +2,7 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import { chatKeys, type ChatEvent, type ChatRoom, type RoomPage } from '../api/chat.ts';
 import { notificationKeys, type AppNotification, type NotificationPage } from '../api/notifications.ts';
+import { reservationKeys } from '../api/reservations.ts';
 
 type Count = { count: number };
 
@@ -65,4 +66,6 @@ export function applyNotification(qc: QueryClient, n: AppNotification) {
   if (!n.readAt) qc.setQueryData<Count>(notificationKeys.unread, (old) => old && { count: old.count + 1 });
   // a new room is announced only by its notification: the room list needs it
   if (n.type === 'CHAT_ROOM') void qc.invalidateQueries({ queryKey: chatKeys.lists });
+  // the other party changed a reservation (status, edited request): open lists and details follow
+  if (n.targetType === 'RESERVATION') void qc.invalidateQueries({ queryKey: reservationKeys.all });
 }

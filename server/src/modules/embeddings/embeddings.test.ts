@@ -7,7 +7,6 @@ import type { Database } from '../../db/client.ts';
 import { sql } from '../../db/sql.ts';
 import type { Embedder } from '../../ai/types.ts';
 import { createOpenAIEmbedder } from '../../ai/openai-embedder.ts';
-import { summarizeReviews } from '../../ai/reviews.ts';
 import { createLocalEmbedder } from '../../ai/local-embedder.ts';
 import { createEmbeddingWorker, type WorkerOptions } from './worker.ts';
 import { startEmbeddingNudger } from './service.ts';
@@ -201,21 +200,9 @@ test('AI search with a fake LLM: a good reply is used (unknown ids dropped), a m
     const msg = fake.requests.at(-1)!.body.messages[0].content;
     assert.equal(msg[1].type, 'image_url');
     assert.ok(tent);
-
-    reply = '좋은 평이 많고 배송이 빨랐다는 후기가 많습니다.';
-    const s = await summarizeReviews(ctx.deps.llm, [{ rating: 5, content: '깨끗해요' }, { rating: 4, content: '빨리 받았어요' }]);
-    assert.deepEqual(s, { summary: reply, source: 'llm', averageRating: 4.5, count: 2 });
   } finally {
     await ctx.close();
     await fake.close();
   }
 });
 
-test('review summary without an LLM is extractive', async () => {
-  const s = await summarizeReviews(null, [{ rating: 5, content: '상태가 아주 좋아요' }, { rating: 2, content: '배터리가 빨리 닳아요' }]);
-  assert.equal(s.source, 'extractive');
-  assert.equal(s.averageRating, 3.5);
-  assert.match(s.summary, /상태가 아주 좋아요/);
-  assert.match(s.summary, /배터리가 빨리 닳아요/);
-  assert.equal((await summarizeReviews(null, [])).source, 'none');
-});

@@ -89,6 +89,21 @@ test('login is rate limited per address and email', async () => {
   assert.ok(Number(blocked.headers['retry-after']) > 0);
 });
 
+test('sign-up is rate limited per address', async () => {
+  const limited = await createTestContext({ env: { SIGNUP_RATE_LIMIT_MAX: '2' } });
+  try {
+    const statuses: number[] = [];
+    for (const n of ['제한1', '제한2', '제한3']) {
+      statuses.push((await limited.app.inject({ method: 'POST', url: '/api/v1/members', payload: signUpBody(n) })).statusCode);
+    }
+    assert.deepEqual(statuses, [201, 201, 429]);
+    const stored = await limited.deps.db.one<{ n: number }>("SELECT count(*)::int AS n FROM members WHERE nickname = '제한3'");
+    assert.equal(stored!.n, 0);
+  } finally {
+    await limited.close();
+  }
+});
+
 test('profile edit and public profile; others cannot see private fields', async () => {
   const u = await ctx.signUp();
   const region = await ctx.deps.db.one<{ id: number }>("SELECT id FROM regions WHERE name = '마포구'");

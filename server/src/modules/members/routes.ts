@@ -12,6 +12,15 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
   const { config } = app.deps;
   const members = membersService(app.deps);
   const loginLimiter = createRateLimiter({ ...config.loginRateLimit, redis: app.deps.redis, name: 'login' });
+  const signUpLimiter = createRateLimiter({ ...config.signUpRateLimit, redis: app.deps.redis, name: 'signup' });
+
+  async function throttle(limiter: typeof loginLimiter, key: string, reply: FastifyReply, what: string) {
+    const wait = await limiter.hit(key);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new AppError(429, 'TOO_MANY_ATTEMPTS', `${what} 시도가 너무 많습니다. ${wait}초 후 다시 시도해 주세요`);
+    }
+  }
 
   async function startSession(reply: FastifyReply, memberId: number) {
     const sid = await app.deps.sessions.create(memberId);
@@ -28,6 +37,7 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
     schema: { tags, summary: '회원 가입 (가입 후 바로 로그인됩니다)', body: SignUpBody, response: { 201: MyMember } },
   }, async (req, reply) => {
     const body = req.body as Static<typeof SignUpBody>;
+    await throttle(signUpLimiter, req.ip, reply, '회원 가입');
     const m = await members.signUp(body);
     await startSession(reply, m.id);
     return reply.status(201).send(members.toMy(m));
@@ -49,11 +59,7 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
   }, async (req, reply) => {
     const { email, password } = req.body as Static<typeof LoginBody>;
     const key = `${req.ip}:${email.trim().toLowerCase()}`;
-    const wait = await loginLimiter.hit(key);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      throw new AppError(429, 'TOO_MANY_ATTEMPTS', `로그인 시도가 너무 많습니다. ${wait}초 후 다시 시도해 주세요`);
-    }
+    await throttle(loginLimiter, key, reply, '로그인');
     const m = await members.authenticate(email, password);
     await loginLimiter.reset(key);
     await startSession(reply, m.id);

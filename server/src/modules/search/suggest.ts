@@ -80,14 +80,23 @@ export function suggestService(deps: Deps) {
     };
   }
 
-  async function suggestCategories(text: string): Promise<{ guesses: CategoryGuess[]; neighbourIds: { id: number; category_id: number }[] }> {
-    const near = await neighbours(text);
+  async function suggestCategories(text: string, excludeIds: number[] = []): Promise<{ guesses: CategoryGuess[]; neighbourIds: { id: number; category_id: number }[] }> {
+    const near = await neighbours(text, excludeIds);
     if (!near.length) return { guesses: [], neighbourIds: [] };
     const rows = await deps.db.query<{ id: number; category_id: number; name: string; path: string }>(sql`
       SELECT p.id, p.category_id, c.name, coalesce(pc.name || ' > ', '') || c.name AS path
       FROM posts p JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id
       WHERE p.id = ANY(${near.map((n) => n.id)}::bigint[])`);
     const byId = new Map(rows.map((r) => [r.id, r]));
+    const MODE = process.env.VOTE ?? 'raw';
+    const T = Number(process.env.VOTE_T ?? 0.05);
+    const best = Math.max(...near.map((n) => n.weight));
+    near.forEach((n, i) => {
+      if (MODE === 'softmax') n.weight = Math.exp((n.weight - best) / T);
+      else if (MODE === 'top5') n.weight = i < 5 ? n.weight : 0;
+      else if (MODE === 'top1') n.weight = i < 1 ? 1 : 0;
+      else if (MODE === 'pow') n.weight = Math.max(n.weight, 0) ** T;
+    });
     const votes = new Map<number, { guess: CategoryGuess; weight: number }>();
     let total = 0;
     for (const n of near) {
@@ -165,5 +174,5 @@ export function suggestService(deps: Deps) {
     return { categories: guesses, ...prices, draft, semanticAvailable: await semanticAvailable(deps) };
   }
 
-  return { similar, suggest, neighbours };
+  return { similar, suggest, suggestCategories, neighbours };
 }

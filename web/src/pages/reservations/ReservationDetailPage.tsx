@@ -1,13 +1,15 @@
 // One reservation for its borrower, lender (or an admin): status, what to do now, the deal, the
 // price breakdown, the review, and the status log as a timeline (actor, time, reason, tracking).
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '../../api/client.ts';
 import { statusLabel, useReservation, type ReservationDetail, type StatusLogEntry } from '../../api/reservations.ts';
-import { PriceTable } from '../../components/BookingPanel.tsx';
+import { PriceTable } from '../../components/RequestFields.tsx';
 import { ImageIcon } from '../../components/Icons.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { EmptyState, ErrorBox, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
 import { koreanDate, methodLabel, seoulDate } from '../../lib/format.ts';
+import { canEditRequest, RequestEditor } from './RequestEditor.tsx';
 import { ReviewBlock } from './ReviewBlock.tsx';
 import { PaymentStep, StatusActions } from './StatusActions.tsx';
 
@@ -28,6 +30,8 @@ export function ReservationDetailPage() {
 function ReservationView({ r }: { r: ReservationDetail }) {
   const roleText = r.myRole === 'BORROWER' ? `${r.lender.nickname}님에게 빌려요` : r.myRole === 'LENDER' ? `${r.borrower.nickname}님이 빌려가요` : `관리자 보기 · ${r.borrower.nickname} ← ${r.lender.nickname}`;
   const guide = statusGuide(r);
+  const [editing, setEditing] = useState(false);
+  const editable = canEditRequest(r); // a live status change (approval) closes the editor
   return (
     <div className="page reservation-page">
       <PageHeader title="예약 상세" />
@@ -47,6 +51,10 @@ function ReservationView({ r }: { r: ReservationDetail }) {
         {guide && <p className="status-guide" data-testid="status-guide">{guide}</p>}
         <PaymentStep r={r} />
         {r.allowedActions.length > 0 && <StatusActions r={r} />}
+        {editable && !editing && (
+          <button type="button" className="btn btn-block" onClick={() => setEditing(true)}>요청 수정</button>
+        )}
+        {editable && editing && <RequestEditor r={r} onClose={() => setEditing(false)} />}
       </section>
 
       <section className="reservation-section">
