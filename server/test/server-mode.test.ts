@@ -5,20 +5,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import pg from 'pg';
 import pino from 'pino';
 import { createDeps, closeDeps, type Deps } from '../src/deps.ts';
 import { buildApp, type App } from '../src/app.ts';
 import { testConfig, cookieOf } from './helpers.ts';
+import { createTemporaryDatabase, TEST_REDIS_URL, type TemporaryDatabase } from './postgres.ts';
 
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const dbName = `chwimeet_srv_${crypto.randomBytes(5).toString('hex')}`;
-const databaseUrl = (() => {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
+let database: TemporaryDatabase;
+
 
 interface Instance {
   deps: Deps;
@@ -29,7 +23,7 @@ let a: Instance;
 let b: Instance;
 
 async function startInstance(): Promise<Instance> {
-  const config = testConfig({ DATABASE_URL: databaseUrl, REDIS_URL });
+  const config = testConfig({ DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL });
   const deps = await createDeps(config, pino({ level: 'silent' }));
   const app = await buildApp(deps);
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -38,18 +32,8 @@ async function startInstance(): Promise<Instance> {
   return { deps, app, url: `http://127.0.0.1:${address.port}` };
 }
 
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 before(async () => {
-  await withAdmin((c) => c.query(`CREATE DATABASE ${dbName}`));
+  database = await createTemporaryDatabase('srv');
   // Both run the migrations on the empty database at once, as two colours starting together would.
   [a, b] = await Promise.all([startInstance(), startInstance()]);
 });
@@ -60,7 +44,7 @@ after(async () => {
     await inst.app.close();
     await closeDeps(inst.deps);
   }
-  await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+  await database?.drop();
 });
 
 test('concurrent start applied every migration exactly once', async () => {
@@ -140,13 +124,13 @@ function assertOneLineError(stderr: string, pattern: RegExp) {
 }
 
 test('an unreachable DATABASE_URL at start is a clear one-line error and exit code 1', async () => {
-  const { code, stderr } = await startMain({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', REDIS_URL });
+  const { code, stderr } = await startMain({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', REDIS_URL: TEST_REDIS_URL });
   assert.equal(code, 1);
   assertOneLineError(stderr, /^시작 실패: PostgreSQL.*ECONNREFUSED/);
 });
 
 test('an unreachable REDIS_URL at start is a clear one-line error, not a hang', async () => {
-  const { code, stderr } = await startMain({ DATABASE_URL: databaseUrl, REDIS_URL: 'redis://:secret@127.0.0.1:1' });
+  const { code, stderr } = await startMain({ DATABASE_URL: database.url, REDIS_URL: 'redis://:secret@127.0.0.1:1' });
   assert.equal(code, 1);
   assertOneLineError(stderr, /^시작 실패: .*Redis redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/);
   assert.doesNotMatch(stderr, /secret/, 'the password is never printed');

@@ -4,15 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import pg from 'pg';
 import { Client, type IMessage } from '@stomp/stompjs';
 import WebSocket from 'ws';
 import { createTestContext, type TestContext } from '../../test/helpers.ts';
+import { createTemporaryDatabase, TEST_REDIS_URL, type TemporaryDatabase } from '../../test/postgres.ts';
 import { connectStomp, insertPost, STOMP_PROTOCOLS, waitFor } from './test-support.ts';
 
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const dbName = `chwimeet_rt_${process.pid}_${Date.now()}`;
+let database: TemporaryDatabase;
 
 let a: TestContext, b: TestContext;
 let httpA: string, httpB: string;
@@ -20,22 +18,12 @@ let aAlive = true;
 type User = { id: number; cookie: string };
 let lender: User, borrower: User;
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 before(async () => {
-  await admin((c) => c.query(`CREATE DATABASE ${dbName}`));
+  database = await createTemporaryDatabase('rt');
   const env = {
-    DATABASE_URL: ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`),
-    REDIS_URL,
-    REDIS_PREFIX: `${dbName}:`,
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `${database.name}:`, // Pub/Sub channels are shared by every database on this Redis
     STOMP_HEARTBEAT_MS: '10000',
   };
   a = await createTestContext({ env });
@@ -49,7 +37,7 @@ before(async () => {
 after(async () => {
   if (aAlive) await a.close();
   await b.close();
-  await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+  await database?.drop();
 });
 
 const ws = (http: string) => http.replace('http', 'ws') + '/ws';

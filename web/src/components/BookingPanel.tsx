@@ -27,7 +27,8 @@ function BookingForm({ post }: { post: PostDetail }) {
     e.preventDefault();
     if (!me) return navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
     const request = draft.toRequest();
-    if (request) create.mutate({ postId: post.id, ...request }, { onSuccess: setDone });
+    // a refusal may be about days taken meanwhile: the calendar catches up
+    if (request) create.mutate({ postId: post.id, ...request }, { onSuccess: setDone, onError: () => void draft.unavailable.refetch() });
   };
 
   if (done) {

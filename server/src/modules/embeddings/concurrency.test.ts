@@ -3,23 +3,15 @@
 // Runs in a dedicated database created here and dropped at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { openPostgres, type Database } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
 import { sql } from '../../db/sql.ts';
 import type { Embedder } from '../../ai/types.ts';
+import { createTemporaryDatabase, type TemporaryDatabase } from '../../../test/postgres.ts';
 import { createEmbeddingWorker, type WorkerOptions } from './worker.ts';
 import { categoryId, ensureMember, regionId } from '../search/fixtures.ts';
 
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const DB_NAME = `chwimeet_emb_${process.pid}_${Date.now()}`;
-const url = (() => {
-  const u = new URL(ADMIN_URL);
-  u.pathname = '/' + DB_NAME;
-  return u.toString();
-})();
-
-let admin: pg.Client;
+let database: TemporaryDatabase;
 let setup: Database;
 const opts: WorkerOptions = { leaseMs: 60_000, maxAttempts: 5, batchSize: 16, backoffBaseMs: 1000 };
 
@@ -51,17 +43,14 @@ async function insertWaiting(db: Database, n: number, prefix: string): Promise<v
 }
 
 before(async () => {
-  admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  setup = await openPostgres(url, 2);
+  database = await createTemporaryDatabase('emb');
+  setup = await openPostgres(database.url, 2);
   await migrate(setup);
 });
 
 after(async () => {
   await setup?.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.end();
+  await database?.drop();
 });
 
 test('4 workers with separate connections over 500 WAIT listings: each embedded exactly once, none left PENDING', async () => {
@@ -69,7 +58,7 @@ test('4 workers with separate connections over 500 WAIT listings: each embedded 
   await insertWaiting(setup, 500, '동시성');
   const counts = new Map<string, number>();
   const embedder = countingEmbedder(counts);
-  const dbs = await Promise.all([1, 2, 3, 4].map(() => openPostgres(url, 2)));
+  const dbs = await Promise.all([1, 2, 3, 4].map(() => openPostgres(database.url, 2)));
   try {
     for (const db of dbs) await migrate(db); // marks vector availability as at start; applies nothing
     const results = await Promise.all(dbs.map((db) => createEmbeddingWorker(db, embedder, opts).drain(() => new Date())));
@@ -113,7 +102,7 @@ test('a worker that claims and dies: the lease returns its rows to WAIT and anot
 
 test('on Postgres without pgvector: search says semantic is unavailable and keyword search still works', async () => {
   const { createTestContext } = await import('../../../test/helpers.ts');
-  const ctx = await createTestContext({ env: { DATABASE_URL: url } });
+  const ctx = await createTestContext({ env: { DATABASE_URL: database.url } });
   try {
     const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/search?q=${encodeURIComponent('동시성 17')}` });
     assert.equal(res.statusCode, 200, res.body);

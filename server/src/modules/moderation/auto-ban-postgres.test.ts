@@ -2,34 +2,22 @@
 // every target is banned once, logged once and its owner notified once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
+import { createTemporaryDatabase, type TemporaryDatabase } from '../../../test/postgres.ts';
 import { reportsAutoBanJob } from './jobs.ts';
 
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const dbName = `chwimeet_autoban_${process.pid}_${Date.now()}`;
-const dbUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`);
+let database: TemporaryDatabase;
 let instances: TestContext[] = [];
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 before(async () => {
-  await admin((c) => c.query(`CREATE DATABASE ${dbName}`));
-  const env = { DATABASE_URL: dbUrl };
+  database = await createTemporaryDatabase('autoban');
+  const env = { DATABASE_URL: database.url };
   instances = [await createTestContext({ env }), await createTestContext({ env })];
 });
 
 after(async () => {
   for (const i of instances) await i.close();
-  await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+  await database?.drop();
 });
 
 test('two instances running the job concurrently ban each target exactly once', async () => {

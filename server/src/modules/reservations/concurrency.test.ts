@@ -4,34 +4,21 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
+import { createTemporaryDatabase, type TemporaryDatabase } from '../../../test/postgres.ts';
 import { sql } from '../../db/sql.ts';
 import { expireReservations } from './jobs.ts';
 import { HOLDING_STATUSES } from './status.ts';
 import { insertReservation, makePost, testClock } from './testing.ts';
 
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const dbName = `chwimeet_rsv_${process.pid}_${Date.now().toString(36)}`;
+let database: TemporaryDatabase;
 const clock = testClock('2026-03-01T03:00:00Z');
 let a: TestContext, b: TestContext;
 let urls: string[];
 
-async function admin(query: string) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
-
 before(async () => {
-  await admin(`CREATE DATABASE ${dbName}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const env = { DATABASE_URL: url.toString() };
+  database = await createTemporaryDatabase('rsv');
+  const env = { DATABASE_URL: database.url };
   [a, b] = await Promise.all([createTestContext({ env, clock }), createTestContext({ env, clock })]);
   urls = [];
   for (const ctx of [a, b]) {
@@ -43,7 +30,7 @@ before(async () => {
 after(async () => {
   await a?.close();
   await b?.close();
-  await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await database?.drop();
 });
 
 const patch = (i: number, id: number, cookie: string, body: unknown) =>

@@ -94,6 +94,7 @@ export function suggestService(deps: Deps) {
     near.forEach((n, i) => {
       if (MODE === 'softmax') n.weight = Math.exp((n.weight - best) / T);
       else if (MODE === 'top5') n.weight = i < 5 ? n.weight : 0;
+      else if (MODE === 'k5soft') n.weight = i < 5 ? Math.exp((n.weight - best) / T) : 0;
       else if (MODE === 'top1') n.weight = i < 1 ? 1 : 0;
       else if (MODE === 'pow') n.weight = Math.max(n.weight, 0) ** T;
     });

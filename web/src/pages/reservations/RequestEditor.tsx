@@ -26,7 +26,8 @@ function EditForm({ r, post, onClose }: { r: ReservationDetail; post: PostDetail
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const request = draft.toRequest();
-    if (request) edit.mutate(request, { onSuccess: onClose });
+    // a refusal may be about days taken meanwhile: the calendar catches up
+    if (request) edit.mutate(request, { onSuccess: onClose, onError: () => void draft.unavailable.refetch() });
   };
   return (
     <form className="form request-editor" onSubmit={submit} aria-label="예약 요청 수정">
