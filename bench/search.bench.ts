@@ -13,6 +13,7 @@ import { embedderFor } from '../server/src/ai/embedder.ts';
 import { searchService, filterConditions, vectorRank } from '../server/src/modules/search/service.ts';
 import { embeddingWorker, startEmbeddingNudger } from '../server/src/modules/embeddings/service.ts';
 import { KOREAN_LISTINGS, ensureMember, insertListings, regionId } from '../server/src/modules/search/fixtures.ts';
+import { demoListings } from '../server/src/seed/listings.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000').split(',').map(Number);
 const QUERIES = ['벽에 구멍 뚫을 때 필요한 거', '주말 캠핑 갈 때 필요한 거', '여행 사진 찍을 카메라', '영화 볼 프로젝터', '아기 산책',
@@ -42,9 +43,54 @@ async function seed(deps: Deps, n: number) {
   INSERT INTO post_regions (post_id, region_id) SELECT id, (${regions.map((r) => r.id)}::bigint[])[1 + id % ${regions.length}] FROM p`);
 }
 
-async function measure(deps: Deps, n: number) {
+/**
+ * A varied catalogue: the 155 demo listings (server/src/seed/listings.ts) recombined — each listing
+ * takes one demo title with a random descriptor and model code, its own description, one or two
+ * sentences from other demo listings of the same top category, and two stock sentences — so vectors
+ * spread out instead of forming 15 tight families of near-duplicates like seed() above.
+ */
+async function seedVaried(deps: Deps, n: number) {
+  const db = deps.db;
+  const author = await ensureMember(db, 'bench');
+  const cats = await db.query<{ id: number; name: string; top: string }>(
+    sql`SELECT c.id, c.name, t.name AS top FROM categories c JOIN categories t ON t.id = c.parent_id`);
+  const catOf = new Map(cats.map((c) => [c.name, c]));
+  const regions = (await db.query<{ id: number }>(sql`SELECT id FROM regions WHERE parent_id IS NOT NULL`)).map((r) => r.id);
+  const sentencesByTop = new Map<string, string[]>();
+  for (const l of demoListings) {
+    const top = catOf.get(l.c)!.top;
+    sentencesByTop.set(top, [...(sentencesByTop.get(top) ?? []), ...l.d.split(/(?<=[.!?요])\s+/).filter(Boolean)]);
+  }
+  let seed = 12345;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const descriptors = ['깨끗한', '거의 새것', '가성비 좋은', '튼튼한', '가벼운', '대형', '소형', '프리미엄', '입문용', '전문가용', '중고', '한정판',
+    '접이식', '휴대용', '가족용', '작년 모델', '신형', '구형', '미개봉급', '실사용 3회'];
+  const stock = ['주말에만 가능해요.', '평일 저녁 직거래.', '택배 가능합니다.', '사용감 조금 있어요.', '박스 포함.', '설명서 있어요.', '세척 완료.',
+    '흠집 없음.', '충전기 포함.', '보관 상태 좋아요.', '연락 주세요.', '장기 대여 할인.', '반려동물 없는 집.', '비흡연 가정.', '역 근처 거래.'];
+  const rows = Array.from({ length: n }, () => {
+    const l = pick(demoListings);
+    const c = catOf.get(l.c)!;
+    const others = sentencesByTop.get(c.top)!;
+    const extra = [pick(others), ...(rand() < 0.5 ? [pick(others)] : [])];
+    return {
+      title: `${pick(descriptors)} ${l.t} ${Math.floor(rand() * 900 + 100)}`,
+      content: [l.d, ...extra, pick(stock), pick(stock)].join(' '),
+      category: c.id, fee: Math.max(1000, Math.round((l.fee * (0.6 + rand() * 0.8)) / 100) * 100), deposit: l.dep,
+    };
+  });
+  await db.query(sql`WITH p AS (
+    INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, embedding_status)
+    SELECT ${author}, u.t, u.c, u.cat, u.fee, u.dep, 'ANY', 'ANY', 'WAIT'
+    FROM unnest(${rows.map((r) => r.title)}::text[], ${rows.map((r) => r.content)}::text[], ${rows.map((r) => r.category)}::bigint[],
+      ${rows.map((r) => r.fee)}::int[], ${rows.map((r) => r.deposit)}::int[]) AS u(t, c, cat, fee, dep)
+    RETURNING id)
+  INSERT INTO post_regions (post_id, region_id) SELECT id, (${regions}::bigint[])[1 + (id * 7919) % ${regions.length}] FROM p`);
+}
+
+async function measure(deps: Deps, n: number, catalogue: 'templates' | 'varied') {
   const t0 = performance.now();
-  await seed(deps, n);
+  await (catalogue === 'varied' ? seedVaried(deps, n) : seed(deps, n));
   const tSeed = performance.now() - t0;
   // bulk: embed without the HNSW index, then build it once (measured: much faster than per-row inserts in WASM)
   await deps.db.exec('DROP INDEX IF EXISTS post_embeddings_hnsw');
@@ -55,7 +101,7 @@ async function measure(deps: Deps, n: number) {
   await deps.db.exec('CREATE INDEX post_embeddings_hnsw ON post_embeddings USING hnsw (embedding vector_cosine_ops)');
   const tIndex = performance.now() - t2;
   await deps.db.exec('ANALYZE');
-  console.log(`\n[${n} listings] seed ${(tSeed / 1000).toFixed(1)} s, embed ${(tEmbed / 1000).toFixed(1)} s (${Math.round((n / tEmbed) * 1000)}/s incl. SQL), HNSW build ${(tIndex / 1000).toFixed(1)} s`);
+  console.log(`\n[${n} listings, ${catalogue === 'varied' ? 'varied catalogue from the 155 demo listings' : '15 repeated templates'}] seed ${(tSeed / 1000).toFixed(1)} s, embed ${(tEmbed / 1000).toFixed(1)} s (${Math.round((n / tEmbed) * 1000)}/s incl. SQL), HNSW build ${(tIndex / 1000).toFixed(1)} s`);
 
   const search = searchService(deps);
   const seoul = await regionId(deps.db, '서울특별시');
@@ -94,30 +140,32 @@ async function measure(deps: Deps, n: number) {
       total += exact.length;
       hit += exact.filter((r) => approx.has(r.id)).length;
     }
-    console.log(`recall@10 planner's choice (HNSW or exact) vs exact (${label}): ${(hit / total).toFixed(3)}`);
+    console.log(`recall@10 search's vector branch (HNSW walk, exact fallback) vs exact (${label}): ${(hit / total).toFixed(3)}`);
   }
 }
 
-/** recall@10 when the HNSW walk is forced (enable_sort = off), unfiltered, vs exact */
-async function forcedHnswRecall(deps: Deps) {
+/** recall@10 and time of the bare HNSW walk (no filters, no fallback) vs exact, ef_search 40 and 100 */
+async function bareHnswRecall(deps: Deps) {
   const embedder = embedderFor(deps.config);
-  let hit = 0, total = 0;
-  const times: number[] = [];
-  for (const q of QUERIES) {
-    const [v] = await embedder.embed([q]);
-    const lit = '[' + v.join(',') + ']';
-    const t = performance.now();
-    const approx = await deps.db.transaction(async (tx) => {
-      await tx.query('SET LOCAL hnsw.ef_search = 100');
-      await tx.query('SET LOCAL enable_sort = off');
-      return tx.query(sql`SELECT post_id FROM post_embeddings ORDER BY embedding <=> ${lit}::vector(512) LIMIT 10`);
-    });
-    times.push(performance.now() - t);
-    const exact = await vectorRank(deps, v, [sql`true`], 10, true);
-    total += exact.length;
-    hit += exact.filter((r) => approx.some((a) => a.post_id === r.id)).length;
+  for (const ef of [40, 100]) {
+    let hit = 0, total = 0;
+    const times: number[] = [];
+    for (const q of QUERIES) {
+      const [v] = await embedder.embed([q]);
+      const lit = '[' + v.join(',') + ']';
+      const t = performance.now();
+      const approx = await deps.db.transaction(async (tx) => {
+        await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
+        await tx.query('SET LOCAL enable_sort = off');
+        return tx.query(sql`SELECT post_id FROM post_embeddings ORDER BY embedding <=> ${lit}::vector(512) LIMIT 10`);
+      });
+      times.push(performance.now() - t);
+      const exact = await vectorRank(deps, v, [sql`true`], 10, true);
+      total += exact.length;
+      hit += exact.filter((r) => approx.some((a) => a.post_id === r.id)).length;
+    }
+    console.log(`recall@10 bare HNSW walk (ef_search ${ef}) vs exact: ${(hit / total).toFixed(3)}, p50 ${pct(times, 50).toFixed(1)} ms`);
   }
-  console.log(`recall@10 forced HNSW (ef_search 100) vs exact: ${(hit / total).toFixed(3)}, p50 ${pct(times, 50).toFixed(1)} ms`);
 }
 
 async function freshness(deps: Deps) {
@@ -141,16 +189,21 @@ async function freshness(deps: Deps) {
   console.log(`create → returned by semantic search: ${samples.map((s) => (s / 1000).toFixed(2) + ' s').join(', ')} (target ≤ 5 s)`);
 }
 
+// BENCH_CATALOGUES=templates,varied (default both): the repeated-template catalogue keeps figures
+// comparable with earlier runs; the varied one is closer to real listings for recall.
+const CATALOGUES = (process.env.BENCH_CATALOGUES ?? 'templates,varied').split(',') as ('templates' | 'varied')[];
 for (const n of SIZES) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-bench-'));
-  const config = loadConfig({ DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent' });
-  const deps = await createDeps(config, pino({ level: 'silent' }), { db: await openPglite({}) });
-  try {
-    await measure(deps, n);
-    await forcedHnswRecall(deps);
-    if (n === SIZES[0]) await freshness(deps);
-  } finally {
-    await closeDeps(deps);
-    fs.rmSync(dir, { recursive: true, force: true });
+  for (const catalogue of CATALOGUES) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-bench-'));
+    const config = loadConfig({ DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent' });
+    const deps = await createDeps(config, pino({ level: 'silent' }), { db: await openPglite({}) });
+    try {
+      await measure(deps, n, catalogue);
+      await bareHnswRecall(deps);
+      if (n === SIZES[0] && catalogue === CATALOGUES[0]) await freshness(deps);
+    } finally {
+      await closeDeps(deps);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 }

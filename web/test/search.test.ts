@@ -182,9 +182,12 @@ test('create form: suggested category and fee as one-click chips; AI draft from 
 
   await page.goto('/posts/new');
   await page.getByRole('heading', { name: '내 물건 빌려주기' }).waitFor();
+  const askedWhileTyping = chatRequests.length;
   await page.getByLabel('제목').fill('충전식 드릴 빌려드려요');
   const categoryChip = page.getByRole('button', { name: /추천 카테고리: 공구 > 전동드릴/ });
   await categoryChip.waitFor();
+  // suggestions while typing never cost an LLM call (only the draft button asks for one)
+  assert.equal(chatRequests.length, askedWhileTyping);
   await categoryChip.click();
   assert.equal(await page.locator('#post-category').inputValue(), String(drillCategory));
   assert.equal(await categoryChip.getAttribute('aria-pressed'), 'true');

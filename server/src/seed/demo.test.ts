@@ -75,3 +75,15 @@ test('a second run does nothing once posts exist', async () => {
   const n = await ctx.deps.db.one<{ n: number }>('SELECT count(*)::int AS n FROM posts');
   assert.equal(n!.n, report.posts);
 });
+
+test('the demo accounts open on a received request, an approved one, a sent one and a chat', async () => {
+  assert.equal(report.reservations, 3);
+  assert.equal(report.messages, 3);
+  const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/members/login', payload: { email: 'lender@chwimeet.kr', password: DEMO_PASSWORD } });
+  const cookie = cookieOf(login.headers['set-cookie']);
+  const get = (url: string) => ctx.app.inject({ url: `/api/v1${url}`, headers: { cookie } }).then((r) => r.json());
+  const received = await get('/reservations/received');
+  assert.deepEqual(received.items.map((r: { status: string }) => r.status).sort(), ['PENDING_APPROVAL', 'PENDING_PAYMENT']);
+  assert.equal((await get('/reservations/sent')).items.length, 1);
+  assert.ok((await get('/notifications/unread-count')).count >= 2);
+});

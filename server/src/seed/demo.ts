@@ -4,6 +4,7 @@
 import { storeImage } from '../modules/images/service.ts';
 import { membersService } from '../modules/members/service.ts';
 import type { Deps } from '../deps.ts';
+import { seedActivity } from './activity.ts';
 import { demoListings } from './listings.ts';
 import { pictureSvg, renderPicture } from './pictures.ts';
 
@@ -80,6 +81,9 @@ export interface SeedReport {
   posts: number;
   images: number;
   favorites: number;
+  /** demo reservations and chat messages of the demo accounts (seed/activity.ts) */
+  reservations?: number;
+  messages?: number;
   ms: number;
 }
 
@@ -224,6 +228,8 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
     return favs.length;
   });
 
+  const activity = await seedActivity(deps, memberIds, (days) => seoulDay(now, days));
+
   // wake the rendition and embedding workers (they also sweep at start)
   deps.signals.emit('images-pending');
   return {
@@ -232,6 +238,7 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
     posts: plans.length,
     images: stored.length,
     favorites,
+    ...activity,
     ms: Math.round(performance.now() - started),
   };
 }

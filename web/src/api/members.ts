@@ -1,6 +1,6 @@
 // Accounts: who is logged in, sign-up/login/logout, profiles.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, isApiError, upload } from './client.ts';
+import { api, upload } from './client.ts';
 
 export interface RegionRef {
   id: number;
@@ -40,18 +40,11 @@ export const memberKeys = {
   member: (id: number) => ['members', id] as const,
 };
 
-/** The logged-in member, or null for a guest (a 401 is an answer here, not an error). */
+/** The logged-in member, or null for a guest (asked without a 401, which browsers log as an error). */
 export function useMe() {
   return useQuery({
     queryKey: memberKeys.me,
-    queryFn: async (): Promise<MyMember | null> => {
-      try {
-        return await api<MyMember>('/members/me');
-      } catch (e) {
-        if (isApiError(e, 401)) return null;
-        throw e;
-      }
-    },
+    queryFn: async ({ signal }) => (await api<{ member: MyMember | null }>('/members/session', { signal })).member,
     staleTime: 5 * 60_000,
   });
 }

@@ -65,6 +65,8 @@ export interface SuggestInput {
   hint?: string;
   /** data: URLs (downscaled photos) for a vision model; at most 3 */
   images?: string[];
+  /** true: the LLM writes the draft (costs a call); false/absent: suggestions + template draft only */
+  draft?: boolean;
 }
 
 /** Filters both search endpoints accept (parents include their children; dates are 'YYYY-MM-DD'). */
@@ -117,7 +119,10 @@ export function useSimilarPosts(id: number) {
   });
 }
 
-/** POST /posts/suggest for text being typed (the caller debounces); the last answer stays while the next loads. */
+/**
+ * POST /posts/suggest for text being typed (the caller debounces); the last answer stays while the next
+ * loads. No `draft` flag: the server never calls the LLM for these.
+ */
 export function useSuggestions(title: string, content: string, enabled: boolean) {
   return useQuery({
     queryKey: searchKeys.suggest(title, content),
@@ -129,9 +134,9 @@ export function useSuggestions(title: string, content: string, enabled: boolean)
   });
 }
 
-/** POST /posts/suggest with a hint (and photos): the "AI로 초안 작성" button. */
+/** POST /posts/suggest with a hint (and photos) and draft: true — the "AI로 초안 작성" button, the only LLM caller. */
 export function useAiDraft() {
   return useMutation({
-    mutationFn: (input: SuggestInput) => api<SuggestResult>('/posts/suggest', { method: 'POST', body: input }),
+    mutationFn: (input: Omit<SuggestInput, 'draft'>) => api<SuggestResult>('/posts/suggest', { method: 'POST', body: { ...input, draft: true } }),
   });
 }

@@ -188,15 +188,27 @@ test('AI search with a fake LLM: a good reply is used (unknown ids dropped), a m
       assert.ok(!body.answer.includes('99999'));
     }
 
-    // vision draft with photos
+    // suggestions while typing (no draft flag): category and prices, template draft, no LLM call
     reply = JSON.stringify({ title: '4인용 텐트 빌려드려요', content: '사진의 텐트입니다.' });
     const me = await ctx.signUp();
+    const asked = fake.requests.length;
     res = await ctx.app.inject({
       method: 'POST', url: '/api/v1/posts/suggest', headers: { cookie: me.cookie },
-      payload: { title: '', content: '', hint: '텐트', images: ['data:image/png;base64,iVBORw0KGgo='] },
+      payload: { title: '가족용 텐트', content: '', images: ['data:image/png;base64,iVBORw0KGgo='] },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().draft.source, 'template');
+    assert.equal(res.json().categories[0].name, '텐트');
+    assert.equal(fake.requests.length, asked, 'no LLM call without draft: true');
+
+    // the draft button: vision draft with photos
+    res = await ctx.app.inject({
+      method: 'POST', url: '/api/v1/posts/suggest', headers: { cookie: me.cookie },
+      payload: { title: '', content: '', hint: '텐트', images: ['data:image/png;base64,iVBORw0KGgo='], draft: true },
     });
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual(res.json().draft, { title: '4인용 텐트 빌려드려요', content: '사진의 텐트입니다.', source: 'llm' });
+    assert.equal(fake.requests.length, asked + 1);
     const msg = fake.requests.at(-1)!.body.messages[0].content;
     assert.equal(msg[1].type, 'image_url');
     assert.ok(tent);

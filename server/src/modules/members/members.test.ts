@@ -162,3 +162,18 @@ test('conventions: health, readiness, openapi, docs, unknown route', async () =>
   assert.equal(badJson.statusCode, 400);
   assert.ok(missing.headers['x-request-id']);
 });
+
+test('session: a guest gets member null (200, not 401), a member gets their own profile', async () => {
+  const guest = await ctx.app.inject({ url: '/api/v1/members/session' });
+  assert.equal(guest.statusCode, 200);
+  assert.deepEqual(guest.json(), { member: null });
+  const u = await ctx.signUp();
+  const mine = await ctx.app.inject({ url: '/api/v1/members/session', headers: { cookie: u.cookie } });
+  assert.equal(mine.statusCode, 200);
+  assert.equal(mine.json().member.id, u.id);
+  assert.equal(mine.json().member.email, u.email);
+  assert.equal(mine.json().member.password, undefined);
+  // an ended session is a guest again
+  await ctx.app.inject({ method: 'POST', url: '/api/v1/members/logout', headers: { cookie: u.cookie } });
+  assert.deepEqual((await ctx.app.inject({ url: '/api/v1/members/session', headers: { cookie: u.cookie } })).json(), { member: null });
+});

@@ -79,6 +79,13 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
     return members.toMy(await members.byId(requireMember(req).id));
   });
 
+  // The app asks this on every start: a guest is a normal answer (null), not a 401 that browsers log as an error.
+  app.get('/members/session', {
+    schema: { tags, summary: '로그인 상태 (손님이면 member가 null)', response: { 200: Type.Object({ member: Type.Union([MyMember, Type.Null()]) }) } },
+  }, async (req) => {
+    return { member: req.member ? members.toMy(await members.byId(req.member.id)) : null };
+  });
+
   app.patch('/members/me', {
     schema: { tags, summary: '내 정보 수정', body: ProfilePatch, response: { 200: MyMember } },
   }, async (req) => {

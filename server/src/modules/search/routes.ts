@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Static } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
 import { IdParams } from '../members/schemas.ts';
-import { AiSearchQuery, AiSearchResult, SearchPage, SearchQuery, SimilarResult, SuggestBody, SuggestResult } from './schemas.ts';
+import { AiSearchQuery, AiSearchResult, SearchPage, SearchQuery, SimilarResult, SUGGEST_BODY_LIMIT, SuggestBody, SuggestResult } from './schemas.ts';
 import { searchService, type SearchFilters } from './service.ts';
 import { aiSearch } from './answer.ts';
 import { suggestService } from './suggest.ts';
@@ -49,8 +49,12 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
       tags, summary: '게시글 작성 도우미: 카테고리, 대여료/보증금 추천, AI 초안',
       body: SuggestBody, response: { 200: SuggestResult },
     },
+    // photos as data: URLs need more than the app-wide 1 MiB; members only, checked before the body is read
+    bodyLimit: SUGGEST_BODY_LIMIT,
+    onRequest: async (req) => {
+      requireMember(req);
+    },
   }, async (req) => {
-    requireMember(req);
     return suggest.suggest(req.body as Static<typeof SuggestBody>);
   });
 };

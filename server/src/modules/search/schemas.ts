@@ -55,12 +55,28 @@ export const AiSearchResult = Type.Object({
 
 export const SimilarResult = Type.Object({ items: Type.Array(SearchHit), semanticAvailable: Type.Boolean() });
 
+export const SUGGEST_MAX_IMAGES = 3;
+export const SUGGEST_MAX_IMAGE_CHARS = 2_000_000;
+/**
+ * The route's body limit, made to fit SuggestBody (the app-wide limit is 1 MiB): 3 images of up to
+ * 2,000,000 characters (data: URLs are ASCII, so bytes) plus the text fields (≤ 6,100 characters,
+ * ≤ 36.6 KB even as \uXXXX escapes) and JSON punctuation. A documented-size body is never 413.
+ */
+export const SUGGEST_BODY_LIMIT = SUGGEST_MAX_IMAGES * SUGGEST_MAX_IMAGE_CHARS + 64 * 1024;
+
 export const SuggestBody = Type.Object(
   {
     title: Type.String({ maxLength: 100 }),
     content: Type.String({ maxLength: 5000 }),
     hint: Type.Optional(Type.String({ maxLength: 1000 })),
-    images: Type.Optional(Type.Array(Type.String({ maxLength: 2_000_000 }), { maxItems: 3, description: '이미지 URL 또는 data: URL' })),
+    images: Type.Optional(Type.Array(Type.String({ maxLength: SUGGEST_MAX_IMAGE_CHARS }), {
+      maxItems: SUGGEST_MAX_IMAGES,
+      description: `이미지 URL 또는 data: URL (요청 전체는 ${SUGGEST_BODY_LIMIT.toLocaleString('en-US')}바이트 이하)`,
+    })),
+    draft: Type.Optional(Type.Boolean({
+      default: false,
+      description: 'true: LLM이 설정되어 있으면 초안을 LLM으로 작성합니다 ("AI로 초안 작성" 버튼). false(기본): 카테고리·가격 추천과 템플릿 초안만 — 입력 중 자동 호출용으로 LLM 비용이 들지 않습니다',
+    })),
   },
   { additionalProperties: false },
 );

@@ -4,7 +4,9 @@ import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { runEmbeddingPass } from '../embeddings/service.ts';
 import { KOREAN_LISTINGS, categoryId, insertListings, regionId } from './fixtures.ts';
-import { queryTerms } from './service.ts';
+import { filterConditions, queryTerms, vectorRank } from './service.ts';
+import { embedderFor } from '../../ai/embedder.ts';
+import { SUGGEST_BODY_LIMIT, SUGGEST_MAX_IMAGE_CHARS, SUGGEST_MAX_IMAGES } from './schemas.ts';
 
 let ctx: TestContext;
 let ids: Record<string, number>;
@@ -99,6 +101,14 @@ test('filters apply before ranking: banned, owner banned, deleted, out of region
   const camping = titles(await search({ q: '주말 캠핑 갈 때 필요한 거', limit: 50 }));
   for (const t of ['금지된 텐트', '삭제된 텐트', '정지회원 텐트']) assert.ok(!camping.includes(t), t);
 
+  // the HNSW walk (a limit the catalogue fills, so the exact fallback does not answer) obeys the same rules
+  const [v] = await embedderFor(ctx.deps.config).embed(['텐트']);
+  const seoulOnly = filterConditions({ regionId: await regionId(db, '서울특별시') });
+  const walked = await vectorRank(ctx.deps, v, seoulOnly, 5);
+  assert.equal(walked.length, 5);
+  for (const id of [banned, deleted, busan, ownerBanned]) assert.ok(!walked.some((w) => w.id === id), String(id));
+  assert.deepEqual(walked.map((w) => w.id), (await vectorRank(ctx.deps, v, seoulOnly, 5, true)).map((w) => w.id));
+
   const seoul = titles(await search({ q: '텐트', regionId: await regionId(db, '서울특별시'), limit: 50 }));
   assert.ok(!seoul.includes('부산 텐트') && seoul.includes('4인용 돔 텐트'), 'region parent includes its children');
 
@@ -169,6 +179,59 @@ test('suggest: category by neighbours, fee/deposit medians, template draft witho
   assert.match(s.draft.content, /캠핑 > 텐트/);
   const anon = await ctx.app.inject({ method: 'POST', url: '/api/v1/posts/suggest', payload: { title: 'x', content: 'y' } });
   assert.equal(anon.statusCode, 401);
+});
+
+test('suggest: the closest listing decides the category, not the most populous category among the neighbours', async () => {
+  const me = await ctx.signUp();
+  // by now the catalogue has 5 public tents and one camping-chair listing
+  const cases: [string, string][] = [
+    ['캠핑 의자 두 개, 거의 새것', '캠핑의자/테이블'],
+    ['가족끼리 쓰던 큰 텐트', '텐트'],
+    ['겨울에 쓰는 따뜻한 침낭', '침낭/매트'],
+    ['접이식 사다리 빌려드려요', '사다리'],
+    ['미러리스 카메라 바디', '카메라'],
+  ];
+  for (const [hint, category] of cases) {
+    const res = await ctx.app.inject({
+      method: 'POST', url: '/api/v1/posts/suggest', headers: { cookie: me.cookie }, payload: { title: '', content: '', hint },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const got = res.json().categories as { name: string; confidence: number }[];
+    assert.equal(got[0]?.name, category, `${hint}: ${JSON.stringify(got)}`);
+    assert.ok(got[0].confidence > 0.5, `${hint}: a clear winner, ${got[0].confidence}`);
+  }
+});
+
+test('suggest: the body limit fits the schema — the largest documented body is accepted, one byte more is 413', async () => {
+  const me = await ctx.signUp();
+  const photo = (chars: number) => 'data:image/jpeg;base64,' + 'A'.repeat(chars - 'data:image/jpeg;base64,'.length);
+  const largest = {
+    title: '텐'.repeat(100), content: '트'.repeat(5000), hint: '캠'.repeat(1000),
+    images: Array.from({ length: SUGGEST_MAX_IMAGES }, () => photo(SUGGEST_MAX_IMAGE_CHARS)),
+  };
+  const body = JSON.stringify(largest);
+  assert.ok(body.length > 1024 * 1024 * 5 && Buffer.byteLength(body) <= SUGGEST_BODY_LIMIT);
+  const post = (payload: string, cookie = me.cookie) => ctx.app.inject({
+    method: 'POST', url: '/api/v1/posts/suggest', headers: { cookie, 'content-type': 'application/json' }, payload,
+  });
+  const ok = await post(body);
+  assert.equal(ok.statusCode, 200, ok.body.slice(0, 300));
+  assert.equal(ok.json().categories[0].name, '텐트');
+
+  // padded with spaces (still valid JSON, same fields) to exactly the limit: accepted; one byte more: 413
+  const atLimit = body + ' '.repeat(SUGGEST_BODY_LIMIT - Buffer.byteLength(body));
+  assert.equal((await post(atLimit)).statusCode, 200);
+  const over = await post(atLimit + ' ');
+  assert.equal(over.statusCode, 413);
+  assert.match(String(over.headers['content-type']), /application\/problem\+json/);
+  assert.equal(over.json().status, 413);
+  assert.equal(over.json().detail, '요청이 너무 큽니다');
+
+  // one image over its own limit is a 400 (validation), not a 413
+  const tooLong = await post(JSON.stringify({ title: '', content: '', images: [photo(SUGGEST_MAX_IMAGE_CHARS + 1)] }));
+  assert.equal(tooLong.statusCode, 400);
+  // anonymous: 401 before the body is read
+  assert.equal((await post(body, '')).statusCode, 401);
 });
 
 test('search-ai without an LLM: extractive answer citing only retrieved listings', async () => {

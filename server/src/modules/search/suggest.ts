@@ -12,6 +12,13 @@ import { vectorTable } from '../embeddings/store.ts';
 import { filterConditions, fuse, keywordRank, listItems, queryTerms, semanticAvailable, vectorRank, type SearchHit } from './service.ts';
 
 const NEIGHBOURS = 15;
+// The category vote: only the nearest VOTERS neighbours, each weighted exp((score − best) / T), so the
+// single closest listing outweighs a crowd of middling ones from a populous category (a plain sum of
+// similarities over 15 neighbours let 3 tents at 0.35 beat the one camping chair at 0.52).
+// T is in the branch's score units: cosine for vectors, keyword score (≈ 1 per matched term) otherwise.
+// Measured with leave-one-out over the demo listings (npm run eval:search): see bench/search-eval.ts.
+const VOTERS = 5;
+const VOTE_TEMPERATURE = { semantic: 0.05, keyword: 0.25 };
 
 export interface SuggestInput {
   title: string;
@@ -19,6 +26,8 @@ export interface SuggestInput {
   hint?: string;
   /** image URLs or data: URLs for the vision model */
   images?: string[];
+  /** ask the LLM (when configured) for the draft; otherwise the template draft, no LLM cost */
+  draft?: boolean;
 }
 
 export interface CategoryGuess {
@@ -45,6 +54,12 @@ export function median(xs: number[]): number {
 /** Round to a price people write: 100원 under 10,000, 1,000원 above. */
 const priceRound = (n: number) => (n < 10_000 ? Math.round(n / 100) * 100 : Math.round(n / 1000) * 1000);
 
+/** Neighbours (best first) with their vote: a softmax of the score over the nearest VOTERS, 0 beyond. */
+export function voteWeights<T extends { score: number }>(near: T[], temperature: number): (T & { weight: number })[] {
+  const best = near.length ? Math.max(...near.map((n) => n.score)) : 0;
+  return near.map((n, i) => ({ ...n, weight: i < VOTERS ? Math.exp((n.score - best) / temperature) : 0 }));
+}
+
 export function suggestService(deps: Deps) {
   /** Nearest public listings to a text: vector neighbours, or keyword ones without pgvector. */
   async function neighbours(text: string, excludeIds: number[] = []) {
@@ -52,10 +67,10 @@ export function suggestService(deps: Deps) {
     if (await semanticAvailable(deps)) {
       const [v] = await embedderFor(deps.config).embed([text]);
       const rows = await vectorRank(deps, v, where, NEIGHBOURS);
-      if (rows.length) return rows.map((r) => ({ id: r.id, weight: Math.max(r.sim, 0.01), sim: r.sim as number | null }));
+      if (rows.length) return voteWeights(rows.map((r) => ({ id: r.id, score: r.sim, sim: r.sim as number | null })), VOTE_TEMPERATURE.semantic);
     }
     const rows = await keywordRank(deps.db, queryTerms(text), where, NEIGHBOURS);
-    return rows.map((r) => ({ id: r.id, weight: r.kscore, sim: null as number | null }));
+    return voteWeights(rows.map((r) => ({ id: r.id, score: r.kscore, sim: null as number | null })), VOTE_TEMPERATURE.keyword);
   }
 
   async function similar(postId: number, limit = 6): Promise<{ items: SearchHit[]; semanticAvailable: boolean }> {
@@ -88,16 +103,6 @@ export function suggestService(deps: Deps) {
       FROM posts p JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id
       WHERE p.id = ANY(${near.map((n) => n.id)}::bigint[])`);
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const MODE = process.env.VOTE ?? 'raw';
-    const T = Number(process.env.VOTE_T ?? 0.05);
-    const best = Math.max(...near.map((n) => n.weight));
-    near.forEach((n, i) => {
-      if (MODE === 'softmax') n.weight = Math.exp((n.weight - best) / T);
-      else if (MODE === 'top5') n.weight = i < 5 ? n.weight : 0;
-      else if (MODE === 'k5soft') n.weight = i < 5 ? Math.exp((n.weight - best) / T) : 0;
-      else if (MODE === 'top1') n.weight = i < 1 ? 1 : 0;
-      else if (MODE === 'pow') n.weight = Math.max(n.weight, 0) ** T;
-    });
     const votes = new Map<number, { guess: CategoryGuess; weight: number }>();
     let total = 0;
     for (const n of near) {
@@ -109,6 +114,7 @@ export function suggestService(deps: Deps) {
       votes.set(r.category_id, v);
     }
     const guesses = [...votes.values()]
+      .filter((v) => v.weight > 0)
       .sort((a, b) => b.weight - a.weight)
       .slice(0, 3)
       .map((v) => ({ ...v.guess, confidence: Math.round((v.weight / (total || 1)) * 100) / 100 }));
@@ -171,7 +177,8 @@ export function suggestService(deps: Deps) {
     const { guesses, neighbourIds } = text.trim() ? await suggestCategories(text) : { guesses: [], neighbourIds: [] };
     const top = guesses[0];
     const prices = top ? await priceSuggestion(top.id, neighbourIds.map((n) => n.id)) : { fee: null, deposit: null };
-    const draft = (await llmDraft(input, top, prices.fee, prices.deposit)) ?? templateDraft(input, top, prices.fee, prices.deposit);
+    // the form asks for suggestions as the user types; only the draft button pays for an LLM call
+    const draft = (input.draft ? await llmDraft(input, top, prices.fee, prices.deposit) : null) ?? templateDraft(input, top, prices.fee, prices.deposit);
     return { categories: guesses, ...prices, draft, semanticAvailable: await semanticAvailable(deps) };
   }
 

@@ -27,7 +27,7 @@ export function ChatListPage() {
           <EmptyState title={`'${q}' 에 맞는 대화가 없어요`}>게시글 제목, 상대 닉네임, 메시지 내용으로 찾을 수 있어요.</EmptyState>
         ) : (
           <EmptyState title="아직 대화가 없어요" action={<Link className="btn btn-primary" to="/">물건 둘러보기</Link>}>
-            빌리고 싶은 물건을 찾으면 게시글에서 '채팅하기'로 이웃과 바로 대화할 수 있어요.
+            빌리고 싶은 물건을 찾으면 게시글의 '채팅' 버튼으로 이웃과 바로 대화할 수 있어요.
           </EmptyState>
         )
       ) : (

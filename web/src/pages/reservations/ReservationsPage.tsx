@@ -81,7 +81,7 @@ function ReceivedList({ status, postId, onStatus, onPost }: {
         </label>
       )}
       <ReservationList query={query} status={status} onStatus={onStatus}
-        empty={<EmptyState title="받은 예약이 없어요">물건을 등록하면 이웃의 예약 요청이 여기에 모여요.</EmptyState>} />
+        empty={<EmptyState title="받은 예약이 없어요">이웃이 내 물건에 예약을 요청하면 여기에 모여요.</EmptyState>} />
     </>
   );
 }
