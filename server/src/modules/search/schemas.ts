@@ -69,9 +69,10 @@ export const SuggestBody = Type.Object(
     title: Type.String({ maxLength: 100 }),
     content: Type.String({ maxLength: 5000 }),
     hint: Type.Optional(Type.String({ maxLength: 1000 })),
-    images: Type.Optional(Type.Array(Type.String({ maxLength: SUGGEST_MAX_IMAGE_CHARS }), {
+    // Only inline data: URLs: a fetchable URL would let callers make the vision LLM fetch any address.
+    images: Type.Optional(Type.Array(Type.String({ maxLength: SUGGEST_MAX_IMAGE_CHARS, pattern: '^data:image/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$' }), {
       maxItems: SUGGEST_MAX_IMAGES,
-      description: `이미지 URL 또는 data: URL (요청 전체는 ${SUGGEST_BODY_LIMIT.toLocaleString('en-US')}바이트 이하)`,
+      description: `data:image/(png|jpeg|webp);base64 URL만 (요청 전체는 ${SUGGEST_BODY_LIMIT.toLocaleString('en-US')}바이트 이하)`,
     })),
     draft: Type.Optional(Type.Boolean({
       default: false,

@@ -230,6 +230,12 @@ test('suggest: the body limit fits the schema — the largest documented body is
   // one image over its own limit is a 400 (validation), not a 413
   const tooLong = await post(JSON.stringify({ title: '', content: '', images: [photo(SUGGEST_MAX_IMAGE_CHARS + 1)] }));
   assert.equal(tooLong.statusCode, 400);
+  // only inline images: a fetchable URL would make the vision LLM fetch any address
+  for (const url of ['http://127.0.0.1:1/x.png', 'file:///etc/passwd', 'data:text/html;base64,PGgxPg==']) {
+    const refused = await post(JSON.stringify({ title: '', content: '', images: [url], draft: true }));
+    assert.equal(refused.statusCode, 400, url);
+    assert.equal(refused.json().code, 'VALIDATION_FAILED');
+  }
   // anonymous: 401 before the body is read
   assert.equal((await post(body, '')).statusCode, 401);
 });
