@@ -1,8 +1,11 @@
 // KorSTS helpers: read a split, Spearman rank correlation.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const KORSTS_DIR = process.env.KORSTS_DIR ?? path.resolve('/work/shared/data/korsts');
+// The project's shared/ folder sits beside the repository (../shared from the repo root).
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const KORSTS_DIR = process.env.KORSTS_DIR ?? path.resolve(REPO_ROOT, '../shared/data/korsts');
 
 export interface StsPair { score: number; a: string; b: string }
 
