@@ -23,6 +23,7 @@ import { badRequest, notFound } from '../http/errors.ts';
 import { recordJobRun } from '../metrics.ts';
 import { jobDefinitions } from './registry.ts';
 import type { JobDefinition, JobOutcome } from './types.ts';
+import { iso, isoOrNull } from '../http/wire.ts';
 
 export type JobTrigger = 'CRON' | 'MANUAL' | 'NUDGE';
 
@@ -95,14 +96,13 @@ interface RunRow {
   instance_id: string;
 }
 
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const toRun = (r: RunRow): JobRun => ({
   id: r.id,
   jobName: r.job_name,
   trigger: r.trigger,
-  scheduledAt: iso(r.scheduled_at),
-  startedAt: iso(r.started_at)!,
-  finishedAt: iso(r.finished_at),
+  scheduledAt: isoOrNull(r.scheduled_at),
+  startedAt: iso(r.started_at),
+  finishedAt: isoOrNull(r.finished_at),
   outcome: r.outcome,
   result: r.result,
   error: r.error,

@@ -8,6 +8,7 @@ import { mediaUrl } from '../images/service.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
 import { NOTIFICATION_COLUMNS, userChannel, type NotificationRow } from '../notifications/service.ts';
 import { MAX_MESSAGE_LENGTH, type ChatMessage, type ChatRoom } from './schemas.ts';
+import { iso } from '../../http/wire.ts';
 
 /** bus channel of one room's messages; every instance relays it to its local /topic/chat/{id} subscribers */
 export const roomChannel = (roomId: number) => `room:${roomId}`;
@@ -25,7 +26,6 @@ const MESSAGE_COLUMNS = `m.id, m.room_id AS "roomId", m.seq, m.sender_id AS "sen
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 
 function toMessage(row: any): ChatMessage {
   return {

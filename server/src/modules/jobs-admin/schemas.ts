@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
+import { Nullable } from '../../http/wire.ts';
 
 export const JobName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9][a-z0-9-]*$' });
 export const JobNameParams = Type.Object({ name: JobName });
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 export const JobRunSchema = Type.Object({
   id: Type.Integer(),

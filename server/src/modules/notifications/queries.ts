@@ -2,9 +2,9 @@
 import type { Database } from '../../db/client.ts';
 import { notFound } from '../../http/errors.ts';
 import { NOTIFICATION_COLUMNS, type NotificationRow } from './service.ts';
+import { iso, isoOrNull } from '../../http/wire.ts';
 
-const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
-export const toNotificationJson = (r: NotificationRow) => ({ ...r, readAt: iso(r.readAt), createdAt: iso(r.createdAt)! });
+export const toNotificationJson = (r: NotificationRow) => ({ ...r, readAt: isoOrNull(r.readAt), createdAt: iso(r.createdAt) });
 
 export function notificationQueries(db: Database) {
   return {

@@ -1,6 +1,7 @@
 // Listing shapes: the JSON `data` part of the multipart create/edit body, and every response.
 import { Type, type Static } from 'typebox';
 import { Id } from '../members/schemas.ts';
+import { Nullable } from '../../http/wire.ts';
 
 export const MAX_FEE = 10_000_000; // 원 per day
 export const MAX_DEPOSIT = 100_000_000; // 원
@@ -73,7 +74,6 @@ export const PostMultipartBody = (edit: boolean) =>
     { required: edit ? ['data'] : ['data', 'images'] },
   );
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Ref = Type.Object({ id: Type.Integer(), name: Type.String() });
 
 export const CategoryRef = Type.Object({ id: Type.Integer(), name: Type.String(), parent: Nullable(Ref) });

@@ -12,6 +12,7 @@ import { mediaUrl, removeFiles, type StoredImage } from '../images/service.ts';
 import { unavailableDates } from '../reservations/availability.ts';
 import { publicPostCondition } from './visibility.ts';
 import { PostCreateData, PostUpdateData, type ListQuery, type PostData, type PostListItem } from './schemas.ts';
+import { decodeCursor, encodeCursor } from '../../http/wire.ts';
 
 const validators = { create: Compile(PostCreateData), update: Compile(PostUpdateData) };
 
@@ -54,16 +55,13 @@ interface Cursor {
   k: string | number;
   id: number;
 }
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(raw: string, sort: Sort): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    const keyOk = sort === 'newest' ? typeof c.k === 'string' && !Number.isNaN(Date.parse(c.k)) : Number.isInteger(c.k);
-    if (c.s === sort && keyOk && Number.isInteger(c.id)) return c;
-  } catch {
-    /* fall through */
-  }
-  throw badRequest('INVALID_CURSOR', '페이지 커서가 올바르지 않습니다 (정렬을 바꾸면 처음부터 다시 요청하세요)');
+function decodeSortCursor(raw: string, sort: Sort): Cursor {
+  const keyOk = (k: unknown) => (sort === 'newest' ? typeof k === 'string' && !Number.isNaN(Date.parse(k)) : Number.isInteger(k));
+  return decodeCursor<Cursor>(
+    raw,
+    (c) => c.s === sort && keyOk(c.k) && Number.isInteger(c.id),
+    '페이지 커서가 올바르지 않습니다 (정렬을 바꾸면 처음부터 다시 요청하세요)',
+  );
 }
 
 const ORDER: Record<Sort, Sql> = {
@@ -133,7 +131,7 @@ export async function listPosts(
   const sort = opts.sort ?? 'newest';
   const limit = Math.min(Math.max(opts.limit ?? 20, 1), 50);
   const where = [...opts.where];
-  if (opts.cursor) where.push(afterCursor(decodeCursor(opts.cursor, sort)));
+  if (opts.cursor) where.push(afterCursor(decodeSortCursor(opts.cursor, sort)));
   const rows = await q.query<ListRow>(sql`SELECT ${LIST_ITEM_SELECT} FROM ${LIST_ITEM_FROM}
     WHERE ${where.length ? sql.join(where, ' AND ') : sql`true`}
     ORDER BY ${ORDER[sort]} LIMIT ${limit + 1}`);

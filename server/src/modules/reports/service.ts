@@ -5,8 +5,8 @@ import { sql } from '../../db/sql.ts';
 import { AUTO_BAN_WINDOW_DAYS } from '../moderation/service.ts';
 import { findTarget, TARGET_NAMES } from '../moderation/targets.ts';
 import { REPORT_REASONS, type AdminReportQuery, type CreateReportBody, type ReportReason } from './schemas.ts';
+import { iso, isoOrNull } from '../../http/wire.ts';
 
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
 interface ReportRow {
   id: number;
@@ -26,7 +26,7 @@ const toReport = (r: ReportRow) => ({
   reason: r.reason,
   detail: r.detail,
   status: r.status,
-  createdAt: iso(r.created_at)!,
+  createdAt: iso(r.created_at),
 });
 
 export function reportsService(deps: Deps) {
@@ -94,7 +94,7 @@ export function reportsService(deps: Deps) {
           target: { exists: r.owner_id !== null, label: r.label, ownerId: r.owner_id, banned: !!r.banned },
           targetCounts: { total: r.total, pending: r.pending, last30Days: r.recent },
           reasonLabel: REPORT_REASONS[r.reason],
-          resolvedAt: iso(r.resolved_at),
+          resolvedAt: isoOrNull(r.resolved_at),
         })),
         nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
       };

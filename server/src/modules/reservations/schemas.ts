@@ -1,11 +1,11 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { Id } from '../members/schemas.ts';
 import { STATUSES } from './status.ts';
+import { Nullable } from '../../http/wire.ts';
 
 export const StatusSchema = Type.Union(STATUSES.map((s) => Type.Literal(s)), { description: '예약 상태 (SPEC §5)' });
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Asia/Seoul 달력 날짜 YYYY-MM-DD' });
 const Method = Type.Union([Type.Literal('DIRECT'), Type.Literal('DELIVERY')]);
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 const requestFields = {
   startDate: Day,

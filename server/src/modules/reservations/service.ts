@@ -16,6 +16,7 @@ import type { CreateReservationBody, EditReservationBody, StatusChangeBody } fro
 import {
   allowedActions, checkTransition, isReviewable, STATUS_TABLE, STATUSES, type Actor, type Status,
 } from './status.ts';
+import { iso } from '../../http/wire.ts';
 
 /** longest rental and how far ahead one may book */
 export const MAX_RENTAL_DAYS = 90;
@@ -85,7 +86,6 @@ export function roleOf(row: Pick<ReservationRow, 'borrower_id' | 'lender_id'>, m
 }
 
 const LOST_RACE = new Error('reservation status changed concurrently');
-const iso = (d: Date | string) => new Date(d).toISOString();
 const methodAllows = (listing: string, chosen: string) => listing === 'ANY' || listing === chosen;
 
 export function reservationsService(deps: Deps) {

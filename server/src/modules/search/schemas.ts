@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { PostListItem } from '../posts/schemas.ts';
+import { Nullable } from '../../http/wire.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (Asia/Seoul)' });
 const Won = Type.Integer({ minimum: 0, maximum: 100_000_000 });
 const IdQ = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });

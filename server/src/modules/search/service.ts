@@ -15,6 +15,7 @@ import { availableBetween } from '../reservations/booked.ts';
 import { LIST_ITEM_FROM, LIST_ITEM_SELECT, toListItem } from '../posts/service.ts';
 import type { PostListItem } from '../posts/schemas.ts';
 import { queryVector, vectorTable } from '../embeddings/store.ts';
+import { decodeCursor, encodeCursor } from '../../http/wire.ts';
 
 export const BRANCH_LIMIT = 100;
 export const RRF_K = 60;
@@ -229,18 +230,10 @@ export async function listItems(q: Queryable, ids: number[]): Promise<Map<number
   return new Map(rows.map((r) => [r.id as number, toListItem(r as any)]));
 }
 
-export function encodeOffset(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
+export const encodeOffset = (offset: number): string => encodeCursor({ o: offset });
 export function decodeOffset(cursor: string | undefined): number {
   if (!cursor) return 0;
-  try {
-    const o = JSON.parse(Buffer.from(cursor, 'base64url').toString()).o;
-    if (Number.isInteger(o) && o >= 0 && o <= 10_000) return o;
-  } catch {
-    /* fall through */
-  }
-  throw badRequest('BAD_CURSOR', '잘못된 페이지 커서입니다');
+  return decodeCursor<{ o: number }>(cursor, ({ o }) => Number.isInteger(o) && o >= 0 && o <= 10_000).o;
 }
 
 export interface SearchResult {
