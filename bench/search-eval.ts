@@ -9,20 +9,14 @@
 // Prints hit@5 and MRR (first relevant listing within the top 20) for keyword-only, vector-only and
 // hybrid, every failure, and the category suggestion's leave-one-out accuracy: each demo listing's own
 // title + description, the listing itself excluded, must get its own leaf category as the top guess.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../server/src/config.ts';
-import { openPglite } from '../server/src/db/client.ts';
-import { migrate } from '../server/src/db/migrate.ts';
-import { createDeps, closeDeps } from '../server/src/deps.ts';
+import type { Deps } from '../server/src/deps.ts';
 import { sql } from '../server/src/db/sql.ts';
 import { embedderFor } from '../server/src/ai/embedder.ts';
 import { seedDemo } from '../server/src/seed/demo.ts';
 import { runEmbeddingPass } from '../server/src/modules/embeddings/service.ts';
 import { MIN_SEMANTIC_SIMILARITY, filterConditions, keywordRank, queryTerms, searchService, vectorRank } from '../server/src/modules/search/service.ts';
 import { suggestService } from '../server/src/modules/search/suggest.ts';
+import { withPgliteDeps } from './pglite-deps.ts';
 
 /** [query, expected leaf categories] */
 export const EVAL_QUERIES: [string, string[]][] = [
@@ -52,70 +46,61 @@ export const EVAL_QUERIES: [string, string[]][] = [
 
 const DEPTH = 20;
 
-async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-eval-'));
-  const config = loadConfig({ DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent' });
-  const db = await openPglite({});
-  await migrate(db);
-  const deps = await createDeps(config, pino({ level: 'silent' }), { db });
-  try {
-    const seeded = await seedDemo(deps);
-    await runEmbeddingPass(deps);
-    const cats = new Map(
-      (await db.query<{ id: number; name: string }>(sql`SELECT p.id, c.name FROM posts p JOIN categories c ON c.id = p.category_id`)).map((r) => [r.id, r.name]),
-    );
-    console.log(`demo seed: ${seeded.posts} listings, embedder ${embedderFor(config).id}`);
+async function main(deps: Deps) {
+  const { db, config } = deps;
+  const seeded = await seedDemo(deps);
+  await runEmbeddingPass(deps);
+  const cats = new Map(
+    (await db.query<{ id: number; name: string }>(sql`SELECT p.id, c.name FROM posts p JOIN categories c ON c.id = p.category_id`)).map((r) => [r.id, r.name]),
+  );
+  console.log(`demo seed: ${seeded.posts} listings, embedder ${embedderFor(config).id}`);
 
-    const where = filterConditions({});
-    const embedder = embedderFor(config);
-    const search = searchService(deps);
-    const modes: Record<string, (q: string) => Promise<number[]>> = {
-      keyword: async (q) => (await keywordRank(db, queryTerms(q), where, DEPTH, q)).map((r) => r.id),
-      vector: async (q) => {
-        const [v] = await embedder.embed([q]);
-        return (await vectorRank(deps, v, where, DEPTH, true)).filter((r) => r.sim >= MIN_SEMANTIC_SIMILARITY).map((r) => r.id);
-      },
-      hybrid: async (q) => (await search.rank(q, {})).hits.slice(0, DEPTH).map((h) => h.id),
-    };
-    const failures: string[] = [];
-    for (const [mode, run] of Object.entries(modes)) {
-      let hit5 = 0;
-      let rr = 0;
-      for (const [q, expected] of EVAL_QUERIES) {
-        const ids = await run(q);
-        const rank = ids.findIndex((id) => expected.includes(cats.get(id)!)) + 1;
-        if (rank >= 1 && rank <= 5) hit5++;
-        if (rank >= 1) rr += 1 / rank;
-        if (mode === 'hybrid' && !(rank >= 1 && rank <= 5)) {
-          failures.push(`  '${q}' (want ${expected.join('/')}): rank ${rank || '>' + DEPTH}; top 3: ${ids.slice(0, 3).map((id) => cats.get(id)).join(', ') || '—'}`);
-        }
+  const where = filterConditions({});
+  const embedder = embedderFor(config);
+  const search = searchService(deps);
+  const modes: Record<string, (q: string) => Promise<number[]>> = {
+    keyword: async (q) => (await keywordRank(db, queryTerms(q), where, DEPTH, q)).map((r) => r.id),
+    vector: async (q) => {
+      const [v] = await embedder.embed([q]);
+      return (await vectorRank(deps, v, where, DEPTH, true)).filter((r) => r.sim >= MIN_SEMANTIC_SIMILARITY).map((r) => r.id);
+    },
+    hybrid: async (q) => (await search.rank(q, {})).hits.slice(0, DEPTH).map((h) => h.id),
+  };
+  const failures: string[] = [];
+  for (const [mode, run] of Object.entries(modes)) {
+    let hit5 = 0;
+    let rr = 0;
+    for (const [q, expected] of EVAL_QUERIES) {
+      const ids = await run(q);
+      const rank = ids.findIndex((id) => expected.includes(cats.get(id)!)) + 1;
+      if (rank >= 1 && rank <= 5) hit5++;
+      if (rank >= 1) rr += 1 / rank;
+      if (mode === 'hybrid' && !(rank >= 1 && rank <= 5)) {
+        failures.push(`  '${q}' (want ${expected.join('/')}): rank ${rank || '>' + DEPTH}; top 3: ${ids.slice(0, 3).map((id) => cats.get(id)).join(', ') || '—'}`);
       }
-      const n = EVAL_QUERIES.length;
-      console.log(`${mode.padEnd(8)} hit@5 ${(hit5 / n).toFixed(3)} (${hit5}/${n})  MRR@${DEPTH} ${(rr / n).toFixed(3)}`);
     }
-    console.log(`hybrid misses (no relevant listing in the top 5):\n${failures.join('\n') || '  none'}`);
+    const n = EVAL_QUERIES.length;
+    console.log(`${mode.padEnd(8)} hit@5 ${(hit5 / n).toFixed(3)} (${hit5}/${n})  MRR@${DEPTH} ${(rr / n).toFixed(3)}`);
+  }
+  console.log(`hybrid misses (no relevant listing in the top 5):\n${failures.join('\n') || '  none'}`);
 
-    // category suggestion, leave-one-out over the demo listings
-    const suggest = suggestService(deps);
-    const listings = await db.query<{ id: number; title: string; content: string; category_id: number }>(
-      sql`SELECT id, title, content, category_id FROM posts ORDER BY id`,
-    );
-    // the demo descriptions end in shared stock sentences (condition, pickup, notes), so the listing text
-    // and the title alone are measured separately
-    for (const [label, textOf] of [['title + description', (l: { title: string; content: string }) => `${l.title}\n${l.content}`], ['title only', (l: { title: string }) => l.title]] as const) {
-      let top1 = 0;
-      let top3 = 0;
-      for (const l of listings) {
-        const { guesses } = await suggest.suggestCategories(textOf(l), [l.id]);
-        if (guesses[0]?.id === l.category_id) top1++;
-        if (guesses.slice(0, 3).some((g) => g.id === l.category_id)) top3++;
-      }
-      console.log(`category suggestion from ${label}, leave-one-out over ${listings.length} listings: top-1 ${(top1 / listings.length).toFixed(3)}, top-3 ${(top3 / listings.length).toFixed(3)}`);
+  // category suggestion, leave-one-out over the demo listings
+  const suggest = suggestService(deps);
+  const listings = await db.query<{ id: number; title: string; content: string; category_id: number }>(
+    sql`SELECT id, title, content, category_id FROM posts ORDER BY id`,
+  );
+  // the demo descriptions end in shared stock sentences (condition, pickup, notes), so the listing text
+  // and the title alone are measured separately
+  for (const [label, textOf] of [['title + description', (l: { title: string; content: string }) => `${l.title}\n${l.content}`], ['title only', (l: { title: string }) => l.title]] as const) {
+    let top1 = 0;
+    let top3 = 0;
+    for (const l of listings) {
+      const { guesses } = await suggest.suggestCategories(textOf(l), [l.id]);
+      if (guesses[0]?.id === l.category_id) top1++;
+      if (guesses.slice(0, 3).some((g) => g.id === l.category_id)) top3++;
     }
-  } finally {
-    await closeDeps(deps);
-    fs.rmSync(dir, { recursive: true, force: true });
+    console.log(`category suggestion from ${label}, leave-one-out over ${listings.length} listings: top-1 ${(top1 / listings.length).toFixed(3)}, top-3 ${(top3 / listings.length).toFixed(3)}`);
   }
 }
 
-await main();
+await withPgliteDeps(main);

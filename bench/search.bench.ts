@@ -4,19 +4,15 @@
 // semantic search returning it (target ≤ 5 s). Every listing goes through the real embedding worker.
 // Two catalogues (BENCH_CATALOGUES): 15 repeated templates (near-duplicate vectors — HNSW's worst
 // case) and a varied one recombined from the 155 demo listings.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../server/src/config.ts';
-import { openPglite } from '../server/src/db/client.ts';
-import { createDeps, closeDeps, type Deps } from '../server/src/deps.ts';
+import type { Deps } from '../server/src/deps.ts';
 import { sql } from '../server/src/db/sql.ts';
 import { embedderFor } from '../server/src/ai/embedder.ts';
 import { searchService, filterConditions, vectorRank } from '../server/src/modules/search/service.ts';
 import { embeddingWorker, startEmbeddingNudger } from '../server/src/modules/embeddings/service.ts';
+import { queryVector } from '../server/src/modules/embeddings/store.ts';
 import { KOREAN_LISTINGS, ensureMember, insertListings, regionId } from '../server/src/modules/search/fixtures.ts';
 import { demoListings } from '../server/src/seed/listings.ts';
+import { withPgliteDeps } from './pglite-deps.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000').split(',').map(Number);
 const QUERIES = ['벽에 구멍 뚫을 때 필요한 거', '주말 캠핑 갈 때 필요한 거', '여행 사진 찍을 카메라', '영화 볼 프로젝터', '아기 산책',
@@ -155,12 +151,11 @@ async function bareHnswRecall(deps: Deps) {
     const times: number[] = [];
     for (const q of QUERIES) {
       const [v] = await embedder.embed([q]);
-      const lit = '[' + v.join(',') + ']';
       const t = performance.now();
       const approx = await deps.db.transaction(async (tx) => {
         await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
         await tx.query('SET LOCAL enable_sort = off');
-        return tx.query(sql`SELECT post_id FROM post_embeddings ORDER BY embedding <=> ${lit}::vector(512) LIMIT 10`);
+        return tx.query(sql`SELECT post_id FROM post_embeddings ORDER BY embedding <=> ${queryVector(v, embedder.dimensions)} LIMIT 10`);
       });
       times.push(performance.now() - t);
       const exact = await vectorRank(deps, v, [sql`true`], 10, true);
@@ -197,16 +192,10 @@ async function freshness(deps: Deps) {
 const CATALOGUES = (process.env.BENCH_CATALOGUES ?? 'templates,varied').split(',') as ('templates' | 'varied')[];
 for (const n of SIZES) {
   for (const catalogue of CATALOGUES) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-bench-'));
-    const config = loadConfig({ DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent' });
-    const deps = await createDeps(config, pino({ level: 'silent' }), { db: await openPglite({}) });
-    try {
+    await withPgliteDeps(async (deps) => {
       await measure(deps, n, catalogue);
       await bareHnswRecall(deps);
       if (n === SIZES[0] && catalogue === CATALOGUES[0]) await freshness(deps);
-    } finally {
-      await closeDeps(deps);
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }
 }

@@ -3,7 +3,8 @@
 // extractive answer that says why each listing matched. A listing id the LLM invents is dropped.
 import type { Deps } from '../../deps.ts';
 import { parseJsonReply } from '../../ai/llm.ts';
-import { searchService, type SearchFilters, type SearchHit } from './service.ts';
+import { searchService, type SearchFilters } from './service.ts';
+import type { SearchHit } from './schemas.ts';
 
 export const AI_CONTEXT_SIZE = 8;
 

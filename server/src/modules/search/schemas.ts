@@ -6,27 +6,26 @@ const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-
 const Won = Type.Integer({ minimum: 0, maximum: 100_000_000 });
 const IdQ = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 
-export const SearchQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 200 })),
+/** The filters both searches take (service.ts SearchFilters), applied before ranking. */
+const FilterFields = {
   categoryId: Type.Optional(IdQ),
   regionId: Type.Optional(IdQ),
   minFee: Type.Optional(Won),
   maxFee: Type.Optional(Won),
   from: Type.Optional(Day),
   to: Type.Optional(Day),
+};
+
+export const SearchQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  ...FilterFields,
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
 });
-export type SearchQuery = Static<typeof SearchQuery>;
 
 export const AiSearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 200 }),
-  categoryId: Type.Optional(IdQ),
-  regionId: Type.Optional(IdQ),
-  minFee: Type.Optional(Won),
-  maxFee: Type.Optional(Won),
-  from: Type.Optional(Day),
-  to: Type.Optional(Day),
+  ...FilterFields,
 });
 
 export const MatchInfo = Type.Object({
@@ -34,8 +33,10 @@ export const MatchInfo = Type.Object({
   semantic: Nullable(Type.Object({ similarity: Type.Number() })),
   reason: Type.String({ description: '왜 검색되었는지 (한국어)' }),
 });
+export type MatchInfo = Static<typeof MatchInfo>;
 
 export const SearchHit = Type.Object({ listing: PostListItem, score: Type.Number(), match: MatchInfo });
+export type SearchHit = Static<typeof SearchHit>;
 
 export const SearchPage = Type.Object({
   items: Type.Array(SearchHit),
@@ -43,6 +44,7 @@ export const SearchPage = Type.Object({
   semanticAvailable: Type.Boolean({ description: 'false: 의미 검색을 쓸 수 없어 키워드 검색만 했습니다' }),
   terms: Type.Array(Type.String()),
 });
+export type SearchPage = Static<typeof SearchPage>;
 
 export const AiSearchResult = Type.Object({
   answer: Type.String(),

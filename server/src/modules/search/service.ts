@@ -13,7 +13,7 @@ import { publicPostCondition } from '../posts/visibility.ts';
 import { categoryFilter, regionFilter } from '../catalog/service.ts';
 import { availableBetween } from '../reservations/booked.ts';
 import { LIST_ITEM_FROM, LIST_ITEM_SELECT, toListItem } from '../posts/service.ts';
-import type { PostListItem } from '../posts/schemas.ts';
+import type { MatchInfo, SearchHit, SearchPage } from './schemas.ts';
 import { queryVector, vectorTable } from '../embeddings/store.ts';
 import { decodeCursor, encodeCursor } from '../../http/wire.ts';
 
@@ -26,6 +26,11 @@ const HNSW_EF_SEARCH = 100;
 const HNSW_MAX_SCAN_TUPLES = 2_000;
 /** fewer matches above MIN_SEMANTIC_SIMILARITY than this from the walk → exact scan */
 const HNSW_MIN_USABLE = 10;
+// Planner settings per branch, each sent as one script (one round trip) inside the branch's transaction.
+const KEYWORD_SETTINGS = 'SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off';
+const HNSW_WALK_SETTINGS = `SET LOCAL hnsw.ef_search = ${HNSW_EF_SEARCH}; SET LOCAL hnsw.iterative_scan = relaxed_order;
+  SET LOCAL hnsw.max_scan_tuples = ${HNSW_MAX_SCAN_TUPLES}; SET LOCAL enable_sort = off`; // the index order, not a sort of every distance
+const EXACT_SCAN_SETTINGS = 'SET LOCAL enable_sort = on; SET LOCAL enable_indexscan = off';
 
 export interface SearchFilters {
   categoryId?: number;
@@ -38,20 +43,8 @@ export interface SearchFilters {
   excludeIds?: number[];
 }
 
-export interface MatchInfo {
-  keyword: { terms: string[]; score: number } | null;
-  semantic: { similarity: number } | null;
-  reason: string;
-}
-
 export interface RankedHit {
   id: number;
-  score: number;
-  match: MatchInfo;
-}
-
-export interface SearchHit {
-  listing: PostListItem;
   score: number;
   match: MatchInfo;
 }
@@ -113,8 +106,7 @@ export async function keywordRank(q: Database, terms: string[], where: Sql[], li
   // the planner prices word_similarity per row far too low and would rather read every title than
   // the title trigram index (measured 48–82 ms against 6 ms at 10k listings).
   return q.transaction(async (tx) => {
-    await tx.query('SET LOCAL enable_seqscan = off');
-    await tx.query('SET LOCAL enable_indexscan = off');
+    await tx.exec(KEYWORD_SETTINGS);
     const ids = (await tx.query<{ id: number }>(candidates)).map((r) => r.id);
     if (!ids.length) return [];
     return tx.query<{ id: number; kscore: number; terms: string[] }>(sql`
@@ -161,22 +153,18 @@ export async function vectorRank(deps: Deps, vector: number[], where: Sql[], lim
   return deps.db.transaction(async (tx) => {
     let rows: { id: number; sim: number }[] = [];
     if (!exact) {
-      await tx.query(`SET LOCAL hnsw.ef_search = ${HNSW_EF_SEARCH}`);
-      await tx.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
-      await tx.query(`SET LOCAL hnsw.max_scan_tuples = ${HNSW_MAX_SCAN_TUPLES}`);
-      await tx.query('SET LOCAL enable_sort = off'); // the index order, not a sort of every distance
+      await tx.exec(HNSW_WALK_SETTINGS);
       rows = await tx.query<{ id: number; sim: number }>(sql`
         SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim FROM ${table} e
         WHERE (SELECT true FROM posts p WHERE p.id = e.post_id AND ${conditions})
         ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
-      await tx.query('SET LOCAL enable_sort = on');
     }
     // The walk can also get lost: with the local embedder most listings sit at a flat, low similarity
     // to a query, and a listing unlike the rest of the catalogue (a new kind of thing) may be
     // unreachable from the graph's entry point. Few usable matches → ask the exact scan.
     const usable = rows.filter((r) => r.sim >= MIN_SEMANTIC_SIMILARITY).length;
     if (rows.length < limit || usable < Math.min(limit, HNSW_MIN_USABLE)) {
-      await tx.query('SET LOCAL enable_indexscan = off');
+      await tx.exec(EXACT_SCAN_SETTINGS);
       rows = await tx.query<{ id: number; sim: number }>(sql`
         SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim
         FROM ${table} e JOIN posts p ON p.id = e.post_id
@@ -224,23 +212,23 @@ export function fuse(
   return out;
 }
 
-export async function listItems(q: Queryable, ids: number[]): Promise<Map<number, PostListItem>> {
-  if (!ids.length) return new Map();
-  const rows = await q.query(sql`SELECT ${LIST_ITEM_SELECT} FROM ${LIST_ITEM_FROM} WHERE p.id = ANY(${ids}::bigint[])`);
-  return new Map(rows.map((r) => [r.id as number, toListItem(r as any)]));
+type ListRow = Parameters<typeof toListItem>[0];
+
+/** Ranked ids → hits with their listing cards, in rank order (a listing gone meanwhile is skipped). */
+export async function withListings(q: Queryable, ranked: RankedHit[]): Promise<SearchHit[]> {
+  if (!ranked.length) return [];
+  const rows = await q.query<ListRow>(sql`SELECT ${LIST_ITEM_SELECT} FROM ${LIST_ITEM_FROM} WHERE p.id = ANY(${ranked.map((h) => h.id)}::bigint[])`);
+  const byId = new Map(rows.map((r) => [r.id, toListItem(r)]));
+  return ranked.flatMap((h) => {
+    const listing = byId.get(h.id);
+    return listing ? [{ listing, score: h.score, match: h.match }] : [];
+  });
 }
 
 export const encodeOffset = (offset: number): string => encodeCursor({ o: offset });
 export function decodeOffset(cursor: string | undefined): number {
   if (!cursor) return 0;
   return decodeCursor<{ o: number }>(cursor, ({ o }) => Number.isInteger(o) && o >= 0 && o <= 10_000).o;
-}
-
-export interface SearchResult {
-  items: SearchHit[];
-  nextCursor: string | null;
-  semanticAvailable: boolean;
-  terms: string[];
 }
 
 export function searchService(deps: Deps) {
@@ -259,32 +247,24 @@ export function searchService(deps: Deps) {
     return { hits: fuse(keyword, vector), terms, semantic };
   }
 
-  async function search(query: string, filters: SearchFilters, page: { cursor?: string; limit?: number } = {}): Promise<SearchResult> {
+  async function search(query: string, filters: SearchFilters, page: { cursor?: string; limit?: number } = {}): Promise<SearchPage> {
     const offset = decodeOffset(page.cursor);
     const limit = Math.min(Math.max(page.limit ?? 20, 1), 50);
     if (!query.trim()) {
-      // no query: the filtered catalogue, newest first
-      const rows = await deps.db.query<{ id: number }>(sql`SELECT p.id FROM posts p WHERE ${sql.join(filterConditions(filters), ' AND ')}
+      // no query: the filtered catalogue, newest first, cards and all in one statement
+      const rows = await deps.db.query<ListRow>(sql`SELECT ${LIST_ITEM_SELECT} FROM ${LIST_ITEM_FROM}
+        WHERE ${sql.join(filterConditions(filters), ' AND ')}
         ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit + 1} OFFSET ${offset}`);
-      const items = await listItems(deps.db, rows.slice(0, limit).map((r) => r.id));
       return {
-        items: rows.slice(0, limit).flatMap((r) => {
-          const listing = items.get(r.id);
-          return listing ? [{ listing, score: 0, match: { keyword: null, semantic: null, reason: '필터 조건 일치' } }] : [];
-        }),
+        items: rows.slice(0, limit).map((r) => ({ listing: toListItem(r), score: 0, match: { keyword: null, semantic: null, reason: '필터 조건 일치' } })),
         nextCursor: rows.length > limit ? encodeOffset(offset + limit) : null,
         semanticAvailable: await semanticAvailable(deps),
         terms: [],
       };
     }
     const { hits, terms, semantic } = await rank(query, filters);
-    const slice = hits.slice(offset, offset + limit);
-    const items = await listItems(deps.db, slice.map((h) => h.id));
     return {
-      items: slice.flatMap((h) => {
-        const listing = items.get(h.id);
-        return listing ? [{ listing, score: h.score, match: h.match }] : [];
-      }),
+      items: await withListings(deps.db, hits.slice(offset, offset + limit)),
       nextCursor: hits.length > offset + limit ? encodeOffset(offset + limit) : null,
       semanticAvailable: semantic,
       terms,

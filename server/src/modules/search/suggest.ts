@@ -9,7 +9,8 @@ import { parseJsonReply } from '../../ai/llm.ts';
 import type { ChatMessage } from '../../ai/types.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
 import { vectorTable } from '../embeddings/store.ts';
-import { filterConditions, fuse, keywordRank, listItems, queryTerms, semanticAvailable, vectorRank, type SearchHit } from './service.ts';
+import { filterConditions, fuse, keywordRank, queryTerms, semanticAvailable, vectorRank, withListings } from './service.ts';
+import type { SearchHit } from './schemas.ts';
 
 const NEIGHBOURS = 15;
 // The category vote: only the nearest VOTERS neighbours, each weighted exp((score − best) / T), so the
@@ -88,14 +89,10 @@ export function suggestService(deps: Deps) {
     }
     // keyword fallback: no vector store, or this listing is not embedded yet
     if (!ranked.length) ranked = fuse(await keywordRank(deps.db, queryTerms(post.title), where, limit), []);
-    const items = await listItems(deps.db, ranked.map((r) => r.id));
-    return {
-      items: ranked.flatMap((r) => (items.has(r.id) ? [{ listing: items.get(r.id)!, score: r.score, match: r.match }] : [])),
-      semanticAvailable: semantic,
-    };
+    return { items: await withListings(deps.db, ranked), semanticAvailable: semantic };
   }
 
-  async function suggestCategories(text: string, excludeIds: number[] = []): Promise<{ guesses: CategoryGuess[]; neighbourIds: { id: number; category_id: number }[] }> {
+  async function suggestCategories(text: string, excludeIds: number[] = []): Promise<{ guesses: CategoryGuess[]; neighbourIds: number[] }> {
     const near = await neighbours(text, excludeIds);
     if (!near.length) return { guesses: [], neighbourIds: [] };
     const rows = await deps.db.query<{ id: number; category_id: number; name: string; path: string }>(sql`
@@ -118,7 +115,7 @@ export function suggestService(deps: Deps) {
       .sort((a, b) => b.weight - a.weight)
       .slice(0, 3)
       .map((v) => ({ ...v.guess, confidence: Math.round((v.weight / (total || 1)) * 100) / 100 }));
-    return { guesses, neighbourIds: near.flatMap((n) => (byId.has(n.id) ? [{ id: n.id, category_id: byId.get(n.id)!.category_id }] : [])) };
+    return { guesses, neighbourIds: near.map((n) => n.id).filter((id) => byId.has(id)) };
   }
 
   /** Median fee/deposit of comparable listings: the neighbours in the category, else the whole category. */
@@ -176,11 +173,11 @@ export function suggestService(deps: Deps) {
     const text = [input.title, input.content, input.hint].filter(Boolean).join('\n');
     const { guesses, neighbourIds } = text.trim() ? await suggestCategories(text) : { guesses: [], neighbourIds: [] };
     const top = guesses[0];
-    const prices = top ? await priceSuggestion(top.id, neighbourIds.map((n) => n.id)) : { fee: null, deposit: null };
+    const prices = top ? await priceSuggestion(top.id, neighbourIds) : { fee: null, deposit: null };
     // the form asks for suggestions as the user types; only the draft button pays for an LLM call
     const draft = (input.draft ? await llmDraft(input, top, prices.fee, prices.deposit) : null) ?? templateDraft(input, top, prices.fee, prices.deposit);
     return { categories: guesses, ...prices, draft, semanticAvailable: await semanticAvailable(deps) };
   }
 
-  return { similar, suggest, suggestCategories, neighbours };
+  return { similar, suggest, suggestCategories };
 }
