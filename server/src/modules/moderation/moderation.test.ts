@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { jobDefinitions } from '../../jobs/registry.ts';
-import { insertPost, insertReservation, manualClock } from './test-fixtures.ts';
+import { insertPost, manualClock, rental } from './test-fixtures.ts';
 
 const clock = manualClock(new Date());
 let ctx: TestContext;
@@ -93,11 +93,8 @@ test('admin bans a listing: hidden from the public, reservations refused, visibl
 });
 
 test('admin bans a review: hidden from lists and summaries except for admins; author notified', async () => {
-  const lender = await ctx.signUp();
-  const borrower = await ctx.signUp();
+  const { lender, borrower, postId, reservationId: resId } = await rental(ctx);
   const admin = await ctx.admin();
-  const postId = await insertPost(ctx.deps.db, lender.id);
-  const resId = await insertReservation(ctx.deps.db, postId, borrower.id, 'RETURN_COMPLETED');
   const review = (await post(`/reservations/${resId}/review`, borrower.cookie, {
     equipmentScore: 1, kindnessScore: 1, responseScore: 1, comment: '광고성 문구가 가득한 리뷰',
   })).json();
@@ -193,10 +190,7 @@ test('auto-ban job bans a member through the members service: sessions end, logi
 });
 
 test('auto-ban job hides a review; admins are never auto-banned', async () => {
-  const lender = await ctx.signUp();
-  const borrower = await ctx.signUp();
-  const postId = await insertPost(ctx.deps.db, lender.id);
-  const resId = await insertReservation(ctx.deps.db, postId, borrower.id, 'REFUND_COMPLETED');
+  const { borrower, postId, reservationId: resId } = await rental(ctx, 'REFUND_COMPLETED');
   const review = (await post(`/reservations/${resId}/review`, borrower.cookie, {
     equipmentScore: 1, kindnessScore: 1, responseScore: 1, comment: '비방하는 리뷰',
   })).json();

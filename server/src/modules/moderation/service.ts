@@ -79,27 +79,30 @@ export function moderationService(deps: Deps) {
   }
 
   /**
-   * Conditional ban: only an unbanned target changes (safe under concurrent callers), and only
-   * the caller that changed it logs, settles reports and notifies the owner.
+   * Conditional ban (reason) or unban (null): only a target not already in that state changes (safe
+   * under concurrent callers), and only the caller that changed it logs, settles reports (on a ban)
+   * and notifies the owner.
    */
-  async function banContent(type: ContentType, id: number, reason: string, actorId: number | null, at = deps.clock.now()) {
+  async function setBan(type: ContentType, id: number, reason: string | null, actorId: number | null, at: Date) {
     const { table, owner } = CONTENT_TABLE[type];
+    const ban = reason !== null;
     const notes: NotificationRow[] = [];
     const result = await db.transaction(async (tx) => {
       const target = await findTarget(tx, type, id);
       if (!target) throw notFound(TARGET_NAMES[type]);
       const row = await tx.one<{ owner_id: number }>(
         `UPDATE ${table} SET banned_at = $2, ban_reason = $3${TOUCH[type]}
-         WHERE id = $1 AND banned_at IS NULL RETURNING ${owner} AS owner_id`,
-        [id, at, reason],
+         WHERE id = $1 AND banned_at IS ${ban ? 'NULL' : 'NOT NULL'} RETURNING ${owner} AS owner_id`,
+        [id, ban ? at : null, reason],
       );
       if (!row) return state(tx, type, id, false);
-      await resolveReports(tx, type, id, at);
-      await log(tx, type, id, 'BAN', reason, actorId, at);
+      if (ban) await resolveReports(tx, type, id, at);
+      await log(tx, type, id, ban ? 'BAN' : 'UNBAN', reason ?? '', actorId, at);
+      const message = ban
+        ? banMessage(type, target.label, reason)
+        : { title: `${TARGET_NAMES[type]}의 숨김 처리가 해제되었습니다`, body: `「${target.label}」` };
       notes.push(
-        await notifications.insert(tx, {
-          memberId: row.owner_id, type: 'MODERATION', ...banMessage(type, target.label, reason), targetType: type, targetId: id,
-        }),
+        await notifications.insert(tx, { memberId: row.owner_id, type: 'MODERATION', ...message, targetType: type, targetId: id }),
       );
       return state(tx, type, id, true);
     });
@@ -107,30 +110,9 @@ export function moderationService(deps: Deps) {
     return result;
   }
 
-  async function unbanContent(type: ContentType, id: number, actorId: number, at = deps.clock.now()) {
-    const { table, owner } = CONTENT_TABLE[type];
-    const notes: NotificationRow[] = [];
-    const result = await db.transaction(async (tx) => {
-      const target = await findTarget(tx, type, id);
-      if (!target) throw notFound(TARGET_NAMES[type]);
-      const row = await tx.one<{ owner_id: number }>(
-        `UPDATE ${table} SET banned_at = NULL, ban_reason = NULL${TOUCH[type]}
-         WHERE id = $1 AND banned_at IS NOT NULL RETURNING ${owner} AS owner_id`,
-        [id],
-      );
-      if (!row) return state(tx, type, id, false);
-      await log(tx, type, id, 'UNBAN', '', actorId, at);
-      notes.push(
-        await notifications.insert(tx, {
-          memberId: row.owner_id, type: 'MODERATION', title: `${TARGET_NAMES[type]}의 숨김 처리가 해제되었습니다`,
-          body: `「${target.label}」`, targetType: type, targetId: id,
-        }),
-      );
-      return state(tx, type, id, true);
-    });
-    await notifications.publish(notes);
-    return result;
-  }
+  const banContent = (type: ContentType, id: number, reason: string, actorId: number | null, at = deps.clock.now()) =>
+    setBan(type, id, reason, actorId, at);
+  const unbanContent = (type: ContentType, id: number, actorId: number) => setBan(type, id, null, actorId, deps.clock.now());
 
   /**
    * The report job: every unbanned target with enough pending reports in the window is banned.

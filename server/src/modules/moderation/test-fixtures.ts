@@ -1,5 +1,6 @@
 // Rows the review/report/moderation tests need, inserted directly (the listing and reservation
 // APIs have their own tests; here only the rows' existence and status matter).
+import type { TestContext } from '../../../test/helpers.ts';
 import type { Database } from '../../db/client.ts';
 
 export async function insertPost(db: Database, authorId: number, title = '캠핑 텐트 4인용 빌려드려요'): Promise<number> {
@@ -24,6 +25,15 @@ export async function insertReservation(db: Database, postId: number, borrowerId
     [postId, borrowerId, status],
   );
   return row!.id;
+}
+
+/** Two new members, a listing of the lender and the borrower's reservation of it already in `status`. */
+export async function rental(ctx: TestContext, status = 'RETURN_COMPLETED') {
+  const lender = await ctx.signUp();
+  const borrower = await ctx.signUp();
+  const postId = await insertPost(ctx.deps.db, lender.id);
+  const reservationId = await insertReservation(ctx.deps.db, postId, borrower.id, status);
+  return { lender, borrower, postId, reservationId };
 }
 
 /** A clock the test moves by hand. */

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
-import { insertReservation, makePost, statusOf, testClock } from '../reservations/testing.ts';
+import { insertReservation, makePost, statusOf, testClock, type User } from '../reservations/testing.ts';
 import type { Status } from '../reservations/status.ts';
 
 const SECRET = 'test_sk_chwimeet_1234';
@@ -69,7 +69,6 @@ function fakeToss() {
   };
 }
 
-type User = Awaited<ReturnType<TestContext['signUp']>>;
 const clock = testClock('2026-03-01T03:00:00Z');
 
 async function setup(ctx: TestContext, lender: User, borrower: User, status: Status = 'PENDING_PAYMENT') {

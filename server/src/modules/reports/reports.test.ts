@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
-import { insertPost, insertReservation } from '../moderation/test-fixtures.ts';
+import { insertPost, insertReservation, rental } from '../moderation/test-fixtures.ts';
 
 let ctx: TestContext;
 before(async () => {
@@ -35,11 +35,8 @@ test('a member reports a listing once; the second time is 409 and stores nothing
 });
 
 test('members and reviews can be reported; anonymous callers cannot report', async () => {
-  const lender = await ctx.signUp();
-  const borrower = await ctx.signUp();
+  const { lender, borrower, reservationId: resId } = await rental(ctx);
   const reporter = await ctx.signUp();
-  const postId = await insertPost(ctx.deps.db, lender.id);
-  const resId = await insertReservation(ctx.deps.db, postId, borrower.id, 'RETURN_COMPLETED');
   const review = await ctx.app.inject({
     method: 'POST', url: `/api/v1/reservations/${resId}/review`, headers: { cookie: borrower.cookie },
     payload: { equipmentScore: 1, kindnessScore: 1, responseScore: 1, comment: '욕설이 담긴 리뷰' },

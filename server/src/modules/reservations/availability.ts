@@ -2,7 +2,7 @@
 // yielding a `day` column; the reservations module adds its booked ranges as another source.
 import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
-import { HOLDING_STATUSES } from './status.ts';
+import { holding } from './booked.ts';
 
 /** Sources of unavailable days for a post within [from, to] (either bound may be open). */
 function unavailableSources(postId: number, from: string | null, to: string | null): Sql[] {
@@ -13,7 +13,7 @@ function unavailableSources(postId: number, from: string | null, to: string | nu
       greatest(start_date, coalesce(${from}::date, start_date)), least(end_date, coalesce(${to}::date, end_date)), interval '1 day'
     )::date AS day
     FROM reservations
-    WHERE post_id = ${postId} AND status IN ${sql.raw(`(${HOLDING_STATUSES.map((s) => `'${s}'`).join(', ')})`)}
+    WHERE post_id = ${postId} AND status IN ${holding()}
       AND (${from}::date IS NULL OR end_date >= ${from}::date) AND (${to}::date IS NULL OR start_date <= ${to}::date)`;
   return [blocked, booked];
 }

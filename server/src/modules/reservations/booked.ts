@@ -4,9 +4,10 @@
 import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
 import { conflict } from '../../http/errors.ts';
-import { HOLDING_STATUSES } from './status.ts';
+import { HOLDING_STATUSES, statusListSql } from './status.ts';
 
-const holding = () => sql.raw(`(${HOLDING_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+/** HOLDING_STATUSES as an SQL list, for `status IN ${holding()}` */
+export const holding = () => sql.raw(statusListSql(HOLDING_STATUSES));
 
 export interface DateRange {
   startDate: string;

@@ -7,7 +7,7 @@ import { jobDefinitions } from '../../jobs/registry.ts';
 import { autoComplete, detectOverdue, expireReservations, remindReturns, reservationJobs, TIMED_RULES } from './jobs.ts';
 import type { Status } from './status.ts';
 import type { JobContext } from '../../jobs/types.ts';
-import { insertReservation, makePost, statusOf, testClock } from './testing.ts';
+import { insertReservation, makePost, statusOf, testClock, type User } from './testing.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -15,7 +15,6 @@ const DAY = 24 * HOUR;
 const T0 = new Date('2026-03-01T03:00:00Z');
 const clock = testClock(T0.toISOString());
 let ctx: TestContext;
-type User = Awaited<ReturnType<TestContext['signUp']>>;
 let lender: User, borrower: User;
 
 before(async () => {

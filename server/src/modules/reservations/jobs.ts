@@ -72,15 +72,17 @@ async function notifyOnce(
 ) {
   const col = sql.raw(column);
   const rows = await deps.db.transaction(async (tx) => {
-    const claimed = await tx.query<{ id: number; borrower_id: number; lender_id: number; post_id: number; end_date: string }>(sql`
-      UPDATE reservations SET ${col} = ${now}
-      WHERE id IN (SELECT id FROM reservations WHERE ${col} IS NULL AND ${where} ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-        AND ${col} IS NULL
-      RETURNING id, borrower_id, lender_id, post_id, end_date`);
+    // the listing's title comes back with the claim (one statement for the batch)
+    const claimed = await tx.query<{ id: number; borrower_id: number; lender_id: number; title: string; end_date: string }>(sql`
+      UPDATE reservations r SET ${col} = ${now}
+      FROM posts p
+      WHERE p.id = r.post_id
+        AND r.id IN (SELECT id FROM reservations WHERE ${col} IS NULL AND ${where} ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+        AND r.${col} IS NULL
+      RETURNING r.id, r.borrower_id, r.lender_id, p.title, r.end_date`);
     const inserted: NotificationRow[] = [];
     for (const r of claimed) {
-      const post = await tx.one<{ title: string }>('SELECT title FROM posts WHERE id = $1', [r.post_id]);
-      for (const n of notes({ ...r, title: post?.title ?? '' })) {
+      for (const n of notes(r)) {
         inserted.push(await deps.notifications.insert(tx, { ...n, targetType: 'RESERVATION', targetId: r.id }));
       }
     }

@@ -1,21 +1,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestContext, type TestContext } from '../../../test/helpers.ts';
+import type { TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { availableBetween } from './booked.ts';
 import { HOLDING_STATUSES, REVIEWABLE_STATUSES, reviewableCondition } from './status.ts';
-import { insertReservation, makePost, testClock } from './testing.ts';
+import { insertReservation, makePost, partiesContext, testClock, type User } from './testing.ts';
 
 // 2026-03-01T15:30Z is already 2026-03-02 00:30 in Seoul: "today" for every rule below is 3/2.
 const clock = testClock('2026-03-01T15:30:00Z');
 let ctx: TestContext;
-type User = Awaited<ReturnType<TestContext['signUp']>>;
 let lender: User, borrower: User, other: User, admin: { id: number; cookie: string };
 
 before(async () => {
-  ctx = await createTestContext({ clock });
-  [lender, borrower, other] = [await ctx.signUp(), await ctx.signUp(), await ctx.signUp()];
-  admin = await ctx.admin();
+  ({ ctx, lender, borrower, other, admin } = await partiesContext(clock));
 });
 after(() => ctx.close());
 

@@ -3,20 +3,17 @@
 // nothing changed. Reservations are written straight into each status.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestContext, type TestContext } from '../../../test/helpers.ts';
+import type { TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { allowedActions, requiredFields, STATUS_TABLE, STATUSES, type Actor, type Status } from './status.ts';
-import { insertReservation, makePost, statusOf, testClock } from './testing.ts';
+import { insertReservation, makePost, partiesContext, statusOf, testClock, type User } from './testing.ts';
 
 const clock = testClock('2026-03-01T03:00:00Z');
 let ctx: TestContext;
-type User = Awaited<ReturnType<TestContext['signUp']>>;
 let lender: User, borrower: User, other: User, admin: { id: number; cookie: string };
 
 before(async () => {
-  ctx = await createTestContext({ clock });
-  [lender, borrower, other] = [await ctx.signUp(), await ctx.signUp(), await ctx.signUp()];
-  admin = await ctx.admin();
+  ({ ctx, lender, borrower, other, admin } = await partiesContext(clock));
 });
 after(() => ctx.close());
 

@@ -76,18 +76,21 @@ export const HOLDING_STATUSES: readonly Status[] = [
 ];
 
 /**
- * A borrower may review once the rental has ended with the item back or claimed:
- * RETURN_COMPLETED onwards on both branches (refund or claim). Never rejected/cancelled/expired.
+ * A borrower may review once the rental has ended with the item back or claimed (SPEC §6
+ * "RETURN_COMPLETED onwards") on both branches: the claim states count too, since a borrower facing
+ * a claim is exactly the one whose experience others should read. LOST_OR_UNRETURNED is still open;
+ * rejected/cancelled/expired never are.
  */
 export const REVIEWABLE_STATUSES: readonly Status[] = [
   'RETURN_COMPLETED', 'PENDING_REFUND', 'REFUND_COMPLETED', 'CLAIMING', 'CLAIM_COMPLETED',
 ];
 export const isReviewable = (status: string) => (REVIEWABLE_STATUSES as readonly string[]).includes(status);
-/** SQL condition over a reservations alias: the reservation may be reviewed by its borrower. */
-export const reviewableCondition = (alias = 'r') =>
-  `(${alias}.status IN (${REVIEWABLE_STATUSES.map((s) => `'${s}'`).join(', ')}))`;
 
-export const isTerminal = (status: Status) => STATUS_TABLE[status].next.length === 0;
+/** A status list as an SQL list literal, e.g. `('RENTING', 'RETURNING')`; the names are our constants, never input. */
+export const statusListSql = (statuses: readonly Status[]) => `(${statuses.map((s) => `'${s}'`).join(', ')})`;
+
+/** SQL condition over a reservations alias: the reservation may be reviewed by its borrower. */
+export const reviewableCondition = (alias = 'r') => `(${alias}.status IN ${statusListSql(REVIEWABLE_STATUSES)})`;
 
 /** Fields a transition from → to needs. */
 export function requiredFields(from: Status, to: Status): RequiredField[] {

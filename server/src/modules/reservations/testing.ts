@@ -1,5 +1,6 @@
 // Test fixtures for reservation tests: listings and reservations written straight to the database,
 // so each test starts in the state it needs without walking the whole lifecycle.
+import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import type { Clock } from '../../deps.ts';
 import type { Queryable } from '../../db/client.ts';
 import { sql } from '../../db/sql.ts';
@@ -14,6 +15,15 @@ export function testClock(iso: string): Clock & { set(iso: string): void; advanc
     set: (next) => (now = new Date(next)),
     advance: (ms) => (now = new Date(now.getTime() + ms)),
   };
+}
+
+export type User = Awaited<ReturnType<TestContext['signUp']>>;
+
+/** A test context on `clock` with the usual parties: a lender, a borrower, a third member and an admin. */
+export async function partiesContext(clock: Clock) {
+  const ctx = await createTestContext({ clock });
+  const [lender, borrower, other] = [await ctx.signUp(), await ctx.signUp(), await ctx.signUp()];
+  return { ctx, lender, borrower, other, admin: await ctx.admin() };
 }
 
 export async function makePost(

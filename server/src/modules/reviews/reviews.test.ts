@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
-import { insertPost, insertReservation, manualClock } from '../moderation/test-fixtures.ts';
+import { insertPost, insertReservation, manualClock, rental } from '../moderation/test-fixtures.ts';
 import { extractiveSummary, representativeSentences } from './summary.ts';
-import { REVIEWABLE_STATUSES } from './service.ts';
+import { REVIEWABLE_STATUSES } from '../reservations/status.ts';
 
 const clock = manualClock(new Date('2025-05-01T00:00:00Z'));
 let ctx: TestContext;
@@ -19,14 +19,6 @@ const inject = (c: TestContext, method: 'GET' | 'POST', url: string, cookie?: st
 const scores = (e: number, k: number, r: number, comment = '텐트 상태가 아주 좋았어요.') => ({
   equipmentScore: e, kindnessScore: k, responseScore: r, comment,
 });
-
-async function rental(c: TestContext, status = 'RETURN_COMPLETED') {
-  const lender = await c.signUp();
-  const borrower = await c.signUp();
-  const postId = await insertPost(c.deps.db, lender.id);
-  const reservationId = await insertReservation(c.deps.db, postId, borrower.id, status);
-  return { lender, borrower, postId, reservationId };
-}
 
 test('only the borrower reviews, once, and only once the rental is reviewable', async () => {
   const { lender, borrower, postId, reservationId } = await rental(ctx);

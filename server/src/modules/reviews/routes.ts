@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { isAdmin, requireMember } from '../../http/auth.ts';
 import { IdParams } from '../members/schemas.ts';
 import { CreateReviewBody, ReplyBody, ReservationIdParams, Review, ReviewListQuery, ReviewPage, ReviewSummary } from './schemas.ts';
-import { reviewsService, REVIEWABLE_STATUSES, type SummaryTarget } from './service.ts';
+import { REVIEWABLE_STATUSES } from '../reservations/status.ts';
+import { reviewsService, type SummaryTarget } from './service.ts';
 
 const tags = ['reviews'];
 

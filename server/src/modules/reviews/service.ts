@@ -5,16 +5,9 @@ import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts'
 import { avatarUrl } from '../members/service.ts';
 import type { NotificationRow } from '../notifications/service.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
+import { isReviewable } from '../reservations/status.ts';
 import type { CreateReviewBody, ReviewListQuery } from './schemas.ts';
 import { aiSummary, extractiveSummary, type Averages, type SummaryInput } from './summary.ts';
-
-/**
- * Reservation statuses in which the borrower may review (SPEC §6 "RETURN_COMPLETED onwards").
- * Decision: the claim states count too. Once the settlement phase has begun the rental is over,
- * and a borrower facing a claim is exactly the one whose experience others should read.
- * LOST_OR_UNRETURNED itself is still open and is not reviewable.
- */
-export const REVIEWABLE_STATUSES = ['RETURN_COMPLETED', 'PENDING_REFUND', 'REFUND_COMPLETED', 'CLAIMING', 'CLAIM_COMPLETED'] as const;
 
 export type SummaryTarget = 'POST' | 'MEMBER';
 
@@ -99,7 +92,10 @@ export function reviewsService(deps: Deps) {
     };
   }
 
-  /** Averages are computed on every read; the text is cached under a fingerprint of the review set. */
+  /**
+   * Averages are computed on every read; the text is cached under a fingerprint of the review set,
+   * read in the same query as the averages.
+   */
   async function summary(type: SummaryTarget, id: number, admin: boolean) {
     if (type === 'POST') await assertPostReadable(id, admin);
     else await assertMember(id);
@@ -107,14 +103,18 @@ export function reviewsService(deps: Deps) {
     const agg = (await db.one<{
       n: number; equipment: number | null; kindness: number | null; response: number | null; overall: number | null;
       replies: number; banned: number; changed: string | null;
+      cached_fingerprint: string | null; cached_text: string; cached_source: 'AI' | 'EXTRACTIVE'; cached_at: Date;
     }>(sql`
-      SELECT count(*) FILTER (WHERE r.banned_at IS NULL)::int AS n,
-        avg(r.equipment_score) FILTER (WHERE r.banned_at IS NULL)::float8 AS equipment,
-        avg(r.kindness_score) FILTER (WHERE r.banned_at IS NULL)::float8 AS kindness,
-        avg(r.response_score) FILTER (WHERE r.banned_at IS NULL)::float8 AS response,
-        avg((r.equipment_score + r.kindness_score + r.response_score) / 3.0) FILTER (WHERE r.banned_at IS NULL)::float8 AS overall,
-        count(r.reply)::int AS replies, count(r.banned_at)::int AS banned, max(r.updated_at)::text AS changed
-      FROM reviews r WHERE ${where}`))!;
+      WITH agg AS (
+        SELECT count(*) FILTER (WHERE r.banned_at IS NULL)::int AS n,
+          avg(r.equipment_score) FILTER (WHERE r.banned_at IS NULL)::float8 AS equipment,
+          avg(r.kindness_score) FILTER (WHERE r.banned_at IS NULL)::float8 AS kindness,
+          avg(r.response_score) FILTER (WHERE r.banned_at IS NULL)::float8 AS response,
+          avg((r.equipment_score + r.kindness_score + r.response_score) / 3.0) FILTER (WHERE r.banned_at IS NULL)::float8 AS overall,
+          count(r.reply)::int AS replies, count(r.banned_at)::int AS banned, max(r.updated_at)::text AS changed
+        FROM reviews r WHERE ${where})
+      SELECT agg.*, s.fingerprint AS cached_fingerprint, s.text AS cached_text, s.source AS cached_source, s.created_at AS cached_at
+      FROM agg LEFT JOIN review_summaries s ON s.target_type = ${type} AND s.target_id = ${id}`))!;
     const base = { targetType: type, targetId: id, count: agg.n };
     if (agg.n === 0) {
       return {
@@ -128,12 +128,8 @@ export function reviewsService(deps: Deps) {
     };
     // Any new review, reply, ban or unban changes this; so does configuring an LLM.
     const fingerprint = `${agg.n}:${agg.replies}:${agg.banned}:${agg.changed}:${deps.llm ? 'ai' : 'extractive'}`;
-    const cached = await db.one<{ fingerprint: string; text: string; source: 'AI' | 'EXTRACTIVE'; created_at: Date }>(
-      'SELECT fingerprint, text, source, created_at FROM review_summaries WHERE target_type = $1 AND target_id = $2',
-      [type, id],
-    );
-    if (cached?.fingerprint === fingerprint) {
-      return { ...base, averages, summary: { text: cached.text, source: cached.source, generatedAt: new Date(cached.created_at).toISOString() } };
+    if (agg.cached_fingerprint === fingerprint) {
+      return { ...base, averages, summary: { text: agg.cached_text, source: agg.cached_source, generatedAt: new Date(agg.cached_at).toISOString() } };
     }
 
     const reviews = await db.query<SummaryInput>(sql`
@@ -188,7 +184,7 @@ export function reviewsService(deps: Deps) {
         );
         if (!res || (res.borrower_id !== memberId && res.lender_id !== memberId)) throw notFound('예약');
         if (res.borrower_id !== memberId) throw forbidden('빌린 사람만 리뷰를 쓸 수 있습니다', 'NOT_BORROWER');
-        if (!(REVIEWABLE_STATUSES as readonly string[]).includes(res.status)) {
+        if (!isReviewable(res.status)) {
           throw conflict('NOT_REVIEWABLE', '반납이 완료된 뒤에 리뷰를 쓸 수 있습니다');
         }
         const row = await tx.one<{ id: number }>(
