@@ -3,10 +3,10 @@
 // status (two browser profiles). Then the admin jobs page: schedule, pause/resume, run now, history.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { insertReservation, makePost } from '../../server/src/modules/reservations/testing.ts';
 import { Scheduler } from '../../server/src/jobs/scheduler.ts';
-import { dayNextMonth, launchBrowser, openPage, PHONE, screenshot, startServer, type TestServer } from './support.ts';
+import { dayNextMonth, launchBrowser, openLoggedInPage, screenshot, startServer, type TestServer } from './support.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -32,12 +32,7 @@ after(async () => {
 });
 
 /** A phone browser profile already logged in with the given session cookie. */
-async function loggedInPage(cookie: string): Promise<{ page: Page; context: BrowserContext; pageErrors: Error[] }> {
-  const opened = await openPage(browser, server.baseURL, PHONE);
-  const [name, value] = cookie.split('=');
-  await opened.context.addCookies([{ name, value, url: server.baseURL }]);
-  return opened;
-}
+const loggedInPage = (cookie: string) => openLoggedInPage(browser, server.baseURL, cookie);
 
 const badge = (page: Page) => page.getByTestId('status-badge').first();
 

@@ -10,7 +10,7 @@ import type { ChatMessage } from '../src/api/chat.ts';
 import { contiguousMax, mergeMessages } from '../src/realtime/messages.ts';
 import { makePost } from '../../server/src/modules/reservations/testing.ts';
 import {
-  catalogIds, createListingViaApi, DESKTOP, launchBrowser, makePng, openPage, PHONE, screenshot, startServer, type TestServer,
+  catalogIds, createListingViaApi, DESKTOP, launchBrowser, makePng, openLoggedInPage, screenshot, startServer, type TestServer,
 } from './support.ts';
 
 let server: TestServer;
@@ -25,12 +25,7 @@ after(async () => {
 });
 
 /** A phone browser profile already logged in with the given session cookie. */
-async function loggedInPage(cookie: string) {
-  const opened = await openPage(browser, server.baseURL, PHONE);
-  const [name, value] = cookie.split('=');
-  await opened.context.addCookies([{ name, value, url: server.baseURL }]);
-  return opened;
-}
+const loggedInPage = (cookie: string) => openLoggedInPage(browser, server.baseURL, cookie);
 
 const chatTabBadge = (page: Page) => page.locator('.bottom-nav').getByTestId('chat-unread-badge');
 const messageText = (page: Page, text: string) => page.getByTestId('chat-message').filter({ hasText: text });
@@ -161,8 +156,7 @@ test('borrower starts a chat in Hangul, lender sees it live with badges, replies
   assert.deepEqual(b.pageErrors.map(String), []);
   assert.deepEqual(l.pageErrors.map(String), []);
   // the same room on a desktop screen
-  const desk = await openPage(browser, baseURL, DESKTOP);
-  await desk.context.addCookies([{ name: lender.cookie.split('=')[0], value: lender.cookie.split('=')[1], url: baseURL }]);
+  const desk = await openLoggedInPage(browser, baseURL, lender.cookie, DESKTOP);
   await desk.page.goto(`/chats/${roomId}`);
   await messageText(desk.page, '다시 연결됐어요').waitFor();
   await screenshot(desk.page, 'chat-desktop-room');

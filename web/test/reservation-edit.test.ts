@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { sql } from '../../server/src/db/sql.ts';
 import { makePost } from '../../server/src/modules/reservations/testing.ts';
-import { dayNextMonth, launchBrowser, openPage, PHONE, screenshot, startServer, type TestServer } from './support.ts';
+import { dayNextMonth, launchBrowser, openLoggedInPage, screenshot, startServer, type TestServer } from './support.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -18,12 +18,7 @@ after(async () => {
   await server?.close();
 });
 
-async function loggedInPage(cookie: string) {
-  const opened = await openPage(browser, server.baseURL, PHONE);
-  const [name, value] = cookie.split('=');
-  await opened.context.addCookies([{ name, value, url: server.baseURL }]);
-  return opened;
-}
+const loggedInPage = (cookie: string) => openLoggedInPage(browser, server.baseURL, cookie);
 
 test('borrower edits a pending request: new dates and price, server refusal shown, no edit after approval', async () => {
   const { ctx } = server;

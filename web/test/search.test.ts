@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { sql } from '../../server/src/db/sql.ts';
 import { runEmbeddingPass } from '../../server/src/modules/embeddings/service.ts';
 import { KOREAN_LISTINGS, insertListings } from '../../server/src/modules/search/fixtures.ts';
-import { catalogIds, createListingViaApi, dayNextMonth, DESKTOP, launchBrowser, makePng, openPage, PHONE, screenshot, startServer, type TestServer } from './support.ts';
+import { catalogIds, createListingViaApi, dayNextMonth, DESKTOP, launchBrowser, makePng, openLoggedInPage, openPage, PHONE, screenshot, startServer, type TestServer } from './support.ts';
 
 // ---- a fake OpenAI-compatible chat server: answers from the listings it is given, records requests
 interface ChatRequest { messages: { role: string; content: string | { type: string; text?: string; image_url?: { url: string } }[] }[] }
@@ -86,13 +86,8 @@ async function embedAll() {
   assert.equal(rows[0].n, 0, 'every listing embedded');
 }
 
-async function loggedInPage() {
-  const member = await server.ctx.signUp();
-  const opened = await openPage(browser, server.baseURL, PHONE);
-  const [name, value] = member.cookie.split('=');
-  await opened.context.addCookies([{ name, value, url: server.baseURL }]);
-  return opened;
-}
+/** A phone page logged in as a new member. */
+const loggedInPage = async () => openLoggedInPage(browser, server.baseURL, (await server.ctx.signUp()).cookie);
 
 const cardTitles = (page: Page, scope = 'body') => page.locator(`${scope} [data-testid="post-card"] .post-card-title`).allTextContents();
 

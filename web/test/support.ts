@@ -6,6 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestContext, type TestContext } from '../../server/test/helpers.ts';
+import { seoulDate } from '../src/lib/format.ts';
 
 export const WEB_DIST = path.resolve('web/dist');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -77,6 +78,14 @@ export async function openPage(browser: Browser, baseURL: string, viewport = PHO
   const pageErrors: Error[] = [];
   page.on('pageerror', (e) => pageErrors.push(e));
   return { context, page, pageErrors };
+}
+
+/** openPage, logged in with a session cookie ('name=value', as ctx.signUp() returns it). */
+export async function openLoggedInPage(browser: Browser, baseURL: string, cookie: string, viewport = PHONE): Promise<TestPage> {
+  const opened = await openPage(browser, baseURL, viewport);
+  const [name, value] = cookie.split('=');
+  await opened.context.addCookies([{ name, value, url: baseURL }]);
+  return opened;
 }
 
 let accountSeq = 0;
@@ -179,8 +188,7 @@ export async function throttleUpload(page: Page, bytesPerSecond: number) {
 
 /** The first day of the month after `today` ('YYYY-MM-DD' in Seoul), plus n days. */
 export function dayNextMonth(dayOfMonth: number, now = new Date()): string {
-  const seoul = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  const [y, m] = seoul.split('-').map(Number);
+  const [y, m] = seoulDate(now).split('-').map(Number);
   const next = new Date(Date.UTC(y, m, dayOfMonth)); // month index m = next month
   return next.toISOString().slice(0, 10);
 }

@@ -2,6 +2,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
 import { catalogKeys } from './catalog.ts';
+import { cursorPaging, type CursorPage } from './paging.ts';
 import type { ReportTargetType } from './reports.ts';
 
 // ---------- reports ----------
@@ -32,11 +33,6 @@ export interface BannedItem {
   bannedAt: string;
 }
 
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
 export const adminKeys = {
   all: ['admin'] as const,
   reports: (status?: ReportStatus, targetType?: ReportTargetType) => ['admin', 'reports', status ?? null, targetType ?? null] as const,
@@ -49,18 +45,16 @@ export function useAdminReports(status?: ReportStatus, targetType?: ReportTarget
   return useInfiniteQuery({
     queryKey: adminKeys.reports(status, targetType),
     queryFn: ({ pageParam, signal }) =>
-      api<Page<AdminReport>>('/adm/reports', { query: { status, targetType, cursor: pageParam, limit: 20 }, signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+      api<CursorPage<AdminReport>>('/adm/reports', { query: { status, targetType, cursor: pageParam, limit: 20 }, signal }),
+    ...cursorPaging,
   });
 }
 
 export function useBans(targetType: ReportTargetType) {
   return useInfiniteQuery({
     queryKey: adminKeys.bans(targetType),
-    queryFn: ({ pageParam, signal }) => api<Page<BannedItem>>('/adm/bans', { query: { targetType, cursor: pageParam, limit: 20 }, signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    queryFn: ({ pageParam, signal }) => api<CursorPage<BannedItem>>('/adm/bans', { query: { targetType, cursor: pageParam, limit: 20 }, signal }),
+    ...cursorPaging,
   });
 }
 
@@ -127,14 +121,13 @@ export function useJobs() {
   });
 }
 
-export function useJobHistory(name: string, enabled: boolean) {
+export function useJobHistory(name: string) {
   return useInfiniteQuery({
     queryKey: adminKeys.history(name),
     queryFn: ({ pageParam, signal }) =>
       api<{ items: JobRun[]; nextCursor: number | null }>(`/adm/jobs/${name}/history`, { query: { cursor: pageParam, limit: 10 }, signal }),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    enabled,
     staleTime: 0,
   });
 }

@@ -1,7 +1,8 @@
 // Chat (SPEC §7): rooms per (listing, borrower), the room list with unread counts, message history by
 // sequence, the REST send fallback and the read pointer. Live updates arrive through src/realtime.
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import { api } from './client.ts';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, isId } from './client.ts';
+import { cursorPaging, type CursorPage } from './paging.ts';
 
 export const MAX_MESSAGE_LENGTH = 1000;
 
@@ -32,10 +33,7 @@ export interface ChatRoom {
   createdAt: string;
 }
 
-export interface RoomPage {
-  items: ChatRoom[];
-  nextCursor: string | null;
-}
+export type RoomPage = CursorPage<ChatRoom>;
 
 export interface MessagePage {
   /** oldest first */
@@ -57,14 +55,11 @@ export const chatKeys = {
   unread: ['chats', 'unread'] as const,
 };
 
-export const flattenRooms = (data: InfiniteData<RoomPage> | undefined) => data?.pages.flatMap((p) => p.items) ?? [];
-
 export function useChatRooms(q: string) {
   return useInfiniteQuery({
     queryKey: chatKeys.list(q),
     queryFn: ({ pageParam, signal }) => api<RoomPage>('/chats', { query: { q, cursor: pageParam, limit: 20 }, signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    ...cursorPaging,
   });
 }
 
@@ -72,7 +67,7 @@ export function useChatRoom(id: number) {
   return useQuery({
     queryKey: chatKeys.room(id),
     queryFn: ({ signal }) => api<ChatRoom>(`/chats/${id}`, { signal }),
-    enabled: Number.isInteger(id) && id > 0,
+    enabled: isId(id),
   });
 }
 

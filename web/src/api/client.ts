@@ -16,6 +16,9 @@ export class ApiError extends Error {
   }
 }
 
+/** A usable route id (`Number(useParams().id)` may be NaN or 0): queries wait until there is one. */
+export const isId = (id: number) => Number.isInteger(id) && id > 0;
+
 export const isApiError = (e: unknown, status?: number): e is ApiError =>
   e instanceof ApiError && (status === undefined || e.status === status);
 

@@ -1,6 +1,6 @@
 // Accounts: who is logged in, sign-up/login/logout, profiles.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, upload } from './client.ts';
+import { api, upload, isId } from './client.ts';
 
 export interface RegionRef {
   id: number;
@@ -116,6 +116,6 @@ export function useMember(id: number) {
   return useQuery({
     queryKey: memberKeys.member(id),
     queryFn: () => api<PublicMember>(`/members/${id}`),
-    enabled: Number.isInteger(id) && id > 0,
+    enabled: isId(id),
   });
 }

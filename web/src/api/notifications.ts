@@ -2,6 +2,7 @@
 // listed here with the unread count, mark one / mark all read, and where each one leads.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { api } from './client.ts';
+import { cursorPaging, type CursorPage } from './paging.ts';
 
 export interface AppNotification {
   id: number;
@@ -16,10 +17,7 @@ export interface AppNotification {
   createdAt: string;
 }
 
-export interface NotificationPage {
-  items: AppNotification[];
-  nextCursor: string | null;
-}
+export type NotificationPage = CursorPage<AppNotification>;
 
 export const notificationKeys = {
   all: ['notifications'] as const,
@@ -43,12 +41,9 @@ export function useNotifications() {
   return useInfiniteQuery({
     queryKey: notificationKeys.lists,
     queryFn: ({ pageParam, signal }) => api<NotificationPage>('/notifications', { query: { cursor: pageParam, limit: 20 }, signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    ...cursorPaging,
   });
 }
-
-export const flattenNotifications = (data: InfiniteData<NotificationPage> | undefined) => data?.pages.flatMap((p) => p.items) ?? [];
 
 export function useNotificationUnreadCount(enabled: boolean) {
   return useQuery({

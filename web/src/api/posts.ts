@@ -1,7 +1,8 @@
 // Listings: feed and filtered lists (cursor pages), detail, unavailable dates, favorites,
 // and create/edit as multipart (`data` JSON + `images` files) with upload progress.
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import { api, upload } from './client.ts';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, upload, isId } from './client.ts';
+import { cursorPaging, type CursorPage } from './paging.ts';
 
 export type Method = 'DIRECT' | 'DELIVERY' | 'ANY';
 export type PostSort = 'newest' | 'fee_asc' | 'fee_desc';
@@ -29,10 +30,7 @@ export interface PostListItem {
   banned: boolean;
 }
 
-export interface PostPage {
-  items: PostListItem[];
-  nextCursor: string | null;
-}
+export type PostPage = CursorPage<PostListItem>;
 
 export interface PostImage {
   id: number;
@@ -117,37 +115,29 @@ export const postKeys = {
   favorites: ['posts', 'favorites'] as const,
 };
 
-const nextPage = (last: PostPage) => last.nextCursor ?? undefined;
-export const flattenPages = (data: InfiniteData<PostPage> | undefined) => data?.pages.flatMap((p) => p.items) ?? [];
-
 export function usePostList(filters: PostFilters) {
   return useInfiniteQuery({
     queryKey: postKeys.list(filters),
     queryFn: ({ pageParam, signal }) =>
       api<PostPage>('/posts', { query: { ...filters, cursor: pageParam, limit: PAGE_SIZE }, signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: nextPage,
+    ...cursorPaging,
   });
 }
 
-export function useMyPosts(enabled = true) {
+export function useMyPosts() {
   return useInfiniteQuery({
     queryKey: postKeys.my,
     queryFn: ({ pageParam, signal }) => api<PostPage>('/posts/my', { query: { cursor: pageParam, limit: PAGE_SIZE }, signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: nextPage,
-    enabled,
+    ...cursorPaging,
   });
 }
 
-export function useFavoritePosts(enabled = true) {
+export function useFavoritePosts() {
   return useInfiniteQuery({
     queryKey: postKeys.favorites,
     queryFn: ({ pageParam, signal }) =>
       api<PostPage>('/posts/favorites', { query: { cursor: pageParam, limit: PAGE_SIZE }, signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: nextPage,
-    enabled,
+    ...cursorPaging,
   });
 }
 
@@ -155,7 +145,7 @@ export function usePost(id: number) {
   return useQuery({
     queryKey: postKeys.detail(id),
     queryFn: ({ signal }) => api<PostDetail>(`/posts/${id}`, { signal }),
-    enabled: Number.isInteger(id) && id > 0,
+    enabled: isId(id),
   });
 }
 
@@ -164,7 +154,7 @@ export function useUnavailableDates(id: number, from?: string, to?: string) {
   return useQuery({
     queryKey: postKeys.unavailable(id, from, to),
     queryFn: ({ signal }) => api<UnavailableDates>(`/posts/${id}/unavailable-dates`, { query: { from, to }, signal }),
-    enabled: Number.isInteger(id) && id > 0,
+    enabled: isId(id),
   });
 }
 

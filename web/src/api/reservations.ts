@@ -1,7 +1,8 @@
 // Reservations (SPEC §5): request, lists sent/received with counts per status, detail with the
 // status log, status changes (only what `allowedActions` offers) and the payment confirmation.
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import { api } from './client.ts';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, isId } from './client.ts';
+import { cursorPaging, type CursorPage } from './paging.ts';
 import { postKeys, type PostOption } from './posts.ts';
 
 export const STATUSES = [
@@ -110,9 +111,7 @@ export interface ReservationDetail extends Reservation {
   log: StatusLogEntry[];
 }
 
-export interface ReservationPage {
-  items: Reservation[];
-  nextCursor: string | null;
+export interface ReservationPage extends CursorPage<Reservation> {
   /** per status, independent of the status filter */
   counts: Partial<Record<Status, number>>;
 }
@@ -161,27 +160,21 @@ export const reservationKeys = {
   detail: (id: number) => ['reservations', 'detail', id] as const,
 };
 
-const nextPage = (last: ReservationPage) => last.nextCursor ?? undefined;
-export const flattenReservations = (data: InfiniteData<ReservationPage> | undefined) => data?.pages.flatMap((p) => p.items) ?? [];
-
 export function useSentReservations(status?: Status) {
   return useInfiniteQuery({
     queryKey: reservationKeys.sent(status),
     queryFn: ({ pageParam, signal }) =>
       api<ReservationPage>('/reservations/sent', { query: { status, cursor: pageParam, limit: 20 }, signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: nextPage,
+    ...cursorPaging,
   });
 }
 
-export function useReceivedReservations(postId?: number, status?: Status, enabled = true) {
+export function useReceivedReservations(postId?: number, status?: Status) {
   return useInfiniteQuery({
     queryKey: reservationKeys.received(postId, status),
     queryFn: ({ pageParam, signal }) =>
       api<ReservationPage>('/reservations/received', { query: { postId, status, cursor: pageParam, limit: 20 }, signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: nextPage,
-    enabled,
+    ...cursorPaging,
   });
 }
 
@@ -189,7 +182,7 @@ export function useReservation(id: number) {
   return useQuery({
     queryKey: reservationKeys.detail(id),
     queryFn: ({ signal }) => api<ReservationDetail>(`/reservations/${id}`, { signal }),
-    enabled: Number.isInteger(id) && id > 0,
+    enabled: isId(id),
   });
 }
 

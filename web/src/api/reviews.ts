@@ -1,7 +1,8 @@
 // Reviews (SPEC §6): lists and summaries of a listing or a member, the borrower's review of a
 // reservation, and the lender's one reply.
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import { api } from './client.ts';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, isId } from './client.ts';
+import { cursorPaging, type CursorPage } from './paging.ts';
 import { reservationKeys } from './reservations.ts';
 
 export type ReviewTarget = 'posts' | 'members';
@@ -22,10 +23,7 @@ export interface Review {
   createdAt: string;
 }
 
-export interface ReviewPage {
-  items: Review[];
-  nextCursor: string | null;
-}
+export type ReviewPage = CursorPage<Review>;
 
 export interface ReviewSummary {
   targetType: 'POST' | 'MEMBER';
@@ -60,18 +58,16 @@ export function useReviews(target: ReviewTarget, id: number) {
   return useInfiniteQuery({
     queryKey: reviewKeys.list(target, id),
     queryFn: ({ pageParam, signal }) => api<ReviewPage>(`/${target}/${id}/reviews`, { query: { cursor: pageParam, limit: 10 }, signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    enabled: Number.isInteger(id) && id > 0,
+    ...cursorPaging,
+    enabled: isId(id),
   });
 }
-export const flattenReviews = (data: InfiniteData<ReviewPage> | undefined) => data?.pages.flatMap((p) => p.items) ?? [];
 
 export function useReviewSummary(target: ReviewTarget, id: number) {
   return useQuery({
     queryKey: reviewKeys.summary(target, id),
     queryFn: ({ signal }) => api<ReviewSummary>(`/${target}/${id}/reviews/summary`, { signal }),
-    enabled: Number.isInteger(id) && id > 0,
+    enabled: isId(id),
   });
 }
 

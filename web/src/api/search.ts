@@ -1,8 +1,9 @@
 // Smart search (SPEC §8): hybrid search with a reason per hit, AI search (answer + cited listings),
 // similar listings, and the listing-form helpers (category, fee/deposit suggestion, AI draft).
 // Shapes mirror server/src/modules/search/schemas.ts.
-import { useInfiniteQuery, useMutation, useQuery, type InfiniteData } from '@tanstack/react-query';
-import { api } from './client.ts';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { api, isId } from './client.ts';
+import { cursorPaging, type CursorPage } from './paging.ts';
 import { PAGE_SIZE, type PostListItem } from './posts.ts';
 
 /** Why a listing matched: keyword terms found in it, and/or its cosine similarity to the query. */
@@ -19,9 +20,7 @@ export interface SearchHit {
   match: MatchInfo;
 }
 
-export interface SearchResultPage {
-  items: SearchHit[];
-  nextCursor: string | null;
+export interface SearchResultPage extends CursorPage<SearchHit> {
   /** false: no vector store on this server, so only keywords were used */
   semanticAvailable: boolean;
   terms: string[];
@@ -86,17 +85,13 @@ export const searchKeys = {
   suggest: (title: string, content: string) => ['search', 'suggest', title, content] as const,
 };
 
-export const flattenHits = (data: InfiniteData<SearchResultPage> | undefined) => data?.pages.flatMap((p) => p.items) ?? [];
-
 /** GET /search — relevance-ranked (keyword + meaning); with no query, the filtered catalogue, newest first. */
-export function useHybridSearch(q: string, filters: SearchFilters, enabled = true) {
+export function useHybridSearch(q: string, filters: SearchFilters) {
   return useInfiniteQuery({
     queryKey: searchKeys.hybrid(q, filters),
     queryFn: ({ pageParam, signal }) =>
       api<SearchResultPage>('/search', { query: { q, ...filters, cursor: pageParam, limit: PAGE_SIZE }, signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    enabled,
+    ...cursorPaging,
   });
 }
 
@@ -114,7 +109,7 @@ export function useSimilarPosts(id: number) {
   return useQuery({
     queryKey: searchKeys.similar(id),
     queryFn: ({ signal }) => api<SimilarResult>(`/posts/${id}/similar`, { signal }),
-    enabled: Number.isInteger(id) && id > 0,
+    enabled: isId(id),
     staleTime: 5 * 60_000,
   });
 }

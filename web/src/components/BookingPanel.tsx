@@ -4,8 +4,9 @@ import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useMe } from '../api/members.ts';
 import type { PostDetail } from '../api/posts.ts';
-import { flattenReservations, useCreateReservation, useReceivedReservations, type Reservation } from '../api/reservations.ts';
-import { koreanDate, won } from '../lib/format.ts';
+import { pageItems } from '../api/paging.ts';
+import { useCreateReservation, useReceivedReservations, type Reservation } from '../api/reservations.ts';
+import { koreanDateRange, won } from '../lib/format.ts';
 import { ReservationCard } from './ReservationCard.tsx';
 import { RequestFields, useRequestDraft } from './RequestFields.tsx';
 import { EmptyState, ErrorBox, FormError, Spinner } from './ui.tsx';
@@ -37,7 +38,7 @@ function BookingForm({ post }: { post: PostDetail }) {
         <div className="booking-done" role="status" data-testid="booking-done">
           <p className="booking-done-title">예약 요청을 보냈어요</p>
           <p className="muted">
-            {koreanDate(done.startDate)}{done.startDate !== done.endDate && ` ~ ${koreanDate(done.endDate)}`} · 합계 {won(done.price.total)}
+            {koreanDateRange(done.startDate, done.endDate)} · 합계 {won(done.price.total)}
             <br />{done.lender.nickname}님이 승인하면 알려 드릴게요.
           </p>
           <div className="booking-done-actions">
@@ -68,7 +69,7 @@ function BookingForm({ post }: { post: PostDetail }) {
 /** For the owner: this listing's requests and rentals, newest first. */
 function OwnerReservations({ postId }: { postId: number }) {
   const query = useReceivedReservations(postId);
-  const items = flattenReservations(query.data);
+  const items = pageItems(query.data);
   const waiting = query.data?.pages[0]?.counts.PENDING_APPROVAL ?? 0;
   return (
     <section className="detail-section" id="booking" data-testid="owner-reservations">

@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { useMe } from '../api/members.ts';
 import { useUnavailableDates, type Method, type PostDetail } from '../api/posts.ts';
 import { quote, type DealMethod, type PriceBreakdown, type ReservationRequest } from '../api/reservations.ts';
-import { addDays, koreanDate, methodLabel, seoulDate, won } from '../lib/format.ts';
+import { addDays, koreanDate, koreanDateRange, methodLabel, seoulDate, won } from '../lib/format.ts';
 import { Calendar } from './Calendar.tsx';
 import { ErrorBox, Spinner } from './ui.tsx';
 
@@ -94,7 +94,7 @@ export function RequestFields({ draft }: { draft: RequestDraft }) {
         <span className="field-label">대여 기간</span>
         <p className="booking-dates" aria-live="polite" data-testid="booking-dates">
           {start && end
-            ? <>{koreanDate(start)}{start !== end && ` ~ ${koreanDate(end)}`} <b>({price?.days}일)</b></>
+            ? <>{koreanDateRange(start, end)} <b>({price?.days}일)</b></>
             : <span className="muted">시작일을 눌러 주세요</span>}
           {draft.pickingEnd && <span className="field-hint muted"> · 종료일을 누르세요 (하루만 빌리면 그대로)</span>}
         </p>

@@ -4,8 +4,9 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMe } from '../api/members.ts';
 import {
-  flattenReviews, SCORE_FIELDS, useReplyReview, useReviews, useReviewSummary, type Review, type ReviewTarget,
+  SCORE_FIELDS, useReplyReview, useReviews, useReviewSummary, type Review, type ReviewTarget,
 } from '../api/reviews.ts';
+import { pageItems } from '../api/paging.ts';
 import { relativeTime } from '../lib/format.ts';
 import { ReportButton } from './ReportDialog.tsx';
 import { Stars } from './Stars.tsx';
@@ -55,14 +56,13 @@ function ReviewList({ target, id }: { target: ReviewTarget; id: number }) {
   const query = useReviews(target, id);
   if (query.isPending) return <Spinner />;
   if (query.isError && !query.data) return <ErrorBox error={query.error} onRetry={() => query.refetch()} />;
-  const reviews = flattenReviews(query.data);
+  const reviews = pageItems(query.data);
   return (
     <>
       <ul className="review-list">
         {reviews.map((r) => <li key={r.id}><ReviewItem review={r} showPost={target === 'members'} /></li>)}
       </ul>
-      <LoadMore hasMore={!!query.hasNextPage} loading={query.isFetchingNextPage}
-        onVisible={() => { if (!query.isFetchingNextPage) void query.fetchNextPage(); }} />
+      <LoadMore query={query} />
     </>
   );
 }

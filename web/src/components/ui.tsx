@@ -65,6 +65,24 @@ export function PageHeader({ title, back = true, right }: { title: string; back?
   );
 }
 
+/** A row of tabs, one selected; the page keeps which one (usually in the URL). */
+export function Tabs<T extends string>({ tabs, value, onChange, label, className = 'tabs' }: {
+  tabs: readonly { id: T; label: ReactNode }[];
+  value: T;
+  onChange: (id: T) => void;
+  label?: string;
+  className?: string;
+}) {
+  return (
+    <div className={className} role="tablist" aria-label={label}>
+      {tabs.map((t) => (
+        <button key={t.id} type="button" role="tab" aria-selected={value === t.id} className={`tab${value === t.id ? ' active' : ''}`}
+          onClick={() => onChange(t.id)}>{t.label}</button>
+      ))}
+    </div>
+  );
+}
+
 /** Pages for members only: guests go to the login page and come back afterwards. */
 export function RequireAuth({ children }: { children: ReactNode }) {
   const { data: me, isPending } = useMe();
@@ -74,16 +92,28 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-/** Calls onVisible when scrolled into view (infinite lists); a button remains for keyboards and old browsers. */
-export function LoadMore({ onVisible, loading, hasMore }: { onVisible: () => void; loading: boolean; hasMore: boolean }) {
+/** The part of an infinite query that LoadMore drives. */
+interface NextPages {
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => Promise<unknown>;
+}
+
+/** Loads the next page when scrolled into view (infinite lists), one request at a time; a button remains for keyboards and old browsers. */
+export function LoadMore({ query }: { query: NextPages }) {
   const ref = useRef<HTMLDivElement>(null);
-  const latest = useRef(onVisible);
-  latest.current = onVisible;
+  const latest = useRef(query);
+  latest.current = query;
+  const { hasNextPage: hasMore, isFetchingNextPage: loading } = query;
+  // reads the latest query, so the observer's first-render closure stays correct
+  const loadMore = () => {
+    if (!latest.current.isFetchingNextPage) void latest.current.fetchNextPage();
+  };
   useEffect(() => {
     const el = ref.current;
     if (!el || !hasMore) return;
     const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) latest.current();
+      if (entries.some((e) => e.isIntersecting)) loadMore();
     }, { rootMargin: '400px 0px' });
     observer.observe(el);
     return () => observer.disconnect();
@@ -91,7 +121,7 @@ export function LoadMore({ onVisible, loading, hasMore }: { onVisible: () => voi
   if (!hasMore) return null;
   return (
     <div ref={ref} className="load-more">
-      {loading ? <Spinner /> : <button type="button" className="btn btn-ghost" onClick={onVisible}>더 보기</button>}
+      {loading ? <Spinner /> : <button type="button" className="btn btn-ghost" onClick={loadMore}>더 보기</button>}
     </div>
   );
 }

@@ -5,9 +5,12 @@ export const TIME_ZONE = 'Asia/Seoul';
 const wonFormat = new Intl.NumberFormat('ko-KR');
 export const won = (n: number) => `${wonFormat.format(n)}원`;
 
+// built once: a formatter is costly to create, and chat renders call seoulDate for every message
+const seoulDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** 'YYYY-MM-DD' of an instant, as a calendar date in Seoul. */
 export function seoulDate(at: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return seoulDayFormat.format(at);
 }
 
 /** '2025년 3월 7일' */
@@ -15,6 +18,12 @@ export function koreanDate(ymd: string): string {
   const [y, m, d] = ymd.split('-').map(Number);
   return `${y}년 ${m}월 ${d}일`;
 }
+
+/** '2025년 3월 7일', or '2025년 3월 7일 ~ 2025년 3월 9일' for a rental period. */
+export const koreanDateRange = (start: string, end: string) => (start === end ? koreanDate(start) : `${koreanDate(start)} ~ ${koreanDate(end)}`);
+
+/** The Seoul calendar day of an instant, as '2025년 3월 7일'. */
+export const koreanDayOf = (iso: string) => koreanDate(seoulDate(new Date(iso)));
 
 export function relativeTime(iso: string, now: Date = new Date()): string {
   const seconds = Math.max(0, Math.round((now.getTime() - new Date(iso).getTime()) / 1000));
@@ -59,3 +68,6 @@ export function shortDate(ymd: string): string {
   const [, m, d] = ymd.split('-').map(Number);
   return `${m}/${d}`;
 }
+
+/** '3/7', or '3/7~3/9' */
+export const shortDateRange = (start: string, end: string) => (start === end ? shortDate(start) : `${shortDate(start)}~${shortDate(end)}`);

@@ -2,6 +2,7 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import { chatKeys, type ChatEvent, type ChatRoom, type RoomPage } from '../api/chat.ts';
 import { notificationKeys, type AppNotification, type NotificationPage } from '../api/notifications.ts';
+import { pageItems } from '../api/paging.ts';
 import { reservationKeys } from '../api/reservations.ts';
 
 type Count = { count: number };
@@ -18,7 +19,7 @@ export function applyChatEvent(qc: QueryClient, meId: number, e: ChatEvent) {
     const fromOther = m.senderId !== meId;
     let known = false;
     qc.setQueriesData<InfiniteData<RoomPage>>({ queryKey: chatKeys.lists }, (old) => {
-      const room = old?.pages.flatMap((p) => p.items).find((r) => r.id === m.roomId);
+      const room = pageItems(old).find((r) => r.id === m.roomId);
       if (!old || !room) return old;
       known = true;
       if (m.seq <= room.lastSeq) return old;

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useBans, useModerate, type BannedItem } from '../../api/admin.ts';
+import { pageItems } from '../../api/paging.ts';
 import { REPORT_TARGET_LABELS, type ReportTargetType } from '../../api/reports.ts';
 import { EmptyState, ErrorBox, FormError, LoadMore, Spinner, useDocumentTitle } from '../../components/ui.tsx';
 import { relativeTime } from '../../lib/format.ts';
@@ -13,7 +14,7 @@ export function AdminBansPage() {
   useDocumentTitle('제한 목록');
   const [type, setType] = useState<ReportTargetType>('POST');
   const query = useBans(type);
-  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = pageItems(query.data);
   return (
     <div className="admin-section">
       <div className="chips" role="group" aria-label="대상 종류">
@@ -27,8 +28,7 @@ export function AdminBansPage() {
             {items.map((b) => <li key={`${b.targetType}-${b.targetId}`}><BanItem ban={b} /></li>)}
           </ul>
         )}
-      <LoadMore hasMore={!!query.hasNextPage} loading={query.isFetchingNextPage}
-        onVisible={() => { if (!query.isFetchingNextPage) void query.fetchNextPage(); }} />
+      <LoadMore query={query} />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 // pause/resume, run now, and the execution history with outcome and error.
 import { useState, type FormEvent } from 'react';
 import { useJobCommand, useJobHistory, useJobs, type JobInfo, type JobOutcome, type JobRun } from '../../api/admin.ts';
+import { pageItems } from '../../api/paging.ts';
 import { EmptyState, ErrorBox, FormError, LoadMore, Spinner, useDocumentTitle } from '../../components/ui.tsx';
 import { blockEnterWhileComposing } from '../../lib/ime.ts';
 
@@ -97,8 +98,8 @@ function JobCard({ job }: { job: JobInfo }) {
 }
 
 function JobHistory({ name, refreshKey }: { name: string; refreshKey: string | null }) {
-  const history = useJobHistory(name, true);
-  const runs = history.data?.pages.flatMap((p) => p.items) ?? [];
+  const history = useJobHistory(name);
+  const runs = pageItems(history.data);
   const running = runs.some((r) => r.outcome === null);
   return (
     <div className="job-history" data-testid="job-history" key={refreshKey ?? ''}>
@@ -129,8 +130,7 @@ function JobHistory({ name, refreshKey }: { name: string; refreshKey: string | n
           </tbody>
         </table>
       )}
-      <LoadMore hasMore={!!history.hasNextPage} loading={history.isFetchingNextPage}
-        onVisible={() => { if (!history.isFetchingNextPage) void history.fetchNextPage(); }} />
+      <LoadMore query={history} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import {
   REPORT_STATUS_LABELS, useAdminReports, useDismissReport, useModerate, type AdminReport, type ReportStatus,
 } from '../../api/admin.ts';
+import { pageItems } from '../../api/paging.ts';
 import { REPORT_TARGET_LABELS, type ReportTargetType } from '../../api/reports.ts';
 import { EmptyState, ErrorBox, FormError, LoadMore, Spinner, useDocumentTitle } from '../../components/ui.tsx';
 import { relativeTime } from '../../lib/format.ts';
@@ -17,7 +18,7 @@ export function AdminReportsPage() {
   const [status, setStatus] = useState<ReportStatus | undefined>('PENDING');
   const [type, setType] = useState<ReportTargetType | undefined>();
   const query = useAdminReports(status, type);
-  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = pageItems(query.data);
   return (
     <div className="admin-section">
       <div className="chips" role="group" aria-label="처리 상태">
@@ -40,8 +41,7 @@ export function AdminReportsPage() {
             {items.map((r) => <li key={r.id}><ReportItem report={r} /></li>)}
           </ul>
         )}
-      <LoadMore hasMore={!!query.hasNextPage} loading={query.isFetchingNextPage}
-        onVisible={() => { if (!query.isFetchingNextPage) void query.fetchNextPage(); }} />
+      <LoadMore query={query} />
     </div>
   );
 }

@@ -3,8 +3,9 @@
 // Order and badges move live (src/realtime applies /user/queue/chat to the cached list).
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { flattenRooms, useChatRooms, type ChatRoom } from '../../api/chat.ts';
+import { useChatRooms, type ChatRoom } from '../../api/chat.ts';
 import { useMe } from '../../api/members.ts';
+import { pageItems } from '../../api/paging.ts';
 import { ImageIcon, SearchIcon } from '../../components/Icons.tsx';
 import { CountBadge } from '../../components/LiveBadges.tsx';
 import { Avatar, EmptyState, ErrorBox, LoadMore, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
@@ -16,7 +17,7 @@ export function ChatListPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q')?.trim() ?? '';
   const rooms = useChatRooms(q);
-  const items = flattenRooms(rooms.data);
+  const items = pageItems(rooms.data);
 
   return (
     <div className="page chat-list-page">
@@ -35,7 +36,7 @@ export function ChatListPage() {
           <ul className="room-list" data-testid="room-list">
             {items.map((room) => <RoomRow key={room.id} room={room} />)}
           </ul>
-          <LoadMore onVisible={() => rooms.fetchNextPage()} loading={rooms.isFetchingNextPage} hasMore={!!rooms.hasNextPage} />
+          <LoadMore query={rooms} />
         </>
       )}
     </div>

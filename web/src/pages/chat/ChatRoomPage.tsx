@@ -8,8 +8,8 @@ import { isApiError } from '../../api/client.ts';
 import { markRoomRead, MAX_MESSAGE_LENGTH, useChatRoom, type ChatMessage, type ChatRoom } from '../../api/chat.ts';
 import { useMe } from '../../api/members.ts';
 import { ChevronRightIcon, ImageIcon, SendIcon } from '../../components/Icons.tsx';
-import { Avatar, EmptyState, ErrorBox, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
-import { koreanDate, seoulDate, TIME_ZONE } from '../../lib/format.ts';
+import { EmptyState, ErrorBox, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
+import { koreanDayOf, seoulDate, TIME_ZONE } from '../../lib/format.ts';
 import { onEnter } from '../../lib/ime.ts';
 import { applyChatEvent } from '../../realtime/cache.ts';
 import { useConnectionState, useRoomMessages } from '../../realtime/hooks.ts';
@@ -115,7 +115,7 @@ function RoomView({ room, meId }: { room: ChatRoom; meId: number }) {
 function MessageItem({ message, mine, read, newDay }: { message: ChatMessage; mine: boolean; read: boolean; newDay: boolean }) {
   return (
     <>
-      {newDay && <li className="chat-day"><span>{koreanDate(seoulDate(new Date(message.createdAt)))}</span></li>}
+      {newDay && <li className="chat-day"><span>{koreanDayOf(message.createdAt)}</span></li>}
       <li className={`chat-msg ${mine ? 'mine' : 'theirs'}`} data-testid="chat-message" data-seq={message.seq}>
         <p className="chat-bubble">{message.content}</p>
         <span className="chat-meta">

@@ -7,7 +7,7 @@ import { PostList } from '../../components/PostList.tsx';
 import { ReportButton } from '../../components/ReportDialog.tsx';
 import { ReviewsSection } from '../../components/Reviews.tsx';
 import { Avatar, EmptyState, ErrorBox, Spinner, useDocumentTitle } from '../../components/ui.tsx';
-import { koreanDate, seoulDate } from '../../lib/format.ts';
+import { koreanDayOf } from '../../lib/format.ts';
 
 export function MemberProfilePage() {
   const id = Number(useParams().id);
@@ -31,7 +31,7 @@ export function MemberProfilePage() {
         <div className="profile-head-text">
           <h1>{member.nickname}</h1>
           <p className="muted">
-            {member.region ? `${member.region.name} · ` : ''}{koreanDate(seoulDate(new Date(member.createdAt)))} 가입
+            {member.region ? `${member.region.name} · ` : ''}{koreanDayOf(member.createdAt)} 가입
           </p>
           {member.banned && <p className="badge badge-danger">이용이 제한된 회원입니다</p>}
         </div>

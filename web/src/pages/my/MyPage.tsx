@@ -4,7 +4,7 @@ import { useSearchParams, Link, useNavigate } from 'react-router';
 import { useLogout, useMe } from '../../api/members.ts';
 import { useFavoritePosts, useMyPosts } from '../../api/posts.ts';
 import { PostList } from '../../components/PostList.tsx';
-import { Avatar, EmptyState, useDocumentTitle } from '../../components/ui.tsx';
+import { Avatar, EmptyState, Tabs, useDocumentTitle } from '../../components/ui.tsx';
 import { ProfileForm } from './ProfileForm.tsx';
 
 const TABS = [
@@ -42,12 +42,7 @@ export function MyPage() {
         <Link to="/reservations?tab=received" className="my-link">받은 예약</Link>
         {me.role === 'ADMIN' && <Link to="/admin" className="my-link">관리자</Link>}
       </nav>
-      <div className="tabs" role="tablist">
-        {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={`tab${tab === t.id ? ' active' : ''}`}
-            onClick={() => setParams(t.id === 'posts' ? {} : { tab: t.id }, { replace: true })}>{t.label}</button>
-        ))}
-      </div>
+      <Tabs tabs={TABS} value={tab} onChange={(id) => setParams(id === 'posts' ? {} : { tab: id }, { replace: true })} />
       {tab === 'posts' && <MyPosts />}
       {tab === 'favorites' && <MyFavorites />}
       {tab === 'profile' && <ProfileForm me={me} />}

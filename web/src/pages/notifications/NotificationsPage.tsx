@@ -2,8 +2,9 @@
 // is about (reservation, listing, chat room, profile). New ones appear live (src/realtime).
 import { Link, useNavigate } from 'react-router';
 import {
-  flattenNotifications, notificationLink, useMarkAllNotificationsRead, useMarkNotificationRead, useNotifications, type AppNotification,
+  notificationLink, useMarkAllNotificationsRead, useMarkNotificationRead, useNotifications, type AppNotification,
 } from '../../api/notifications.ts';
+import { pageItems } from '../../api/paging.ts';
 import { EmptyState, ErrorBox, FormError, LoadMore, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
 import { relativeTime } from '../../lib/format.ts';
 
@@ -22,7 +23,7 @@ export function NotificationsPage() {
   useDocumentTitle('알림');
   const list = useNotifications();
   const markAll = useMarkAllNotificationsRead();
-  const items = flattenNotifications(list.data);
+  const items = pageItems(list.data);
   const anyUnread = items.some((n) => !n.readAt);
   return (
     <div className="page notifications-page">
@@ -41,7 +42,7 @@ export function NotificationsPage() {
           <ul className="notification-list" data-testid="notification-list">
             {items.map((n) => <NotificationRow key={n.id} n={n} />)}
           </ul>
-          <LoadMore onVisible={() => list.fetchNextPage()} loading={list.isFetchingNextPage} hasMore={!!list.hasNextPage} />
+          <LoadMore query={list} />
         </>
       )}
     </div>

@@ -14,7 +14,7 @@ import { SimilarPosts } from '../../components/SimilarPosts.tsx';
 import { HeartIcon, PinIcon } from '../../components/Icons.tsx';
 import { ImageGallery } from '../../components/ImageGallery.tsx';
 import { Avatar, EmptyState, ErrorBox, Spinner, useDocumentTitle } from '../../components/ui.tsx';
-import { dateRuns, methodLabel, relativeTime, shortDate, won } from '../../lib/format.ts';
+import { dateRuns, methodLabel, relativeTime, shortDateRange, won } from '../../lib/format.ts';
 
 export function PostDetailPage() {
   const id = Number(useParams().id);
@@ -132,7 +132,7 @@ function Availability({ postId }: { postId: number }) {
             <p className="muted">앞으로 1년 동안 막힌 날짜가 없어요.</p>
           ) : (
             <p className="unavailable-summary" data-testid="unavailable-summary">
-              {runs.slice(0, 6).map((r) => (r.start === r.end ? shortDate(r.start) : `${shortDate(r.start)}~${shortDate(r.end)}`)).join(', ')}
+              {runs.slice(0, 6).map((r) => shortDateRange(r.start, r.end)).join(', ')}
               {runs.length > 6 && ` 외 ${runs.length - 6}건`}
             </p>
           )}

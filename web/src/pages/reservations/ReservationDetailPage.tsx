@@ -8,7 +8,7 @@ import { PriceTable } from '../../components/RequestFields.tsx';
 import { ImageIcon } from '../../components/Icons.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { EmptyState, ErrorBox, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
-import { koreanDate, methodLabel, seoulDate } from '../../lib/format.ts';
+import { koreanDate, koreanDateRange, koreanDayOf, methodLabel } from '../../lib/format.ts';
 import { canEditRequest, RequestEditor } from './RequestEditor.tsx';
 import { ReviewBlock } from './ReviewBlock.tsx';
 import { PaymentStep, StatusActions } from './StatusActions.tsx';
@@ -61,7 +61,7 @@ function ReservationView({ r }: { r: ReservationDetail }) {
         <h2>거래 정보</h2>
         <dl className="kv">
           <dt>대여 기간</dt>
-          <dd>{koreanDate(r.startDate)}{r.startDate !== r.endDate && ` ~ ${koreanDate(r.endDate)}`} ({r.price.days}일)</dd>
+          <dd>{koreanDateRange(r.startDate, r.endDate)} ({r.price.days}일)</dd>
           <dt>받는 방법</dt><dd>{methodLabel(r.receiveMethod)}</dd>
           {r.address && <><dt>받을 주소</dt><dd>{r.address}</dd></>}
           <dt>돌려주는 방법</dt><dd>{methodLabel(r.returnMethod)}</dd>
@@ -133,7 +133,7 @@ function Timeline({ log, r }: { log: StatusLogEntry[]; r: ReservationDetail }) {
           <div>
             <strong>{statusLabel(e.to)}</strong>
             <span className="muted timeline-meta">
-              {koreanDate(seoulDate(new Date(e.at)))} {timeFormat.format(new Date(e.at))} · {actorName(e, r)}
+              {koreanDayOf(e.at)} {timeFormat.format(new Date(e.at))} · {actorName(e, r)}
             </span>
             {e.reason && <p className="timeline-reason">사유: {e.reason}</p>}
             {e.carrier && <p className="timeline-reason">{e.carrier} {e.trackingNumber}</p>}

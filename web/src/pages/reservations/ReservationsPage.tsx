@@ -2,13 +2,14 @@
 // filtered by status with the counts per status from the server. ?tab=sent|received&status=&post=
 import type { ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
-import { useMyPosts, flattenPages } from '../../api/posts.ts';
+import { pageItems } from '../../api/paging.ts';
+import { useMyPosts } from '../../api/posts.ts';
 import {
-  flattenReservations, STATUSES, statusLabel, useReceivedReservations, useSentReservations, type ReservationPage, type Status,
+  STATUSES, statusLabel, useReceivedReservations, useSentReservations, type ReservationPage, type Status,
 } from '../../api/reservations.ts';
 import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
 import { ReservationCard } from '../../components/ReservationCard.tsx';
-import { EmptyState, ErrorBox, LoadMore, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
+import { EmptyState, ErrorBox, LoadMore, PageHeader, Spinner, Tabs, useDocumentTitle } from '../../components/ui.tsx';
 
 const TABS = [
   { id: 'sent', label: '보낸 예약' },
@@ -43,12 +44,7 @@ export function ReservationsPage() {
   return (
     <div className="page reservations-page">
       <PageHeader title="예약 내역" />
-      <div className="tabs" role="tablist">
-        {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={`tab${tab === t.id ? ' active' : ''}`}
-            onClick={() => update({ tab: t.id })}>{t.label}</button>
-        ))}
-      </div>
+      <Tabs tabs={TABS} value={tab} onChange={(id) => update({ tab: id })} />
       {tab === 'sent'
         ? <SentList status={status} onStatus={(s) => update({ status: s })} />
         : <ReceivedList status={status} postId={postId} onStatus={(s) => update({ status: s })} onPost={(id) => update({ post: id })} />}
@@ -68,7 +64,7 @@ function ReceivedList({ status, postId, onStatus, onPost }: {
   status?: Status; postId?: number; onStatus: (s: Status | null) => void; onPost: (id: number | null) => void;
 }) {
   const query = useReceivedReservations(postId, status);
-  const myPosts = flattenPages(useMyPosts().data);
+  const myPosts = pageItems(useMyPosts().data);
   return (
     <>
       {myPosts.length > 0 && (
@@ -95,7 +91,7 @@ function ReservationList({ query, status, onStatus, empty }: {
   const counts = query.data?.pages[0]?.counts ?? {};
   const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
   const shown = STATUSES.filter((s) => (counts[s] ?? 0) > 0 || s === status);
-  const items = flattenReservations(query.data);
+  const items = pageItems(query.data);
   return (
     <>
       {query.data && total > 0 && (
@@ -111,8 +107,7 @@ function ReservationList({ query, status, onStatus, empty }: {
         items.length === 0 ? empty : (
           <div className="reservation-list">
             {items.map((r) => <ReservationCard key={r.id} r={r} />)}
-            <LoadMore hasMore={!!query.hasNextPage} loading={query.isFetchingNextPage}
-              onVisible={() => { if (!query.isFetchingNextPage) void query.fetchNextPage(); }} />
+            <LoadMore query={query} />
           </div>
         )}
     </>

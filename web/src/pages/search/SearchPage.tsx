@@ -2,18 +2,19 @@
 // in two modes — "검색" (hybrid keyword + meaning ranking, a reason per hit, or a sorted list) and
 // "AI 검색" (a question answered in Korean, citing only listings that were found).
 // Every filter lives in the URL, so results can be shared and the back button works.
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { indexTree, nodeLabel, useCategories, useRegions } from '../../api/catalog.ts';
 import { usePostList, type PostSort } from '../../api/posts.ts';
-import { flattenHits, useHybridSearch, type SearchFilters } from '../../api/search.ts';
+import { pageItems } from '../../api/paging.ts';
+import { useHybridSearch, type SearchFilters } from '../../api/search.ts';
 import { FilterIcon, SearchIcon, SparkleIcon } from '../../components/Icons.tsx';
 import { PostList } from '../../components/PostList.tsx';
 import { HitGrid } from '../../components/SearchHits.tsx';
 import { TreeSelect } from '../../components/TreePicker.tsx';
-import { EmptyState, ErrorBox, LoadMore, Spinner, useDocumentTitle } from '../../components/ui.tsx';
+import { EmptyState, ErrorBox, LoadMore, Spinner, Tabs, useDocumentTitle } from '../../components/ui.tsx';
 import { blockEnterWhileComposing } from '../../lib/ime.ts';
-import { seoulDate, shortDate, won } from '../../lib/format.ts';
+import { seoulDate, shortDateRange, won } from '../../lib/format.ts';
 import { AiAnswerPanel } from './AiAnswerPanel.tsx';
 
 /** 'relevance' is the hybrid ranking; the others are plain keyword lists in that order. */
@@ -54,6 +55,11 @@ export function filtersFromParams(params: URLSearchParams): SearchPageFilters {
 
 export const modeFromParams = (params: URLSearchParams): SearchMode => (params.get('mode') === 'ai' ? 'ai' : 'list');
 
+const MODE_TABS: { id: SearchMode; label: ReactNode }[] = [
+  { id: 'list', label: '검색' },
+  { id: 'ai', label: <><SparkleIcon size={16} /> AI 검색</> },
+];
+
 const AI_EXAMPLES = ['주말 캠핑 갈 때 필요한 거', '벽에 선반 달 때 쓸 공구', '아기랑 제주 여행 갈 때 빌릴 것'];
 
 export function SearchPage() {
@@ -90,18 +96,13 @@ export function SearchPage() {
   if (filters.from || filters.to) {
     const from = filters.from ?? filters.to!;
     const to = filters.to ?? filters.from!;
-    activeChips.push({ key: 'dates', label: from === to ? `${shortDate(from)} 대여 가능` : `${shortDate(from)}~${shortDate(to)} 대여 가능`, clear: { from: undefined, to: undefined } });
+    activeChips.push({ key: 'dates', label: `${shortDateRange(from, to)} 대여 가능`, clear: { from: undefined, to: undefined } });
   }
   const datesSet = !!(filters.from || filters.to);
 
   return (
     <div className="page search-page">
-      <div className="tabs search-modes" role="tablist" aria-label="검색 방식">
-        <button type="button" role="tab" aria-selected={mode === 'list'} className={`tab${mode === 'list' ? ' active' : ''}`}
-          onClick={() => update({ mode: undefined })}>검색</button>
-        <button type="button" role="tab" aria-selected={mode === 'ai'} className={`tab${mode === 'ai' ? ' active' : ''}`}
-          onClick={() => update({ mode: 'ai' })}><SparkleIcon size={16} /> AI 검색</button>
-      </div>
+      <Tabs tabs={MODE_TABS} value={mode} onChange={(m) => update({ mode: m === 'ai' ? m : undefined })} label="검색 방식" className="tabs search-modes" />
       <KeywordBox
         value={keyword ?? ''}
         onSearch={(q) => update({ q })}
@@ -176,7 +177,7 @@ function HybridResults({ keyword, filters }: { keyword: string; filters: SearchF
   const query = useHybridSearch(keyword, filters);
   if (query.isPending) return <Spinner />;
   if (query.isError && !query.data) return <ErrorBox error={query.error} onRetry={() => query.refetch()} />;
-  const hits = flattenHits(query.data);
+  const hits = pageItems(query.data);
   const keywordOnly = keyword !== '' && query.data.pages.some((p) => !p.semanticAvailable);
   return (
     <>
@@ -184,13 +185,7 @@ function HybridResults({ keyword, filters }: { keyword: string; filters: SearchF
       {hits.length === 0 ? noResults : (
         <>
           <HitGrid hits={hits} />
-          <LoadMore
-            hasMore={!!query.hasNextPage}
-            loading={query.isFetchingNextPage}
-            onVisible={() => {
-              if (!query.isFetchingNextPage) void query.fetchNextPage();
-            }}
-          />
+          <LoadMore query={query} />
         </>
       )}
     </>
