@@ -144,7 +144,7 @@ async function main() {
 
     await redis.connect();
     await redisSub.connect();
-    const sessions = redisSessions(redis as any, 3600);
+    const sessions = redisSessions(redis as any, 3600, prefix); // the instances' REDIS_PREFIX
     const cookieOf = async (memberId: number) => `chwimeet_sid=${await sessions.create(memberId)}`;
 
     // connect every client (CONNECT, SUBSCRIBE room topic + personal queue, wait for the receipts)

@@ -1,6 +1,7 @@
-// Who is calling: the session cookie resolved to a member on every request.
+// Who is calling: the session cookie resolved to a member on every API and WebSocket request.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from './errors.ts';
+import type { Deps } from '../deps.ts';
 
 export const SESSION_COOKIE = 'chwimeet_sid';
 
@@ -30,24 +31,32 @@ export function requireAdmin(req: FastifyRequest): AuthMember {
 
 export const isAdmin = (req: FastifyRequest) => req.member?.role === 'ADMIN';
 
-/** Resolves the cookie on each request; a banned member's sessions end the moment they are seen. */
+/** Resolves the cookie on each request of the plugin scope it is registered in (app.ts: the API and /ws). */
 export function registerAuth(app: FastifyInstance) {
   app.decorateRequest('member', null);
   app.decorateRequest('sessionId', null);
   app.addHook('onRequest', async (req) => {
     const sid = req.cookies?.[SESSION_COOKIE];
     if (!sid) return;
-    const memberId = await app.deps.sessions.get(sid);
-    if (!memberId) return;
-    const row = await app.deps.db.one<{ id: number; nickname: string; role: 'USER' | 'ADMIN'; banned: boolean }>(
-      'SELECT id, nickname, role, banned_at IS NOT NULL AS banned FROM members WHERE id = $1',
-      [memberId],
-    );
-    if (!row || row.banned) {
-      await app.deps.sessions.destroyAllFor(memberId);
-      return;
-    }
-    req.member = { id: row.id, nickname: row.nickname, role: row.role };
-    req.sessionId = sid;
+    req.member = await memberOfSession(app.deps, sid);
+    if (req.member) req.sessionId = sid;
   });
+}
+
+/**
+ * The member a session belongs to, or null: the one rule for a request's cookie and for an open
+ * WebSocket's session (realtime/gateway.ts). A banned member's sessions end the moment they are seen.
+ */
+export async function memberOfSession(deps: Pick<Deps, 'db' | 'sessions'>, sessionId: string): Promise<AuthMember | null> {
+  const memberId = await deps.sessions.get(sessionId);
+  if (!memberId) return null;
+  const row = await deps.db.one<{ id: number; nickname: string; role: 'USER' | 'ADMIN'; banned: boolean }>(
+    'SELECT id, nickname, role, banned_at IS NOT NULL AS banned FROM members WHERE id = $1',
+    [memberId],
+  );
+  if (!row || row.banned) {
+    await deps.sessions.destroyAllFor(memberId);
+    return null;
+  }
+  return { id: row.id, nickname: row.nickname, role: row.role };
 }

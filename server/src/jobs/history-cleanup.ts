@@ -3,11 +3,11 @@
 import { sql } from '../db/sql.ts';
 import type { JobDefinition } from './types.ts';
 
-export const HISTORY_RETENTION_DAYS = 90;
+const HISTORY_RETENTION_DAYS = 90;
 /** a run still open this long after its start lost its instance (runs are capped at 1 h by pg-boss) */
 const ABANDONED_AFTER_HOURS = 2;
 
-export const historyCleanupJob: JobDefinition = {
+const historyCleanupJob: JobDefinition = {
   name: 'jobs-history-cleanup',
   description: `작업 실행 이력 정리 (${HISTORY_RETENTION_DAYS}일 지난 이력 삭제, 중단된 실행 종료 처리)`,
   cron: '30 4 * * *',

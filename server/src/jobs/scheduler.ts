@@ -202,7 +202,7 @@ export class Scheduler {
 
   async get(name: string): Promise<JobInfo> {
     const def = this.definition(name);
-    const s = await this.deps.db.one<SettingsRow>(sql`SELECT name, cron, paused FROM job_settings WHERE name = ${name}`);
+    const s = await this.setting(name);
     const last = await this.deps.db.one<RunRow>(sql`SELECT * FROM job_runs WHERE job_name = ${name} ORDER BY id DESC LIMIT 1`);
     return this.info(def, s, last ? toRun(last) : null);
   }
@@ -287,7 +287,7 @@ export class Scheduler {
   private async execute(def: JobDefinition, job: JobWithMetadata<{ trigger?: JobTrigger }>) {
     const trigger: JobTrigger = job.data?.trigger ?? 'CRON';
     const createdOn = new Date(job.createdOn);
-    const settings = await this.deps.db.one<SettingsRow>(sql`SELECT name, cron, paused FROM job_settings WHERE name = ${def.name}`);
+    const settings = await this.setting(def.name);
     const cron = settings?.cron ?? def.cron;
     const scheduledAt = trigger === 'CRON' ? this.tickOf(cron, createdOn) : createdOn;
 
@@ -339,6 +339,10 @@ export class Scheduler {
     return def;
   }
 
+  private setting(name: string): Promise<SettingsRow | undefined> {
+    return this.deps.db.one<SettingsRow>(sql`SELECT name, cron, paused FROM job_settings WHERE name = ${name}`);
+  }
+
   private async settings(): Promise<Map<string, SettingsRow>> {
     const rows = await this.deps.db.query<SettingsRow>('SELECT name, cron, paused FROM job_settings');
     return new Map(rows.map((r) => [r.name, r]));
@@ -369,7 +373,7 @@ export class Scheduler {
   /** Writes the pg-boss schedule from the stored setting (or the default), under the cluster lock. */
   private async syncSchedule(name: string) {
     await this.underScheduleLock(async () => {
-      const s = await this.deps.db.one<SettingsRow>(sql`SELECT name, cron, paused FROM job_settings WHERE name = ${name}`);
+      const s = await this.setting(name);
       await this.writeSchedule(name, s?.cron ?? this.definition(name).cron);
     });
   }

@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import { AppError, forbidden, sendProblem, unauthorized } from '../http/errors.ts';
-import type { AuthMember } from '../http/auth.ts';
+import { memberOfSession, type AuthMember } from '../http/auth.ts';
 import { chatMessages, wsConnections } from '../metrics.ts';
 import { chatService, type ChatEvent } from '../modules/chat/service.ts';
 import { userChannel } from '../modules/notifications/service.ts';
@@ -35,16 +35,10 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
     after: async (roomId, after, limit) => (await chat.messagesOf(roomId, { after, limit })).items,
   });
   const connections = new Set<StompConnection>();
-  const sessionOf = new WeakMap<StompConnection, { memberId: number; sessionId: string }>();
 
-  // logout and ban end sessions everywhere: sockets opened with them are closed on the next sweep
+  // logout and ban end sessions everywhere: idle sockets opened with them are closed on the next sweep
   const sweep = setInterval(async () => {
-    for (const conn of connections) {
-      const s = sessionOf.get(conn);
-      if (s && (await deps.sessions.get(s.sessionId).catch(() => s.memberId)) !== s.memberId) {
-        conn.refuse('세션이 만료되었습니다. 다시 로그인해 주세요');
-      }
-    }
+    for (const conn of connections) await conn.recheckAuthorization();
   }, deps.config.stomp.sessionCheckMs || 30_000);
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
@@ -82,7 +76,6 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
       wsConnections.dec();
     });
     connections.add(conn);
-    sessionOf.set(conn, { memberId: member.id, sessionId });
     wsConnections.inc();
   });
 
@@ -90,7 +83,7 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
     const asRefusal = (err: unknown) => (err instanceof AppError ? new StompRefusal(err.detail) : err);
     return {
       async stillAuthorized() {
-        return (await deps.sessions.get(sessionId)) === member.id;
+        return (await memberOfSession(deps, sessionId))?.id === member.id;
       },
 
       async subscribe(destination, deliver) {
@@ -117,11 +110,11 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
       async send(destination, body) {
         const room = ROOM_APP.exec(destination);
         if (!room) throw new StompRefusal(`보낼 수 없는 주소입니다: ${destination.slice(0, 100)}`);
-        let input: { clientId?: unknown; content?: unknown };
+        let input: { clientId?: unknown; content?: unknown } | null = null;
         try {
           input = JSON.parse(body.toString('utf8'));
         } catch {
-          throw new StompRefusal('메시지 본문은 JSON {clientId, content} 이어야 합니다');
+          // answered below, like any other body that is not an object
         }
         if (!input || typeof input !== 'object') throw new StompRefusal('메시지 본문은 JSON {clientId, content} 이어야 합니다');
         try {

@@ -11,7 +11,7 @@ export interface Frame {
 
 export class StompProtocolError extends Error {}
 
-export const CLIENT_COMMANDS = new Set([
+const CLIENT_COMMANDS = new Set([
   'CONNECT', 'STOMP', 'SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NACK', 'BEGIN', 'COMMIT', 'ABORT', 'DISCONNECT',
 ]);
 const SERVER_COMMANDS = new Set(['CONNECTED', 'MESSAGE', 'RECEIPT', 'ERROR']);

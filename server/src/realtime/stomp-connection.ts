@@ -17,7 +17,7 @@ export interface Destinations {
   subscribe(destination: string, deliver: (d: Delivery) => void): Promise<() => void>;
   /** handles a SEND; resolves once the effect is durable (a receipt follows) */
   send(destination: string, body: Buffer, headers: Record<string, string>): Promise<void>;
-  /** is the session still valid (not logged out, not banned)? checked before each SUBSCRIBE and SEND */
+  /** is the session still valid (not logged out, not banned)? checked before each SUBSCRIBE and SEND, and by recheckAuthorization() */
   stillAuthorized(): Promise<boolean>;
 }
 
@@ -35,6 +35,7 @@ const ACK_MODES = new Set(['auto', 'client', 'client-individual']);
 const VERSIONS = ['1.2', '1.1', '1.0'];
 /** late client heart-beats are tolerated up to this factor (browsers throttle background tabs) */
 const HEARTBEAT_TOLERANCE = 3;
+const SESSION_ENDED = '세션이 만료되었습니다. 다시 로그인해 주세요';
 
 export class StompConnection {
   readonly sessionId = crypto.randomBytes(8).toString('hex');
@@ -63,10 +64,6 @@ export class StompConnection {
     this.timers.push(connectTimeout);
   }
 
-  get isOpen() {
-    return !this.closed;
-  }
-
   /** ends the session from the server side (shutdown): the client reconnects elsewhere */
   close(code = 1012, reason = 'server restart') {
     if (this.closed) return;
@@ -74,9 +71,13 @@ export class StompConnection {
     this.cleanup();
   }
 
-  /** ends the session with an ERROR frame (e.g. the member logged out or was banned) */
-  refuse(message: string) {
-    this.fail(message, undefined, 1008);
+  /**
+   * Ends the session with an ERROR frame if it is no longer authorized (logged out or banned while idle);
+   * a check that fails to answer (store unreachable) keeps it open until the next one.
+   */
+  async recheckAuthorization() {
+    if (this.closed || (await this.destinations.stillAuthorized().catch(() => true))) return;
+    this.fail(SESSION_ENDED, undefined, 1008);
   }
 
   private onMessage(data: Buffer) {
@@ -233,7 +234,7 @@ export class StompConnection {
   }
 
   private async checkAuthorized() {
-    if (!(await this.destinations.stillAuthorized())) throw new StompRefusal('세션이 만료되었습니다. 다시 로그인해 주세요');
+    if (!(await this.destinations.stillAuthorized())) throw new StompRefusal(SESSION_ENDED);
   }
 
   /** ERROR frame, then close (STOMP: the server closes the connection after an ERROR) */

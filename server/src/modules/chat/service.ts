@@ -1,12 +1,11 @@
 // Chat rules (SPEC §7): rooms per (listing, borrower), messages stored with a per-room sequence and an
 // idempotency key BEFORE they are published, read pointers, and coalesced chat notifications.
 import type { Deps } from '../../deps.ts';
-import type { Queryable } from '../../db/client.ts';
 import { sql } from '../../db/sql.ts';
 import { badRequest, notFound } from '../../http/errors.ts';
 import { mediaUrl } from '../images/service.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
-import { NOTIFICATION_COLUMNS, userChannel, type NotificationRow } from '../notifications/service.ts';
+import { userChannel, type NotificationRow } from '../notifications/service.ts';
 import { MAX_MESSAGE_LENGTH, type ChatMessage, type ChatRoom } from './schemas.ts';
 import { iso } from '../../http/wire.ts';
 
@@ -18,7 +17,7 @@ export type ChatEvent =
   | { kind: 'chat-message'; message: ChatMessage }
   | { kind: 'chat-read'; roomId: number; memberId: number; lastReadSeq: number; unreadCount: number };
 
-/** notification types written here */
+/** notification types written here; one unread notice of these per room at a time, cleared by reading it */
 export const CHAT_NOTIFICATION_TYPES = ['CHAT_ROOM', 'CHAT_MESSAGE'] as const;
 
 const MESSAGE_COLUMNS = `m.id, m.room_id AS "roomId", m.seq, m.sender_id AS "senderId", m.client_id::text AS "clientId",
@@ -89,8 +88,8 @@ export function chatService(deps: Deps) {
     await Promise.all([roomChannel(message.roomId), ...memberIds.map(userChannel)].map((ch) => bus.publish(ch, event)));
   }
 
-  async function roomView(memberId: number, roomId: number, q: Queryable = db): Promise<ChatRoom> {
-    const row = await q.one(`${ROOM_SELECT} WHERE me.member_id = $1 AND r.id = $2`, [memberId, roomId]);
+  async function roomView(memberId: number, roomId: number): Promise<ChatRoom> {
+    const row = await db.one(`${ROOM_SELECT} WHERE me.member_id = $1 AND r.id = $2`, [memberId, roomId]);
     if (!row) throw notFound('채팅방');
     return toRoom(row);
   }
@@ -164,11 +163,11 @@ export function chatService(deps: Deps) {
       return row!.n;
     },
 
-    /** the room's last sequence if `memberId` belongs to it (and is not banned), else null */
+    /** the room's last sequence if `memberId` belongs to it, else null (a banned member has no session to ask with) */
     async membership(memberId: number, roomId: number): Promise<{ lastSeq: number } | null> {
       const row = await db.one<{ last_seq: number }>(
-        `SELECT r.last_seq FROM chat_members cm JOIN chat_rooms r ON r.id = cm.room_id JOIN members m ON m.id = cm.member_id
-         WHERE cm.room_id = $1 AND cm.member_id = $2 AND m.banned_at IS NULL`,
+        `SELECT r.last_seq FROM chat_members cm JOIN chat_rooms r ON r.id = cm.room_id
+         WHERE cm.room_id = $1 AND cm.member_id = $2`,
         [roomId, memberId],
       );
       return row ? { lastSeq: row.last_seq } : null;
@@ -208,83 +207,78 @@ export function chatService(deps: Deps) {
       if (!content.trim()) throw badRequest('EMPTY_MESSAGE', '메시지 내용을 입력해 주세요');
       if (content.length > MAX_MESSAGE_LENGTH) throw badRequest('MESSAGE_TOO_LONG', `메시지는 ${MAX_MESSAGE_LENGTH}자까지 보낼 수 있습니다`);
 
-      const existingMessage = () =>
-        db.one(`SELECT ${MESSAGE_COLUMNS} FROM chat_messages m WHERE m.room_id = $1 AND m.sender_id = $2 AND m.client_id = $3`, [roomId, memberId, clientId]);
-      // the common retry (the first attempt committed long ago) is answered without touching the room row
-      const earlier = await existingMessage();
       let result: { message: ChatMessage; duplicate: boolean; members: number[]; rows: NotificationRow[] };
-      if (earlier) {
+      try {
+        result = await db.transaction(async (tx) => {
+          // takes the room row lock: sequences are handed out one sender at a time, in commit order
+          const room = await tx.one<{ last_seq: number; lender_id: number; borrower_id: number; sender_nickname: string }>(
+            `UPDATE chat_rooms SET last_seq = last_seq + 1, last_message_at = now()
+             WHERE id = $1 AND $2 IN (lender_id, borrower_id)
+             RETURNING last_seq, lender_id, borrower_id, (SELECT nickname FROM members WHERE id = $2) AS sender_nickname`,
+            [roomId, memberId],
+          );
+          if (!room) throw notFound('채팅방');
+          const inserted = await tx.one(
+            `INSERT INTO chat_messages AS m (room_id, seq, sender_id, client_id, content) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (room_id, sender_id, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
+            [roomId, room.last_seq, memberId, clientId, content],
+          );
+          // a retry of a stored message (or a concurrent retry that won): roll back, so the sequence keeps no gap
+          if (!inserted) throw new DuplicateSend();
+          // one notification per unread burst: none while the recipient has an unread chat notice for this room
+          const notice = await notifications.insertUnlessUnread(
+            tx,
+            {
+              memberId: memberId === room.lender_id ? room.borrower_id : room.lender_id,
+              type: 'CHAT_MESSAGE',
+              title: `${room.sender_nickname}님의 새 메시지`,
+              body: content.length > 60 ? content.slice(0, 60) + '…' : content,
+              targetType: 'CHAT_ROOM',
+              targetId: roomId,
+            },
+            CHAT_NOTIFICATION_TYPES,
+          );
+          return { message: toMessage(inserted), duplicate: false, members: [room.lender_id, room.borrower_id], rows: notice ? [notice] : [] };
+        });
+      } catch (err) {
+        if (!(err instanceof DuplicateSend)) throw err;
+        const earlier = await db.one(
+          `SELECT ${MESSAGE_COLUMNS} FROM chat_messages m WHERE m.room_id = $1 AND m.sender_id = $2 AND m.client_id = $3`,
+          [roomId, memberId, clientId],
+        );
         result = { message: toMessage(earlier), duplicate: true, members: [], rows: [] };
-      } else {
-        try {
-          result = await db.transaction(async (tx) => {
-            // takes the room row lock: sequences are handed out one sender at a time, in commit order
-            const room = await tx.one<{ last_seq: number; lender_id: number; borrower_id: number }>(
-              `UPDATE chat_rooms SET last_seq = last_seq + 1, last_message_at = now()
-               WHERE id = $1 AND $2 IN (lender_id, borrower_id) RETURNING last_seq, lender_id, borrower_id`,
-              [roomId, memberId],
-            );
-            if (!room) throw notFound('채팅방');
-            const inserted = await tx.one(
-              `INSERT INTO chat_messages AS m (room_id, seq, sender_id, client_id, content) VALUES ($1, $2, $3, $4, $5)
-               ON CONFLICT (room_id, sender_id, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
-              [roomId, room.last_seq, memberId, clientId, content],
-            );
-            // a concurrent retry of the same clientId won: roll back, so the sequence keeps no gap
-            if (!inserted) throw new DuplicateSend();
-            const recipient = memberId === room.lender_id ? room.borrower_id : room.lender_id;
-            // one notification per unread burst: none while an unread chat notice for this room exists
-            const notice = await tx.one<NotificationRow>(
-              `INSERT INTO notifications (member_id, type, title, body, target_type, target_id)
-               SELECT $1, 'CHAT_MESSAGE', s.nickname || '님의 새 메시지', $3, 'CHAT_ROOM', $2
-               FROM members s WHERE s.id = $4 AND NOT EXISTS (
-                 SELECT 1 FROM notifications n WHERE n.member_id = $1 AND n.target_type = 'CHAT_ROOM' AND n.target_id = $2
-                   AND n.type IN ('CHAT_ROOM', 'CHAT_MESSAGE') AND n.read_at IS NULL)
-               RETURNING ${NOTIFICATION_COLUMNS}`,
-              [recipient, roomId, content.length > 60 ? content.slice(0, 60) + '…' : content, memberId],
-            );
-            return { message: toMessage(inserted), duplicate: false, members: [room.lender_id, room.borrower_id], rows: notice ? [notice] : [] };
-          });
-        } catch (err) {
-          if (!(err instanceof DuplicateSend)) throw err;
-          result = { message: toMessage(await existingMessage()), duplicate: true, members: [], rows: [] };
-        }
       }
 
-      if (result.duplicate) {
-        // the first attempt may have died between commit and publish; subscribers drop repeats by sequence
-        await bus.publish(roomChannel(roomId), { kind: 'chat-message', message: result.message } satisfies ChatEvent);
-      } else {
-        await Promise.all([publishMessage(result.message, result.members), notifications.publish(result.rows)]);
-      }
+      // a duplicate goes to the room channel again (no members, no notice): the first attempt may have died
+      // between commit and publish; subscribers drop repeats by sequence
+      await Promise.all([publishMessage(result.message, result.members), notifications.publish(result.rows)]);
       return { message: result.message, duplicate: result.duplicate };
     },
 
     /** moves my read pointer forward (never back, never past the last message); clears the room's chat notifications */
     async markRead(memberId: number, roomId: number, seq: number) {
-      const row = await db.transaction(async (tx) => {
-        const updated = await tx.one<{ last_read_seq: number }>(
+      const { members, ...row } = await db.transaction(async (tx) => {
+        const updated = await tx.one<{ last_read_seq: number; lender_id: number; borrower_id: number }>(
           `UPDATE chat_members cm SET last_read_seq = GREATEST(cm.last_read_seq, LEAST($3::bigint, r.last_seq))
            FROM chat_rooms r WHERE r.id = cm.room_id AND cm.room_id = $1 AND cm.member_id = $2
-           RETURNING cm.last_read_seq`,
+           RETURNING cm.last_read_seq, r.lender_id, r.borrower_id`,
           [roomId, memberId, seq],
         );
         if (!updated) throw notFound('채팅방');
         await tx.query(
           `UPDATE notifications SET read_at = now() WHERE member_id = $1 AND target_type = 'CHAT_ROOM' AND target_id = $2
-             AND type IN ('CHAT_ROOM', 'CHAT_MESSAGE') AND read_at IS NULL`,
-          [memberId, roomId],
+             AND type = ANY($3::text[]) AND read_at IS NULL`,
+          [memberId, roomId, [...CHAT_NOTIFICATION_TYPES]],
         );
         const unread = await tx.one<{ n: number }>(
           'SELECT count(*)::int AS n FROM chat_messages WHERE room_id = $1 AND seq > $2 AND sender_id <> $3',
           [roomId, updated.last_read_seq, memberId],
         );
-        return { lastReadSeq: updated.last_read_seq, unreadCount: unread!.n };
+        return { lastReadSeq: updated.last_read_seq, unreadCount: unread!.n, members: [updated.lender_id, updated.borrower_id] };
       });
       const event: ChatEvent = { kind: 'chat-read', roomId, memberId, ...row };
       // both members hear it: my other tabs update badges, the other party can show "읽음"
-      const room = await db.one<{ lender_id: number; borrower_id: number }>('SELECT lender_id, borrower_id FROM chat_rooms WHERE id = $1', [roomId]);
-      for (const id of [room!.lender_id, room!.borrower_id]) await bus.publish(userChannel(id), event);
+      await Promise.all(members.map((id) => bus.publish(userChannel(id), event)));
       return { roomId, ...row };
     },
   };

@@ -34,6 +34,15 @@ export const userChannel = (memberId: number) => `user:${memberId}`;
 export interface NotificationService {
   /** insert within the caller's transaction; call publish() with the result after commit */
   insert(q: Queryable, n: NewNotification): Promise<NotificationRow>;
+  /**
+   * insert, unless the member still has an unread notification of one of `types` on the same target
+   * (one notice per unread burst, e.g. chat); null when skipped
+   */
+  insertUnlessUnread(
+    q: Queryable,
+    n: NewNotification & { targetType: string; targetId: number },
+    types: readonly string[],
+  ): Promise<NotificationRow | null>;
   publish(rows: NotificationRow[]): Promise<void>;
   /** insert + publish, outside any transaction */
   notify(n: NewNotification): Promise<NotificationRow>;
@@ -48,6 +57,17 @@ export function createNotificationService(db: Database, bus: Bus): NotificationS
         [n.memberId, n.type, n.title, n.body ?? '', n.targetType ?? null, n.targetId ?? null],
       );
       return row!;
+    },
+    async insertUnlessUnread(q, n, types) {
+      const row = await q.one<NotificationRow>(
+        `INSERT INTO notifications (member_id, type, title, body, target_type, target_id)
+         SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::bigint
+         WHERE NOT EXISTS (SELECT 1 FROM notifications WHERE member_id = $1 AND target_type = $5 AND target_id = $6
+           AND type = ANY($7::text[]) AND read_at IS NULL)
+         RETURNING ${NOTIFICATION_COLUMNS}`,
+        [n.memberId, n.type, n.title, n.body ?? '', n.targetType, n.targetId, [...types]],
+      );
+      return row ?? null;
     },
     async publish(rows) {
       for (const row of rows) await bus.publish(userChannel(row.memberId), { kind: 'notification', notification: row });
