@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { readSplit } from '../bench/korsts.ts';
-import { BUCKETS, DEFAULT_FEATURES, IDF_FILE, LOCAL_DIMENSIONS, extractFeatures, hash32, project, sparseVector } from '../server/src/ai/local-embedder.ts';
+import { BUCKETS, IDF_FILE, LOCAL_DIMENSIONS, extractFeatures, hash32, project, sparseVector } from '../server/src/ai/local-embedder.ts';
 
 const sentences = [...new Set(readSplit('train').flatMap((p) => [p.a, p.b]))];
 const df = new Float32Array(BUCKETS);

@@ -15,6 +15,7 @@ import { registerAuth } from './http/auth.ts';
 import { apiModules } from './modules/index.ts';
 import { realtimeGateway } from './realtime/gateway.ts';
 import { mediaRoutes } from './modules/images/routes.ts';
+import { MAX_IMAGES, MAX_UPLOAD_BYTES } from './modules/images/service.ts';
 import { registerMetrics } from './metrics.ts';
 
 declare module 'fastify' {
@@ -24,9 +25,6 @@ declare module 'fastify' {
 }
 
 export type App = FastifyInstance;
-
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-export const MAX_IMAGES = 10;
 
 registerAjvFormats();
 
@@ -74,7 +72,6 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerAuth(app);
   // Postgres cannot store NUL in text: refuse it once, for every route, before any handler runs.
   app.addHook('preValidation', async (req) => {
     if (containsNul(req.query) || containsNul(req.params) || containsNul(req.body)) throw nulRefused();
@@ -103,8 +100,13 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   });
 
   await app.register(mediaRoutes); // uploaded images at /media/*
-  for (const mod of apiModules) await app.register(mod, { prefix: '/api/v1' });
-  await app.register(realtimeGateway); // STOMP over WebSocket at /ws
+  // Only the API and the WebSocket ask who is calling: static files, /media and the probes skip the
+  // session lookup (a logged-in browser sends the cookie with every image request).
+  await app.register(async (authenticated) => {
+    registerAuth(authenticated);
+    for (const mod of apiModules) await authenticated.register(mod, { prefix: '/api/v1' });
+    await authenticated.register(realtimeGateway); // STOMP over WebSocket at /ws
+  });
 
   await serveWebApp(app, deps.config.webDist);
   return app;

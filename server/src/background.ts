@@ -1,7 +1,6 @@
 // Work that runs beside the HTTP server: scheduler and workers, started once the server listens
 // (they share PGlite's single connection with requests). Each issue adds its part here.
 import type { Deps } from './deps.ts';
-import type { App } from './app.ts';
 import { startRenditionWorker } from './modules/images/renditions.ts';
 import { seedDemo } from './seed/demo.ts';
 import { Scheduler } from './jobs/scheduler.ts';
@@ -18,7 +17,7 @@ export interface Background {
   stop(): Promise<void>;
 }
 
-export async function startBackground(deps: Deps, _app: App): Promise<Background> {
+export async function startBackground(deps: Deps): Promise<Background> {
   const stops: (() => Promise<void>)[] = [];
 
   // The scheduler always starts so the admin API works on every instance; it runs ticks and

@@ -71,13 +71,24 @@ export async function createDeps(
   }
   const bus = redis ? await redisBus(redis, config.redisPrefix) : memoryBus();
   const sessions = redis
-    ? redisSessions(redis, config.sessionTtlSeconds)
+    ? redisSessions(redis, config.sessionTtlSeconds, config.redisPrefix)
     : databaseSessions(db, config.sessionTtlSeconds);
   const clock = overrides.clock ?? systemClock;
   const signals = new EventEmitter();
   signals.setMaxListeners(50);
   const llm: ChatLLM | null = createChatLLM(config.llm);
   return { config, db, redis, bus, sessions, clock, log, signals, llm, notifications: createNotificationService(db, bus) };
+}
+
+/** createDeps for a command-line entry point (server, CLI): a database or Redis that cannot be reached is one line on stderr and exit code 1. */
+export async function createDepsOrExit(config: Config, log: FastifyBaseLogger, prefix: string): Promise<Deps> {
+  try {
+    return await createDeps(config, log);
+  } catch (err) {
+    const target = config.databaseUrl ? 'PostgreSQL/Redis' : `데이터 폴더 ${config.dataDir}`;
+    console.error(`${prefix}: ${target} 에 연결할 수 없습니다 — ${(err as Error).message}`);
+    process.exit(1);
+  }
 }
 
 export async function closeDeps(deps: Deps) {

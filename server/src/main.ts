@@ -1,7 +1,7 @@
 // Wiring only: config → database/redis/bus → app → background work → listen.
 import pino from 'pino';
 import { loadConfig } from './config.ts';
-import { closeDeps, createDeps, type Deps } from './deps.ts';
+import { closeDeps, createDepsOrExit } from './deps.ts';
 import { buildApp, markDraining, type App } from './app.ts';
 import { membersService } from './modules/members/service.ts';
 import { seedIfEmpty, startBackground } from './background.ts';
@@ -16,14 +16,7 @@ async function main() {
     process.exit(1);
   }
   const log = pino({ level: config.logLevel });
-  let deps: Deps;
-  try {
-    deps = await createDeps(config, log);
-  } catch (err) {
-    const target = config.databaseUrl ? 'PostgreSQL/Redis' : `데이터 폴더 ${config.dataDir}`;
-    console.error(`시작 실패: ${target} 에 연결할 수 없습니다 — ${(err as Error).message}`);
-    process.exit(1);
-  }
+  const deps = await createDepsOrExit(config, log, '시작 실패');
 
   if (config.adminEmail && config.adminPassword) {
     await membersService(deps).ensureAdmin(config.adminEmail, config.adminPassword);
@@ -37,7 +30,7 @@ async function main() {
     { port: config.port, mode: config.databaseUrl ? 'server' : 'embedded', readyMs: Math.round(performance.now() - startedAt) },
     `취밋 ready on http://localhost:${config.port}`,
   );
-  const background = await startBackground(deps, app);
+  const background = await startBackground(deps);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -41,9 +41,10 @@ export function databaseSessions(db: Database, ttlSeconds: number): SessionStore
   };
 }
 
-export function redisSessions(redis: RedisClientType<any, any, any, any, any>, ttlSeconds: number): SessionStore {
-  const key = (id: string) => `chwimeet:session:${id}`;
-  const index = (memberId: number) => `chwimeet:member-sessions:${memberId}`;
+/** `prefix` = REDIS_PREFIX: deployments sharing one Redis keep their sessions (and "log out everywhere") apart. */
+export function redisSessions(redis: RedisClientType<any, any, any, any, any>, ttlSeconds: number, prefix = 'chwimeet:'): SessionStore {
+  const key = (id: string) => `${prefix}session:${id}`;
+  const index = (memberId: number) => `${prefix}member-sessions:${memberId}`;
   return {
     async create(memberId) {
       const id = newId();

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createTestContext, type TestContext } from './helpers.ts';
 import { jpeg, multipart, sendPost } from '../src/modules/posts/test-support.ts';
-import { seoulDay } from '../src/modules/posts/service.ts';
+import { addDays, seoulDate } from '../src/modules/reservations/dates.ts';
 import { insertReservation } from '../src/modules/moderation/test-fixtures.ts';
 
 type Member = Awaited<ReturnType<TestContext['signUp']>>;
@@ -118,7 +118,7 @@ test('another member\'s reservation, chat room and notifications are closed to a
   const closed: [string, string, unknown?][] = [
     ['GET', `/api/v1/reservations/${ids.reservation}`],
     ['PUT', `/api/v1/reservations/${ids.reservation}`, {
-      startDate: seoulDay(new Date(), 5), endDate: seoulDay(new Date(), 6), receiveMethod: 'DIRECT', returnMethod: 'DIRECT',
+      startDate: addDays(seoulDate(new Date()), 5), endDate: addDays(seoulDate(new Date()), 6), receiveMethod: 'DIRECT', returnMethod: 'DIRECT',
     }],
     ['PATCH', `/api/v1/reservations/${ids.reservation}/status`, { status: 'CANCELLED', reason: '제가 취소합니다' }],
     ['PATCH', `/api/v1/reservations/${ids.reservation}/status`, { status: 'PENDING_PAYMENT' }],
@@ -214,7 +214,7 @@ describe('a banned or deleted listing is invisible to the public everywhere', ()
 
   async function cannotBeUsed(postId: number): Promise<string[]> {
     const refused: string[] = [];
-    const start = seoulDay(new Date(), 10);
+    const start = addDays(seoulDate(new Date()), 10);
     const tries: [string, string, unknown?][] = [
       ['POST', '/api/v1/reservations', { postId, startDate: start, endDate: start, receiveMethod: 'DIRECT', returnMethod: 'DIRECT' }],
       ['POST', '/api/v1/chats', { postId }],

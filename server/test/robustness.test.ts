@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createTestContext, type TestContext } from './helpers.ts';
 import { jpeg, multipart, sendPost } from '../src/modules/posts/test-support.ts';
-import { seoulDay } from '../src/modules/posts/service.ts';
+import { addDays, seoulDate } from '../src/modules/reservations/dates.ts';
 import { insertReservation } from '../src/modules/moderation/test-fixtures.ts';
 import { Scheduler } from '../src/jobs/scheduler.ts';
 
@@ -45,7 +45,7 @@ const HOSTILE_PATH = ['0', '-1', '1.5', '1e308', '9223372036854775808', '9999999
 const HOSTILE_QUERY = ['', '-1', '0', '1e308', '9223372036854775808', 'NaN', '%00', 'a%00b', '%E0%A4%A', '\\', '%25_%5C', 'true', 'x'.repeat(20_000)];
 
 let scheduler: Scheduler | undefined;
-const soon = seoulDay(new Date(), 3);
+const soon = addDays(seoulDate(new Date()), 3);
 let jobName = 'none';
 let img: Buffer;
 

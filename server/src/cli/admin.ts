@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadConfig } from '../config.ts';
-import { closeDeps, createDeps } from '../deps.ts';
+import { closeDeps, createDepsOrExit } from '../deps.ts';
 import { membersService } from '../modules/members/service.ts';
 
 const USAGE = `사용법: npm run admin -- create --email <이메일> --password <비밀번호(8자 이상)> [--nickname <닉네임>]`;
@@ -39,13 +39,7 @@ async function main() {
     fail((err as Error).message);
   }
   const log = pino({ level: 'warn' });
-  let deps;
-  try {
-    deps = await createDeps(config, log);
-  } catch (err) {
-    const target = config.databaseUrl ? 'PostgreSQL/Redis' : `데이터 폴더 ${config.dataDir}`;
-    fail(`실패: ${target} 에 연결할 수 없습니다 — ${(err as Error).message}`);
-  }
+  const deps = await createDepsOrExit(config, log, '실패');
   try {
     const admin = await membersService(deps).ensureAdmin(email, password, nickname);
     console.log(`관리자 계정 준비 완료: ${admin.email} (닉네임 ${admin.nickname}, id ${admin.id})`);

@@ -2,19 +2,12 @@
 // Embedded mode seeds by itself on first start; this command is for server mode or a re-seed after wiping.
 import pino from 'pino';
 import { loadConfig } from '../config.ts';
-import { closeDeps, createDeps } from '../deps.ts';
+import { closeDeps, createDepsOrExit } from '../deps.ts';
 import { DEMO_PASSWORD, demoMembers, seedDemo } from '../seed/demo.ts';
 
 async function main() {
   const config = loadConfig();
-  let deps;
-  try {
-    deps = await createDeps(config, pino({ level: 'warn' }));
-  } catch (err) {
-    const target = config.databaseUrl ? 'PostgreSQL/Redis' : `데이터 폴더 ${config.dataDir}`;
-    console.error(`실패: ${target} 에 연결할 수 없습니다 — ${(err as Error).message}`);
-    process.exit(1);
-  }
+  const deps = await createDepsOrExit(config, pino({ level: 'warn' }), '실패');
   try {
     const report = await seedDemo(deps);
     if (!report.seeded) {

@@ -7,19 +7,20 @@ export interface RateLimiter {
   reset(key: string): Promise<void>;
 }
 
-export function createRateLimiter(opts: { max: number; windowMs: number; redis: Redis | null; name: string }): RateLimiter {
-  const { max, windowMs, redis, name } = opts;
+/** `prefix` = REDIS_PREFIX (server mode): deployments sharing one Redis count apart. */
+export function createRateLimiter(opts: { max: number; windowMs: number; redis: Redis | null; prefix: string; name: string }): RateLimiter {
+  const { max, windowMs, redis, prefix, name } = opts;
   if (redis) {
     return {
       async hit(key) {
-        const k = `chwimeet:rl:${name}:${key}`;
+        const k = `${prefix}rl:${name}:${key}`;
         const count = Number(await redis.incr(k));
         if (count === 1) await redis.pExpire(k, windowMs);
         if (count <= max) return 0;
         return Math.ceil(Math.max(Number(await redis.pTTL(k)), 1000) / 1000);
       },
       async reset(key) {
-        await redis.del(`chwimeet:rl:${name}:${key}`);
+        await redis.del(`${prefix}rl:${name}:${key}`);
       },
     };
   }

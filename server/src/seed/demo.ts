@@ -3,6 +3,7 @@
 // Deterministic (fixed PRNG seed) so every fresh install looks the same.
 import { storeImage } from '../modules/images/service.ts';
 import { membersService } from '../modules/members/service.ts';
+import { addDays, seoulDate } from '../modules/reservations/dates.ts';
 import type { Deps } from '../deps.ts';
 import { seedActivity } from './activity.ts';
 import { demoListings } from './listings.ts';
@@ -55,11 +56,6 @@ function mulberry32(seed: number) {
   };
 }
 
-/** 'YYYY-MM-DD' in Asia/Seoul, `days` after `now` */
-function seoulDay(now: Date, days: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(now.getTime() + days * 86_400_000));
-}
-
 /** Runs `fn` over items with at most `limit` in flight (sharp works on the libuv pool). */
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -97,6 +93,7 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
   const rand = mulberry32(20240601);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
   const now = deps.clock.now();
+  const today = seoulDate(now);
 
   // Reference data from 002_catalog_seed.sql.
   const categories = await db.query<{ id: number; name: string; top: string }>(
@@ -146,7 +143,7 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
     if (rand() < 0.3) {
       const start = 2 + Math.floor(rand() * 20);
       const length = 1 + Math.floor(rand() * 4);
-      for (let d = 0; d < length; d++) blocked.push(seoulDay(now, start + d));
+      for (let d = 0; d < length; d++) blocked.push(addDays(today, start + d));
     }
     const imageCount = 1 + (rand() < 0.45 ? 1 : 0) + (rand() < 0.15 ? 1 : 0);
     // older listings first, so ids follow creation time; spread over the last 60 days
@@ -228,7 +225,7 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
     return favs.length;
   });
 
-  const activity = await seedActivity(deps, memberIds, (days) => seoulDay(now, days));
+  const activity = await seedActivity(deps, memberIds, (days) => addDays(today, days));
 
   // wake the rendition and embedding workers (they also sweep at start)
   deps.signals.emit('images-pending');

@@ -3,9 +3,7 @@ import { Type } from 'typebox';
 import { requireAdmin } from '../../http/auth.ts';
 import { IdParams } from '../members/schemas.ts';
 import { NodeCreate, NodeOut, NodePatch, Tree } from './schemas.ts';
-import { catalogService, type CatalogKind } from './service.ts';
-
-const LABEL: Record<CatalogKind, string> = { categories: '카테고리', regions: '지역' };
+import { catalogService, LABEL } from './service.ts';
 
 export const catalogRoutes: FastifyPluginAsync = async (app) => {
   const catalog = catalogService(app.deps.db);

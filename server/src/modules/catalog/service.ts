@@ -14,7 +14,7 @@ interface NodeRow {
   sort_order: number;
 }
 
-const LABEL: Record<CatalogKind, string> = { categories: '카테고리', regions: '지역' };
+export const LABEL: Record<CatalogKind, string> = { categories: '카테고리', regions: '지역' };
 
 /** The ids plus the children of any parent among them (the "parent includes children" rule). */
 export async function expandIds(q: Queryable, kind: CatalogKind, ids: number[]): Promise<number[]> {
@@ -100,11 +100,10 @@ export function catalogService(db: Queryable) {
     },
     async update(kind: CatalogKind, id: number, patch: NodePatch) {
       const node = await byId(kind, id);
-      if (patch.parentId !== undefined && patch.parentId !== node.parent_id) {
-        if (patch.parentId !== null) {
-          if (await hasChildren(kind, id)) throw badRequest('TOO_DEEP', '하위 항목이 있는 항목은 다른 항목 아래로 옮길 수 없습니다');
-          await assertParent(kind, patch.parentId, id);
-        }
+      // moving under a (new) root; becoming a root needs no check
+      if (patch.parentId != null && patch.parentId !== node.parent_id) {
+        if (await hasChildren(kind, id)) throw badRequest('TOO_DEEP', '하위 항목이 있는 항목은 다른 항목 아래로 옮길 수 없습니다');
+        await assertParent(kind, patch.parentId, id);
       }
       const parentId = patch.parentId === undefined ? node.parent_id : patch.parentId;
       const row = await db.one<NodeRow>(

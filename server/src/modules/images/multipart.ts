@@ -1,9 +1,8 @@
 // Reading a multipart request into memory: JSON/text fields and image files, with Korean errors
 // for every limit (never a 500). Nothing is written to disk here.
 import type { FastifyRequest } from 'fastify';
-import { MAX_IMAGES, MAX_UPLOAD_BYTES } from '../../app.ts';
 import { AppError, badRequest } from '../../http/errors.ts';
-import { removeFiles, storeImage, type StoredImage } from './service.ts';
+import { MAX_IMAGES, MAX_UPLOAD_BYTES, removeFiles, storeImage, type StoredImage } from './service.ts';
 
 export interface MultipartInput {
   fields: Record<string, string>;

@@ -6,6 +6,9 @@ import path from 'node:path';
 import sharp, { type FormatEnum, type Metadata, type OutputInfo } from 'sharp';
 import { badRequest } from '../../http/errors.ts';
 
+/** upload limits: bytes per file, and images per listing (also the multipart parser's limits, app.ts) */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+export const MAX_IMAGES = 10;
 /** decompression bombs: refuse anything over this many pixels before decoding */
 export const MAX_INPUT_PIXELS = 40_000_000;
 const ACCEPTED: Record<string, { mime: string; ext: string }> = {

@@ -11,8 +11,10 @@ const tags = ['members'];
 export const membersRoutes: FastifyPluginAsync = async (app) => {
   const { config } = app.deps;
   const members = membersService(app.deps);
-  const loginLimiter = createRateLimiter({ ...config.loginRateLimit, redis: app.deps.redis, name: 'login' });
-  const signUpLimiter = createRateLimiter({ ...config.signUpRateLimit, redis: app.deps.redis, name: 'signup' });
+  const { redis } = app.deps;
+  const prefix = config.redisPrefix;
+  const loginLimiter = createRateLimiter({ ...config.loginRateLimit, redis, prefix, name: 'login' });
+  const signUpLimiter = createRateLimiter({ ...config.signUpRateLimit, redis, prefix, name: 'signup' });
 
   async function throttle(limiter: typeof loginLimiter, key: string, reply: FastifyReply, what: string) {
     const wait = await limiter.hit(key);

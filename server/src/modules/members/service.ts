@@ -2,6 +2,7 @@
 import { hash, verify, Algorithm } from '@node-rs/argon2';
 import type { Deps } from '../../deps.ts';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors.ts';
+import { mediaUrl } from '../images/service.ts';
 import type { ProfilePatch } from './schemas.ts';
 
 interface MemberRow {
@@ -21,7 +22,8 @@ interface MemberRow {
 
 const SELECT_MEMBER = `SELECT m.*, r.name AS region_name FROM members m LEFT JOIN regions r ON r.id = m.region_id`;
 
-export const avatarUrl = (p: string | null) => (p ? `/media/${p}` : null);
+/** The /media URL rule lives in images/service.ts (mediaUrl); this name stays for the reviews module. */
+export const avatarUrl = mediaUrl;
 
 function toMy(m: MemberRow) {
   return {
@@ -31,7 +33,7 @@ function toMy(m: MemberRow) {
     role: m.role,
     phone: m.phone,
     address: m.address,
-    avatarUrl: avatarUrl(m.avatar_path),
+    avatarUrl: mediaUrl(m.avatar_path),
     region: m.region_id ? { id: m.region_id, name: m.region_name! } : null,
     createdAt: new Date(m.created_at).toISOString(),
   };
@@ -41,7 +43,7 @@ function toPublic(m: MemberRow) {
   return {
     id: m.id,
     nickname: m.nickname,
-    avatarUrl: avatarUrl(m.avatar_path),
+    avatarUrl: mediaUrl(m.avatar_path),
     region: m.region_id ? { id: m.region_id, name: m.region_name! } : null,
     createdAt: new Date(m.created_at).toISOString(),
     banned: m.banned_at !== null,

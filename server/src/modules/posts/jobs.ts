@@ -16,11 +16,9 @@ const BATCH = 500;
 export async function purgeDeletedPosts(deps: Deps, now: Date) {
   const { db } = deps;
   const cutoff = new Date(now.getTime() - PURGE_AFTER_DAYS * 86_400_000);
-  // Works before and after the reservations module exists.
-  const hasReservations = !!(await db.one<{ t: string | null }>("SELECT to_regclass('reservations')::text AS t"))?.t;
-  const notReserved = hasReservations ? 'AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.post_id = p.id)' : '';
   const candidates = await db.query<{ id: number }>(
-    `SELECT p.id FROM posts p WHERE p.deleted_at IS NOT NULL AND p.deleted_at < $1 ${notReserved} ORDER BY p.id LIMIT ${BATCH}`,
+    `SELECT p.id FROM posts p WHERE p.deleted_at IS NOT NULL AND p.deleted_at < $1
+       AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.post_id = p.id) ORDER BY p.id LIMIT ${BATCH}`,
     [cutoff],
   );
   let purged = 0;

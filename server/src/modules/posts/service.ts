@@ -5,11 +5,11 @@ import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import type { AuthMember } from '../../http/auth.ts';
-import { MAX_IMAGES } from '../../app.ts';
 import { categoryFilter, regionFilter } from '../catalog/service.ts';
 import { storeAll } from '../images/multipart.ts';
-import { mediaUrl, removeFiles, type StoredImage } from '../images/service.ts';
+import { MAX_IMAGES, mediaUrl, removeFiles, type StoredImage } from '../images/service.ts';
 import { unavailableDates } from '../reservations/availability.ts';
+import { addDays, isValidDate, seoulDate } from '../reservations/dates.ts';
 import { publicPostCondition } from './visibility.ts';
 import { PostCreateData, PostUpdateData, type ListQuery, type PostData, type PostListItem } from './schemas.ts';
 import { decodeCursor, encodeCursor } from '../../http/wire.ts';
@@ -35,17 +35,6 @@ export function parsePostData(raw: string | undefined, kind: 'create' | 'update'
   }
   return value as PostData;
 }
-
-/** Today's calendar date in Asia/Seoul as YYYY-MM-DD. */
-export function seoulDay(d: Date, addDays = 0): string {
-  const shifted = new Date(d.getTime() + addDays * 86_400_000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit' }).format(shifted);
-}
-
-export const isRealDay = (s: string) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-};
 
 // ---- cursor paging -------------------------------------------------------------------------
 
@@ -188,7 +177,7 @@ export function postsService(deps: Deps) {
     if (cat.has_children) throw badRequest('CATEGORY_NOT_LEAF', '하위 카테고리를 선택해 주세요');
     const found = await db.query<{ id: number }>('SELECT id FROM regions WHERE id = ANY($1::bigint[])', [data.regionIds]);
     if (found.length !== data.regionIds.length) throw badRequest('UNKNOWN_REGION', '존재하지 않는 지역이 포함되어 있습니다');
-    const badDay = (data.blockedDates ?? []).find((d) => !isRealDay(d));
+    const badDay = (data.blockedDates ?? []).find((d) => !isValidDate(d));
     if (badDay) throw badRequest('INVALID_DATE', `날짜가 올바르지 않습니다: ${badDay}`);
   }
 
@@ -376,7 +365,7 @@ export function postsService(deps: Deps) {
            LEFT JOIN regions rp ON rp.id = r.parent_id WHERE pr.post_id = $1 ORDER BY rp.sort_order NULLS FIRST, r.sort_order, r.id`,
           [id],
         ),
-        unavailableBlockedFrom(db, id, seoulDay(deps.clock.now())),
+        unavailableBlockedFrom(db, id, seoulDate(deps.clock.now())),
       ]);
       const category = { id: p.category_id, name: p.category_name, parent: p.parent_id ? { id: p.parent_id, name: p.parent_name } : null };
       return {
@@ -417,9 +406,9 @@ export function postsService(deps: Deps) {
     async unavailable(id: number, from?: string, to?: string) {
       const p = await db.one(sql`SELECT 1 FROM posts p WHERE p.id = ${id} AND ${sql.raw(publicPostCondition('p'))}`);
       if (!p) throw notFound('게시글');
-      for (const d of [from, to]) if (d && !isRealDay(d)) throw badRequest('INVALID_DATE', `날짜가 올바르지 않습니다: ${d}`);
-      const start = from ?? seoulDay(deps.clock.now());
-      const end = to ?? seoulDay(new Date(`${start}T00:00:00Z`), 365);
+      for (const d of [from, to]) if (d && !isValidDate(d)) throw badRequest('INVALID_DATE', `날짜가 올바르지 않습니다: ${d}`);
+      const start = from ?? seoulDate(deps.clock.now());
+      const end = to ?? addDays(start, 365);
       if (end < start) throw badRequest('INVALID_RANGE', '종료일이 시작일보다 빠릅니다');
       return unavailableDates(db, id, start, end);
     },
