@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors.ts';
 import { mediaUrl } from '../images/service.ts';
 import type { ProfilePatch } from './schemas.ts';
+import { iso } from '../../http/wire.ts';
 
 interface MemberRow {
   id: number;
@@ -22,9 +23,6 @@ interface MemberRow {
 
 const SELECT_MEMBER = `SELECT m.*, r.name AS region_name FROM members m LEFT JOIN regions r ON r.id = m.region_id`;
 
-/** The /media URL rule lives in images/service.ts (mediaUrl); this name stays for the reviews module. */
-export const avatarUrl = mediaUrl;
-
 function toMy(m: MemberRow) {
   return {
     id: m.id,
@@ -35,7 +33,7 @@ function toMy(m: MemberRow) {
     address: m.address,
     avatarUrl: mediaUrl(m.avatar_path),
     region: m.region_id ? { id: m.region_id, name: m.region_name! } : null,
-    createdAt: new Date(m.created_at).toISOString(),
+    createdAt: iso(m.created_at),
   };
 }
 
@@ -45,7 +43,7 @@ function toPublic(m: MemberRow) {
     nickname: m.nickname,
     avatarUrl: mediaUrl(m.avatar_path),
     region: m.region_id ? { id: m.region_id, name: m.region_name! } : null,
-    createdAt: new Date(m.created_at).toISOString(),
+    createdAt: iso(m.created_at),
     banned: m.banned_at !== null,
   };
 }

@@ -6,6 +6,7 @@ import { notFound } from '../../http/errors.ts';
 import type { NotificationRow } from '../notifications/service.ts';
 import { membersService } from '../members/service.ts';
 import { findTarget, TARGET_NAMES, type TargetType } from './targets.ts';
+import { iso, isoOrNull } from '../../http/wire.ts';
 
 /** 5 or more pending reports on one target within 30 days ban it (SPEC §6). */
 export const AUTO_BAN_THRESHOLD = 5;
@@ -56,7 +57,7 @@ export function moderationService(deps: Deps) {
       targetId: id,
       banned: row.banned_at !== null,
       banReason: row.ban_reason,
-      bannedAt: row.banned_at ? new Date(row.banned_at).toISOString() : null,
+      bannedAt: isoOrNull(row.banned_at),
       changed,
     };
   }
@@ -182,7 +183,7 @@ export function moderationService(deps: Deps) {
         label: r.label,
         owner: { id: r.owner_id, nickname: r.owner_nickname },
         banReason: r.ban_reason,
-        bannedAt: new Date(r.banned_at).toISOString(),
+        bannedAt: iso(r.banned_at),
       })),
       nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
     };

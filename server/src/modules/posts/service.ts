@@ -13,6 +13,7 @@ import { addDays, isValidDate, seoulDate } from '../reservations/dates.ts';
 import { publicPostCondition } from './visibility.ts';
 import { PostCreateData, PostUpdateData, type ListQuery, type PostData, type PostListItem } from './schemas.ts';
 import { decodeCursor, encodeCursor } from '../../http/wire.ts';
+import { iso } from '../../http/wire.ts';
 
 const validators = { create: Compile(PostCreateData), update: Compile(PostUpdateData) };
 
@@ -105,7 +106,7 @@ export function toListItem(r: ListRow): PostListItem {
     thumbnailUrl: mediaUrl(r.thumb),
     regions: r.regions ?? [],
     category: { id: r.category_id, name: r.category_name, parent: r.parent_id ? { id: r.parent_id, name: r.parent_name! } : null },
-    createdAt: new Date(r.created_at).toISOString(),
+    createdAt: iso(r.created_at),
     favoriteCount: r.favorite_count,
     author: { id: r.author_id, nickname: r.nickname },
     banned: r.banned,
@@ -398,8 +399,8 @@ export function postsService(deps: Deps) {
         isOwner: viewer?.id === p.author_id,
         banned: p.banned_at !== null,
         embeddingStatus: p.embedding_status,
-        createdAt: new Date(p.created_at).toISOString(),
-        updatedAt: new Date(p.updated_at).toISOString(),
+        createdAt: iso(p.created_at),
+        updatedAt: iso(p.updated_at),
       };
     },
 

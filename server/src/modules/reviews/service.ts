@@ -2,12 +2,13 @@
 import type { Deps } from '../../deps.ts';
 import { sql, type Sql } from '../../db/sql.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
-import { avatarUrl } from '../members/service.ts';
+import { mediaUrl } from '../images/service.ts';
 import type { NotificationRow } from '../notifications/service.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
 import { isReviewable } from '../reservations/status.ts';
 import type { CreateReviewBody, ReviewListQuery } from './schemas.ts';
 import { aiSummary, extractiveSummary, type Averages, type SummaryInput } from './summary.ts';
+import { iso } from '../../http/wire.ts';
 
 export type SummaryTarget = 'POST' | 'MEMBER';
 
@@ -40,16 +41,16 @@ function toReview(r: ReviewRow) {
     id: r.id,
     reservationId: r.reservation_id,
     post: { id: r.post_id, title: r.post_title },
-    author: { id: r.author_id, nickname: r.author_nickname, avatarUrl: avatarUrl(r.author_avatar) },
+    author: { id: r.author_id, nickname: r.author_nickname, avatarUrl: mediaUrl(r.author_avatar) },
     lenderId: r.lender_id,
     equipmentScore: r.equipment_score,
     kindnessScore: r.kindness_score,
     responseScore: r.response_score,
     overallScore: round1((r.equipment_score + r.kindness_score + r.response_score) / 3),
     comment: r.comment,
-    reply: r.reply ? { content: r.reply, createdAt: new Date(r.replied_at!).toISOString() } : null,
+    reply: r.reply ? { content: r.reply, createdAt: iso(r.replied_at!) } : null,
     banned: r.banned_at !== null,
-    createdAt: new Date(r.created_at).toISOString(),
+    createdAt: iso(r.created_at),
   };
 }
 
@@ -129,7 +130,7 @@ export function reviewsService(deps: Deps) {
     // Any new review, reply, ban or unban changes this; so does configuring an LLM.
     const fingerprint = `${agg.n}:${agg.replies}:${agg.banned}:${agg.changed}:${deps.llm ? 'ai' : 'extractive'}`;
     if (agg.cached_fingerprint === fingerprint) {
-      return { ...base, averages, summary: { text: agg.cached_text, source: agg.cached_source, generatedAt: new Date(agg.cached_at).toISOString() } };
+      return { ...base, averages, summary: { text: agg.cached_text, source: agg.cached_source, generatedAt: iso(agg.cached_at) } };
     }
 
     const reviews = await db.query<SummaryInput>(sql`
