@@ -115,6 +115,7 @@ export class Scheduler {
   private readonly boss: PgBoss;
   private readonly workers: boolean;
   private readonly pollingIntervalSeconds: number;
+  private readonly bossSchema: string;
   private started = false;
 
   constructor(
@@ -128,9 +129,11 @@ export class Scheduler {
     this.instanceId = opts.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.pollingIntervalSeconds = opts.pollingIntervalSeconds ?? 5;
 
+    this.bossSchema = opts.schema ?? 'pgboss';
+    if (!/^[a-z_][a-z0-9_]*$/.test(this.bossSchema)) throw new Error(`스케줄러: 스키마 이름이 올바르지 않습니다: ${this.bossSchema}`);
     const connectionString = opts.connectionString === undefined ? deps.config.databaseUrl : opts.connectionString;
     const common = {
-      schema: opts.schema ?? 'pgboss',
+      schema: this.bossSchema,
       // The cron pass and maintenance belong to instances that do the work.
       schedule: this.workers,
       supervise: this.workers,
@@ -289,7 +292,7 @@ export class Scheduler {
     const createdOn = new Date(job.createdOn);
     const settings = await this.setting(def.name);
     const cron = settings?.cron ?? def.cron;
-    const scheduledAt = trigger === 'CRON' ? this.tickOf(cron, createdOn) : createdOn;
+    const scheduledAt = trigger === 'CRON' ? ((await this.filedOccurrence(def.name, createdOn)) ?? this.tickOf(cron, createdOn)) : createdOn;
 
     if (settings?.paused && trigger !== 'MANUAL') {
       if (trigger === 'CRON') {
@@ -320,7 +323,27 @@ export class Scheduler {
     }
   }
 
-  /** The cron occurrence a forwarded job belongs to: the latest one at or before its creation. */
+  /**
+   * The cron occurrence pg-boss filed this job for. Its cron pass files each occurrence as a
+   * '__pgboss__send-it' job naming the occurrence's minute (`slot`); the job that forwarded ours is
+   * the latest one for this queue started before ours was created. Timing alone cannot tell: a
+   * forward delayed past the minute would otherwise be taken for the next tick.
+   */
+  private async filedOccurrence(queue: string, createdOn: Date): Promise<Date | null> {
+    try {
+      const row = await this.deps.db.one<{ slot: string | null }>(
+        `SELECT data->>'slot' AS slot FROM ${this.bossSchema}.job
+         WHERE name = '__pgboss__send-it' AND data->>'name' = $1 AND started_on <= $2
+         ORDER BY started_on DESC LIMIT 1`,
+        [queue, createdOn],
+      );
+      return row?.slot ? new Date(row.slot.replace(' ', 'T') + 'Z') : null;
+    } catch {
+      return null; // pg-boss changed its bookkeeping: fall back to timing
+    }
+  }
+
+  /** Fallback: the latest cron occurrence at or before the job's creation. */
   private tickOf(cron: string, createdOn: Date): Date {
     try {
       const from = new Date(createdOn.getTime() - 120_000);
