@@ -5,6 +5,12 @@ export interface Embedder {
   readonly id: string;
   readonly dimensions: number;
   embed(texts: string[]): Promise<number[][]>;
+  /**
+   * How this embedder's cosine similarities of unrelated (query, listing) pairs are distributed,
+   * fitted when it was trained: `minSimilarity` (a high percentile of that null distribution) is the
+   * "is this a match at all" threshold. Absent for embedders that were not calibrated.
+   */
+  readonly calibration?: { nullMean: number; nullStd: number; minSimilarity: number };
 }
 
 export interface ChatMessage {
