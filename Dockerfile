@@ -16,7 +16,10 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY server ./server
 COPY tsconfig.json ./
 COPY --from=build /app/web/dist ./web/dist
-RUN mkdir -p /data && chown node:node /data
+# Everything the app writes lives under /data (embedded PGlite, uploads), owned by the user it runs as.
+# A named volume mounted at /data/uploads starts as a copy of this folder, ownership included; without
+# it the volume is root's and every upload answers EACCES.
+RUN mkdir -p /data/uploads && chown -R node:node /data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \

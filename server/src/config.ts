@@ -46,6 +46,8 @@ export interface Config {
   stomp: { heartbeatMs: number; maxFrameBytes: number; sessionCheckMs: number };
   /** read notifications older than this are deleted by the notifications-cleanup job */
   notificationRetentionDays: number;
+  /** on SIGTERM: /readyz answers 503 but requests are still served this long, then the server closes */
+  shutdownDrainMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -107,6 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         sessionCheckMs: int('STOMP_SESSION_CHECK_MS', 30_000),
       },
       notificationRetentionDays: int('NOTIFICATION_RETENTION_DAYS', 30),
+      // behind a proxy (server mode) the balancer needs time to see /readyz fail; alone, nothing takes over
+      shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', str('DATABASE_URL') ? 5000 : 0),
     };
   } finally {
     process.env = saved;

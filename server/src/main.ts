@@ -7,7 +7,8 @@ import { membersService } from './modules/members/service.ts';
 import { seedIfEmpty, startBackground } from './background.ts';
 
 async function main() {
-  const startedAt = performance.now();
+  // performance.now() counts from the process start: here it is what loading the modules cost
+  const modulesLoadedMs = Math.round(performance.now());
   let config;
   try {
     config = loadConfig();
@@ -27,19 +28,38 @@ async function main() {
   const app: App = await buildApp(deps, { logger: { level: config.logLevel } });
   await app.listen({ port: config.port, host: config.host });
   log.info(
-    { port: config.port, mode: config.databaseUrl ? 'server' : 'embedded', readyMs: Math.round(performance.now() - startedAt) },
+    {
+      port: config.port,
+      mode: config.databaseUrl ? 'server' : 'embedded',
+      // from the process start (what a deployment waits for), of which loading the modules took modulesMs
+      readyMs: Math.round(process.uptime() * 1000),
+      modulesMs: modulesLoadedMs,
+    },
     `취밋 ready on http://localhost:${config.port}`,
   );
   const background = await startBackground(deps);
 
+  // SIGTERM: /readyz fails at once while requests (and WebSockets) are still served for
+  // SHUTDOWN_DRAIN_MS, so a balancer that polls readiness moves traffic away before anything closes;
+  // then background work stops, HTTP drains and WebSockets close (clients reconnect elsewhere).
+  // A second signal cuts the drain short.
   let stopping = false;
+  let endDrain = () => {};
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) return endDrain();
     stopping = true;
-    log.info({ signal }, 'shutting down: draining HTTP and WebSockets');
     markDraining(app);
-    const force = setTimeout(() => process.exit(1), 15_000);
+    const drainMs = config.shutdownDrainMs;
+    log.info({ signal, drainMs }, 'shutting down: not ready any more, serving during the drain period');
+    const force = setTimeout(() => process.exit(1), drainMs + 15_000);
     force.unref();
+    if (drainMs > 0) {
+      await new Promise<void>((resolve) => {
+        endDrain = resolve;
+        setTimeout(resolve, drainMs);
+      });
+    }
+    log.info('drain period over: closing HTTP and WebSockets');
     await background.stop().catch((err) => log.error({ err }, 'background stop failed'));
     await app.close().catch((err) => log.error({ err }, 'http close failed'));
     await closeDeps(deps);

@@ -31,24 +31,35 @@ export const chatMessages = new client.Counter({
   registers: [registry],
 });
 
+// The job's name is `job_name`, not `job`: Prometheus attaches the scrape job as `job` to every series,
+// so a metric label `job` would be renamed `exported_job` and every job panel would group by the scrape job.
 /** scheduled job executions; outcome = 'success' | 'failure' */
 export const jobRuns = new client.Counter({
   name: 'job_runs_total',
   help: 'Scheduled job runs by job name and outcome',
-  labelNames: ['job', 'outcome'] as const,
+  labelNames: ['job_name', 'outcome'] as const,
   registers: [registry],
 });
 export const jobFailures = new client.Counter({
   name: 'job_failures_total',
   help: 'Scheduled job runs that failed, by job name',
-  labelNames: ['job'] as const,
+  labelNames: ['job_name'] as const,
   registers: [registry],
 });
 
 /** Records one job execution in both counters; call from the scheduler after each run. */
-export function recordJobRun(job: string, ok: boolean) {
-  jobRuns.inc({ job, outcome: ok ? 'success' : 'failure' });
-  if (!ok) jobFailures.inc({ job });
+export function recordJobRun(jobName: string, ok: boolean) {
+  jobRuns.inc({ job_name: jobName, outcome: ok ? 'success' : 'failure' });
+  if (!ok) jobFailures.inc({ job_name: jobName });
+}
+
+/** Exports every job's counters at 0 from the start, so rates and "no failures" read 0 instead of no data. */
+export function initJobMetrics(jobNames: Iterable<string>) {
+  for (const jobName of jobNames) {
+    jobRuns.inc({ job_name: jobName, outcome: 'success' }, 0);
+    jobRuns.inc({ job_name: jobName, outcome: 'failure' }, 0);
+    jobFailures.inc({ job_name: jobName }, 0);
+  }
 }
 
 // The backlog is counted on scrape from the database of the most recently built app.

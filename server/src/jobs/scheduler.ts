@@ -20,7 +20,7 @@ import { PgBoss, fromPglite, type JobWithMetadata } from 'pg-boss';
 import type { Deps } from '../deps.ts';
 import { sql } from '../db/sql.ts';
 import { badRequest, notFound } from '../http/errors.ts';
-import { recordJobRun } from '../metrics.ts';
+import { initJobMetrics, recordJobRun } from '../metrics.ts';
 import { jobDefinitions } from './registry.ts';
 import type { JobDefinition, JobOutcome } from './types.ts';
 import { iso, isoOrNull } from '../http/wire.ts';
@@ -169,6 +169,7 @@ export class Scheduler {
       await this.syncSchedule(def.name);
     }
     if (!this.workers) return;
+    initJobMetrics(this.definitions.keys());
     for (const def of this.definitions.values()) {
       await this.boss.work(
         def.name,
