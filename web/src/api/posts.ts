@@ -162,10 +162,12 @@ export interface UnavailableDates {
   dates: string[];
 }
 
-export function useToggleFavorite(id: number) {
+/** Sets the favorite to the state the user asked for (PUT adds, DELETE removes): a double click or a retry cannot flip it back. */
+export function useSetFavorite(id: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api<{ favorited: boolean; favoriteCount: number }>(`/posts/${id}/favorite`, { method: 'POST' }),
+    mutationFn: (favorited: boolean) =>
+      api<{ favorited: boolean; favoriteCount: number }>(`/posts/${id}/favorite`, { method: favorited ? 'PUT' : 'DELETE' }),
     onSuccess: (r) => {
       qc.setQueryData<PostDetail>(postKeys.detail(id), (old) =>
         old ? { ...old, isFavorite: r.favorited, favoriteCount: r.favoriteCount } : old,

@@ -5,12 +5,14 @@ import { AppError } from '../../http/errors.ts';
 import { createRateLimiter } from '../../http/rate-limit.ts';
 import { BanBody, IdParams, LoginBody, MyMember, Nickname, ProfilePatch, PublicMember, SignUpBody } from './schemas.ts';
 import { membersService } from './service.ts';
+import { moderationService } from '../moderation/service.ts';
 
 const tags = ['members'];
 
 export const membersRoutes: FastifyPluginAsync = async (app) => {
   const { config } = app.deps;
   const members = membersService(app.deps);
+  const moderation = moderationService(app.deps);
   const { redis } = app.deps;
   const prefix = config.redisPrefix;
   const loginLimiter = createRateLimiter({ ...config.loginRateLimit, redis, prefix, name: 'login' });
@@ -40,7 +42,7 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
   }, async (req, reply) => {
     const body = req.body as Static<typeof SignUpBody>;
     await throttle(signUpLimiter, req.ip, reply, '회원 가입');
-    const m = await members.signUp(body);
+    const m = await members.signUp(body, 'USER', req.ip);
     await startSession(reply, m.id);
     return reply.status(201).send(members.toMy(m));
   });
@@ -102,17 +104,23 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.post('/adm/members/:id/ban', {
-    schema: { tags: ['admin'], summary: '회원 정지 (모든 세션 종료)', params: IdParams, body: BanBody, response: { 200: PublicMember } },
+    schema: {
+      tags: ['admin'], summary: '회원 정지 (모든 세션 종료, 사유와 함께 회원에게 알림, 대기 중인 신고는 처리됨)',
+      params: IdParams, body: BanBody, response: { 200: PublicMember },
+    },
   }, async (req) => {
-    requireAdmin(req);
-    const m = await members.ban((req.params as { id: number }).id, (req.body as { reason: string }).reason);
-    return members.toPublic(m);
+    const admin = requireAdmin(req);
+    const id = (req.params as { id: number }).id;
+    await moderation.banMember(id, (req.body as { reason: string }).reason, admin.id);
+    return members.toPublic(await members.byId(id));
   });
 
   app.post('/adm/members/:id/unban', {
-    schema: { tags: ['admin'], summary: '회원 정지 해제', params: IdParams, response: { 200: PublicMember } },
+    schema: { tags: ['admin'], summary: '회원 정지 해제 (회원에게 알림)', params: IdParams, response: { 200: PublicMember } },
   }, async (req) => {
-    requireAdmin(req);
-    return members.toPublic(await members.unban((req.params as { id: number }).id));
+    const admin = requireAdmin(req);
+    const id = (req.params as { id: number }).id;
+    await moderation.unbanMember(id, admin.id);
+    return members.toPublic(await members.byId(id));
   });
 };

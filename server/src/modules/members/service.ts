@@ -18,6 +18,7 @@ interface MemberRow {
   region_id: number | null;
   region_name: string | null;
   banned_at: Date | null;
+  ban_reason: string | null;
   created_at: Date;
 }
 
@@ -48,6 +49,20 @@ function toPublic(m: MemberRow) {
   };
 }
 
+const emailTaken = () => conflict('EMAIL_TAKEN', '이미 가입된 이메일입니다');
+const nicknameTakenError = () => conflict('NICKNAME_TAKEN', '이미 사용 중인 닉네임입니다');
+
+/** A lost race on members' unique indexes (email, lower(nickname)) is the same 409 as the pre-check's. */
+function uniqueToConflict(err: unknown): never {
+  const e = err as { code?: string; constraint?: string; detail?: string; message?: string };
+  if (e?.code === '23505') {
+    const where = `${e.constraint ?? ''} ${e.detail ?? ''} ${e.message ?? ''}`;
+    if (where.includes('nickname')) throw nicknameTakenError();
+    if (where.includes('email')) throw emailTaken();
+  }
+  throw err;
+}
+
 const hashPassword = (password: string) => hash(password, { algorithm: Algorithm.Argon2id });
 
 export function membersService(deps: Deps) {
@@ -73,16 +88,18 @@ export function membersService(deps: Deps) {
     toMy,
     toPublic,
     byId,
-    async signUp(input: { email: string; password: string; nickname: string }, role: 'USER' | 'ADMIN' = 'USER') {
+    /** `signupIp`: the client's address, which the report rule uses to tell related accounts apart. */
+    async signUp(input: { email: string; password: string; nickname: string }, role: 'USER' | 'ADMIN' = 'USER', signupIp: string | null = null) {
       const email = input.email.trim().toLowerCase();
-      if (await db.one('SELECT 1 FROM members WHERE email = $1', [email])) {
-        throw conflict('EMAIL_TAKEN', '이미 가입된 이메일입니다');
-      }
-      if (await nicknameTaken(input.nickname)) throw conflict('NICKNAME_TAKEN', '이미 사용 중인 닉네임입니다');
-      const row = await db.one<{ id: number }>(
-        'INSERT INTO members (email, password_hash, nickname, role) VALUES ($1, $2, $3, $4) RETURNING id',
-        [email, await hashPassword(input.password), input.nickname, role],
-      );
+      if (await db.one('SELECT 1 FROM members WHERE email = $1', [email])) throw emailTaken();
+      if (await nicknameTaken(input.nickname)) throw nicknameTakenError();
+      // The checks above give the friendly answer; the unique indexes decide a race between two sign-ups.
+      const row = await db
+        .one<{ id: number }>(
+          'INSERT INTO members (email, password_hash, nickname, role, signup_ip) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+          [email, await hashPassword(input.password), input.nickname, role, signupIp],
+        )
+        .catch(uniqueToConflict);
       return byId(row!.id);
     },
     async isNicknameAvailable(nickname: string) {
@@ -93,13 +110,14 @@ export function membersService(deps: Deps) {
       const m = await db.one<MemberRow>(`${SELECT_MEMBER} WHERE m.email = $1`, [emailRaw.trim().toLowerCase()]);
       const ok = m ? await verify(m.password_hash, password).catch(() => false) : false;
       if (!m || !ok) throw new AppError(401, 'BAD_CREDENTIALS', '이메일 또는 비밀번호가 올바르지 않습니다');
-      if (m.banned_at) throw new AppError(403, 'MEMBER_BANNED', '이용이 제한된 계정입니다');
+      // the member is told why (the same reason their ban notification carries)
+      if (m.banned_at) {
+        throw new AppError(403, 'MEMBER_BANNED', `이용이 제한된 계정입니다. 사유: ${m.ban_reason ?? '운영 정책 위반'}`, { banReason: m.ban_reason });
+      }
       return m;
     },
     async updateProfile(id: number, patch: ProfilePatch) {
-      if (patch.nickname !== undefined && (await nicknameTaken(patch.nickname, id))) {
-        throw conflict('NICKNAME_TAKEN', '이미 사용 중인 닉네임입니다');
-      }
+      if (patch.nickname !== undefined && (await nicknameTaken(patch.nickname, id))) throw nicknameTakenError();
       await assertRegion(patch.regionId);
       const sets: string[] = [];
       const values: unknown[] = [];
@@ -113,7 +131,7 @@ export function membersService(deps: Deps) {
       }
       if (sets.length) {
         values.push(id);
-        await db.query(`UPDATE members SET ${sets.join(', ')}, updated_at = now() WHERE id = $${values.length}`, values);
+        await db.query(`UPDATE members SET ${sets.join(', ')}, updated_at = now() WHERE id = $${values.length}`, values).catch(uniqueToConflict);
       }
       return byId(id);
     },
@@ -121,29 +139,6 @@ export function membersService(deps: Deps) {
       const before = await byId(id);
       await db.query('UPDATE members SET avatar_path = $1, updated_at = now() WHERE id = $2', [avatarPath, id]);
       return { previous: before.avatar_path };
-    },
-    /**
-     * Ban ends every session at once and refuses later logins. An admin's ban also settles the
-     * member's pending reports so a later unban sticks (the report job settles its own).
-     */
-    async ban(id: number, reason: string, opts: { settleReports?: boolean } = {}) {
-      const m = await byId(id);
-      if (m.role === 'ADMIN') throw conflict('CANNOT_BAN_ADMIN', '관리자는 정지할 수 없습니다');
-      await db.query('UPDATE members SET banned_at = coalesce(banned_at, now()), ban_reason = $2 WHERE id = $1', [id, reason]);
-      if (opts.settleReports ?? true) {
-        await db.query(
-          `UPDATE reports SET status = 'RESOLVED', resolved_at = now()
-           WHERE target_type = 'MEMBER' AND target_id = $1 AND status = 'PENDING'`,
-          [id],
-        );
-      }
-      await deps.sessions.destroyAllFor(id);
-      return byId(id);
-    },
-    async unban(id: number) {
-      await byId(id);
-      await db.query('UPDATE members SET banned_at = NULL, ban_reason = NULL WHERE id = $1', [id]);
-      return byId(id);
     },
     /** Creates the admin, or promotes and re-keys an existing account with that email. */
     async ensureAdmin(email: string, password: string, nickname = '관리자') {

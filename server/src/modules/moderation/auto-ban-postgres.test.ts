@@ -34,6 +34,18 @@ test('two instances running the job concurrently ban each target exactly once', 
      FROM unnest($1::bigint[]) o RETURNING id`,
     [owners.slice(0, 15)],
   );
+  // the reporters have standing (moderation/standing.ts): old, independent accounts with a completed rental each
+  await db.query(
+    `UPDATE members SET created_at = now() - make_interval(days => 60 + id::int), signup_ip = '198.51.100.' || id WHERE id = ANY($1::bigint[])`,
+    [reporters],
+  );
+  await db.query(
+    `INSERT INTO reservations (post_id, borrower_id, lender_id, status, start_date, end_date, receive_method, return_method,
+       days, daily_fee, options_daily_fee, rental_fee, deposit, options_deposit, total_amount)
+     SELECT $2, r, $3, 'REFUND_COMPLETED', date '2024-01-10', date '2024-01-12', 'DIRECT', 'DIRECT', 3, 1000, 0, 3000, 0, 0, 3000
+     FROM unnest($1::bigint[]) r`,
+    [reporters, posts[0].id, owners[0]],
+  );
   const now = new Date();
   const targets = [
     ...posts.map((p) => ['POST', p.id] as const),

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { jobDefinitions } from '../../jobs/registry.ts';
-import { insertPost, manualClock, rental } from './test-fixtures.ts';
+import { insertPost, manualClock, rental, reporterWithStanding } from './test-fixtures.ts';
 
 const clock = manualClock(new Date());
 let ctx: TestContext;
@@ -29,10 +29,10 @@ async function moderationNotes(memberId: number) {
   );
 }
 
-/** `n` fresh members report the target at the clock's current time. */
-async function reportedBy(n: number, targetType: string, targetId: number) {
+/** `n` members report the target at the clock's current time: reporters with standing, or fresh accounts. */
+async function reportedBy(n: number, targetType: string, targetId: number, who: 'standing' | 'fresh' = 'standing') {
   for (let i = 0; i < n; i++) {
-    const r = await ctx.signUp();
+    const r = who === 'standing' ? await reporterWithStanding(ctx) : await ctx.signUp();
     const res = await post('/reports', r.cookie, { targetType, targetId, reason: 'SPAM' });
     assert.equal(res.statusCode, 201, res.body);
   }
@@ -181,6 +181,8 @@ test('auto-ban job bans a member through the members service: sessions end, logi
   const login = await post('/members/login', undefined, { email: bad.email, password: bad.password });
   assert.equal(login.statusCode, 403);
   assert.equal(login.json().code, 'MEMBER_BANNED');
+  assert.equal(login.json().banReason, '신고 누적으로 자동 제한되었습니다', 'the member is told why');
+  assert.match(login.json().detail, /사유: 신고 누적/);
   assert.equal((await get(`/members/${bad.id}`)).json().banned, true);
   const notes = await moderationNotes(bad.id);
   assert.equal(notes.length, 1);
@@ -234,4 +236,111 @@ test('admin bans list: what is banned now, per target type, admins only', async 
   await post(`/adm/posts/${postId}/unban`, admin.cookie);
   const after = (await get('/adm/bans?targetType=POST&limit=50', admin.cookie)).json();
   assert.ok(!after.items.some((i: { targetId: number }) => i.targetId === postId));
+});
+
+const cases = (cookie: string, status = 'OPEN') =>
+  get(`/adm/moderation-cases?status=${status}&limit=100`, cookie).then((r) => {
+    assert.equal(r.statusCode, 200, r.body);
+    return r.json().items as { id: number; targetType: string; targetId: number; reportCount: number; score: number; note: string; status: string }[];
+  });
+
+test('five throwaway accounts cannot ban anyone: the case goes to the admin queue, and an admin decides', async () => {
+  const victim = await ctx.signUp();
+  const admin = await ctx.admin();
+  await reportedBy(5, 'MEMBER', victim.id, 'fresh');
+  const outcome = await runJob();
+  assert.equal(outcome?.banned, 0, 'fresh accounts ban nobody');
+  assert.equal(outcome?.queued, 1);
+  assert.equal((await get('/members/me', victim.cookie)).statusCode, 200, 'the victim keeps working');
+  assert.equal((await moderationNotes(victim.id)).length, 0);
+
+  const open = (await cases(admin.cookie)).filter((c) => c.targetType === 'MEMBER' && c.targetId === victim.id);
+  assert.equal(open.length, 1);
+  assert.equal(open[0].reportCount, 5);
+  assert.equal(open[0].score, 0);
+  assert.match(open[0].note, /완료한 대여가 없는 신고자 5명/);
+  assert.equal((await get('/adm/moderation-cases', victim.cookie)).statusCode, 403);
+
+  // the next run refreshes the same case, it does not open another
+  assert.equal((await runJob())?.queued, 0);
+  assert.equal((await cases(admin.cookie)).filter((c) => c.targetId === victim.id && c.targetType === 'MEMBER').length, 1);
+
+  // the admin dismisses it: the reports stop counting and the case leaves the queue
+  const dismissed = await post(`/adm/moderation-cases/${open[0].id}/dismiss`, admin.cookie);
+  assert.equal(dismissed.statusCode, 200, dismissed.body);
+  assert.equal(dismissed.json().status, 'DISMISSED');
+  assert.equal((await post(`/adm/moderation-cases/${open[0].id}/dismiss`, admin.cookie)).json().code, 'CASE_NOT_OPEN');
+  assert.equal((await runJob())?.queued, 0);
+  assert.ok(!(await cases(admin.cookie)).some((c) => c.targetId === victim.id && c.targetType === 'MEMBER'));
+});
+
+test('related reporters with standing count as one voice: same sign-up address → admin queue, and an admin ban closes the case', async () => {
+  const owner = await ctx.signUp();
+  const admin = await ctx.admin();
+  const postId = await insertPost(ctx.deps.db, owner.id, '한 곳에서 만든 계정들이 신고한 글');
+  const reporters = [];
+  for (let i = 0; i < 5; i++) reporters.push(await reporterWithStanding(ctx));
+  await ctx.deps.db.query(`UPDATE members SET signup_ip = '203.0.113.7' WHERE id = ANY($1::bigint[])`, [reporters.map((r) => r.id)]);
+  for (const r of reporters) assert.equal((await post('/reports', r.cookie, { targetType: 'POST', targetId: postId, reason: 'SPAM' })).statusCode, 201);
+  const outcome = await runJob();
+  assert.equal(outcome?.banned, 0);
+  assert.equal(outcome?.queued, 1);
+  assert.equal((await get(`/posts/${postId}`)).statusCode, 200);
+  const open = (await cases(admin.cookie)).find((c) => c.targetType === 'POST' && c.targetId === postId);
+  assert.ok(open);
+  assert.equal(open.score, 1, 'five related accounts weigh as one');
+  assert.match(open.note, /신고자 묶음 1개/);
+
+  assert.equal((await post(`/adm/posts/${postId}/ban`, admin.cookie, { reason: '검토 후 제한' })).statusCode, 200);
+  assert.ok(!(await cases(admin.cookie)).some((c) => c.targetType === 'POST' && c.targetId === postId));
+  assert.ok((await cases(admin.cookie, 'BANNED')).some((c) => c.targetType === 'POST' && c.targetId === postId));
+});
+
+test('accounts signed up within an hour of each other are related even from different addresses', async () => {
+  const owner = await ctx.signUp();
+  const postId = await insertPost(ctx.deps.db, owner.id, '같은 시각에 만든 계정들');
+  const reporters = [];
+  for (let i = 0; i < 5; i++) reporters.push(await reporterWithStanding(ctx));
+  await ctx.deps.db.query(
+    `UPDATE members SET created_at = now() - interval '40 days' + make_interval(mins => id::int % 50) WHERE id = ANY($1::bigint[])`,
+    [reporters.map((r) => r.id)],
+  );
+  for (const r of reporters) await post('/reports', r.cookie, { targetType: 'POST', targetId: postId, reason: 'SPAM' });
+  const outcome = await runJob();
+  assert.equal(outcome?.banned, 0);
+  assert.equal((await get(`/posts/${postId}`)).statusCode, 200);
+});
+
+test('admin member ban is one transaction: audit row, settled reports, notification with the reason, sessions ended; admins cannot be banned', async () => {
+  const bad = await ctx.signUp();
+  const admin = await ctx.admin();
+  await reportedBy(1, 'MEMBER', bad.id, 'fresh');
+  const res = await post(`/adm/members/${bad.id}/ban`, admin.cookie, { reason: '거래 사기' });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.json().banned, true);
+  assert.equal((await get('/members/me', bad.cookie)).statusCode, 401);
+  const log = await ctx.deps.db.query(`SELECT actor_id, action, reason FROM moderation_actions WHERE target_type = 'MEMBER' AND target_id = $1`, [bad.id]);
+  assert.deepEqual(log, [{ actor_id: admin.id, action: 'BAN', reason: '거래 사기' }]);
+  const notes = await ctx.deps.db.query<{ title: string; body: string }>(
+    `SELECT title, body FROM notifications WHERE member_id = $1 AND type = 'MODERATION'`, [bad.id],
+  );
+  assert.equal(notes.length, 1);
+  assert.match(notes[0].body, /거래 사기/);
+  const pending = await ctx.deps.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM reports WHERE target_type = 'MEMBER' AND target_id = $1 AND status = 'PENDING'`, [bad.id]);
+  assert.equal(pending!.n, 0);
+  // a second ban changes nothing and logs nothing
+  assert.equal((await post(`/adm/members/${bad.id}/ban`, admin.cookie, { reason: '다시' })).statusCode, 200);
+  assert.equal((await ctx.deps.db.query(`SELECT 1 FROM moderation_actions WHERE target_type = 'MEMBER' AND target_id = $1`, [bad.id])).length, 1);
+  const login = await post('/members/login', undefined, { email: bad.email, password: bad.password });
+  assert.equal(login.json().banReason, '거래 사기');
+
+  const unban = await post(`/adm/members/${bad.id}/unban`, admin.cookie);
+  assert.equal(unban.json().banned, false);
+  assert.equal((await post('/members/login', undefined, { email: bad.email, password: bad.password })).statusCode, 200);
+  assert.equal((await ctx.deps.db.query(`SELECT 1 FROM moderation_actions WHERE target_type = 'MEMBER' AND target_id = $1`, [bad.id])).length, 2);
+
+  const other = await ctx.admin();
+  const refused = await post(`/adm/members/${other.id}/ban`, admin.cookie, { reason: 'x' });
+  assert.equal(refused.statusCode, 409);
+  assert.equal(refused.json().code, 'CANNOT_BAN_ADMIN');
 });

@@ -34,6 +34,28 @@ const BannedPage = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
+const CaseStatus = Type.Union([Type.Literal('OPEN'), Type.Literal('BANNED'), Type.Literal('DISMISSED')], {
+  description: 'OPEN: 검토 대기, BANNED: 대상이 제한됨, DISMISSED: 관리자가 기각',
+});
+const CaseQuery = Type.Object(
+  { status: Type.Optional(CaseStatus), cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) },
+  { additionalProperties: false },
+);
+const Case = Type.Object({
+  id: Type.Integer(),
+  targetType: TargetTypeSchema,
+  targetId: Type.Integer(),
+  label: Type.Union([Type.String(), Type.Null()]),
+  status: CaseStatus,
+  reportCount: Type.Integer(),
+  score: Type.Number({ description: '독립적인 신고자 점수 (자격 있는 신고자 1점, 오래된 신뢰 회원 1.5점, 연관 계정은 한 명으로)' }),
+  note: Type.String({ description: '자동 제한하지 않은 이유' }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  closedAt: Type.Union([Type.String(), Type.Null()]),
+});
+const CasePage = Type.Object({ items: Type.Array(Case), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
 export const moderationRoutes: FastifyPluginAsync = async (app) => {
   const moderation = moderationService(app.deps);
   const reports = reportsService(app.deps);
@@ -82,5 +104,26 @@ export const moderationRoutes: FastifyPluginAsync = async (app) => {
   }, async (req) => {
     requireAdmin(req);
     return reports.dismiss((req.params as { id: number }).id);
+  });
+
+  app.get('/adm/moderation-cases', {
+    schema: {
+      tags,
+      summary: '검토 대기열: 신고가 기준 이상 쌓였지만 신고자가 신규·연관 계정이라 자동 제한하지 않은 사례',
+      description: '처리: 대상 정지는 각 ban API (사례가 BANNED로 닫힘), 문제없음은 dismiss.',
+      querystring: CaseQuery,
+      response: { 200: CasePage },
+    },
+  }, async (req) => {
+    requireAdmin(req);
+    const q = req.query as { status?: 'OPEN' | 'BANNED' | 'DISMISSED'; cursor?: string; limit?: number };
+    return moderation.listCases(q.status ?? 'OPEN', q.cursor ? Number(q.cursor) : undefined, q.limit ?? 20);
+  });
+
+  app.post('/adm/moderation-cases/:id/dismiss', {
+    schema: { tags, summary: '검토 사례 기각 (대상의 대기 중인 신고도 기각되어 집계에서 빠짐)', params: IdParams, response: { 200: Case } },
+  }, async (req) => {
+    const admin = requireAdmin(req);
+    return moderation.dismissCase((req.params as { id: number }).id, admin.id);
   });
 };

@@ -1,30 +1,36 @@
-// Bans and unbans of listings and reviews (admin or report job), and the automatic ban on reports.
-// Member bans belong to the members service (it ends sessions); the job calls it.
+// Bans and unbans of listings, reviews and members (admin or report job), the automatic ban on
+// reports and the admin queue of report cases the job would not decide alone.
+// Every ban is one transaction: the target's row, its settled reports, the audit row and the
+// owner's notification; a member's sessions end right after it commits.
+import { josa } from 'es-hangul';
 import type { Deps } from '../../deps.ts';
 import type { Queryable } from '../../db/client.ts';
-import { notFound } from '../../http/errors.ts';
+import { conflict, notFound } from '../../http/errors.ts';
 import type { NotificationRow } from '../notifications/service.ts';
-import { membersService } from '../members/service.ts';
 import { findTarget, TARGET_NAMES, type TargetType } from './targets.ts';
+import { assessReporters, loadReporters, type Assessment } from './standing.ts';
 import { iso, isoOrNull } from '../../http/wire.ts';
 
-/** 5 or more pending reports on one target within 30 days ban it (SPEC §6). */
+/**
+ * 5 or more pending reports on one target within 30 days make a case (SPEC §6). The job bans only
+ * when the reporters' weighted score (standing.ts) reaches the threshold too; otherwise the case
+ * goes to the admin queue.
+ */
 export const AUTO_BAN_THRESHOLD = 5;
 export const AUTO_BAN_WINDOW_DAYS = 30;
 export const AUTO_BAN_REASON = '신고 누적으로 자동 제한되었습니다';
 
 export type ContentType = Exclude<TargetType, 'MEMBER'>;
 
-// Listings and reviews share the ban columns; the table name comes from this map, never from input.
-const CONTENT_TABLE: Record<ContentType, { table: string; owner: string }> = {
-  POST: { table: 'posts', owner: 'author_id' },
-  REVIEW: { table: 'reviews', owner: 'author_id' },
+// Listings, reviews and members share the ban columns; the table name comes from this map, never from input.
+const BAN_TABLE: Record<TargetType, { table: string; owner: string; touch: string }> = {
+  POST: { table: 'posts', owner: 'author_id', touch: '' }, // posts keep updated_at for edits
+  REVIEW: { table: 'reviews', owner: 'author_id', touch: ', updated_at = now()' }, // the summary cache key
+  MEMBER: { table: 'members', owner: 'id', touch: ', updated_at = now()' },
 };
-// Reviews carry updated_at in the summary cache key; posts keep theirs for edits.
-const TOUCH: Record<ContentType, string> = { POST: '', REVIEW: ', updated_at = now()' };
 
 export interface BanState {
-  targetType: ContentType;
+  targetType: TargetType;
   targetId: number;
   banned: boolean;
   banReason: string | null;
@@ -33,20 +39,43 @@ export interface BanState {
   changed: boolean;
 }
 
-const banMessage = (type: TargetType, label: string, reason: string) => ({
-  title:
-    type === 'MEMBER'
-      ? '신고 누적으로 계정 이용이 제한되었습니다'
-      : `${TARGET_NAMES[type]}이(가) 운영 정책에 따라 숨김 처리되었습니다`,
-  body: `「${label}」 사유: ${reason}`,
-});
+function banMessage(type: TargetType, label: string, reason: string) {
+  return type === 'MEMBER'
+    ? { title: '계정 이용이 제한되었습니다', body: `사유: ${reason}` }
+    : { title: `${josa(TARGET_NAMES[type], '이/가')} 운영 정책에 따라 숨김 처리되었습니다`, body: `「${label}」 사유: ${reason}` };
+}
+function unbanMessage(type: TargetType, label: string) {
+  return type === 'MEMBER'
+    ? { title: '계정 이용 제한이 해제되었습니다', body: `「${label}」` }
+    : { title: `${TARGET_NAMES[type]}의 숨김 처리가 해제되었습니다`, body: `「${label}」` };
+}
+
+export interface CaseRow {
+  id: number;
+  target_type: TargetType;
+  target_id: number;
+  status: 'OPEN' | 'BANNED' | 'DISMISSED';
+  report_count: number;
+  score: string;
+  note: string;
+  created_at: Date;
+  updated_at: Date;
+  closed_at: Date | null;
+}
+
+/** Why the job left a case to a person, for the admin queue. */
+function caseNote(a: Assessment) {
+  const parts = [`신고 ${a.reports}건, 독립적인 신고자 점수 ${a.score}점 (자동 제한 기준 ${AUTO_BAN_THRESHOLD}점)`];
+  if (a.newcomers) parts.push(`가입 직후이거나 완료한 대여가 없는 신고자 ${a.newcomers}명`);
+  if (a.relatedGroups) parts.push(`같은 곳이나 비슷한 시각에 가입한 신고자 묶음 ${a.relatedGroups}개`);
+  return parts.join(' · ');
+}
 
 export function moderationService(deps: Deps) {
   const { db, notifications } = deps;
-  const members = membersService(deps);
 
-  async function state(q: Queryable, type: ContentType, id: number, changed: boolean): Promise<BanState> {
-    const { table } = CONTENT_TABLE[type];
+  async function state(q: Queryable, type: TargetType, id: number, changed: boolean): Promise<BanState> {
+    const { table } = BAN_TABLE[type];
     const row = await q.one<{ banned_at: Date | null; ban_reason: string | null }>(
       `SELECT banned_at, ban_reason FROM ${table} WHERE id = $1`,
       [id],
@@ -69,44 +98,49 @@ export function moderationService(deps: Deps) {
     );
   }
 
-  /** Pending reports on a banned target are settled by the ban; returns how many. */
-  async function resolveReports(q: Queryable, type: TargetType, id: number, at: Date) {
-    const rows = await q.query(
+  /** A ban settles the target's pending reports (so a later unban sticks) and closes its open case. */
+  async function settle(q: Queryable, type: TargetType, id: number, actorId: number | null, at: Date) {
+    await q.query(
       `UPDATE reports SET status = 'RESOLVED', resolved_at = $3
-       WHERE target_type = $1 AND target_id = $2 AND status = 'PENDING' RETURNING id`,
+       WHERE target_type = $1 AND target_id = $2 AND status = 'PENDING'`,
       [type, id, at],
     );
-    return rows.length;
+    await q.query(
+      `UPDATE moderation_cases SET status = 'BANNED', closed_at = $3, closed_by = $4, updated_at = $3
+       WHERE target_type = $1 AND target_id = $2 AND status = 'OPEN'`,
+      [type, id, at, actorId],
+    );
   }
 
   /**
    * Conditional ban (reason) or unban (null): only a target not already in that state changes (safe
-   * under concurrent callers), and only the caller that changed it logs, settles reports (on a ban)
-   * and notifies the owner.
+   * under concurrent callers), and only the caller that changed it settles reports (on a ban), logs
+   * and notifies the owner, all in one transaction. A banned member's sessions end after the commit.
    */
-  async function setBan(type: ContentType, id: number, reason: string | null, actorId: number | null, at: Date) {
-    const { table, owner } = CONTENT_TABLE[type];
+  async function setBan(type: TargetType, id: number, reason: string | null, actorId: number | null, at: Date) {
+    const { table, owner, touch } = BAN_TABLE[type];
     const ban = reason !== null;
     const notes: NotificationRow[] = [];
     const result = await db.transaction(async (tx) => {
       const target = await findTarget(tx, type, id);
       if (!target) throw notFound(TARGET_NAMES[type]);
+      if (ban && target.isAdmin) throw conflict('CANNOT_BAN_ADMIN', '관리자는 정지할 수 없습니다');
       const row = await tx.one<{ owner_id: number }>(
-        `UPDATE ${table} SET banned_at = $2, ban_reason = $3${TOUCH[type]}
+        `UPDATE ${table} SET banned_at = $2, ban_reason = $3${touch}
          WHERE id = $1 AND banned_at IS ${ban ? 'NULL' : 'NOT NULL'} RETURNING ${owner} AS owner_id`,
         [id, ban ? at : null, reason],
       );
       if (!row) return state(tx, type, id, false);
-      if (ban) await resolveReports(tx, type, id, at);
+      if (ban) await settle(tx, type, id, actorId, at);
       await log(tx, type, id, ban ? 'BAN' : 'UNBAN', reason ?? '', actorId, at);
-      const message = ban
-        ? banMessage(type, target.label, reason)
-        : { title: `${TARGET_NAMES[type]}의 숨김 처리가 해제되었습니다`, body: `「${target.label}」` };
+      const message = ban ? banMessage(type, target.label, reason) : unbanMessage(type, target.label);
       notes.push(
         await notifications.insert(tx, { memberId: row.owner_id, type: 'MODERATION', ...message, targetType: type, targetId: id }),
       );
       return state(tx, type, id, true);
     });
+    // Even an unchanged ban ends sessions: a session created in a race with the ban must not survive it.
+    if (ban && type === 'MEMBER') await deps.sessions.destroyAllFor(id);
     await notifications.publish(notes);
     return result;
   }
@@ -114,11 +148,27 @@ export function moderationService(deps: Deps) {
   const banContent = (type: ContentType, id: number, reason: string, actorId: number | null, at = deps.clock.now()) =>
     setBan(type, id, reason, actorId, at);
   const unbanContent = (type: ContentType, id: number, actorId: number) => setBan(type, id, null, actorId, deps.clock.now());
+  const banMember = (id: number, reason: string, actorId: number | null, at = deps.clock.now()) => setBan('MEMBER', id, reason, actorId, at);
+  const unbanMember = (id: number, actorId: number) => setBan('MEMBER', id, null, actorId, deps.clock.now());
+
+  /** Puts (or refreshes) the target's open case in the admin queue; true when a new case was opened. */
+  async function queueCase(type: TargetType, id: number, a: Assessment, now: Date) {
+    const row = await db.one<{ inserted: boolean }>(
+      `INSERT INTO moderation_cases (target_type, target_id, report_count, score, note, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6)
+       ON CONFLICT (target_type, target_id) WHERE status = 'OPEN'
+       DO UPDATE SET report_count = EXCLUDED.report_count, score = EXCLUDED.score, note = EXCLUDED.note, updated_at = EXCLUDED.updated_at
+       RETURNING (xmax = 0) AS inserted`,
+      [type, id, a.reports, a.score, caseNote(a), now],
+    );
+    return !!row?.inserted;
+  }
 
   /**
-   * The report job: every unbanned target with enough pending reports in the window is banned.
-   * The claim is the conditional UPDATE of its pending reports: of concurrent runs exactly one
-   * settles them, and only that run notifies. Already-banned targets are never selected.
+   * The report job: every unbanned target with AUTO_BAN_THRESHOLD pending reports in the window is
+   * weighed (standing.ts). Independent reporters with standing worth the threshold ban it; anything
+   * less (throwaway, new or related accounts) opens a case for an admin instead. The ban is the
+   * conditional UPDATE in setBan: of concurrent runs exactly one bans, settles and notifies.
    */
   async function autoBan(now: Date) {
     const since = new Date(now.getTime() - AUTO_BAN_WINDOW_DAYS * 86_400_000);
@@ -130,34 +180,61 @@ export function moderationService(deps: Deps) {
       [since, now, AUTO_BAN_THRESHOLD],
     );
     let banned = 0;
+    let queued = 0;
     for (const c of candidates) {
       const target = await findTarget(db, c.target_type, c.target_id);
       if (!target || target.banned || target.isAdmin) continue;
-      if (c.target_type === 'MEMBER') {
-        // The members service owns the member ban (ends every session); it is idempotent.
-        await members.ban(c.target_id, AUTO_BAN_REASON, { settleReports: false });
-        const notes: NotificationRow[] = [];
-        await db.transaction(async (tx) => {
-          if ((await resolveReports(tx, 'MEMBER', c.target_id, now)) === 0) return; // another run won
-          await log(tx, 'MEMBER', c.target_id, 'BAN', AUTO_BAN_REASON, null, now);
-          notes.push(
-            await notifications.insert(tx, {
-              memberId: c.target_id, type: 'MODERATION', ...banMessage('MEMBER', target.label, AUTO_BAN_REASON),
-              targetType: 'MEMBER', targetId: c.target_id,
-            }),
-          );
-          banned++;
-        });
-        await notifications.publish(notes);
-      } else {
-        const result = await banContent(c.target_type, c.target_id, AUTO_BAN_REASON, null, now).catch((err) => {
-          if (err?.status === 404) return null; // deleted meanwhile
-          throw err;
-        });
-        if (result?.changed) banned++;
+      const assessment = assessReporters(await loadReporters(db, c.target_type, c.target_id, since, now), now);
+      if (assessment.score < AUTO_BAN_THRESHOLD) {
+        if (await queueCase(c.target_type, c.target_id, assessment, now)) queued++;
+        continue;
       }
+      const result = await setBan(c.target_type, c.target_id, AUTO_BAN_REASON, null, now).catch((err) => {
+        if (err?.status === 404) return null; // deleted meanwhile
+        throw err;
+      });
+      if (result?.changed) banned++;
     }
-    return { candidates: candidates.length, banned };
+    return { candidates: candidates.length, banned, queued };
+  }
+
+  /** The admin queue, newest first. */
+  async function listCases(status: CaseRow['status'], cursor: number | undefined, limit: number) {
+    const rows = await db.query<CaseRow & { label: string | null }>(
+      `SELECT c.*, coalesce(p.title, m.nickname, left(r.comment, 60)) AS label
+       FROM moderation_cases c
+       LEFT JOIN posts p ON c.target_type = 'POST' AND p.id = c.target_id
+       LEFT JOIN members m ON c.target_type = 'MEMBER' AND m.id = c.target_id
+       LEFT JOIN reviews r ON c.target_type = 'REVIEW' AND r.id = c.target_id
+       WHERE c.status = $1 AND c.id < $2 ORDER BY c.id DESC LIMIT $3`,
+      [status, cursor ?? Number.MAX_SAFE_INTEGER, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toCase),
+      nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
+    };
+  }
+
+  /** An admin found nothing wrong: the case closes and its pending reports stop counting. */
+  async function dismissCase(id: number, adminId: number) {
+    const at = deps.clock.now();
+    return db.transaction(async (tx) => {
+      const row = await tx.one<CaseRow>(
+        `UPDATE moderation_cases SET status = 'DISMISSED', closed_at = $2, closed_by = $3, updated_at = $2
+         WHERE id = $1 AND status = 'OPEN' RETURNING *`,
+        [id, at, adminId],
+      );
+      if (!row) {
+        if (!(await tx.one('SELECT 1 FROM moderation_cases WHERE id = $1', [id]))) throw notFound('신고 사례');
+        throw conflict('CASE_NOT_OPEN', '이미 처리된 사례입니다');
+      }
+      await tx.query(
+        `UPDATE reports SET status = 'DISMISSED', resolved_at = $3 WHERE target_type = $1 AND target_id = $2 AND status = 'PENDING'`,
+        [row.target_type, row.target_id, at],
+      );
+      return toCase({ ...row, label: null });
+    });
   }
 
   /** What is banned now, newest id first (for the admin bans page; unban from there). */
@@ -189,7 +266,23 @@ export function moderationService(deps: Deps) {
     };
   }
 
-  return { banContent, unbanContent, autoBan, listBanned };
+  return { banContent, unbanContent, banMember, unbanMember, autoBan, listBanned, listCases, dismissCase };
 }
 
 export type ModerationService = ReturnType<typeof moderationService>;
+
+function toCase(c: CaseRow & { label: string | null }) {
+  return {
+    id: c.id,
+    targetType: c.target_type,
+    targetId: c.target_id,
+    label: c.label,
+    status: c.status,
+    reportCount: c.report_count,
+    score: Number(c.score),
+    note: c.note,
+    createdAt: iso(c.created_at),
+    updatedAt: iso(c.updated_at),
+    closedAt: isoOrNull(c.closed_at),
+  };
+}

@@ -36,6 +36,24 @@ export async function rental(ctx: TestContext, status = 'RETURN_COMPLETED') {
   return { lender, borrower, postId, reservationId };
 }
 
+let standingCount = 0;
+/**
+ * A member whose reports count (moderation/standing.ts): signed up `ageDays` ago from an address
+ * of its own, days apart from every other such reporter, with one completed rental as borrower.
+ */
+export async function reporterWithStanding(ctx: TestContext, ageDays = 60) {
+  const n = ++standingCount;
+  const member = await ctx.signUp();
+  await ctx.deps.db.query(
+    `UPDATE members SET created_at = now() - make_interval(days => $2::int, hours => $3::int), signup_ip = $4 WHERE id = $1`,
+    [member.id, ageDays, n * 3, `198.51.100.${n % 250}`],
+  );
+  const lender = await ctx.signUp();
+  const postId = await insertPost(ctx.deps.db, lender.id, '신고자 이력용 게시글');
+  await insertReservation(ctx.deps.db, postId, member.id, 'REFUND_COMPLETED');
+  return member;
+}
+
 /** A clock the test moves by hand. */
 export function manualClock(start = new Date('2025-03-01T03:00:00Z')) {
   let now = start;

@@ -89,7 +89,19 @@ export const postsRoutes: FastifyPluginAsync = async (app) => {
     return { dates: await posts.unavailable(idOf(req), from, to) };
   });
 
+  app.put('/posts/:id/favorite', {
+    schema: { tags, summary: '찜하기 (여러 번 해도 한 번, 내 게시글 불가)', params: IdParams, response: { 200: FavoriteOut } },
+  }, async (req) => posts.setFavorite(requireMember(req), idOf(req), true));
+
+  app.delete('/posts/:id/favorite', {
+    schema: { tags, summary: '찜 해제 (여러 번 해도 한 번)', params: IdParams, response: { 200: FavoriteOut } },
+  }, async (req) => posts.setFavorite(requireMember(req), idOf(req), false));
+
   app.post('/posts/:id/favorite', {
-    schema: { tags, summary: '찜하기/찜 해제 (토글, 내 게시글 불가)', params: IdParams, response: { 200: FavoriteOut } },
-  }, async (req) => posts.toggleFavorite(requireMember(req), idOf(req)));
+    schema: {
+      tags, summary: '찜하기/찜 해제 (토글, 내 게시글 불가)',
+      description: '예전 클라이언트용 토글입니다. 재시도해도 안전한 PUT/DELETE /posts/{id}/favorite를 쓰세요.',
+      params: IdParams, response: { 200: FavoriteOut },
+    },
+  }, async (req) => posts.setFavorite(requireMember(req), idOf(req)));
 };

@@ -205,6 +205,31 @@ export function postsService(deps: Deps) {
     }
   }
 
+  /**
+   * What an edit may do given the listing's current rows: owner only, not while banned, image ids and
+   * option ids of this listing, 1–MAX_IMAGES images after the edit. `lock`: inside the edit's
+   * transaction, the listing's row is locked first so concurrent edits check one after another.
+   */
+  async function checkEdit(q: Queryable, member: AuthMember, id: number, data: PostData, newFiles: number, lock: boolean) {
+    const post = await q.one<PostRow>(
+      `SELECT id, author_id, deleted_at, banned_at FROM posts WHERE id = $1 AND deleted_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
+    if (!post) throw notFound('게시글');
+    if (post.author_id !== member.id) throw forbidden('본인 게시글만 수정할 수 있습니다');
+    // a hidden listing stays as the admin saw it (an edit used to be saved, then answered 404)
+    if (post.banned_at) throw conflict('POST_BANNED', '관리자가 숨긴 게시글은 수정할 수 없습니다');
+    const existing = await q.query<ImageRow>('SELECT * FROM post_images WHERE post_id = $1 ORDER BY sort_order, id', [id]);
+    const keepIds = data.keepImageIds ?? existing.map((i) => i.id);
+    const unknown = keepIds.filter((k) => !existing.some((e) => e.id === k));
+    if (unknown.length) throw badRequest('UNKNOWN_IMAGE', `이 게시글의 이미지가 아닙니다: ${unknown.join(', ')}`);
+    assertImageCount(keepIds.length + newFiles, data.primaryIndex);
+    const currentOptions = await q.query<{ id: number }>('SELECT id FROM post_options WHERE post_id = $1 AND deleted_at IS NULL', [id]);
+    const unknownOption = (data.options ?? []).find((o) => o.id && !currentOptions.some((c) => c.id === o.id));
+    if (unknownOption) throw badRequest('UNKNOWN_OPTION', `이 게시글의 옵션이 아닙니다: ${unknownOption.id}`);
+    return { keepIds, existing };
+  }
+
   async function loadPost(id: number): Promise<PostRow> {
     const p = await db.one<PostRow>('SELECT id, author_id, deleted_at, banned_at FROM posts WHERE id = $1', [id]);
     if (!p || p.deleted_at) throw notFound('게시글');
@@ -239,33 +264,30 @@ export function postsService(deps: Deps) {
       }
     },
 
-    /** Replaces regions, options, images and blocked dates as sent; re-queues the embedding. */
+    /**
+     * Replaces regions, options, images and blocked dates as sent; re-queues the embedding.
+     * The rules that depend on the listing's current rows (owner, not banned, image limit, which
+     * image/option ids exist) are checked twice with one function: before the upload is stored (a
+     * quick answer) and again inside the transaction with the listing's row locked, which is the
+     * check that counts: two edits at once cannot both add images past the limit.
+     */
     async update(member: AuthMember, id: number, data: PostData, files: Buffer[]) {
-      const post = await loadPost(id);
-      if (post.author_id !== member.id) throw forbidden('본인 게시글만 수정할 수 있습니다');
-      // a hidden listing stays as the admin saw it (an edit used to be saved, then answered 404)
-      if (post.banned_at) throw conflict('POST_BANNED', '관리자가 숨긴 게시글은 수정할 수 없습니다');
-      const existing = await db.query<ImageRow>('SELECT * FROM post_images WHERE post_id = $1 ORDER BY sort_order, id', [id]);
-      const keepIds = data.keepImageIds ?? existing.map((i) => i.id);
-      const unknown = keepIds.filter((k) => !existing.some((e) => e.id === k));
-      if (unknown.length) throw badRequest('UNKNOWN_IMAGE', `이 게시글의 이미지가 아닙니다: ${unknown.join(', ')}`);
-      assertImageCount(keepIds.length + files.length, data.primaryIndex);
-      const currentOptions = await db.query<{ id: number }>('SELECT id FROM post_options WHERE post_id = $1 AND deleted_at IS NULL', [id]);
-      const unknownOption = (data.options ?? []).find((o) => o.id && !currentOptions.some((c) => c.id === o.id));
-      if (unknownOption) throw badRequest('UNKNOWN_OPTION', `이 게시글의 옵션이 아닙니다: ${unknownOption.id}`);
+      await checkEdit(db, member, id, data, files.length, false);
       await assertInput(data);
 
       const stored = await storeAll(uploadDir, files);
-      const removed = existing.filter((e) => !keepIds.includes(e.id));
       const primary = data.primaryIndex ?? 0;
+      let removed: ImageRow[] = [];
       try {
         await db.transaction(async (tx) => {
+          const { keepIds, existing } = await checkEdit(tx, member, id, data, files.length, true);
+          removed = existing.filter((e) => !keepIds.includes(e.id));
           await tx.query(
             `UPDATE posts SET title = $2, content = $3, category_id = $4, fee = $5, deposit = $6, receive_method = $7,
                return_method = $8, return_address = $9, updated_at = now(),
                embedding_status = 'WAIT', embedding_attempts = 0, embedding_error = NULL,
                embedding_claimed_at = NULL, embedding_next_attempt_at = NULL
-             WHERE id = $1`,
+             WHERE id = $1 AND deleted_at IS NULL`,
             [id, data.title.trim(), data.content, data.categoryId, data.fee, data.deposit, data.receiveMethod, data.returnMethod, data.returnAddress ?? null],
           );
           await tx.query('DELETE FROM post_regions WHERE post_id = $1', [id]);
@@ -414,19 +436,26 @@ export function postsService(deps: Deps) {
       return unavailableDates(db, id, start, end);
     },
 
-    /** Adds or removes the caller's favorite; never on one's own listing. */
-    async toggleFavorite(member: AuthMember, id: number) {
-      const p = await db.one<{ author_id: number }>(
-        sql`SELECT p.author_id FROM posts p WHERE p.id = ${id} AND ${sql.raw(publicPostCondition('p'))}`,
-      );
-      if (!p) throw notFound('게시글');
-      if (p.author_id === member.id) throw conflict('OWN_POST', '내 게시글은 찜할 수 없습니다');
-      const removed = await db.query('DELETE FROM favorites WHERE member_id = $1 AND post_id = $2 RETURNING post_id', [member.id, id]);
-      if (!removed.length) {
-        await db.query('INSERT INTO favorites (member_id, post_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [member.id, id]);
-      }
-      const count = await db.one<{ n: number }>('SELECT count(*)::int AS n FROM favorites WHERE post_id = $1', [id]);
-      return { favorited: !removed.length, favoriteCount: count!.n };
+    /**
+     * Sets the caller's favorite: true adds it, false removes it (PUT/DELETE, idempotent), undefined
+     * flips it (the old toggle). One member's favorite changes run one at a time (their member row is
+     * locked for the transaction), so concurrent toggles each see the previous one's result.
+     */
+    async setFavorite(member: AuthMember, id: number, want?: boolean) {
+      return db.transaction(async (tx) => {
+        const p = await tx.one<{ author_id: number }>(
+          sql`SELECT p.author_id FROM posts p WHERE p.id = ${id} AND ${sql.raw(publicPostCondition('p'))}`,
+        );
+        if (!p) throw notFound('게시글');
+        if (p.author_id === member.id) throw conflict('OWN_POST', '내 게시글은 찜할 수 없습니다');
+        await tx.query('SELECT 1 FROM members WHERE id = $1 FOR NO KEY UPDATE', [member.id]);
+        const has = !!(await tx.one('SELECT 1 FROM favorites WHERE member_id = $1 AND post_id = $2', [member.id, id]));
+        const favorited = want ?? !has;
+        if (favorited && !has) await tx.query('INSERT INTO favorites (member_id, post_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [member.id, id]);
+        if (!favorited && has) await tx.query('DELETE FROM favorites WHERE member_id = $1 AND post_id = $2', [member.id, id]);
+        const count = await tx.one<{ n: number }>('SELECT count(*)::int AS n FROM favorites WHERE post_id = $1', [id]);
+        return { favorited, favoriteCount: count!.n };
+      });
     },
   };
 }

@@ -4,7 +4,7 @@ import { useMemo, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client.ts';
 import { useMe } from '../../api/members.ts';
-import { useDeletePost, usePost, useToggleFavorite, useUnavailableDates, type PostDetail } from '../../api/posts.ts';
+import { useDeletePost, usePost, useSetFavorite, useUnavailableDates, type PostDetail } from '../../api/posts.ts';
 import { BookingPanel } from '../../components/BookingPanel.tsx';
 import { Calendar } from '../../components/Calendar.tsx';
 import { ChatButton } from '../../components/ChatButton.tsx';
@@ -147,12 +147,12 @@ function ActionBar({ post }: { post: PostDetail }) {
   const { data: me } = useMe();
   const navigate = useNavigate();
   const location = useLocation();
-  const favorite = useToggleFavorite(post.id);
+  const favorite = useSetFavorite(post.id);
   const remove = useDeletePost();
 
   const onFavorite = () => {
     if (!me) return navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
-    favorite.mutate();
+    favorite.mutate(!post.isFavorite);
   };
   const onDelete = () => {
     if (!window.confirm('이 게시글을 삭제할까요? 삭제하면 되돌릴 수 없어요.')) return;
