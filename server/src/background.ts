@@ -33,7 +33,7 @@ export async function startBackground(deps: Deps): Promise<Background> {
   });
   // Embedding worker: a pass at start and within ~1 s of every listing change (the hourly job is the net).
   if (deps.config.jobsEnabled) stops.push(startEmbeddingNudger(deps));
-  // Image renditions: every instance renders its own uploads; rows left PENDING are picked up at start.
+  // Image renditions: every instance runs a worker, but each image is claimed (and rendered) by one.
   const renditions = startRenditionWorker(deps);
   stops.push(() => renditions.stop());
   return {

@@ -1,5 +1,6 @@
 // Every setting, read from the environment once and validated here.
 import path from 'node:path';
+import type { S3Settings } from './storage/s3.ts';
 
 function int(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -20,6 +21,8 @@ export interface Config {
   redisUrl: string | null;
   dataDir: string;
   uploadDir: string;
+  /** where images live: the local UPLOAD_DIR (default) or an S3-compatible bucket shared by every instance */
+  storage: { kind: 'local' | 's3'; s3: S3Settings | null };
   seedDemo: boolean;
   sessionTtlSeconds: number;
   cookieSecure: boolean;
@@ -56,6 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   try {
     const dataDir = path.resolve(str('DATA_DIR', './data'));
     const provider = str('PAYMENT_PROVIDER', 'direct');
+    const storageKind = str('STORAGE', 'local');
+    if (storageKind !== 'local' && storageKind !== 's3') throw new Error(`설정 오류: STORAGE=${storageKind} (local | s3)`);
+    if (storageKind === 's3' && !str('S3_BUCKET')) throw new Error('설정 오류: STORAGE=s3 에는 S3_BUCKET 이 필요합니다');
     if (provider !== 'direct' && provider !== 'toss') throw new Error(`설정 오류: PAYMENT_PROVIDER=${provider} (direct | toss)`);
     return {
       port: int('PORT', 8080),
@@ -64,6 +70,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       redisUrl: str('REDIS_URL') || null,
       dataDir,
       uploadDir: path.resolve(str('UPLOAD_DIR', path.join(dataDir, 'uploads'))),
+      storage: {
+        kind: storageKind,
+        s3: storageKind === 's3'
+          ? {
+              endpoint: str('S3_ENDPOINT') || null,
+              bucket: str('S3_BUCKET'),
+              region: str('S3_REGION', 'us-east-1'),
+              accessKeyId: str('S3_ACCESS_KEY_ID'),
+              secretAccessKey: str('S3_SECRET_ACCESS_KEY'),
+              // MinIO and most self-hosted servers need path-style URLs (http://host/bucket/key)
+              forcePathStyle: str('S3_FORCE_PATH_STYLE', 'false') === 'true',
+            }
+          : null,
+      },
       seedDemo: str('SEED_DEMO', 'true') !== 'false',
       sessionTtlSeconds: int('SESSION_TTL_SECONDS', 60 * 60 * 24 * 14),
       cookieSecure: str('COOKIE_SECURE', 'false') === 'true',

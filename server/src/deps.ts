@@ -11,6 +11,7 @@ import { createNotificationService, type NotificationService } from './modules/n
 import type { ChatLLM } from './ai/types.ts';
 import { createChatLLM } from './ai/llm.ts';
 import type { Scheduler } from './jobs/scheduler.ts';
+import { createStorage, type Storage } from './storage/index.ts';
 
 export interface Clock {
   now(): Date;
@@ -32,6 +33,8 @@ export interface Deps {
   signals: EventEmitter;
   /** OpenAI-compatible chat model when LLM_BASE_URL is set, else null (extractive fallbacks) */
   llm: ChatLLM | null;
+  /** uploaded images: local folder or S3-compatible bucket (STORAGE) */
+  storage: Storage;
   /** the job scheduler, set by startBackground (absent in plain tests): nudge(name), runNow(name) */
   scheduler?: Scheduler;
 }
@@ -77,7 +80,8 @@ export async function createDeps(
   const signals = new EventEmitter();
   signals.setMaxListeners(50);
   const llm: ChatLLM | null = createChatLLM(config.llm);
-  return { config, db, redis, bus, sessions, clock, log, signals, llm, notifications: createNotificationService(db, bus) };
+  const storage = createStorage(config);
+  return { config, db, redis, bus, sessions, clock, log, signals, llm, storage, notifications: createNotificationService(db, bus) };
 }
 
 /** createDeps for a command-line entry point (server, CLI): a database or Redis that cannot be reached is one line on stderr and exit code 1. */
@@ -94,5 +98,6 @@ export async function createDepsOrExit(config: Config, log: FastifyBaseLogger, p
 export async function closeDeps(deps: Deps) {
   await deps.bus.close().catch(() => {});
   await deps.redis?.quit().catch(() => {});
+  await deps.storage.close().catch(() => {});
   await deps.db.close();
 }

@@ -168,7 +168,7 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
   const stored = await mapLimit(jobs, 4, async ({ p, v }) => {
     const plan = plans[p];
     const svg = pictureSvg(plan.category.top, mulberry32(plan.pictureSeed + v), v);
-    return { p, v, image: await storeImage(deps.config.uploadDir, await renderPicture(svg)) };
+    return { p, v, image: await storeImage(deps.storage, await renderPicture(svg)) };
   });
 
   const favorites = await db.transaction(async (tx) => {

@@ -2,6 +2,7 @@
 // for every limit (never a 500). Nothing is written to disk here.
 import type { FastifyRequest } from 'fastify';
 import { AppError, badRequest } from '../../http/errors.ts';
+import type { Storage } from '../../storage/index.ts';
 import { MAX_IMAGES, MAX_UPLOAD_BYTES, removeFiles, storeImage, type StoredImage } from './service.ts';
 
 export interface MultipartInput {
@@ -44,12 +45,12 @@ export async function readMultipart(req: FastifyRequest, fileField: string, maxF
 const tooMany = (max: number) => badRequest('TOO_MANY_IMAGES', `이미지는 최대 ${max}장까지 올릴 수 있습니다`);
 
 /** Stores every image or none: on the first refusal, files already written are removed. */
-export async function storeAll(uploadDir: string, buffers: Buffer[], folder?: string): Promise<StoredImage[]> {
+export async function storeAll(storage: Storage, buffers: Buffer[], folder?: string): Promise<StoredImage[]> {
   const stored: StoredImage[] = [];
   try {
     for (const [i, buf] of buffers.entries()) {
       try {
-        stored.push(await storeImage(uploadDir, buf, folder));
+        stored.push(await storeImage(storage, buf, folder));
       } catch (err) {
         if (err instanceof AppError && buffers.length > 1) {
           throw new AppError(err.status, err.code, `${i + 1}번째 이미지: ${err.detail}`, { imageIndex: i });
@@ -59,7 +60,7 @@ export async function storeAll(uploadDir: string, buffers: Buffer[], folder?: st
     }
     return stored;
   } catch (err) {
-    await removeFiles(uploadDir, stored.map((s) => s.path));
+    await removeFiles(storage, stored.map((s) => s.path));
     throw err;
   }
 }

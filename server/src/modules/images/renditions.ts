@@ -1,52 +1,86 @@
-// Background WebP renditions: an in-process queue fed by signals, plus a sweep of rows still
-// PENDING (at start, so nothing is lost across restarts, and periodically for other instances' leftovers).
+// Background WebP renditions, made once per image however many instances run: a worker claims a
+// batch of PENDING images with FOR UPDATE SKIP LOCKED and a lease (claims older than the lease are
+// taken over, so a crashed instance loses nothing), renders them from storage and marks them READY.
+// Every instance runs a worker: it is nudged by local signals (uploads) and polls for leftovers.
 import type { Deps } from '../../deps.ts';
 import { makeRenditions, removeFiles } from './service.ts';
 
 export interface RenditionWorker {
-  /** resolves when every PENDING image seen so far has been processed */
+  /** resolves when no PENDING image is left that this worker could claim */
   drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Signals that mean "new images may be waiting": listings emit post-changed; the seeder may emit images-pending. */
 export const RENDITION_SIGNALS = ['post-changed', 'images-pending'] as const;
-const BATCH = 20;
+const BATCH = 8;
+/** a claim older than this is another worker's that died: take it over */
+export const RENDITION_LEASE_MS = 5 * 60_000;
+/** an image whose rendering failed this many times is FAILED (the original is still shown) */
+export const RENDITION_MAX_ATTEMPTS = 3;
 
-export function startRenditionWorker(deps: Deps, opts: { sweepEveryMs?: number } = {}): RenditionWorker {
-  const { db, config, log } = deps;
+interface Claimed {
+  id: number;
+  original_path: string;
+  rendition_attempts: number;
+}
+
+/** Claims up to `limit` PENDING images for this worker; rows claimed by a live worker are skipped. */
+export async function claimRenditions(deps: Deps, limit = BATCH): Promise<Claimed[]> {
+  return deps.db.query<Claimed>(
+    `UPDATE post_images SET rendition_claimed_at = now(), rendition_attempts = rendition_attempts + 1
+      WHERE id IN (
+        SELECT id FROM post_images
+         WHERE status = 'PENDING'
+           AND (rendition_claimed_at IS NULL OR rendition_claimed_at < now() - make_interval(secs => $2::double precision / 1000))
+         ORDER BY id LIMIT $1
+           FOR UPDATE SKIP LOCKED)
+      RETURNING id, original_path, rendition_attempts`,
+    [limit, RENDITION_LEASE_MS],
+  );
+}
+
+export function startRenditionWorker(deps: Deps, opts: { pollEveryMs?: number } = {}): RenditionWorker {
+  const { db, log, storage } = deps;
   let stopped = false;
   let current: Promise<void> | null = null;
   let again = false;
 
-  async function processOne(img: { id: number; original_path: string }) {
+  async function processOne(img: Claimed) {
     try {
-      const made = await makeRenditions(config.uploadDir, img.original_path);
+      const made = await makeRenditions(storage, img.original_path);
       const updated = await db.query(
-        "UPDATE post_images SET thumb_path = $2, detail_path = $3, status = 'READY' WHERE id = $1 AND status = 'PENDING' RETURNING id",
+        `UPDATE post_images SET thumb_path = $2, detail_path = $3, status = 'READY', rendition_claimed_at = NULL, rendition_error = NULL
+          WHERE id = $1 AND status = 'PENDING' RETURNING id`,
         [img.id, made.thumb, made.detail],
       );
       // the image was removed by an edit meanwhile: its renditions are orphans
       if (!updated.length && !(await db.one('SELECT 1 FROM post_images WHERE id = $1', [img.id]))) {
-        await removeFiles(config.uploadDir, [made.thumb, made.detail]);
+        await removeFiles(storage, [made.thumb, made.detail]);
       }
     } catch (err) {
-      log.warn({ err: (err as Error).message, imageId: img.id }, 'image rendition failed');
-      await db.query("UPDATE post_images SET status = 'FAILED' WHERE id = $1 AND status = 'PENDING'", [img.id]).catch(() => {});
+      const message = (err as Error).message;
+      log.warn({ err: message, imageId: img.id, attempt: img.rendition_attempts }, 'image rendition failed');
+      // below the limit the claim stays until its lease ends (the back-off before the next try); at the limit the image is FAILED
+      await db.query(
+        `UPDATE post_images SET rendition_error = $2, rendition_claimed_at = now(),
+                status = CASE WHEN rendition_attempts >= $3 THEN 'FAILED' ELSE status END
+          WHERE id = $1 AND status = 'PENDING'`,
+        [img.id, message.slice(0, 500), RENDITION_MAX_ATTEMPTS],
+      ).catch(() => {});
     }
   }
 
-  async function sweep() {
-    const tried = new Set<number>();
+  async function run() {
     while (!stopped) {
-      const rows = await db.query<{ id: number; original_path: string }>(
-        "SELECT id, original_path FROM post_images WHERE status = 'PENDING' AND NOT (id = ANY($1::bigint[])) ORDER BY id LIMIT $2",
-        [[...tried], BATCH],
-      );
-      if (!rows.length) return;
-      for (const img of rows) {
-        if (stopped) return;
-        tried.add(img.id);
+      const batch = await claimRenditions(deps);
+      if (!batch.length) return;
+      for (const img of batch) {
+        if (stopped) {
+          // hand the rest back at once rather than after the lease
+          await db.query('UPDATE post_images SET rendition_claimed_at = NULL WHERE id = $1', [img.id]).catch(() => {});
+          continue;
+        }
         await processOne(img);
       }
     }
@@ -62,10 +96,10 @@ export function startRenditionWorker(deps: Deps, opts: { sweepEveryMs?: number }
       try {
         do {
           again = false;
-          await sweep();
+          await run();
         } while (again && !stopped);
       } catch (err) {
-        if (!stopped) log.error({ err: (err as Error).message }, 'image rendition sweep failed');
+        if (!stopped) log.error({ err: (err as Error).message }, 'image rendition worker failed');
       } finally {
         current = null;
       }
@@ -75,7 +109,8 @@ export function startRenditionWorker(deps: Deps, opts: { sweepEveryMs?: number }
 
   const onSignal = () => void kick();
   for (const s of RENDITION_SIGNALS) deps.signals.on(s, onSignal);
-  const timer = setInterval(onSignal, opts.sweepEveryMs ?? 60_000);
+  // other instances' uploads, released claims and expired leases
+  const timer = setInterval(onSignal, opts.pollEveryMs ?? 30_000);
   timer.unref();
   kick(); // recovery: rows left PENDING by a previous run
 

@@ -1,29 +1,32 @@
-// Uploaded files: served at /media/* (outside /api/v1), and the member avatar upload.
-import fs from 'node:fs';
+// Uploaded files: served at /media/* (outside /api/v1) from storage (local folder or S3), and the member avatar upload.
 import type { FastifyPluginAsync } from 'fastify';
-import fastifyStatic from '@fastify/static';
 import { Type } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
-import { badRequest } from '../../http/errors.ts';
+import { AppError, badRequest, sendProblem } from '../../http/errors.ts';
+import { contentTypeOf } from '../../storage/index.ts';
 import { MyMember } from '../members/schemas.ts';
 import { membersService } from '../members/service.ts';
 import { readMultipart, storeAll } from './multipart.ts';
 import { removeFiles } from './service.ts';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 
-/** GET /media/<relative path>: static files of the upload folder; names are random, so cache for a year. */
+/** every stored name is random (a new upload is a new name), so a response never changes: cache it for a year */
+export const MEDIA_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+/** GET /media/<key>: streams the object from storage (never buffered), 404 for unknown or unsafe keys. */
 export const mediaRoutes: FastifyPluginAsync = async (app) => {
-  const root = app.deps.config.uploadDir;
-  fs.mkdirSync(root, { recursive: true });
-  await app.register(fastifyStatic, {
-    root,
-    prefix: '/media/',
-    decorateReply: false,
-    index: false,
-    dotfiles: 'deny',
-    maxAge: '365d',
-    immutable: true,
-    schemaHide: true,
+  const { storage } = app.deps;
+  app.get('/media/*', { schema: { hide: true } }, async (req, reply) => {
+    const key = (req.params as { '*': string })['*'];
+    const object = await storage.open(key);
+    if (!object) return sendProblem(reply, req, new AppError(404, 'NOT_FOUND', '요청한 파일을 찾을 수 없습니다'));
+    reply.header('cache-control', MEDIA_CACHE_CONTROL).header('etag', object.etag).header('last-modified', object.lastModified.toUTCString());
+    reply.header('x-content-type-options', 'nosniff');
+    if (req.headers['if-none-match'] === object.etag) {
+      object.body.destroy();
+      return reply.status(304).send();
+    }
+    return reply.type(contentTypeOf(key)).header('content-length', object.size).send(object.body);
   });
 };
 
@@ -33,7 +36,7 @@ export const multipartValidator: typeof TypeBoxValidatorCompiler = (route) =>
 
 export const imagesRoutes: FastifyPluginAsync = async (app) => {
   const members = membersService(app.deps);
-  const uploadDir = app.deps.config.uploadDir;
+  const { storage } = app.deps;
 
   app.put('/members/me/avatar', {
     validatorCompiler: multipartValidator,
@@ -48,12 +51,12 @@ export const imagesRoutes: FastifyPluginAsync = async (app) => {
     const me = requireMember(req);
     const { files } = await readMultipart(req, 'image', 1);
     if (files.length !== 1) throw badRequest('IMAGE_REQUIRED', '이미지 파일 1개를 보내 주세요');
-    const [stored] = await storeAll(uploadDir, files, 'avatars');
+    const [stored] = await storeAll(storage, files, 'avatars');
     try {
       const { previous } = await members.setAvatar(me.id, stored.path);
-      if (previous && previous !== stored.path) await removeFiles(uploadDir, [previous]);
+      if (previous && previous !== stored.path) await removeFiles(storage, [previous]);
     } catch (err) {
-      await removeFiles(uploadDir, [stored.path]);
+      await removeFiles(storage, [stored.path]);
       throw err;
     }
     return members.toMy(await members.byId(me.id));

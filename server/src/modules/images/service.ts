@@ -1,10 +1,10 @@
 // Uploaded images: the format is judged by content (never by name), EXIF (GPS!) is stripped by
-// re-encoding, and the file lands in the upload folder. WebP renditions are made later in the background.
+// re-encoding, and the file lands in storage (local folder or S3). WebP renditions are made later in the background.
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type FormatEnum, type Metadata, type OutputInfo } from 'sharp';
 import { badRequest } from '../../http/errors.ts';
+import type { Storage } from '../../storage/index.ts';
 
 /** upload limits: bytes per file, and images per listing (also the multipart parser's limits, app.ts) */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -18,7 +18,7 @@ const ACCEPTED: Record<string, { mime: string; ext: string }> = {
 };
 
 export interface StoredImage {
-  /** path relative to the upload folder; served at /media/<path> */
+  /** storage key (path relative to the upload folder); served at /media/<path> */
   path: string;
   mime: string;
   width: number;
@@ -26,7 +26,7 @@ export interface StoredImage {
 }
 
 /** Validates by content and writes an EXIF-free copy. Throws 400 INVALID_IMAGE for anything else. */
-export async function storeImage(uploadDir: string, buffer: Buffer, folder = 'originals'): Promise<StoredImage> {
+export async function storeImage(storage: Storage, buffer: Buffer, folder = 'originals'): Promise<StoredImage> {
   let meta: Metadata;
   try {
     meta = await sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
@@ -46,18 +46,12 @@ export async function storeImage(uploadDir: string, buffer: Buffer, folder = 'or
   }
   const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
   const rel = path.posix.join(folder, day, `${crypto.randomUUID()}.${kind.ext}`);
-  await writeFileSafe(uploadDir, rel, clean.data);
+  await storage.put(rel, clean.data, kind.mime);
   return { path: rel, mime: kind.mime, width: clean.info.width, height: clean.info.height };
 }
 
-export async function writeFileSafe(uploadDir: string, rel: string, data: Buffer) {
-  const abs = path.join(uploadDir, rel);
-  await fs.mkdir(path.dirname(abs), { recursive: true });
-  await fs.writeFile(abs, data);
-}
-
-export async function removeFiles(uploadDir: string, rels: (string | null | undefined)[]) {
-  for (const rel of rels) if (rel) await fs.rm(path.join(uploadDir, rel), { force: true });
+export async function removeFiles(storage: Storage, rels: (string | null | undefined)[]) {
+  await storage.remove(rels);
 }
 
 export const mediaUrl = (rel: string | null | undefined) => (rel ? `/media/${rel}` : null);
@@ -77,8 +71,8 @@ export function renditionPath(originalRel: string, name: RenditionName): string 
 }
 
 /** Writes the WebP renditions of a stored original; returns their relative paths. */
-export async function makeRenditions(uploadDir: string, originalRel: string): Promise<Record<RenditionName, string>> {
-  const input = await fs.readFile(path.join(uploadDir, originalRel));
+export async function makeRenditions(storage: Storage, originalRel: string): Promise<Record<RenditionName, string>> {
+  const input = await storage.get(originalRel);
   const out = {} as Record<RenditionName, string>;
   for (const [name, size] of Object.entries(RENDITIONS) as [RenditionName, (typeof RENDITIONS)[RenditionName]][]) {
     const data = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
@@ -86,7 +80,7 @@ export async function makeRenditions(uploadDir: string, originalRel: string): Pr
       .webp({ quality: size.quality })
       .toBuffer();
     const rel = renditionPath(originalRel, name);
-    await writeFileSafe(uploadDir, rel, data);
+    await storage.put(rel, data, 'image/webp');
     out[name] = rel;
   }
   return out;

@@ -1,7 +1,5 @@
 // posts-purge: hard-deletes listings soft-deleted more than 30 days ago that nothing references
 // any more, and removes image files no row points at.
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Deps } from '../../deps.ts';
 import type { JobDefinition } from '../../jobs/types.ts';
 import { removeFiles } from '../images/service.ts';
@@ -38,15 +36,15 @@ export async function purgeDeletedPosts(deps: Deps, now: Date) {
       }
       throw err;
     }
-    await removeFiles(deps.config.uploadDir, images.flatMap((i) => [i.original_path, i.thumb_path, i.detail_path]));
+    await removeFiles(deps.storage, images.flatMap((i) => [i.original_path, i.thumb_path, i.detail_path]));
     purged++;
   }
   return { purged, kept };
 }
 
-/** Removes files in the managed folders that no post image or avatar refers to. */
+/** Removes files in the managed folders (of the local folder or the bucket) that no post image or avatar refers to. */
 export async function purgeOrphanFiles(deps: Deps, now: Date) {
-  const root = deps.config.uploadDir;
+  const { storage } = deps;
   const referenced = new Set<string>();
   for (const r of await deps.db.query<{ p: string }>(
     `SELECT original_path AS p FROM post_images UNION ALL SELECT thumb_path FROM post_images WHERE thumb_path IS NOT NULL
@@ -55,21 +53,10 @@ export async function purgeOrphanFiles(deps: Deps, now: Date) {
   )) referenced.add(r.p);
   let removed = 0;
   for (const folder of MANAGED_FOLDERS) {
-    const dir = path.join(root, folder);
-    let entries;
-    try {
-      entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
-    } catch {
-      continue; // folder not created yet
-    }
-    for (const e of entries) {
-      if (!e.isFile()) continue;
-      const abs = path.join(e.parentPath, e.name);
-      const rel = path.relative(root, abs).split(path.sep).join('/');
-      if (referenced.has(rel)) continue;
-      const stat = await fs.stat(abs).catch(() => null);
-      if (!stat || now.getTime() - stat.mtimeMs < ORPHAN_GRACE_MS) continue;
-      await removeFiles(root, [rel]);
+    for await (const obj of storage.list(`${folder}/`)) {
+      if (referenced.has(obj.key)) continue;
+      if (now.getTime() - obj.lastModified.getTime() < ORPHAN_GRACE_MS) continue;
+      await removeFiles(storage, [obj.key]);
       removed++;
     }
   }

@@ -166,8 +166,8 @@ interface ImageRow {
 }
 
 export function postsService(deps: Deps) {
-  const { db, config } = deps;
-  const uploadDir = config.uploadDir;
+  const { db } = deps;
+  const storage = deps.storage;
 
   async function assertInput(data: PostData) {
     const cat = await db.one<{ id: number; has_children: boolean }>(
@@ -240,7 +240,7 @@ export function postsService(deps: Deps) {
     async create(member: AuthMember, data: PostData, files: Buffer[]) {
       assertImageCount(files.length, data.primaryIndex);
       await assertInput(data);
-      const stored = await storeAll(uploadDir, files);
+      const stored = await storeAll(storage, files);
       try {
         const id = await db.transaction(async (tx) => {
           const row = await tx.one<{ id: number }>(
@@ -259,7 +259,7 @@ export function postsService(deps: Deps) {
         deps.signals.emit('post-changed', id);
         return id;
       } catch (err) {
-        await removeFiles(uploadDir, stored.map((s) => s.path));
+        await removeFiles(storage, stored.map((s) => s.path));
         throw err;
       }
     },
@@ -275,7 +275,7 @@ export function postsService(deps: Deps) {
       await checkEdit(db, member, id, data, files.length, false);
       await assertInput(data);
 
-      const stored = await storeAll(uploadDir, files);
+      const stored = await storeAll(storage, files);
       const primary = data.primaryIndex ?? 0;
       let removed: ImageRow[] = [];
       try {
@@ -326,10 +326,10 @@ export function postsService(deps: Deps) {
           await insertImages(tx, id, stored, keepIds.length, primary);
         });
       } catch (err) {
-        await removeFiles(uploadDir, stored.map((s) => s.path));
+        await removeFiles(storage, stored.map((s) => s.path));
         throw err;
       }
-      await removeFiles(uploadDir, removed.flatMap((r) => [r.original_path, r.thumb_path, r.detail_path]));
+      await removeFiles(storage, removed.flatMap((r) => [r.original_path, r.thumb_path, r.detail_path]));
       deps.signals.emit('post-changed', id);
     },
 
