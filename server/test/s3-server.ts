@@ -36,10 +36,11 @@ export async function startLocalS3(): Promise<LocalS3> {
   const accessKeyId = `TEST${crypto.randomBytes(8).toString('hex').toUpperCase()}`;
   const secretAccessKey = crypto.randomBytes(20).toString('base64url');
   DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey);
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
   const writes: string[] = [];
   const deletes: string[] = [];
-  server.on('event', (event: { Records: { eventName: string; s3: { object: { key: string } } }[] }) => {
+  // s3rver is a Koa application: its S3 event notifications are Koa events
+  (server as unknown as import('node:events').EventEmitter).on('event', (event: { Records: { eventName: string; s3: { object: { key: string } } }[] }) => {
     for (const r of event.Records) {
       if (r.eventName.startsWith('ObjectCreated')) writes.push(r.s3.object.key);
       if (r.eventName.startsWith('ObjectRemoved')) deletes.push(r.s3.object.key);
