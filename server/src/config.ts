@@ -46,7 +46,18 @@ export interface Config {
   /** Redis key/channel prefix: deployments (or test runs) sharing one Redis never hear each other */
   redisPrefix: string;
   /** STOMP heart-beat the server advertises (ms, both directions) and the largest frame it accepts */
-  stomp: { heartbeatMs: number; maxFrameBytes: number; sessionCheckMs: number };
+  stomp: {
+    heartbeatMs: number;
+    maxFrameBytes: number;
+    sessionCheckMs: number;
+    /** limits of one member's sockets (per instance), one socket's subscriptions, open transactions and frames buffered per transaction */
+    maxSocketsPerMember: number;
+    maxSubscriptions: number;
+    maxTransactions: number;
+    maxTransactionFrames: number;
+  };
+  /** chat sends per member: a token bucket of `burst` messages refilled at `perMinute` (shared through Redis in server mode) */
+  chatSendLimit: { burst: number; perMinute: number };
   /** read notifications older than this are deleted by the notifications-cleanup job */
   notificationRetentionDays: number;
   /** on SIGTERM: /readyz answers 503 but requests are still served this long, then the server closes */
@@ -125,9 +136,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       stomp: {
         heartbeatMs: int('STOMP_HEARTBEAT_MS', 10_000),
         maxFrameBytes: int('STOMP_MAX_FRAME_BYTES', 64 * 1024),
-        // open sockets of a logged-out or banned member are closed within this time
+        // backstop for expired sessions: logout and ban close sockets at once through the bus
         sessionCheckMs: int('STOMP_SESSION_CHECK_MS', 30_000),
+        maxSocketsPerMember: int('STOMP_MAX_SOCKETS_PER_MEMBER', 10),
+        maxSubscriptions: int('STOMP_MAX_SUBSCRIPTIONS', 50),
+        maxTransactions: int('STOMP_MAX_TRANSACTIONS', 4),
+        maxTransactionFrames: int('STOMP_MAX_TRANSACTION_FRAMES', 20),
       },
+      chatSendLimit: { burst: int('CHAT_SEND_BURST', 20), perMinute: int('CHAT_SEND_PER_MINUTE', 60) },
       notificationRetentionDays: int('NOTIFICATION_RETENTION_DAYS', 30),
       // behind a proxy (server mode) the balancer needs time to see /readyz fail; alone, nothing takes over
       shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', str('DATABASE_URL') ? 5000 : 0),

@@ -7,6 +7,7 @@ import { openPglite, openPostgres, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { memoryBus, redisBus, type Bus } from './realtime/bus.ts';
 import { databaseSessions, redisSessions, type SessionStore } from './sessions.ts';
+import { announcingRevocations } from './realtime/revocation.ts';
 import { createNotificationService, type NotificationService } from './modules/notifications/service.ts';
 import type { ChatLLM } from './ai/types.ts';
 import { createChatLLM } from './ai/llm.ts';
@@ -73,9 +74,11 @@ export async function createDeps(
     connected = true;
   }
   const bus = redis ? await redisBus(redis, config.redisPrefix) : memoryBus();
-  const sessions = redis
-    ? redisSessions(redis, config.sessionTtlSeconds, config.redisPrefix)
-    : databaseSessions(db, config.sessionTtlSeconds);
+  const sessions = announcingRevocations(
+    redis ? redisSessions(redis, config.sessionTtlSeconds, config.redisPrefix) : databaseSessions(db, config.sessionTtlSeconds),
+    bus,
+    log,
+  );
   const clock = overrides.clock ?? systemClock;
   const signals = new EventEmitter();
   signals.setMaxListeners(50);

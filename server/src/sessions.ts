@@ -8,6 +8,8 @@ export interface SessionStore {
   create(memberId: number): Promise<string>;
   /** member id of a live session, or null */
   get(sessionId: string): Promise<number | null>;
+  /** live sessions among `sessionIds` → their member ids, in one round trip (the WebSocket sweep) */
+  getMany(sessionIds: string[]): Promise<Map<string, number>>;
   destroy(sessionId: string): Promise<void>;
   /** logout everywhere / ban: every session of the member ends at once */
   destroyAllFor(memberId: number): Promise<void>;
@@ -32,6 +34,13 @@ export function databaseSessions(db: Database, ttlSeconds: number): SessionStore
       );
       return row?.member_id ?? null;
     },
+    async getMany(ids) {
+      const rows = await db.query<{ id: string; member_id: number }>(
+        'SELECT id, member_id FROM sessions WHERE id = ANY($1::text[]) AND expires_at > now()',
+        [ids],
+      );
+      return new Map(rows.map((r) => [r.id, Number(r.member_id)]));
+    },
     async destroy(id) {
       await db.query('DELETE FROM sessions WHERE id = $1', [id]);
     },
@@ -55,6 +64,11 @@ export function redisSessions(redis: RedisClientType<any, any, any, any, any>, t
       const v = await redis.get(key(id));
       return v ? Number(v) : null;
     },
+    async getMany(ids) {
+      if (!ids.length) return new Map();
+      const values = await redis.mGet(ids.map(key));
+      return new Map(ids.flatMap((id, i) => (values[i] ? [[id, Number(values[i])] as const] : [])));
+    },
     async destroy(id) {
       const v = await redis.get(key(id));
       await redis.del(key(id));
@@ -66,4 +80,10 @@ export function redisSessions(redis: RedisClientType<any, any, any, any, any>, t
       await redis.del(index(memberId));
     },
   };
+}
+
+/** Embedded mode: expired session rows are deleted by the sessions-cleanup job (Redis expires its own keys). */
+export async function deleteExpiredSessions(db: Database, now: Date): Promise<number> {
+  const rows = await db.query('DELETE FROM sessions WHERE expires_at <= $1 RETURNING id', [now]);
+  return rows.length;
 }

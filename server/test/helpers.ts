@@ -28,8 +28,11 @@ export async function freshDatabase(): Promise<Database> {
 
 export function testConfig(env: Record<string, string> = {}): Config {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-test-'));
-  // tests sign up many members from one address; the sign-up limit has its own test
-  return loadConfig({ DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', SIGNUP_RATE_LIMIT_MAX: '100000', ...env });
+  // tests sign up many members from one address and send chat bursts; those limits have their own tests
+  return loadConfig({
+    DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', SIGNUP_RATE_LIMIT_MAX: '100000', CHAT_SEND_BURST: '100000',
+    ...env,
+  });
 }
 
 export interface TestContext {

@@ -57,11 +57,22 @@ export async function redisBus(publisher: RedisClientType<any, any, any, any, an
           }
           for (const h of handlers) h(payload);
         };
-        entry = { handlers, listener, ready: subscriber.subscribe(`${prefix}${channel}`, listener) };
-        channels.set(channel, entry);
+        const created = { handlers, listener, ready: subscriber.subscribe(`${prefix}${channel}`, listener) };
+        // A refused SUBSCRIBE (connection lost, Redis busy) must not poison the channel: the entry goes, so
+        // the next subscribe asks Redis again instead of awaiting the same rejected promise forever.
+        created.ready.catch(() => {
+          if (channels.get(channel) === created) channels.delete(channel);
+        });
+        channels.set(channel, created);
+        entry = created;
       }
       entry.handlers.add(handler);
-      await entry.ready;
+      try {
+        await entry.ready;
+      } catch (err) {
+        entry.handlers.delete(handler); // the caller gets no unsubscribe function: nothing may keep its handler
+        throw err;
+      }
       return async () => {
         const current = channels.get(channel);
         if (!current || !current.handlers.delete(handler) || current.handlers.size > 0) return;

@@ -7,7 +7,11 @@
 //   SUBSCRIBE /user/queue/chat            my chat events (room list, badges); MESSAGE body =
 //                                         {kind:'chat-message', message} | {kind:'chat-read', roomId, memberId, lastReadSeq, unreadCount}
 //   SEND /app/chat/{roomId}               body {clientId: uuid, content}; the RECEIPT means "stored"
-// Anything refused is an ERROR frame, after which the server closes the socket (STOMP 1.2).
+// Anything refused is an ERROR frame, after which the server closes the socket (STOMP 1.2) — except a
+// SEND refused by the chat rate limit: ERROR with the SEND's receipt-id, `code: CHAT_RATE_LIMITED` and
+// `retry-after` (seconds), and the session goes on. Limits (config.stomp): sockets per member (per
+// instance), subscriptions per socket, open transactions and SENDs buffered per transaction.
+// Logout and ban close the member's sockets on every instance at once (revocation.ts).
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
@@ -18,6 +22,8 @@ import { chatService, type ChatEvent } from '../modules/chat/service.ts';
 import { userChannel } from '../modules/notifications/service.ts';
 import { RoomHub } from './room-hub.ts';
 import { StompConnection, StompRefusal, type Destinations } from './stomp-connection.ts';
+import { REVOCATIONS_CHANNEL, sessionHash, type Revocation } from './revocation.ts';
+import { CHAT_RATE_LIMITED } from '../modules/chat/send-limit.ts';
 
 export const STOMP_PATH = '/ws';
 /** subprotocols we answer, best first; Chrome drops the socket when an offered protocol is not answered */
@@ -28,20 +34,53 @@ const ROOM_APP = /^\/app\/chat\/([1-9][0-9]{0,15})$/;
 
 export const realtimeGateway: FastifyPluginAsync = async (app) => {
   const { deps } = app;
-  const { heartbeatMs, maxFrameBytes } = deps.config.stomp;
+  const { heartbeatMs, maxFrameBytes, maxSubscriptions, maxTransactions, maxTransactionFrames, maxSocketsPerMember } = deps.config.stomp;
   const chat = chatService(deps);
   const hub = new RoomHub(deps.bus, {
     lastSeq: async (roomId) => (await deps.db.one<{ last_seq: number }>('SELECT last_seq FROM chat_rooms WHERE id = $1', [roomId]))?.last_seq ?? 0,
     after: async (roomId, after, limit) => (await chat.messagesOf(roomId, { after, limit })).items,
   });
-  const connections = new Set<StompConnection>();
+  /** the open sessions of this instance and whose login each rides on */
+  const connections = new Map<StompConnection, { memberId: number; sessionId: string; sessionHash: string }>();
 
-  // logout and ban end sessions everywhere: idle sockets opened with them are closed on the next sweep
-  const sweep = setInterval(async () => {
-    for (const conn of connections) await conn.recheckAuthorization();
+  // Logout and ban anywhere: the member's sockets here close at once. Subscribed before the first socket is accepted.
+  const stopRevocations = await deps.bus.subscribe(REVOCATIONS_CHANNEL, (r: Revocation) => {
+    for (const [conn, owner] of connections) {
+      if (('memberId' in r && r.memberId === owner.memberId) || ('sessionHash' in r && r.sessionHash === owner.sessionHash)) conn.endSession();
+    }
+  });
+
+  // Backstop for what is not announced (a session that expired, an announcement lost while Redis was away):
+  // every open socket's session is re-checked in one batch, and a slow sweep is never overlapped by the next.
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping || connections.size === 0) return;
+    sweeping = true;
+    void sweepSessions()
+      .catch((err) => deps.log.warn({ err: (err as Error).message }, 'websocket session sweep failed'))
+      .finally(() => (sweeping = false));
   }, deps.config.stomp.sessionCheckMs || 30_000);
   sweep.unref();
-  app.addHook('onClose', async () => clearInterval(sweep));
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    await stopRevocations().catch(() => {});
+  });
+
+  async function sweepSessions() {
+    const open = [...connections];
+    const live = await deps.sessions.getMany([...new Set(open.map(([, o]) => o.sessionId))]);
+    const memberIds = [...new Set(live.values())];
+    const banned = new Set(
+      memberIds.length
+        ? (await deps.db.query<{ id: number }>('SELECT id FROM members WHERE id = ANY($1::bigint[]) AND banned_at IS NOT NULL', [memberIds])).map((r) => Number(r.id))
+        : [],
+    );
+    for (const [conn, owner] of open) {
+      if (live.get(owner.sessionId) !== owner.memberId || banned.has(owner.memberId)) conn.endSession();
+    }
+    // a banned member's sessions end everywhere (as memberOfSession does for a request)
+    for (const id of banned) await deps.sessions.destroyAllFor(id);
+  }
 
   await app.register(websocket, {
     options: {
@@ -51,7 +90,7 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
     },
     // graceful shutdown: every session ends with "service restart" so clients reconnect to another instance
     preClose(this: FastifyInstance, done: (err?: Error) => void) {
-      for (const conn of connections) conn.close(1012, 'server restart');
+      for (const conn of connections.keys()) conn.close(1012, 'server restart');
       const wss = this.websocketServer;
       for (const client of wss.clients) client.close(1012, 'server restart');
       const force = setTimeout(() => wss.clients.forEach((c: WebSocket) => c.terminate()), 2000);
@@ -71,16 +110,26 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
   }, (socket, req) => {
     const member = req.member!;
     const sessionId = req.sessionId!;
-    const conn = new StompConnection(socket, destinationsFor(member, sessionId), { heartbeatMs, maxFrameBytes }, (c) => {
+    let open = 0;
+    for (const o of connections.values()) if (o.memberId === member.id) open++;
+    if (open >= maxSocketsPerMember) {
+      return StompConnection.refuse(socket, `동시에 열 수 있는 연결은 최대 ${maxSocketsPerMember}개입니다. 다른 탭이나 기기의 연결을 닫아 주세요`);
+    }
+    const options = { heartbeatMs, maxFrameBytes, maxSubscriptions, maxTransactions, maxTransactionFrames };
+    const conn = new StompConnection(socket, destinationsFor(member, sessionId), options, (c) => {
       connections.delete(c);
       wsConnections.dec();
     });
-    connections.add(conn);
+    connections.set(conn, { memberId: member.id, sessionId, sessionHash: sessionHash(sessionId) });
     wsConnections.inc();
   });
 
   function destinationsFor(member: AuthMember, sessionId: string): Destinations {
-    const asRefusal = (err: unknown) => (err instanceof AppError ? new StompRefusal(err.detail) : err);
+    const asRefusal = (err: unknown) => {
+      if (!(err instanceof AppError)) return err;
+      if (err.code !== CHAT_RATE_LIMITED) return new StompRefusal(err.detail);
+      return new StompRefusal(err.detail, { retryable: true, headers: { code: err.code, 'retry-after': String(err.extra.retryAfter) } });
+    };
     return {
       async stillAuthorized() {
         return (await memberOfSession(deps, sessionId))?.id === member.id;

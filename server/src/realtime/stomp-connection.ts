@@ -4,8 +4,19 @@ import crypto from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { encodeFrame, HEARTBEAT, parseFrames, StompProtocolError, type Frame } from './stomp-codec.ts';
 
-/** Thrown by a destination to refuse a SUBSCRIBE or SEND: the client gets an ERROR frame. */
-export class StompRefusal extends Error {}
+/**
+ * Thrown by a destination to refuse a SUBSCRIBE or SEND: the client gets an ERROR frame naming the frame's
+ * receipt. A refusal is fatal (the socket closes, as STOMP 1.2 says) unless `retryable`: a rate-limited SEND
+ * is answered with an ERROR carrying `retry-after` and the session goes on, so the client can show it and retry.
+ */
+export class StompRefusal extends Error {
+  constructor(
+    message: string,
+    readonly opts: { retryable?: boolean; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+  }
+}
 
 export interface Delivery {
   body: string;
@@ -17,7 +28,7 @@ export interface Destinations {
   subscribe(destination: string, deliver: (d: Delivery) => void): Promise<() => void>;
   /** handles a SEND; resolves once the effect is durable (a receipt follows) */
   send(destination: string, body: Buffer, headers: Record<string, string>): Promise<void>;
-  /** is the session still valid (not logged out, not banned)? checked before each SUBSCRIBE and SEND, and by recheckAuthorization() */
+  /** is the session still valid (not logged out, not banned)? checked before each SUBSCRIBE and SEND */
   stillAuthorized(): Promise<boolean>;
 }
 
@@ -29,13 +40,18 @@ export interface StompOptions {
   connectTimeoutMs?: number;
   /** a client reading slower than this much queued output is disconnected (it resyncs on reconnect) */
   maxBufferedBytes?: number;
+  /** subscriptions one session may hold at once */
+  maxSubscriptions: number;
+  /** transactions one session may have open at once, and SEND frames one transaction may buffer */
+  maxTransactions: number;
+  maxTransactionFrames: number;
 }
 
 const ACK_MODES = new Set(['auto', 'client', 'client-individual']);
 const VERSIONS = ['1.2', '1.1', '1.0'];
 /** late client heart-beats are tolerated up to this factor (browsers throttle background tabs) */
 const HEARTBEAT_TOLERANCE = 3;
-const SESSION_ENDED = '세션이 만료되었습니다. 다시 로그인해 주세요';
+export const SESSION_ENDED = '세션이 만료되었습니다. 다시 로그인해 주세요';
 
 export class StompConnection {
   readonly sessionId = crypto.randomBytes(8).toString('hex');
@@ -71,13 +87,15 @@ export class StompConnection {
     this.cleanup();
   }
 
-  /**
-   * Ends the session with an ERROR frame if it is no longer authorized (logged out or banned while idle);
-   * a check that fails to answer (store unreachable) keeps it open until the next one.
-   */
-  async recheckAuthorization() {
-    if (this.closed || (await this.destinations.stillAuthorized().catch(() => true))) return;
+  /** the login behind this socket ended (logout, ban, expiry): an ERROR frame, then close (policy violation) */
+  endSession() {
     this.fail(SESSION_ENDED, undefined, 1008);
+  }
+
+  /** refuses a socket before any STOMP exchange (e.g. too many sockets): one ERROR frame, then close */
+  static refuse(ws: WebSocket, message: string) {
+    ws.send(encodeFrame('ERROR', { message, 'content-type': 'text/plain;charset=utf-8' }, message));
+    ws.close(1008, 'refused');
   }
 
   private onMessage(data: Buffer) {
@@ -94,6 +112,7 @@ export class StompConnection {
     // frames of one session are handled strictly in order (a receipt confirms everything before it)
     for (const frame of frames) {
       this.queue = this.queue.then(() => (this.closed ? undefined : this.handle(frame))).catch((err) => {
+        if (err instanceof StompRefusal && err.opts.retryable) return this.error(err.message, frame.headers.receipt, err.opts.headers);
         const known = err instanceof StompRefusal || err instanceof StompProtocolError;
         this.fail(known ? err.message : '요청을 처리하지 못했습니다', frame.headers.receipt, known ? 1008 : 1011);
       });
@@ -115,6 +134,9 @@ export class StompConnection {
         const ack = h.ack ?? 'auto';
         if (!ACK_MODES.has(ack)) throw new StompProtocolError(`지원하지 않는 ack 모드입니다: ${ack}`);
         if (this.subscriptions.has(id)) throw new StompProtocolError(`이미 사용 중인 구독 id 입니다: ${id}`);
+        if (this.subscriptions.size >= this.opts.maxSubscriptions) {
+          throw new StompRefusal(`한 연결의 구독은 최대 ${this.opts.maxSubscriptions}개입니다`);
+        }
         await this.checkAuthorized();
         const stop = await this.destinations.subscribe(destination, (d) => this.deliver(id, d));
         if (this.closed) return stop();
@@ -132,6 +154,9 @@ export class StompConnection {
         if (h.transaction !== undefined) {
           const tx = this.transactions.get(h.transaction);
           if (!tx) throw new StompProtocolError(`알 수 없는 트랜잭션입니다: ${h.transaction}`);
+          if (tx.length >= this.opts.maxTransactionFrames) {
+            throw new StompRefusal(`한 트랜잭션에는 SEND 를 최대 ${this.opts.maxTransactionFrames}개까지 담을 수 있습니다`);
+          }
           tx.push(frame);
           return this.receipt(frame);
         }
@@ -142,6 +167,9 @@ export class StompConnection {
       case 'BEGIN': {
         const tx = required(h, 'transaction');
         if (this.transactions.has(tx)) throw new StompProtocolError(`이미 시작된 트랜잭션입니다: ${tx}`);
+        if (this.transactions.size >= this.opts.maxTransactions) {
+          throw new StompRefusal(`동시에 열 수 있는 트랜잭션은 최대 ${this.opts.maxTransactions}개입니다`);
+        }
         this.transactions.set(tx, []);
         return this.receipt(frame);
       }
@@ -240,11 +268,15 @@ export class StompConnection {
   /** ERROR frame, then close (STOMP: the server closes the connection after an ERROR) */
   private fail(message: string, receiptId?: string, code = 1002) {
     if (this.closed) return;
-    this.write(
-      encodeFrame('ERROR', { message, 'content-type': 'text/plain;charset=utf-8', 'receipt-id': receiptId }, message),
-    );
+    this.error(message, receiptId);
     this.ws.close(code, 'stomp error');
     this.cleanup();
+  }
+
+  private error(message: string, receiptId?: string, headers: Record<string, string> = {}) {
+    this.write(
+      encodeFrame('ERROR', { ...headers, message, 'content-type': 'text/plain;charset=utf-8', 'receipt-id': receiptId }, message),
+    );
   }
 
   private write(data: Buffer) {

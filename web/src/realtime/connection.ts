@@ -3,6 +3,7 @@
 // destination after each connect and tells listeners when their subscription is live again (receipt),
 // so they can fetch what they missed. One STOMP subscription per destination, shared by its listeners.
 import { Client, ReconnectionTimeMode, type IFrame, type StompSubscription } from '@stomp/stompjs';
+import { ApiError } from '../api/client.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
 
@@ -151,9 +152,22 @@ export class RealtimeConnection {
     d.receipt = receipt;
   }
 
-  /** an ERROR frame (the server closes afterwards): a refused subscription is not retried in a loop */
+  /**
+   * An ERROR frame. A SEND refused by the chat rate limit (the session stays open) rejects that send with
+   * the server's Korean message; any other ERROR ends the session, and a refused subscription is not
+   * retried in a loop.
+   */
   private onError(frame: IFrame) {
     const receiptId = frame.headers['receipt-id'];
+    const pending = receiptId ? this.receipts.get(receiptId) : undefined;
+    if (pending && frame.headers.code) {
+      clearTimeout(pending.timer);
+      this.receipts.delete(receiptId);
+      pending.reject(new ApiError(429, frame.headers.code, frame.headers.message ?? '잠시 후 다시 보내 주세요', {
+        retryAfter: Number(frame.headers['retry-after']) || undefined,
+      }));
+      return;
+    }
     for (const d of this.destinations.values()) {
       if (receiptId && d.receipt === receiptId) d.refused = true;
     }

@@ -1,7 +1,7 @@
 // One open chat room: history (latest page, then "load earlier" by seq), live messages, resync after
 // every (re)subscribe or gap, and sends that are optimistic, confirmed by a receipt, and retried with
 // the same clientId (the server stores it once). A failed STOMP send falls back to the REST endpoint.
-import { errorMessage } from '../api/client.ts';
+import { ApiError, errorMessage } from '../api/client.ts';
 import { fetchMessages, postMessage, type ChatMessage } from '../api/chat.ts';
 import { uuid, type RealtimeConnection } from './connection.ts';
 import { contiguousMax, mergeMessages } from './messages.ts';
@@ -156,7 +156,12 @@ export class RoomStore {
           if (this.isPending(clientId)) void this.catchUp();
         }, 1500);
         return;
-      } catch {
+      } catch (e) {
+        // refused by the server (too many messages): show why; the member retries the failed bubble
+        if (e instanceof ApiError) {
+          this.setPending(clientId, { status: 'failed', error: errorMessage(e) });
+          return;
+        }
         // not confirmed (socket closed, timeout): the REST fallback below stores it at most once
       }
     }

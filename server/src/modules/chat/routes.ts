@@ -6,6 +6,8 @@ import {
   ChatMessage, ChatRoom, MessagePage, MessagesQuery, OpenRoomBody, ReadBody, ReadResult, RoomList, RoomListQuery, SendMessageBody,
 } from './schemas.ts';
 import { chatService } from './service.ts';
+import { AppError } from '../../http/errors.ts';
+import { CHAT_RATE_LIMITED } from './send-limit.ts';
 
 const tags = ['chat'];
 
@@ -58,8 +60,13 @@ export const chatRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (req, reply) => {
     const me = requireMember(req);
-    const { message, duplicate } = await chat.send(me.id, (req.params as { id: number }).id, req.body as Static<typeof SendMessageBody>);
-    return reply.status(duplicate ? 200 : 201).send(message);
+    try {
+      const { message, duplicate } = await chat.send(me.id, (req.params as { id: number }).id, req.body as Static<typeof SendMessageBody>);
+      return reply.status(duplicate ? 200 : 201).send(message);
+    } catch (err) {
+      if (err instanceof AppError && err.code === CHAT_RATE_LIMITED) reply.header('retry-after', String(err.extra.retryAfter));
+      throw err;
+    }
   });
 
   app.patch('/chats/:id/read', {

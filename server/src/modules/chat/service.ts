@@ -9,6 +9,8 @@ import { userChannel, type NotificationRow } from '../notifications/service.ts';
 import { MAX_MESSAGE_LENGTH, type ChatMessage, type ChatRoom } from './schemas.ts';
 import { iso } from '../../http/wire.ts';
 
+import { chatRateLimited, chatSendLimiter } from './send-limit.ts';
+
 /** bus channel of one room's messages; every instance relays it to its local /topic/chat/{id} subscribers */
 export const roomChannel = (roomId: number) => `room:${roomId}`;
 
@@ -206,6 +208,8 @@ export function chatService(deps: Deps) {
       const content = typeof input.content === 'string' ? input.content : '';
       if (!content.trim()) throw badRequest('EMPTY_MESSAGE', '메시지 내용을 입력해 주세요');
       if (content.length > MAX_MESSAGE_LENGTH) throw badRequest('MESSAGE_TOO_LONG', `메시지는 ${MAX_MESSAGE_LENGTH}자까지 보낼 수 있습니다`);
+      const wait = await chatSendLimiter(deps)?.take(memberId);
+      if (wait) throw chatRateLimited(wait);
 
       let result: { message: ChatMessage; duplicate: boolean; members: number[]; rows: NotificationRow[] };
       try {
