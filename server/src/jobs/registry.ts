@@ -6,5 +6,6 @@ import { moderationJobs } from '../modules/moderation/jobs.ts';
 import { schedulerJobs } from './history-cleanup.ts';
 import { notificationJobs } from '../modules/notifications/jobs.ts';
 import { reservationJobs } from '../modules/reservations/jobs.ts';
+import { paymentJobs } from '../modules/payments/jobs.ts';
 
-export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...moderationJobs, ...reservationJobs, ...embeddingJobs, ...notificationJobs];
+export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs];

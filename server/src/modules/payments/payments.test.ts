@@ -8,15 +8,31 @@ import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { insertReservation, makePost, statusOf, testClock, type User } from '../reservations/testing.ts';
 import type { Status } from '../reservations/status.ts';
+import { jobDefinitions } from '../../jobs/registry.ts';
 
 const SECRET = 'test_sk_chwimeet_1234';
 const TIMEOUT_MS = 1000; // generous: PGlite work in this process can hold the event loop for a while
 
 /** A fake Toss Payments API. The paymentKey's prefix picks the behaviour. */
 function fakeToss() {
-  const calls: { path: string; auth: string | undefined; body: any }[] = [];
+  const calls: { path: string; auth: string | undefined; body: any; idempotencyKey?: string }[] = [];
   const processed = new Map<string, any>();
   const attempts = new Map<string, number>();
+  const cancelAttempts = new Map<string, number>();
+  // "gate-" confirms go through at "Toss" at once but answer only when the test opens the gate
+  const gates = new Map<string, { open: () => void; opened: Promise<void>; reached: Promise<void>; arrive: () => void }>();
+  const gate = (key: string) => {
+    let g = gates.get(key);
+    if (!g) {
+      let open!: () => void;
+      let arrive!: () => void;
+      const opened = new Promise<void>((r) => (open = r));
+      const reached = new Promise<void>((r) => (arrive = r));
+      g = { open, opened, reached, arrive };
+      gates.set(key, g);
+    }
+    return g;
+  };
   const payment = (body: any, status = 'DONE') => ({
     paymentKey: body.paymentKey, orderId: body.orderId, status, totalAmount: body.amount, method: '카드',
     approvedAt: '2026-03-01T12:00:00+09:00',
@@ -25,7 +41,7 @@ function fakeToss() {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const body = raw ? JSON.parse(raw) : null;
-    calls.push({ path: `${req.method} ${req.url}`, auth: req.headers.authorization, body });
+    calls.push({ path: `${req.method} ${req.url}`, auth: req.headers.authorization, body, idempotencyKey: req.headers['idempotency-key'] as string | undefined });
     const send = (status: number, json: unknown) => {
       if (res.destroyed) return;
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
@@ -36,6 +52,20 @@ function fakeToss() {
     if (req.method === 'GET' && req.url?.startsWith('/v1/payments/')) {
       const found = processed.get(decodeURIComponent(req.url.slice('/v1/payments/'.length)));
       return found ? send(200, found) : send(404, { code: 'NOT_FOUND_PAYMENT', message: '존재하지 않는 결제 정보 입니다.' });
+    }
+    const cancel = req.method === 'POST' && req.url?.match(/^\/v1\/payments\/([^/]+)\/cancel$/);
+    if (cancel) {
+      const key = decodeURIComponent(cancel[1]);
+      const n = (cancelAttempts.get(key) ?? 0) + 1;
+      cancelAttempts.set(key, n);
+      const found = processed.get(key);
+      if (!found) return send(404, { code: 'NOT_FOUND_PAYMENT', message: '존재하지 않는 결제 정보 입니다.' });
+      // "cancelfail-" payments: Toss fails the first two cancels
+      if (key.includes('cancelfail-') && n <= 2) return send(500, { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: '내부 오류' });
+      if (found.status === 'CANCELED') return send(400, { code: 'ALREADY_CANCELED_PAYMENT', message: '이미 취소된 결제 입니다.' });
+      found.status = 'CANCELED';
+      found.cancels = [{ cancelAmount: found.totalAmount, cancelReason: body?.cancelReason }];
+      return send(200, found);
     }
     if (req.method !== 'POST' || req.url !== '/v1/payments/confirm') return send(404, { code: 'NOT_FOUND', message: 'no' });
     const key: string = body.paymentKey;
@@ -56,11 +86,20 @@ function fakeToss() {
       await new Promise((r) => setTimeout(r, TIMEOUT_MS * 3));
       return send(200, payment(body));
     }
+    if (key.includes('gate-')) {
+      processed.set(key, payment(body));
+      const g = gate(key);
+      g.arrive();
+      await g.opened;
+      return send(200, payment(body));
+    }
     processed.set(key, payment(body));
     return send(200, payment(body));
   });
   return {
     calls,
+    processed,
+    gate,
     async start() {
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -221,6 +260,104 @@ describe('toss', () => {
     assert.equal(boom.json().code, 'PAYMENT_PROVIDER_ERROR');
     assert.equal(await statusOf(ctx.deps.db, r.id), 'PENDING_PAYMENT');
     assert.equal((await paymentRows(ctx, r.id)).length, 0);
+  });
+});
+
+describe('toss: a captured payment is never lost', () => {
+  const toss = fakeToss();
+  let ctx: TestContext;
+  let lender: User, borrower: User;
+  before(async () => {
+    const url = await toss.start();
+    ctx = await createTestContext({
+      clock, env: { PAYMENT_PROVIDER: 'toss', TOSS_SECRET_KEY: SECRET, TOSS_BASE_URL: url, TOSS_TIMEOUT_MS: String(TIMEOUT_MS) },
+    });
+    [lender, borrower] = [await ctx.signUp(), await ctx.signUp()];
+  });
+  after(async () => {
+    await ctx.close();
+    await toss.close();
+  });
+  const captures = (id: number) =>
+    ctx.deps.db.query<{ payment_key: string; status: string; cancel_attempts: number }>(
+      sql`SELECT payment_key, status, cancel_attempts FROM payment_captures WHERE reservation_id = ${id} ORDER BY id`,
+    );
+  const reconcile = (now = clock.now()) => jobDefinitions.find((j) => j.name === 'payments-reconcile')!.run({ deps: ctx.deps, now });
+
+  test('the borrower cancels while Toss is confirming: the capture is kept and cancelled at Toss, the answer says so', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const key = 'gate-cancel-1';
+    const paying = confirm(ctx, r.id, borrower.cookie, { paymentKey: key, orderId: r.orderId, amount: r.amount });
+    await toss.gate(key).reached; // Toss has taken the money, its answer is on hold
+    const cancelled = await ctx.app.inject({
+      method: 'PATCH', url: `/api/v1/reservations/${r.id}/status`, headers: { cookie: borrower.cookie },
+      payload: { status: 'CANCELLED', reason: '일정이 바뀌었어요' },
+    });
+    assert.equal(cancelled.statusCode, 200, cancelled.body);
+    toss.gate(key).open();
+    const res = await paying;
+    assert.equal(res.statusCode, 409, res.body);
+    assert.equal(res.json().code, 'NOT_PAYABLE');
+    assert.equal(res.json().refund, 'CANCELLED');
+    assert.match(res.json().detail, /환불/);
+    assert.equal(await statusOf(ctx.deps.db, r.id), 'CANCELLED');
+    assert.equal((await paymentRows(ctx, r.id)).length, 0, 'the reservation is not paid');
+    assert.deepEqual(await captures(r.id), [{ payment_key: key, status: 'CANCELLED', cancel_attempts: 1 }]);
+    const call = toss.calls.find((c) => c.path === `POST /v1/payments/${key}/cancel`);
+    assert.ok(call, 'Toss was asked to cancel');
+    assert.ok(call.body.cancelReason);
+    assert.ok(call.idempotencyKey, 'the cancel carries an idempotency key');
+    assert.equal(toss.processed.get(key).status, 'CANCELED');
+  });
+
+  test('the expiry job wins the race; the first cancels fail at Toss and the reconcile job retries until refunded', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const key = 'gate-cancelfail-1';
+    const paying = confirm(ctx, r.id, borrower.cookie, { paymentKey: key, orderId: r.orderId, amount: r.amount });
+    await toss.gate(key).reached;
+    await ctx.deps.db.query(sql`UPDATE reservations SET status = 'EXPIRED' WHERE id = ${r.id}`); // as the expiry job does
+    toss.gate(key).open();
+    const res = await paying;
+    assert.equal(res.statusCode, 409, res.body);
+    assert.equal(res.json().refund, 'PENDING');
+    assert.deepEqual(await captures(r.id), [{ payment_key: key, status: 'CANCEL_PENDING', cancel_attempts: 1 }]);
+
+    // not yet due: the job leaves it alone
+    assert.deepEqual(await reconcile(), { applied: 0, cancelled: 0, pending: 0 });
+    const later = new Date(clock.now().getTime() + 2 * 60_000);
+    assert.deepEqual(await reconcile(later), { applied: 0, cancelled: 0, pending: 1 }, 'the second cancel fails too');
+    const muchLater = new Date(clock.now().getTime() + 60 * 60_000);
+    assert.deepEqual(await reconcile(muchLater), { applied: 0, cancelled: 1, pending: 0 });
+    assert.deepEqual(await captures(r.id), [{ payment_key: key, status: 'CANCELLED', cancel_attempts: 3 }]);
+    assert.equal(toss.processed.get(key).status, 'CANCELED');
+    assert.deepEqual(await reconcile(new Date(muchLater.getTime() + 3_600_000)), { applied: 0, cancelled: 0, pending: 0 }, 'done means done');
+  });
+
+  test('a capture a crash left behind: applied while the reservation is payable, refunded once it is not', async () => {
+    const payable = await setup(ctx, lender, borrower);
+    const expired = await setup(ctx, lender, borrower, 'EXPIRED');
+    const old = new Date(clock.now().getTime() - 10 * 60_000);
+    for (const [r, key] of [[payable, 'ok-crash-1'], [expired, 'ok-crash-2']] as const) {
+      toss.processed.set(key, { paymentKey: key, orderId: r.orderId, status: 'DONE', totalAmount: r.amount });
+      await ctx.deps.db.query(sql`
+        INSERT INTO payment_captures (reservation_id, provider, payment_key, order_id, amount, method, approved_at, confirmed_by, created_at, updated_at)
+        VALUES (${r.id}, 'toss', ${key}, ${r.orderId}, ${r.amount}, '카드', ${old}, ${borrower.id}, ${old}, ${old})`);
+    }
+    assert.deepEqual(await reconcile(), { applied: 1, cancelled: 1, pending: 0 });
+    assert.equal(await statusOf(ctx.deps.db, payable.id), 'PENDING_PICKUP');
+    assert.deepEqual((await paymentRows(ctx, payable.id)).map((p) => p.payment_key), ['ok-crash-1']);
+    assert.deepEqual((await captures(payable.id)).map((c) => c.status), ['APPLIED']);
+    assert.deepEqual((await captures(expired.id)).map((c) => c.status), ['CANCELLED']);
+    assert.equal(toss.processed.get('ok-crash-2').status, 'CANCELED');
+  });
+
+  test('a successful confirm leaves an APPLIED capture and the job never refunds it', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const res = await confirm(ctx, r.id, borrower.cookie, { paymentKey: 'ok-applied-1', orderId: r.orderId, amount: r.amount });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual((await captures(r.id)).map((c) => c.status), ['APPLIED']);
+    await reconcile(new Date(clock.now().getTime() + 3_600_000));
+    assert.equal(toss.processed.get('ok-applied-1').status, 'DONE');
   });
 });
 

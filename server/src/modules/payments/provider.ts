@@ -25,6 +25,11 @@ export interface PaymentProvider {
   readonly payer: 'LENDER' | 'BORROWER';
   /** Asks the provider to settle; throws an AppError (402/409/502/504) when it did not. */
   confirm(req: ConfirmRequest, now: Date): Promise<ConfirmedPayment>;
+  /**
+   * Gives the whole payment back (a capture whose reservation can no longer be paid). Resolves when
+   * the provider says it is cancelled (also when it already was); throws when it did not.
+   */
+  cancel(paymentKey: string, reason: string): Promise<void>;
 }
 
 export const directProvider: PaymentProvider = {
@@ -32,6 +37,9 @@ export const directProvider: PaymentProvider = {
   payer: 'LENDER',
   async confirm(_req, now) {
     return { paymentKey: null, method: 'DIRECT', approvedAt: now, raw: null };
+  },
+  async cancel() {
+    // no money passed through us: the lender and borrower settle between themselves
   },
 };
 

@@ -1,5 +1,6 @@
 // Toss Payments adapter: the server-side confirm call (POST /v1/payments/confirm, Basic auth with the
-// secret key). A confirm that timed out may still have gone through at Toss: the retry then gets
+// secret key) and the cancel call (POST /v1/payments/{paymentKey}/cancel) that refunds a capture the
+// reservation can no longer use. A confirm that timed out may still have gone through at Toss: the retry then gets
 // ALREADY_PROCESSED_PAYMENT and we look the payment up to learn its real state.
 import type { Config } from '../../config.ts';
 import { AppError } from '../../http/errors.ts';
@@ -18,12 +19,12 @@ export function createTossProvider(config: Config['payments']): PaymentProvider 
   const base = config.tossBaseUrl.replace(/\/+$/, '');
   const auth = 'Basic ' + Buffer.from(`${config.tossSecretKey}:`).toString('base64');
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
     let res: Response;
     try {
       res = await fetch(base + path, {
         method,
-        headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
         body: body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(config.tossTimeoutMs),
       });
@@ -79,6 +80,15 @@ export function createTossProvider(config: Config['payments']): PaymentProvider 
       const confirmed = accept(payment, req);
       if (Number.isNaN(confirmed.approvedAt.getTime())) confirmed.approvedAt = now;
       return confirmed;
+    },
+    async cancel(paymentKey, reason) {
+      // The idempotency key makes a retried cancel (after a timeout) the same cancel at Toss.
+      const res = await call('POST', `/v1/payments/${encodeURIComponent(paymentKey)}/cancel`, { cancelReason: reason }, {
+        'idempotency-key': `chwimeet-cancel-${paymentKey}`.slice(0, 300),
+      });
+      if (res.status === 200 && res.json?.status === 'CANCELED') return;
+      if (res.json?.code === 'ALREADY_CANCELED_PAYMENT') return;
+      throw providerFailure(res.status, res.json);
     },
   };
 }
