@@ -14,7 +14,7 @@ import { sql } from '../server/src/db/sql.ts';
 import { embedderFor } from '../server/src/ai/embedder.ts';
 import { seedDemo } from '../server/src/seed/demo.ts';
 import { runEmbeddingPass } from '../server/src/modules/embeddings/service.ts';
-import { MIN_SEMANTIC_SIMILARITY, filterConditions, keywordRank, queryTerms, searchService, vectorRank } from '../server/src/modules/search/service.ts';
+import { searchService } from '../server/src/modules/search/service.ts';
 import { suggestService } from '../server/src/modules/search/suggest.ts';
 import { withPgliteDeps } from './pglite-deps.ts';
 
@@ -55,15 +55,10 @@ async function main(deps: Deps) {
   );
   console.log(`demo seed: ${seeded.posts} listings, embedder ${embedderFor(config).id}`);
 
-  const where = filterConditions({});
-  const embedder = embedderFor(config);
   const search = searchService(deps);
   const modes: Record<string, (q: string) => Promise<number[]>> = {
-    keyword: async (q) => (await keywordRank(db, queryTerms(q), where, DEPTH, q)).map((r) => r.id),
-    vector: async (q) => {
-      const [v] = await embedder.embed([q]);
-      return (await vectorRank(deps, v, where, DEPTH, true)).filter((r) => r.sim >= MIN_SEMANTIC_SIMILARITY).map((r) => r.id);
-    },
+    keyword: async (q) => (await search.rank(q, {}, { mode: 'keyword' })).hits.slice(0, DEPTH).map((h) => h.id),
+    vector: async (q) => (await search.rank(q, {}, { mode: 'semantic' })).hits.slice(0, DEPTH).map((h) => h.id),
     hybrid: async (q) => (await search.rank(q, {})).hits.slice(0, DEPTH).map((h) => h.id),
   };
   const failures: string[] = [];

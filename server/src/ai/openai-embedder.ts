@@ -10,6 +10,20 @@ export interface OpenAIEmbedderOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The embeddings service as a whole cannot answer: down, timing out, overloaded, refusing our key, or
+ * answering with vectors of the wrong size (a misconfigured model). Not the listing's fault: the
+ * worker puts the listing back without counting an attempt, and search answers from keywords.
+ */
+export class EmbedderUnavailableError extends Error {
+  override name = 'EmbedderUnavailableError';
+}
+
+export const isEmbedderUnavailable = (err: unknown): boolean => (err as Error | null)?.name === 'EmbedderUnavailableError';
+
+/** 400/413/422: the server refused this input (e.g. too long) — a per-listing failure, retried a few times. */
+const INPUT_REJECTED = new Set([400, 413, 422]);
+
 export function createOpenAIEmbedder(o: OpenAIEmbedderOptions): Embedder {
   const client = new OpenAI({ baseURL: o.baseUrl, apiKey: o.apiKey || 'none', timeout: o.timeoutMs ?? 30_000, maxRetries: 1 });
   return {
@@ -17,12 +31,18 @@ export function createOpenAIEmbedder(o: OpenAIEmbedderOptions): Embedder {
     dimensions: o.dimensions,
     async embed(texts: string[]) {
       if (!texts.length) return [];
-      // float, not the SDK's default base64: compatible servers mishandle base64
-      const res = await client.embeddings.create({ model: o.model, input: texts, dimensions: o.dimensions, encoding_format: 'float' });
+      let res: Awaited<ReturnType<typeof client.embeddings.create>>;
+      try {
+        // float, not the SDK's default base64: compatible servers mishandle base64
+        res = await client.embeddings.create({ model: o.model, input: texts, dimensions: o.dimensions, encoding_format: 'float' });
+      } catch (err) {
+        if (err instanceof OpenAI.APIError && err.status !== undefined && INPUT_REJECTED.has(err.status)) throw err;
+        throw new EmbedderUnavailableError(`임베딩 서버 응답 없음: ${(err as Error).message}`, { cause: err });
+      }
       const out = [...res.data].sort((a, b) => a.index - b.index).map((d) => d.embedding as number[]);
-      if (out.length !== texts.length) throw new Error(`임베딩 응답 개수 불일치: ${out.length}/${texts.length}`);
+      if (out.length !== texts.length) throw new EmbedderUnavailableError(`임베딩 응답 개수 불일치: ${out.length}/${texts.length}`);
       for (const v of out) {
-        if (!Array.isArray(v) || v.length !== o.dimensions) throw new Error(`임베딩 차원 불일치: ${v?.length} ≠ ${o.dimensions}`);
+        if (!Array.isArray(v) || v.length !== o.dimensions) throw new EmbedderUnavailableError(`임베딩 차원 불일치: ${v?.length} ≠ ${o.dimensions}`);
       }
       return out;
     },

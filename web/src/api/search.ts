@@ -6,13 +6,20 @@ import { api, isId } from './client.ts';
 import { cursorPaging, type CursorPage } from './paging.ts';
 import { PAGE_SIZE, type PostListItem } from './posts.ts';
 
-/** Why a listing matched: keyword terms found in it, and/or its cosine similarity to the query. */
+/** Why a listing matched: keyword terms found in it (after typo fixes), and/or closeness of meaning. */
 export interface MatchInfo {
-  keyword: { terms: string[]; score: number } | null;
-  semantic: { similarity: number } | null;
-  /** the server's Korean sentence, e.g. "키워드 '텐트' 포함 · 의미 유사도 0.42" */
+  keyword: { terms: string[]; score: number; coverage: number; corrected: { from: string; to: string }[] } | null;
+  semantic: { similarity: number; strength: number } | null;
+  /** the server's Korean sentences for people, e.g. ["'텐트'가 들어 있어요", "찾는 용도와 비슷해요"] */
+  reasons: string[];
   reason: string;
 }
+
+export type SearchMode = 'hybrid' | 'keyword' | 'semantic';
+/** the API's orders: relevance, newest first, daily fee low to high (only listings matching the query) */
+export type SearchApiSort = 'relevance' | 'newest' | 'fee';
+/** why semantic search was wanted but not used: no vector store, or the embeddings server failed */
+export type SemanticFallback = 'NO_VECTOR_STORE' | 'EMBEDDER_UNAVAILABLE' | null;
 
 export interface SearchHit {
   listing: PostListItem;
@@ -21,8 +28,10 @@ export interface SearchHit {
 }
 
 export interface SearchResultPage extends CursorPage<SearchHit> {
-  /** false: no vector store on this server, so only keywords were used */
+  mode: SearchMode;
+  /** false: only keywords were used (see semanticFallback) */
   semanticAvailable: boolean;
+  semanticFallback: SemanticFallback;
   terms: string[];
 }
 
@@ -35,6 +44,7 @@ export interface AiSearchResult {
   citations: number[];
   items: SearchHit[];
   semanticAvailable: boolean;
+  semanticFallback: SemanticFallback;
 }
 
 export interface SimilarResult {
@@ -68,6 +78,13 @@ export interface SuggestInput {
   draft?: boolean;
 }
 
+/** The Korean notice for a search that fell back to keywords, or null. */
+export function keywordOnlyNotice(fallback: SemanticFallback): string | null {
+  if (fallback === 'EMBEDDER_UNAVAILABLE') return '지금은 의미 검색 서버에 연결할 수 없어 키워드로만 찾았어요. 잠시 후 다시 검색해 보세요.';
+  if (fallback === 'NO_VECTOR_STORE') return '의미 검색을 사용할 수 없어 키워드로만 찾았어요';
+  return null;
+}
+
 /** Filters both search endpoints accept (parents include their children; dates are 'YYYY-MM-DD'). */
 export interface SearchFilters {
   categoryId?: number;
@@ -79,18 +96,18 @@ export interface SearchFilters {
 }
 
 export const searchKeys = {
-  hybrid: (q: string, filters: SearchFilters) => ['search', 'hybrid', q, filters] as const,
+  hybrid: (q: string, filters: SearchFilters, sort: SearchApiSort) => ['search', 'hybrid', q, filters, sort] as const,
   ai: (q: string, filters: SearchFilters) => ['search', 'ai', q, filters] as const,
   similar: (id: number) => ['search', 'similar', id] as const,
   suggest: (title: string, content: string) => ['search', 'suggest', title, content] as const,
 };
 
-/** GET /search — relevance-ranked (keyword + meaning); with no query, the filtered catalogue, newest first. */
-export function useHybridSearch(q: string, filters: SearchFilters) {
+/** GET /search — relevance-ranked (keyword + meaning) or the matches by newest/fee; with no query, the filtered catalogue. */
+export function useHybridSearch(q: string, filters: SearchFilters, sort: SearchApiSort = 'relevance') {
   return useInfiniteQuery({
-    queryKey: searchKeys.hybrid(q, filters),
+    queryKey: searchKeys.hybrid(q, filters, sort),
     queryFn: ({ pageParam, signal }) =>
-      api<SearchResultPage>('/search', { query: { q, ...filters, cursor: pageParam, limit: PAGE_SIZE }, signal }),
+      api<SearchResultPage>('/search', { query: { q, ...filters, sort: sort === 'relevance' ? undefined : sort, cursor: pageParam, limit: PAGE_SIZE }, signal }),
     ...cursorPaging,
   });
 }

@@ -165,7 +165,7 @@ test('AI search with a fake LLM: a good reply is used (unknown ids dropped), a m
     const drill = ids[0];
     const tent = ids[2];
     reply = JSON.stringify({ answer: `벽 타공에는 [#${drill}] 전동드릴이 맞고, [#99999]도 좋아요.`, ids: [drill, 99999] });
-    const url = `/api/v1/search-ai?q=${encodeURIComponent('벽에 구멍 뚫을 때 필요한 거')}`;
+    const url = `/api/v1/search-ai?q=${encodeURIComponent('전동드릴 빌리고 싶어요')}`;
     let res = await ctx.app.inject({ method: 'GET', url });
     assert.equal(res.statusCode, 200, res.body);
     let body = res.json();
@@ -218,3 +218,94 @@ test('AI search with a fake LLM: a good reply is used (unknown ids dropped), a m
   }
 });
 
+
+/** A deterministic stand-in for a real model: character bigrams hashed onto `dims` axes. */
+function bigramVector(text: string, dims: number): number[] {
+  const v = new Array(dims).fill(0);
+  const chars = Array.from(text);
+  for (let i = 0; i + 1 < chars.length; i++) {
+    let h = 2166136261;
+    for (const c of chars[i] + chars[i + 1]) h = Math.imul(h ^ c.codePointAt(0)!, 16777619) >>> 0;
+    v[h % dims] += 1;
+  }
+  return v;
+}
+
+test('embeddings server down, then answering the wrong dimension, then back: keyword search with a flag meanwhile, nothing lost, embedding resumes', async () => {
+  // a port nobody listens on yet; the fake server takes it later
+  const probe = http.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+
+  let t = new Date('2031-03-01T00:00:00Z').getTime();
+  const clock = { now: () => new Date(t) };
+  const ctx = await createTestContext({
+    clock,
+    env: { EMBEDDINGS_BASE_URL: `http://127.0.0.1:${port}/v1`, EMBEDDINGS_MODEL: 'bge-m3', EMBEDDINGS_DIMENSIONS: '16' },
+  });
+  let dims = 16;
+  let answered = 0;
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const body = JSON.parse(raw);
+      answered++;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({
+        object: 'list', model: body.model, usage: { prompt_tokens: 1, total_tokens: 1 },
+        data: body.input.map((text: string, index: number) => ({ object: 'embedding', index, embedding: bigramVector(text, dims) })),
+      }));
+    });
+  });
+  const states = () => ctx.deps.db.query<{ embedding_status: string; embedding_attempts: number; n: number }>(
+    sql`SELECT embedding_status, embedding_attempts, count(*)::int AS n FROM posts GROUP BY 1, 2`);
+  const search = async (q: string) => {
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/search?q=${encodeURIComponent(q)}` });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json();
+  };
+  try {
+    const { runEmbeddingPass } = await import('./service.ts');
+    await insertListings(ctx.deps.db, KOREAN_LISTINGS);
+    const n = KOREAN_LISTINGS.length;
+
+    // 1. down: every listing back to WAIT, no attempt counted, the reason kept
+    let pass = await runEmbeddingPass(ctx.deps);
+    assert.deepEqual([pass.done, pass.retried, pass.failed], [0, n, 0]);
+    assert.deepEqual(await states(), [{ embedding_status: 'WAIT', embedding_attempts: 0, n }]);
+    const err = await ctx.deps.db.one(sql`SELECT DISTINCT embedding_error FROM posts`);
+    assert.match(err!.embedding_error, /임베딩 서버 응답 없음/);
+    let r = await search('텐트');
+    assert.equal(r.semanticFallback, 'EMBEDDER_UNAVAILABLE');
+    assert.equal(r.semanticAvailable, false);
+    assert.ok(r.items.length >= 2 && r.items.every((h: any) => h.match.keyword && !h.match.semantic), 'keyword hits still found');
+
+    // 2. up, but answering 8 numbers per vector while 16 are configured: still nothing lost
+    dims = 8;
+    await new Promise<void>((res) => server.listen(port, '127.0.0.1', res));
+    t += 10 * 60_000;
+    pass = await runEmbeddingPass(ctx.deps);
+    assert.ok(answered > 0, 'the server was asked');
+    assert.deepEqual([pass.done, pass.failed], [0, 0]);
+    assert.deepEqual(await states(), [{ embedding_status: 'WAIT', embedding_attempts: 0, n }]);
+    assert.match((await ctx.deps.db.one(sql`SELECT DISTINCT embedding_error FROM posts`))!.embedding_error, /차원 불일치: 8 ≠ 16/);
+    r = await search('텐트');
+    assert.equal(r.semanticFallback, 'EMBEDDER_UNAVAILABLE');
+
+    // 3. fixed: the next due pass embeds everything, and search uses vectors again
+    dims = 16;
+    t += 10 * 60_000;
+    pass = await runEmbeddingPass(ctx.deps);
+    assert.equal(pass.done, n);
+    assert.deepEqual(await states(), [{ embedding_status: 'DONE', embedding_attempts: 0, n }]);
+    assert.equal((await ctx.deps.db.one(sql`SELECT count(*)::int AS n FROM post_embeddings_d16`))!.n, n);
+    r = await search('텐트');
+    assert.equal(r.semanticFallback, null);
+    assert.equal(r.semanticAvailable, true);
+  } finally {
+    await ctx.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});

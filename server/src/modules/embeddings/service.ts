@@ -3,7 +3,9 @@
 import type { Deps } from '../../deps.ts';
 import type { JobDefinition } from '../../jobs/types.ts';
 import { embedderFor } from '../../ai/embedder.ts';
-import { createEmbeddingWorker, type EmbeddingWorker, type PassResult } from './worker.ts';
+import { sql } from '../../db/sql.ts';
+import { createEmbeddingWorker, MAX_OUTAGE_BACKOFF_MS, type EmbeddingWorker, type PassResult } from './worker.ts';
+import { markEmbedderDown, markEmbedderUp } from './health.ts';
 
 const workers = new WeakMap<Deps, EmbeddingWorker>();
 
@@ -33,6 +35,9 @@ export function runEmbeddingPass(deps: Deps): Promise<PassResult> {
         state.again = false;
         r = await embeddingWorker(deps).drain(() => deps.clock.now());
       } while (state.again);
+      // the worker's view of the embeddings service is search's too
+      if (embeddingWorker(deps).outages > 0) markEmbedderDown(deps.config);
+      else if (r.done > 0) markEmbedderUp(deps.config);
       return r;
     } finally {
       running.delete(deps);
@@ -66,11 +71,26 @@ export function startEmbeddingNudger(deps: Deps): () => Promise<void> {
     deps.db.vectorAvailable ? 'embedding worker ready' : 'embedding worker ready; semantic search unavailable (no pgvector)',
   );
   let timer: NodeJS.Timeout | null = null;
+  let retry: NodeJS.Timeout | null = null;
   let stopped = false;
   const pass = () => {
     timer = null;
     if (stopped) return;
-    runEmbeddingPass(deps).catch((err) => deps.log.warn({ err: (err as Error).message }, 'embedding pass failed'));
+    runEmbeddingPass(deps)
+      .then(() => scheduleRetry())
+      .catch((err) => deps.log.warn({ err: (err as Error).message }, 'embedding pass failed'));
+  };
+  // Listings put back after a failure or an outage are due later: pass again when the first is due
+  // (not at the next hourly run), so embedding resumes as soon as the service is back.
+  const scheduleRetry = async () => {
+    if (stopped) return;
+    const row = await deps.db.one<{ due: Date | null }>(sql`SELECT min(embedding_next_attempt_at) AS due FROM posts
+      WHERE embedding_status = 'WAIT' AND deleted_at IS NULL AND embedding_next_attempt_at IS NOT NULL`);
+    if (!row?.due || stopped) return;
+    const delay = Math.min(Math.max(new Date(row.due).getTime() - deps.clock.now().getTime(), 0) + 50, MAX_OUTAGE_BACKOFF_MS);
+    if (retry) clearTimeout(retry);
+    retry = setTimeout(() => { retry = null; pass(); }, delay);
+    retry.unref?.();
   };
   const onChanged = () => {
     if (!timer && !stopped) timer = setTimeout(pass, NUDGE_DEBOUNCE_MS);
@@ -81,6 +101,7 @@ export function startEmbeddingNudger(deps: Deps): () => Promise<void> {
     stopped = true;
     deps.signals.off('post-changed', onChanged);
     if (timer) clearTimeout(timer);
+    if (retry) clearTimeout(retry);
     await running.get(deps)?.promise.catch(() => {});
   };
 }

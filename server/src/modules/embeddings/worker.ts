@@ -7,11 +7,16 @@
 //   4. DONE in the same transaction that writes the vector (again conditional on PENDING + version);
 //      on failure back to WAIT with attempts + 1 and an exponential backoff, FAILED after N attempts.
 // Beyond the seed: a PENDING claim older than the lease returns to WAIT (a crashed worker loses
-// nothing), and a changed embedder id sends every DONE listing back to WAIT at start.
+// nothing), and a changed embedder id sends every DONE listing back to WAIT at start. When the
+// embeddings service itself is unavailable (down, wrong dimensions — EmbedderUnavailableError) the
+// batch goes back to WAIT without counting an attempt, with a backoff that grows per consecutive
+// outage up to MAX_OUTAGE_BACKOFF_MS: an outage of any length loses nothing, and the first pass after
+// it embeds everything.
 // Safe with any number of workers in any number of processes: every state change is conditional.
 import type { Database, Queryable } from '../../db/client.ts';
 import { sql } from '../../db/sql.ts';
 import type { Embedder } from '../../ai/types.ts';
+import { isEmbedderUnavailable } from '../../ai/openai-embedder.ts';
 import { listingText, loadSources } from './text.ts';
 import { ensureVectorTable, vectorTable, writeVectors } from './store.ts';
 
@@ -31,6 +36,8 @@ export interface PassResult {
 }
 
 const MAX_BACKOFF_MS = 6 * 60 * 60_000;
+/** an outage is retried at least this often, however long it lasts */
+export const MAX_OUTAGE_BACKOFF_MS = 5 * 60_000;
 
 export function backoffMs(attempts: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
@@ -43,6 +50,8 @@ async function lockInOrder(tx: Queryable, ids: number[]) {
 
 export interface EmbeddingWorker {
   readonly embedder: Embedder;
+  /** consecutive batches the embeddings service could not answer (0 once it answers) */
+  readonly outages: number;
   /** once per process: re-queue listings embedded by another model, create the vector table */
   prepare(): Promise<{ requeued: number }>;
   /** one batch: lease recovery, select, claim, embed, finish */
@@ -53,6 +62,7 @@ export interface EmbeddingWorker {
 
 export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: WorkerOptions): EmbeddingWorker {
   let prepared: Promise<{ requeued: number }> | null = null;
+  let outages = 0;
 
   async function prepare() {
     await ensureVectorTable(db, embedder.dimensions);
@@ -111,8 +121,22 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
       vectors = await embedder.embed(sources.map(listingText));
       if (vectors.length !== sources.length) throw new Error(`embedder returned ${vectors.length} vectors for ${sources.length} texts`);
     } catch (err) {
-      // back to WAIT with backoff, or FAILED after maxAttempts; the last error is kept
       const message = String((err as Error)?.message ?? err).slice(0, 500);
+      if (isEmbedderUnavailable(err)) {
+        // the service, not these listings: back to WAIT, no attempt counted, retried after the outage backoff
+        const delayMs = Math.min(backoffMs(++outages, opts.backoffBaseMs), MAX_OUTAGE_BACKOFF_MS);
+        const rows = await db.transaction(async (tx) => {
+          await lockInOrder(tx, ids);
+          return tx.query(sql`UPDATE posts SET embedding_status = 'WAIT', embedding_error = ${message}, embedding_claimed_at = NULL,
+              embedding_next_attempt_at = ${new Date(now.getTime() + delayMs)}
+            FROM unnest(${ids}::bigint[], ${versions}::int[]) AS u(id, v)
+            WHERE posts.id = u.id AND posts.embedding_version = u.v AND posts.embedding_status = 'PENDING'
+            RETURNING posts.id`);
+        });
+        result.retried += rows.length;
+        return result;
+      }
+      // back to WAIT with backoff, or FAILED after maxAttempts; the last error is kept
       const rows = await db.transaction(async (tx) => {
         await lockInOrder(tx, ids);
         return tx.query<{ embedding_status: string }>(sql`UPDATE posts SET
@@ -130,6 +154,7 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
       return result;
     }
 
+    outages = 0;
     // 4. DONE and the vector in one transaction; a row re-queued meanwhile is left alone
     result.done = await db.transaction(async (tx) => {
       await lockInOrder(tx, ids);
@@ -151,6 +176,9 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
 
   return {
     embedder,
+    get outages() {
+      return outages;
+    },
     prepare() {
       prepared ??= prepare().catch((err) => {
         prepared = null;

@@ -2,11 +2,15 @@
 // Korean answer citing only retrieved listings; without one (or when its reply is unusable) an
 // extractive answer that says why each listing matched. A listing id the LLM invents is dropped.
 import type { Deps } from '../../deps.ts';
+import { josa } from 'es-hangul';
 import { parseJsonReply } from '../../ai/llm.ts';
-import { searchService, type SearchFilters } from './service.ts';
+import { badRequest } from '../../http/errors.ts';
+import { hasSearchableText, searchService, type SearchFilters, type SemanticFallback } from './service.ts';
 import type { SearchHit } from './schemas.ts';
 
 export const AI_CONTEXT_SIZE = 8;
+/** listings the extractive answer shows (and cites), so its count and the cards always agree */
+export const EXTRACTIVE_SHOWN = 5;
 
 export interface AiAnswer {
   answer: string;
@@ -16,16 +20,19 @@ export interface AiAnswer {
   citations: number[];
   items: SearchHit[];
   semanticAvailable: boolean;
+  semanticFallback: SemanticFallback | null;
 }
 
 const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
 
-export function extractiveAnswer(query: string, hits: SearchHit[]): string {
-  if (!hits.length) return `'${query}'에 맞는 물건을 찾지 못했습니다. 다른 표현이나 더 넓은 지역으로 검색해 보세요.`;
-  const lines = hits.slice(0, 5).map(
-    (h) => `[#${h.listing.id}] ${h.listing.title} — 하루 ${won(h.listing.fee)}, 보증금 ${won(h.listing.deposit)} (${h.match.reason || '조건 일치'})`,
+/** The answer without an LLM: how many listings it shows (exactly those it lists) and why each matched. */
+export function extractiveAnswer(query: string, shown: SearchHit[]): string {
+  const q = query.trim();
+  if (!shown.length) return `'${q}'에 맞는 물건을 찾지 못했어요. 다른 표현으로 묻거나 필터를 줄여 보세요.`;
+  const lines = shown.map(
+    (h) => `[#${h.listing.id}] ${h.listing.title} — 하루 ${won(h.listing.fee)}, 보증금 ${won(h.listing.deposit)} (${h.match.reason})`,
   );
-  return `'${query}'와 관련된 물건 ${hits.length}개를 찾았습니다.\n${lines.join('\n')}`;
+  return `'${q}'${josa.pick(q, '와/과')} 관련된 물건 ${shown.length}개를 보여 드려요.\n${lines.join('\n')}`;
 }
 
 function context(hits: SearchHit[]): string {
@@ -43,16 +50,22 @@ export function keepKnownCitations(text: string, known: Set<number>): string {
 }
 
 export async function aiSearch(deps: Deps, query: string, filters: SearchFilters = {}): Promise<AiAnswer> {
+  // a blank question is not a question: never answer it with whatever is newest
+  if (!hasSearchableText(query)) throw badRequest('EMPTY_QUERY', '무엇을 찾는지 적어 주세요');
   const result = await searchService(deps).search(query, filters, { limit: AI_CONTEXT_SIZE });
   const hits = result.items;
-  const extractive = (fallbackReason: string | null): AiAnswer => ({
-    answer: extractiveAnswer(query, hits),
-    mode: 'extractive',
-    fallbackReason,
-    citations: hits.slice(0, 5).map((h) => h.listing.id),
-    items: hits,
-    semanticAvailable: result.semanticAvailable,
-  });
+  const extractive = (fallbackReason: string | null): AiAnswer => {
+    const shown = hits.slice(0, EXTRACTIVE_SHOWN);
+    return {
+      answer: extractiveAnswer(query, shown),
+      mode: 'extractive',
+      fallbackReason,
+      citations: shown.map((h) => h.listing.id),
+      items: shown,
+      semanticAvailable: result.semanticAvailable,
+      semanticFallback: result.semanticFallback,
+    };
+  };
   if (!deps.llm || !hits.length) return extractive(null);
 
   let reply: string;
@@ -86,5 +99,5 @@ export async function aiSearch(deps: Deps, query: string, filters: SearchFilters
   // rerank: the LLM's order first, then the remaining retrieved listings in fused order
   const byId = new Map(hits.map((h) => [h.listing.id, h]));
   const items = [...cited.map((id) => byId.get(id)!), ...hits.filter((h) => !cited.includes(h.listing.id))];
-  return { answer, mode: 'llm', fallbackReason: null, citations: cited, items, semanticAvailable: result.semanticAvailable };
+  return { answer, mode: 'llm', fallbackReason: null, citations: cited, items, semanticAvailable: result.semanticAvailable, semanticFallback: result.semanticFallback };
 }

@@ -24,7 +24,7 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (req) => {
     const q = req.query as Static<typeof SearchQuery>;
-    return search.search(q.q ?? '', filtersOf(q), { cursor: q.cursor, limit: q.limit });
+    return search.search(q.q ?? '', filtersOf(q), { cursor: q.cursor, limit: q.limit }, { mode: q.mode, sort: q.sort });
   });
 
   app.get('/search-ai', {

@@ -1,6 +1,14 @@
-// Hybrid search: keyword (pg_trgm: ILIKE + word_similarity, works for Korean) and vector (pgvector
-// cosine over HNSW), fused with reciprocal rank fusion. Every filter — public only, category and
-// region with children, fee range, available dates — is inside both SQL branches, before ranking.
+// Hybrid search: a keyword branch (keyword.ts: Korean-aware terms, BM25, typo tolerance) and a vector
+// branch (pgvector cosine over HNSW), fused by match strength. Every filter — public only, category
+// and region with children, fee range, available dates — is inside both SQL branches, before ranking.
+//
+// Relevance is calibrated (calibration.ts): a vector hit counts only above the embedder's null
+// floor, so a nonsense query (zzqxv, ㅋㅋㅋ, 비트코인) finds nothing. Fusion by strength: keyword
+// strength is the share of the query's IDF mass a listing contains; semantic strength is how far its
+// similarity clears the floor, in units of the floor's own margin over the null mean. The fused score
+// is their sum — a listing both branches like ranks first, a strong match of one branch beats a weak
+// match of both — and ties go to the stronger single branch, then the lower id (never "newest wins").
+//
 // Paging: the fused ranking is deterministic for a given query and data, so the cursor is an offset
 // into it (at most 2 × BRANCH_LIMIT hits per query).
 import type { Deps } from '../../deps.ts';
@@ -8,7 +16,7 @@ import type { Database, Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
 import { badRequest } from '../../http/errors.ts';
 import { embedderFor } from '../../ai/embedder.ts';
-import { stem, words } from '../../ai/korean-text.ts';
+import { words } from '../../ai/korean-text.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
 import { categoryFilter, regionFilter } from '../catalog/service.ts';
 import { availableBetween } from '../reservations/booked.ts';
@@ -16,21 +24,30 @@ import { LIST_ITEM_FROM, LIST_ITEM_SELECT, toListItem } from '../posts/service.t
 import type { MatchInfo, SearchHit, SearchPage } from './schemas.ts';
 import { queryVector, vectorTable } from '../embeddings/store.ts';
 import { decodeCursor, encodeCursor } from '../../http/wire.ts';
+import { keywordRank, queryTerms, weighTerms, type KeywordHit, type QueryTerm } from './keyword.ts';
+import { calibrationFor, type Calibration } from './calibration.ts';
+import { describeMatch } from './reasons.ts';
+import { embedderDown, markEmbedderDown, markEmbedderUp } from '../embeddings/health.ts';
+
+export { queryTerms } from './keyword.ts';
 
 export const BRANCH_LIMIT = 100;
-export const RRF_K = 60;
-/** vector hits below this cosine similarity are noise for the local embedder, not matches */
-export const MIN_SEMANTIC_SIMILARITY = 0.08;
 const HNSW_EF_SEARCH = 100;
 /** the walk's budget before the exact scan takes over (pgvector's default is 20,000) */
 const HNSW_MAX_SCAN_TUPLES = 2_000;
-/** fewer matches above MIN_SEMANTIC_SIMILARITY than this from the walk → exact scan */
+/** fewer matches above the floor than this from the walk → exact scan */
 const HNSW_MIN_USABLE = 10;
+/** a query's embedding may take this long before search answers from keywords alone */
+export const QUERY_EMBED_TIMEOUT_MS = 3_000;
 // Planner settings per branch, each sent as one script (one round trip) inside the branch's transaction.
-const KEYWORD_SETTINGS = 'SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off';
 const HNSW_WALK_SETTINGS = `SET LOCAL hnsw.ef_search = ${HNSW_EF_SEARCH}; SET LOCAL hnsw.iterative_scan = relaxed_order;
   SET LOCAL hnsw.max_scan_tuples = ${HNSW_MAX_SCAN_TUPLES}; SET LOCAL enable_sort = off`; // the index order, not a sort of every distance
 const EXACT_SCAN_SETTINGS = 'SET LOCAL enable_sort = on; SET LOCAL enable_indexscan = off';
+
+export type SearchMode = 'hybrid' | 'keyword' | 'semantic';
+export type SearchSort = 'relevance' | 'newest' | 'fee';
+/** why the vector branch did not take part although it was wanted */
+export type SemanticFallback = 'NO_VECTOR_STORE' | 'EMBEDDER_UNAVAILABLE';
 
 export interface SearchFilters {
   categoryId?: number;
@@ -49,22 +66,6 @@ export interface RankedHit {
   match: MatchInfo;
 }
 
-// Words that say nothing about the thing wanted; they only add keyword noise.
-const STOPWORDS = new Set(['필요한', '필요', '거', '것', '때', '좀', '있는', '하는', '갈', '할', '수', '및', '등', '관련', '추천', '빌릴', '빌려', '대여', '싶은', '싶어요', '어디', '뭐', '무엇']);
-
-/** Keyword terms of a query: lower-cased words with one particle stripped, stopwords out, ≤ 8. */
-export function queryTerms(q: string): string[] {
-  const out: string[] = [];
-  for (const w of words(q)) {
-    const t = stem(w).replace(/[\\%_]/g, '');
-    if (!t || STOPWORDS.has(w) || STOPWORDS.has(t)) continue;
-    if (Array.from(t).length < 2 && !/^[0-9a-z]{2,}$/.test(t)) continue;
-    if (!out.includes(t)) out.push(t);
-    if (out.length === 8) break;
-  }
-  return out;
-}
-
 export function filterConditions(f: SearchFilters, alias = 'p'): Sql[] {
   const a = sql.raw(alias);
   const where: Sql[] = [sql.raw(publicPostCondition(alias))];
@@ -80,45 +81,6 @@ export function filterConditions(f: SearchFilters, alias = 'p'): Sql[] {
   }
   if (f.excludeIds?.length) where.push(sql`${a}.id <> ALL(${f.excludeIds}::bigint[])`);
   return where;
-}
-
-const TEXT = sql.raw(`(p.title || ' ' || p.content)`);
-
-/**
- * Keyword branch: listings whose title or content contains a term (ILIKE, found through the bigram
- * GIN index of migration 022 — the trigram index cannot serve 2-syllable Korean terms), or whose title
- * is a close trigram match of one (typos; title trigram index). Score: 1 per term in the title, 0.6
- * in the content, plus title similarity.
- */
-export async function keywordRank(q: Database, terms: string[], where: Sql[], limit = BRANCH_LIMIT, query = terms.join(' ')) {
-  if (!terms.length) return [];
-  // Candidates as a UNION of index-only conditions (no OR): each arm is answered by its GIN index and
-  // its condition is not re-evaluated per row (text_bigrams() of a long text is the costly part).
-  const candidates = sql.join(
-    terms.flatMap((t) => [
-      sql`SELECT p.id FROM posts p WHERE text_bigrams(${TEXT}) @> text_bigrams(${t}::text) AND ${TEXT} ILIKE ${'%' + t + '%'}`,
-      sql`SELECT p.id FROM posts p WHERE ${t} <% p.title`,
-    ]),
-    ' UNION ',
-  );
-  // Two statements: with the candidates as a literal id list the planner fetches them by primary key
-  // instead of guessing a join order from the filters' (often poor) row estimates. Bitmap scans only:
-  // the planner prices word_similarity per row far too low and would rather read every title than
-  // the title trigram index (measured 48–82 ms against 6 ms at 10k listings).
-  return q.transaction(async (tx) => {
-    await tx.exec(KEYWORD_SETTINGS);
-    const ids = (await tx.query<{ id: number }>(candidates)).map((r) => r.id);
-    if (!ids.length) return [];
-    return tx.query<{ id: number; kscore: number; terms: string[] }>(sql`
-      SELECT p.id, k.score + 0.5 * similarity(p.title, ${query}) AS kscore, k.terms FROM posts p,
-        LATERAL (SELECT coalesce(sum(s.v), 0)::float8 AS score, coalesce(array_agg(s.t) FILTER (WHERE s.v > 0), '{}') AS terms
-          FROM (SELECT u.t, CASE WHEN p.title ILIKE '%' || u.t || '%' THEN 1.0
-                             WHEN p.content ILIKE '%' || u.t || '%' THEN 0.6
-                             ELSE 0 END AS v
-                FROM unnest(${terms}::text[]) AS u(t)) s) k
-      WHERE p.id = ANY(${ids}::bigint[]) AND ${sql.join(where, ' AND ')}
-      ORDER BY 2 DESC, p.id DESC LIMIT ${limit}`);
-  });
 }
 
 /** Is the semantic branch usable for this embedder? (pgvector present and its table exists) */
@@ -142,10 +104,10 @@ export async function semanticAvailable(deps: Deps): Promise<boolean> {
  * Default: walk the HNSW index with pgvector's iterative scan, checking the filters on each listing
  * the walk reaches (a per-row subquery, so the planner cannot turn it into a join that scans every
  * post), until `limit` pass or HNSW_MAX_SCAN_TUPLES were visited. When the walk returns fewer than
- * `limit` (a selective filter, or a small catalogue) or too few real matches, the exact scan over the
- * filtered listings answers instead. `exact` forces the exact scan (recall reference).
+ * `limit` (a selective filter, or a small catalogue) or too few matches above `floor`, the exact
+ * scan over the filtered listings answers instead. `exact` forces the exact scan (recall reference).
  */
-export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = BRANCH_LIMIT, exact = false) {
+export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = BRANCH_LIMIT, exact = false, floor = -1) {
   const dims = embedderFor(deps.config).dimensions;
   const table = sql.raw(vectorTable(dims));
   const qv = queryVector(vector, dims);
@@ -159,10 +121,9 @@ export async function vectorRank(deps: Deps, vector: number[], where: Sql[], lim
         WHERE (SELECT true FROM posts p WHERE p.id = e.post_id AND ${conditions})
         ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
     }
-    // The walk can also get lost: with the local embedder most listings sit at a flat, low similarity
-    // to a query, and a listing unlike the rest of the catalogue (a new kind of thing) may be
-    // unreachable from the graph's entry point. Few usable matches → ask the exact scan.
-    const usable = rows.filter((r) => r.sim >= MIN_SEMANTIC_SIMILARITY).length;
+    // The walk can also get lost: a listing unlike the rest of the catalogue may be unreachable from
+    // the graph's entry point. Few usable matches → ask the exact scan.
+    const usable = rows.filter((r) => r.sim >= floor).length;
     if (rows.length < limit || usable < Math.min(limit, HNSW_MIN_USABLE)) {
       await tx.exec(EXACT_SCAN_SETTINGS);
       rows = await tx.query<{ id: number; sim: number }>(sql`
@@ -171,45 +132,56 @@ export async function vectorRank(deps: Deps, vector: number[], where: Sql[], lim
         WHERE ${conditions}
         ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
     }
-    return rows.sort((x, y) => y.sim - x.sim || y.id - x.id);
+    return rows.sort((x, y) => y.sim - x.sim || x.id - y.id);
   });
 }
 
-function reasonOf(m: Omit<MatchInfo, 'reason'>): string {
-  const parts: string[] = [];
-  if (m.keyword?.terms.length) parts.push(`키워드 '${m.keyword.terms.join("', '")}' 포함`);
-  else if (m.keyword) parts.push('비슷한 철자의 단어 포함');
-  if (m.semantic) parts.push(`의미 유사도 ${m.semantic.similarity.toFixed(2)}`);
-  return parts.join(' · ');
+/** Semantic strength in [0, 1]: 0 at the floor, 1 one floor-margin (floor − null mean) above it. */
+export function semanticStrength(sim: number, c: Calibration): number {
+  const margin = Math.max(c.minSimilarity - c.nullMean, 1e-6);
+  return Math.min(1, Math.max(0, (sim - c.minSimilarity) / margin));
 }
 
-/** Reciprocal rank fusion of the two branches; ties broken by id (newer first) for stable paging. */
-export function fuse(
-  keyword: { id: number; kscore: number; terms: string[] }[],
-  semantic: { id: number; sim: number }[],
-): RankedHit[] {
-  const hits = new Map<number, RankedHit>();
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * Fusion by strength. Keyword hits enter with their coverage (share of the query's IDF mass, 0..1),
+ * semantic hits with semanticStrength; a listing's score is the sum. Semantic hits at or below the
+ * floor were dropped before; without a calibration (`calibration` null) they only re-rank keyword hits.
+ */
+export function fuse(keyword: KeywordHit[], semantic: { id: number; sim: number }[], calibration: Calibration | null, terms: QueryTerm[] = []): RankedHit[] {
+  const hits = new Map<number, RankedHit & { best: number }>();
   const get = (id: number) => {
     let h = hits.get(id);
-    if (!h) hits.set(id, (h = { id, score: 0, match: { keyword: null, semantic: null, reason: '' } }));
+    if (!h) hits.set(id, (h = { id, score: 0, best: 0, match: { keyword: null, semantic: null, reason: '', reasons: [] } }));
     return h;
   };
-  keyword.forEach((k, rank) => {
+  const corrected = new Map(terms.filter((t) => t.typedAs).map((t) => [t.term, t.typedAs!]));
+  for (const k of keyword) {
     const h = get(k.id);
-    h.score += 1 / (RRF_K + rank + 1);
-    h.match.keyword = { terms: k.terms, score: Math.round(k.kscore * 1000) / 1000 };
-  });
-  semantic.forEach((s, rank) => {
-    const h = get(s.id);
-    h.score += 1 / (RRF_K + rank + 1);
-    h.match.semantic = { similarity: Math.round(s.sim * 1000) / 1000 };
-  });
-  const out = [...hits.values()].sort((a, b) => b.score - a.score || b.id - a.id);
-  for (const h of out) {
-    h.match.reason = reasonOf(h.match);
-    h.score = Math.round(h.score * 1e6) / 1e6;
+    h.score += k.coverage;
+    h.best = Math.max(h.best, k.coverage);
+    h.match.keyword = {
+      terms: k.terms,
+      score: round(k.bm25),
+      coverage: round(k.coverage),
+      corrected: k.terms.filter((t) => corrected.has(t)).map((t) => ({ from: corrected.get(t)!, to: t })),
+    };
   }
-  return out;
+  for (const s of semantic) {
+    const strength = calibration ? semanticStrength(s.sim, calibration) : 0;
+    if (calibration && s.sim < calibration.minSimilarity) continue;
+    if (!calibration && !hits.has(s.id)) continue;
+    const h = get(s.id);
+    h.score += strength;
+    h.best = Math.max(h.best, strength);
+    h.match.semantic = { similarity: round(s.sim), strength: round(strength) };
+  }
+  const out = [...hits.values()].sort((a, b) => b.score - a.score || b.best - a.best || a.id - b.id);
+  return out.map(({ best: _best, ...h }) => {
+    const { reasons, reason } = describeMatch(h.match);
+    return { ...h, score: round(h.score, 6), match: { ...h.match, reasons, reason } };
+  });
 }
 
 type ListRow = Parameters<typeof toListItem>[0];
@@ -225,49 +197,118 @@ export async function withListings(q: Queryable, ranked: RankedHit[]): Promise<S
   });
 }
 
+/** Orders matched hits by something other than relevance (ties keep relevance order). */
+async function orderHits(db: Database, hits: RankedHit[], sort: SearchSort): Promise<RankedHit[]> {
+  if (sort === 'relevance' || hits.length < 2) return hits;
+  const rows = await db.query<{ id: number; created_at: Date; fee: number }>(
+    sql`SELECT p.id, p.created_at, p.fee FROM posts p WHERE p.id = ANY(${hits.map((h) => h.id)}::bigint[])`);
+  const key = new Map(rows.map((r) => [r.id, r]));
+  const rank = new Map(hits.map((h, i) => [h.id, i]));
+  const by = sort === 'newest'
+    ? (a: RankedHit, b: RankedHit) => new Date(key.get(b.id)?.created_at ?? 0).getTime() - new Date(key.get(a.id)?.created_at ?? 0).getTime()
+    : (a: RankedHit, b: RankedHit) => (key.get(a.id)?.fee ?? 0) - (key.get(b.id)?.fee ?? 0);
+  return [...hits].sort((a, b) => by(a, b) || rank.get(a.id)! - rank.get(b.id)!);
+}
+
 export const encodeOffset = (offset: number): string => encodeCursor({ o: offset });
 export function decodeOffset(cursor: string | undefined): number {
   if (!cursor) return 0;
   return decodeCursor<{ o: number }>(cursor, ({ o }) => Number.isInteger(o) && o >= 0 && o <= 10_000).o;
 }
 
+/** A query worth searching: some letter or digit. ' ', '?!' and '' are not. */
+export const hasSearchableText = (q: string) => words(q).length > 0;
+
+/** The query's vector, or why there is none (the caller falls back to keywords). */
+export async function embedQuery(deps: Deps, query: string): Promise<{ vector: number[] } | { fallback: SemanticFallback }> {
+  if (embedderDown(deps.config)) return { fallback: 'EMBEDDER_UNAVAILABLE' };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const [v] = await Promise.race([
+      embedderFor(deps.config).embed([query]),
+      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`임베딩 서버가 ${QUERY_EMBED_TIMEOUT_MS}ms 안에 답하지 않음`)), QUERY_EMBED_TIMEOUT_MS); }),
+    ]);
+    markEmbedderUp(deps.config);
+    return { vector: v };
+  } catch (err) {
+    markEmbedderDown(deps.config);
+    deps.log.warn({ err: (err as Error).message }, 'query embedding failed; keyword search only');
+    return { fallback: 'EMBEDDER_UNAVAILABLE' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface RankOptions {
+  mode?: SearchMode;
+  branchLimit?: number;
+}
+
 export function searchService(deps: Deps) {
   /** The fused ranking (ids + why) for a query under filters; the HTTP page is a slice of it. */
-  async function rank(query: string, filters: SearchFilters, opts: { branchLimit?: number } = {}) {
+  async function rank(query: string, filters: SearchFilters, opts: RankOptions = {}) {
+    const mode = opts.mode ?? 'hybrid';
     const where = filterConditions(filters);
-    const terms = queryTerms(query);
-    const semantic = await semanticAvailable(deps);
     const limit = opts.branchLimit ?? BRANCH_LIMIT;
-    const keyword = await keywordRank(deps.db, terms, where, limit, query);
+    const none = { hits: [] as RankedHit[], terms: [] as QueryTerm[], semantic: false, fallback: null as SemanticFallback | null };
+    if (!hasSearchableText(query)) return none;
+
+    const terms = mode === 'semantic' ? [] : await weighTerms(deps.db, queryTerms(query));
+    const keyword = mode === 'semantic' ? [] : await keywordRank(deps.db, terms, where, limit);
+
     let vector: { id: number; sim: number }[] = [];
-    if (semantic && query.trim()) {
-      const [v] = await embedderFor(deps.config).embed([query]);
-      vector = (await vectorRank(deps, v, where, limit)).filter((r) => r.sim >= MIN_SEMANTIC_SIMILARITY);
+    let calibration: Calibration | null = null;
+    let fallback: SemanticFallback | null = null;
+    let semantic = false;
+    if (mode !== 'keyword') {
+      if (!(await semanticAvailable(deps))) fallback = 'NO_VECTOR_STORE';
+      else {
+        const embedded = await embedQuery(deps, query);
+        if ('fallback' in embedded) fallback = embedded.fallback;
+        else {
+          semantic = true;
+          calibration = await calibrationFor(deps);
+          vector = await vectorRank(deps, embedded.vector, where, limit, false, calibration?.minSimilarity ?? -1);
+        }
+      }
     }
-    return { hits: fuse(keyword, vector), terms, semantic };
+    return { hits: fuse(keyword, vector, calibration, terms), terms, semantic, fallback };
   }
 
-  async function search(query: string, filters: SearchFilters, page: { cursor?: string; limit?: number } = {}): Promise<SearchPage> {
+  async function search(
+    query: string,
+    filters: SearchFilters,
+    page: { cursor?: string; limit?: number } = {},
+    opts: { mode?: SearchMode; sort?: SearchSort } = {},
+  ): Promise<SearchPage> {
     const offset = decodeOffset(page.cursor);
     const limit = Math.min(Math.max(page.limit ?? 20, 1), 50);
-    if (!query.trim()) {
-      // no query: the filtered catalogue, newest first, cards and all in one statement
+    const mode = opts.mode ?? 'hybrid';
+    const sort = opts.sort ?? 'relevance';
+    if (query === '') {
+      // no query at all: the filtered catalogue (newest first, or by fee), cards and all in one statement
+      const order = sort === 'fee' ? sql.raw('p.fee ASC, p.id DESC') : sql.raw('p.created_at DESC, p.id DESC');
       const rows = await deps.db.query<ListRow>(sql`SELECT ${LIST_ITEM_SELECT} FROM ${LIST_ITEM_FROM}
         WHERE ${sql.join(filterConditions(filters), ' AND ')}
-        ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit + 1} OFFSET ${offset}`);
+        ORDER BY ${order} LIMIT ${limit + 1} OFFSET ${offset}`);
       return {
-        items: rows.slice(0, limit).map((r) => ({ listing: toListItem(r), score: 0, match: { keyword: null, semantic: null, reason: '필터 조건 일치' } })),
+        items: rows.slice(0, limit).map((r) => ({ listing: toListItem(r), score: 0, match: { keyword: null, semantic: null, reason: '', reasons: [] } })),
         nextCursor: rows.length > limit ? encodeOffset(offset + limit) : null,
+        mode,
         semanticAvailable: await semanticAvailable(deps),
+        semanticFallback: null,
         terms: [],
       };
     }
-    const { hits, terms, semantic } = await rank(query, filters);
+    const ranked = await rank(query, filters, { mode });
+    const hits = await orderHits(deps.db, ranked.hits, sort);
     return {
       items: await withListings(deps.db, hits.slice(offset, offset + limit)),
       nextCursor: hits.length > offset + limit ? encodeOffset(offset + limit) : null,
-      semanticAvailable: semantic,
-      terms,
+      mode,
+      semanticAvailable: ranked.fallback ? false : await semanticAvailable(deps),
+      semanticFallback: ranked.fallback,
+      terms: ranked.terms.map((t) => t.term),
     };
   }
 

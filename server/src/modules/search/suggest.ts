@@ -9,17 +9,19 @@ import { parseJsonReply } from '../../ai/llm.ts';
 import type { ChatMessage } from '../../ai/types.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
 import { vectorTable } from '../embeddings/store.ts';
-import { filterConditions, fuse, keywordRank, queryTerms, semanticAvailable, vectorRank, withListings } from './service.ts';
+import { filterConditions, fuse, semanticAvailable, vectorRank, withListings } from './service.ts';
+import { keywordRank, queryTerms, weighTerms } from './keyword.ts';
+import { calibrationFor } from './calibration.ts';
 import type { SearchHit } from './schemas.ts';
 
 const NEIGHBOURS = 15;
 // The category vote: only the nearest VOTERS neighbours, each weighted exp((score − best) / T), so the
 // single closest listing outweighs a crowd of middling ones from a populous category (a plain sum of
 // similarities over 15 neighbours let 3 tents at 0.35 beat the one camping chair at 0.52).
-// T is in the branch's score units: cosine for vectors, keyword score (≈ 1 per matched term) otherwise.
+// T is in the branch's score units: cosine for vectors, keyword coverage (0..1) otherwise.
 // Measured with leave-one-out over the demo listings (npm run eval:search): see bench/search-eval.ts.
 const VOTERS = 5;
-const VOTE_TEMPERATURE = { semantic: 0.05, keyword: 0.25 };
+const VOTE_TEMPERATURE = { semantic: 0.05, keyword: 0.1 };
 
 export interface SuggestInput {
   title: string;
@@ -70,8 +72,8 @@ export function suggestService(deps: Deps) {
       const rows = await vectorRank(deps, v, where, NEIGHBOURS);
       if (rows.length) return voteWeights(rows.map((r) => ({ id: r.id, score: r.sim, sim: r.sim as number | null })), VOTE_TEMPERATURE.semantic);
     }
-    const rows = await keywordRank(deps.db, queryTerms(text), where, NEIGHBOURS);
-    return voteWeights(rows.map((r) => ({ id: r.id, score: r.kscore, sim: null as number | null })), VOTE_TEMPERATURE.keyword);
+    const rows = await keywordRank(deps.db, await weighTerms(deps.db, queryTerms(text)), where, NEIGHBOURS);
+    return voteWeights(rows.map((r) => ({ id: r.id, score: r.coverage, sim: null as number | null })), VOTE_TEMPERATURE.keyword);
   }
 
   async function similar(postId: number, limit = 6): Promise<{ items: SearchHit[]; semanticAvailable: boolean }> {
@@ -85,10 +87,11 @@ export function suggestService(deps: Deps) {
     if (semantic) {
       const table = sql.raw(vectorTable(embedderFor(deps.config).dimensions));
       const own = await deps.db.one<{ v: string }>(sql`SELECT embedding::text AS v FROM ${table} WHERE post_id = ${postId}`);
-      if (own) ranked = fuse([], await vectorRank(deps, JSON.parse(own.v), where, limit));
+      const calibration = await calibrationFor(deps);
+      if (own) ranked = fuse([], await vectorRank(deps, JSON.parse(own.v), where, limit, false, calibration?.minSimilarity ?? -1), calibration);
     }
     // keyword fallback: no vector store, or this listing is not embedded yet
-    if (!ranked.length) ranked = fuse(await keywordRank(deps.db, queryTerms(post.title), where, limit), []);
+    if (!ranked.length) ranked = fuse(await keywordRank(deps.db, await weighTerms(deps.db, queryTerms(post.title)), where, limit), [], null);
     return { items: await withListings(deps.db, ranked), semanticAvailable: semantic };
   }
 

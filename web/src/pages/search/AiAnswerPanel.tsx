@@ -2,7 +2,7 @@
 // the cited listings as cards. Only listings the server returned are ever shown or linked.
 import { Fragment, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { useAiSearch, type AiSearchResult, type SearchFilters } from '../../api/search.ts';
+import { keywordOnlyNotice, useAiSearch, type AiSearchResult, type SearchFilters } from '../../api/search.ts';
 import { HitGrid } from '../../components/SearchHits.tsx';
 import { EmptyState, ErrorBox } from '../../components/ui.tsx';
 
@@ -37,7 +37,7 @@ function AiAnswer({ result }: { result: AiSearchResult }) {
           {result.fallbackReason && <span className="muted">AI 답변을 만들지 못해 검색 결과로 정리했어요</span>}
         </p>
         <p className="ai-answer-text">{withCitationLinks(result.answer, number)}</p>
-        {!result.semanticAvailable && <p className="search-notice">의미 검색을 사용할 수 없어 키워드로만 찾았어요</p>}
+        {keywordOnlyNotice(result.semanticFallback) && <p className="search-notice" data-testid="keyword-only-notice">{keywordOnlyNotice(result.semanticFallback)}</p>}
       </section>
       {cited.length > 0 ? (
         <>

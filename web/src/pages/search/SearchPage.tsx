@@ -7,9 +7,10 @@ import { useSearchParams } from 'react-router';
 import { indexTree, nodeLabel, useCategories, useRegions } from '../../api/catalog.ts';
 import { usePostList, type PostSort } from '../../api/posts.ts';
 import { pageItems } from '../../api/paging.ts';
-import { useHybridSearch, type SearchFilters } from '../../api/search.ts';
+import { keywordOnlyNotice, useHybridSearch, type SearchApiSort, type SearchFilters } from '../../api/search.ts';
 import { FilterIcon, SearchIcon, SparkleIcon } from '../../components/Icons.tsx';
 import { PostList } from '../../components/PostList.tsx';
+import { PostCard } from '../../components/PostCard.tsx';
 import { HitGrid } from '../../components/SearchHits.tsx';
 import { TreeSelect } from '../../components/TreePicker.tsx';
 import { EmptyState, ErrorBox, LoadMore, Spinner, Tabs, useDocumentTitle } from '../../components/ui.tsx';
@@ -155,8 +156,9 @@ export function SearchPage() {
             ) : (
               <AiIntro onPick={(q) => update({ q })} />
             )
-          ) : sort === 'relevance' ? (
-            <HybridResults keyword={keyword ?? ''} filters={scope} />
+          ) : sort === 'relevance' || (keyword && (sort === 'newest' || sort === 'fee_asc')) ? (
+            <HybridResults keyword={keyword ?? ''} filters={scope} sort={sort === 'fee_asc' ? 'fee' : sort === 'newest' ? 'newest' : 'relevance'}
+              onBrowse={(changes) => update({ q: undefined, ...changes })} />
           ) : (
             <SortedResults filters={filters} sort={sort} />
           )}
@@ -172,23 +174,74 @@ const noResults = (
   </EmptyState>
 );
 
-/** Relevance order from GET /search, loaded page by page as you scroll, with why each hit matched. */
-function HybridResults({ keyword, filters }: { keyword: string; filters: SearchFilters }) {
-  const query = useHybridSearch(keyword, filters);
+/**
+ * GET /search page by page as you scroll (relevance, or the matches by newest/fee), with why each hit
+ * matched. A query nothing matches says so and offers a way on: categories people list most and the
+ * newest listings. No query and no filter: the same suggestions instead of an arbitrary list.
+ */
+function HybridResults({ keyword, filters, sort, onBrowse }: {
+  keyword: string;
+  filters: SearchFilters;
+  sort: SearchApiSort;
+  onBrowse: (changes: Record<string, string | number | undefined>) => void;
+}) {
+  const noFilters = Object.values(filters).every((v) => v === undefined);
+  const query = useHybridSearch(keyword, filters, sort);
+  if (keyword === '' && noFilters) return <Suggestions title="어떤 물건을 찾으세요?" onBrowse={onBrowse} />;
   if (query.isPending) return <Spinner />;
   if (query.isError && !query.data) return <ErrorBox error={query.error} onRetry={() => query.refetch()} />;
   const hits = pageItems(query.data);
-  const keywordOnly = keyword !== '' && query.data.pages.some((p) => !p.semanticAvailable);
+  const notice = keyword !== '' ? keywordOnlyNotice(query.data.pages[0]?.semanticFallback ?? null) : null;
   return (
     <>
-      {keywordOnly && <p className="search-notice" role="note">의미 검색을 사용할 수 없어 키워드로만 찾았어요</p>}
-      {hits.length === 0 ? noResults : (
+      {notice && <p className="search-notice" role="note" data-testid="keyword-only-notice">{notice}</p>}
+      {hits.length === 0 && keyword !== '' ? (
+        <Suggestions title={`'${keyword}'에 맞는 물건을 찾지 못했어요`} hint="다른 말로 찾아보거나, 이웃들이 많이 올린 물건을 둘러보세요." onBrowse={onBrowse} />
+      ) : hits.length === 0 ? noResults : (
         <>
           <HitGrid hits={hits} />
           <LoadMore query={query} />
         </>
       )}
     </>
+  );
+}
+
+/** Categories people list most (among the newest listings) and the newest listings themselves. */
+function Suggestions({ title, hint, onBrowse }: {
+  title: string;
+  hint?: string;
+  onBrowse: (changes: Record<string, string | number | undefined>) => void;
+}) {
+  const newest = usePostList({ sort: 'newest' });
+  const recent = newest.data ? pageItems(newest.data) : [];
+  const counts = new Map<number, { name: string; n: number }>();
+  for (const p of recent) {
+    const c = counts.get(p.category.id) ?? { name: p.category.name, n: 0 };
+    c.n++;
+    counts.set(p.category.id, c);
+  }
+  const popular = [...counts.entries()].sort((a, b) => b[1].n - a[1].n).slice(0, 6);
+  return (
+    <div className="search-suggestions" data-testid="search-suggestions">
+      <EmptyState title={title}>{hint}</EmptyState>
+      {popular.length > 0 && (
+        <>
+          <h2 className="section-title">많이 올라오는 카테고리</h2>
+          <div className="chips chips-wrap" aria-label="많이 올라오는 카테고리">
+            {popular.map(([id, c]) => (
+              <button key={id} type="button" className="chip" onClick={() => onBrowse({ category: id })}>{c.name}</button>
+            ))}
+          </div>
+        </>
+      )}
+      {recent.length > 0 && (
+        <>
+          <h2 className="section-title">새로 올라온 물건</h2>
+          <div className="post-grid">{recent.slice(0, 4).map((p) => <PostCard key={p.id} post={p} />)}</div>
+        </>
+      )}
+    </div>
   );
 }
 

@@ -1,0 +1,237 @@
+// The keyword branch of search: Korean-aware query terms, BM25 weights, typo tolerance.
+//
+// Terms: the query's words, lower-cased, with particles and common verb endings stripped
+// ('텐트를' → '텐트', '찍으려고' → '찍' → dropped as too short), stopwords out.
+// Matching: a listing contains a term when its title or content contains it (ILIKE, served by the
+// character-bigram GIN index of migration 022 — listing text keeps its particles, so substring
+// containment is what meets '텐트' in '텐트를').
+// Weights: BM25 (k1 1.2, b 0.75) with the title counted twice; a term's IDF comes from how many
+// listings contain it, so a generic word (여행, 장비) found in thousands of listings weighs little
+// beside a specific one (랜턴). `coverage` is the share of the query's IDF mass a listing matched —
+// the keyword branch's strength in the fusion (service.ts).
+// Typos: a term no listing contains is replaced by the closest title word (search_vocab, migration
+// 100) when their jamo differ by at most one edit per two syllables ('탠트' → '텐트').
+// Bounded: each term contributes at most CANDIDATES_PER_TERM candidates, filters applied in the same
+// SQL, and the statement returns at most `limit` rows.
+// Everything here is plain SQL over pg_trgm and built-in functions, so PGlite and a server
+// PostgreSQL rank identically.
+import { disassemble } from 'es-hangul';
+import type { Database, Queryable } from '../../db/client.ts';
+import { sql, type Sql } from '../../db/sql.ts';
+import { stem, words } from '../../ai/korean-text.ts';
+
+/** candidates per query term (an arbitrary subset of a very common term's listings) */
+export const CANDIDATES_PER_TERM = 1_000;
+/** document frequencies are counted up to this many listings; more is "everywhere" */
+const DF_CAP = 5_000;
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+const TITLE_WEIGHT = 2;
+const MAX_TERMS = 8;
+const STATS_TTL_MS = 60_000;
+const DF_CACHE_SIZE = 5_000;
+
+// Words that say nothing about the thing wanted; they only add keyword noise.
+const STOPWORDS = new Set(['필요한', '필요', '필요해', '필요해요', '거', '것', '때', '좀', '있는', '하는', '갈', '할', '수', '및', '등', '관련', '추천',
+  '빌릴', '빌려', '빌리', '빌리고', '빌려요', '빌려주세요', '대여', '싶은', '싶어', '싶어요', '싶다', '어디', '뭐', '무엇', '있어요', '없어요', '주세요', '해요',
+  '하고', '해서', '그냥', '정말', '너무', '진짜', '같은', '용품', '물건']);
+
+// Verb/adjective endings to strip after stem() has taken one particle; longest first.
+const ENDINGS = ['하려는데', '으려는데', '하려고', '하는데', '하기', '해야', '했어요', '할때', '려는데', '으려고', '으려', '려고', '는데', '어야', '아야',
+  '어요', '아요', '으면', '으니', '니까', '는', '을', '를', '기'];
+
+function stripEnding(w: string): string {
+  for (const e of ENDINGS) {
+    // a one-letter ending must leave two letters ('일기' stays), a longer one may leave one ('찍으려고' → '찍')
+    if (w.length >= e.length + (e.length === 1 ? 2 : 1) && w.endsWith(e)) return w.slice(0, -e.length);
+  }
+  return w;
+}
+
+/** Keyword terms of a query: lower-cased, particles/endings stripped, stopwords out, ≤ 8. */
+export function queryTerms(q: string): string[] {
+  const out: string[] = [];
+  for (const w of words(q)) {
+    if (STOPWORDS.has(w)) continue;
+    const bare = stripEnding(w);
+    const t = (bare !== w ? bare : stripEnding(stem(w))).replace(/[\\%_]/g, '');
+    if (!t || STOPWORDS.has(t)) continue;
+    if (Array.from(t).length < 2) continue;
+    if (!out.includes(t)) out.push(t);
+    if (out.length === MAX_TERMS) break;
+  }
+  return out;
+}
+
+/** Levenshtein distance over Hangul jamo (es-hangul's disassemble): '탠트'/'텐트' → 1. */
+export function jamoDistance(a: string, b: string): number {
+  const x = Array.from(disassemble(a));
+  const y = Array.from(disassemble(b));
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[y.length];
+}
+
+/** How many jamo edits a word of this many characters may be off by: 1 per 2 syllables, at least 1. */
+export const typoBudget = (term: string) => Math.max(1, Math.floor(Array.from(term).length / 2));
+
+const TEXT = sql.raw(`(p.title || ' ' || p.content)`);
+const containsTerm = (t: string): Sql => sql`text_bigrams(${TEXT}) @> text_bigrams(${t}::text) AND ${TEXT} ILIKE ${'%' + t + '%'}`;
+// Bitmap scans only: the planner prices the bigram containment per row far too low and would
+// rather read every listing than the GIN index.
+const KEYWORD_SETTINGS = 'SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off';
+
+export interface QueryTerm {
+  /** the term searched for (after a typo correction) */
+  term: string;
+  /** what the query said, when it was corrected */
+  typedAs: string | null;
+  /** listings containing it (capped at DF_CAP) */
+  df: number;
+  idf: number;
+}
+
+export interface KeywordHit {
+  id: number;
+  /** BM25 score */
+  bm25: number;
+  /** share of the query's IDF mass matched, 0..1 */
+  coverage: number;
+  /** matched terms */
+  terms: string[];
+}
+
+interface CorpusStats {
+  n: number;
+  avgLen: number;
+  at: number;
+}
+
+const corpusCache = new WeakMap<object, CorpusStats>();
+const dfCache = new WeakMap<object, Map<string, { df: number; at: number }>>();
+
+/** Listing count and mean text length (cached for a minute; BM25 needs only their order of magnitude). */
+async function corpusStats(db: Database, now = Date.now()): Promise<CorpusStats> {
+  const hit = corpusCache.get(db);
+  if (hit && now - hit.at < STATS_TTL_MS) return hit;
+  const row = await db.one<{ n: number; avg_len: number | null }>(sql`SELECT
+      (SELECT count(*) FROM posts WHERE deleted_at IS NULL)::int AS n,
+      (SELECT avg(char_length(title) + char_length(content)) FROM (SELECT title, content FROM posts ORDER BY id DESC LIMIT 1000) s)::float8 AS avg_len`);
+  const stats = { n: row?.n ?? 0, avgLen: row?.avg_len ?? 100, at: now };
+  corpusCache.set(db, stats);
+  return stats;
+}
+
+async function documentFrequencies(db: Database, terms: string[], now = Date.now()): Promise<Map<string, number>> {
+  let cache = dfCache.get(db);
+  if (!cache) dfCache.set(db, (cache = new Map()));
+  const out = new Map<string, number>();
+  const missing: string[] = [];
+  for (const t of terms) {
+    const c = cache.get(t);
+    if (c && now - c.at < STATS_TTL_MS) out.set(t, c.df);
+    else missing.push(t);
+  }
+  if (missing.length) {
+    await db.transaction(async (tx) => {
+      await tx.exec(KEYWORD_SETTINGS);
+      for (const t of missing) {
+        const row = await tx.one<{ df: number }>(sql`SELECT count(*)::int AS df FROM (SELECT 1 FROM posts p
+          WHERE ${containsTerm(t)} AND p.deleted_at IS NULL LIMIT ${DF_CAP}) s`);
+        out.set(t, row!.df);
+        if (cache.size >= DF_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(t, { df: row!.df, at: now });
+      }
+    });
+  }
+  return out;
+}
+
+/** The closest known title word to a term nobody wrote, within the typo budget; null if none. */
+export async function correctTypo(q: Queryable, term: string): Promise<string | null> {
+  const rows = await q.query<{ term: string; sim: number }>(sql`SELECT v.term, similarity(v.roman, hangul_roman(${term})) AS sim
+    FROM search_vocab v WHERE v.roman % hangul_roman(${term}) AND v.term <> ${term}
+    ORDER BY 2 DESC, v.term LIMIT 20`);
+  const budget = typoBudget(term);
+  let best: { term: string; d: number; sim: number } | null = null;
+  for (const r of rows) {
+    const d = jamoDistance(term, r.term);
+    if (d > budget) continue;
+    if (!best || d < best.d || (d === best.d && r.sim > best.sim)) best = { term: r.term, d, sim: r.sim };
+  }
+  return best?.term ?? null;
+}
+
+const bm25Idf = (n: number, df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+
+/** The query's terms with their weights; a term found nowhere is corrected when a close word exists. */
+export async function weighTerms(db: Database, raw: string[]): Promise<QueryTerm[]> {
+  if (!raw.length) return [];
+  const { n } = await corpusStats(db);
+  const df = await documentFrequencies(db, raw);
+  const out: QueryTerm[] = [];
+  for (const t of raw) {
+    let term = t;
+    let typedAs: string | null = null;
+    let count = df.get(t) ?? 0;
+    if (count === 0) {
+      const fixed = await correctTypo(db, t);
+      if (fixed) {
+        const fixedDf = (await documentFrequencies(db, [fixed])).get(fixed) ?? 0;
+        if (fixedDf > 0) {
+          term = fixed;
+          typedAs = t;
+          count = fixedDf;
+        }
+      }
+    }
+    if (out.some((o) => o.term === term)) continue;
+    out.push({ term, typedAs, df: count, idf: bm25Idf(Math.max(n, count), count) });
+  }
+  return out;
+}
+
+/**
+ * Listings containing the terms under the filters, best BM25 first (at most `limit`).
+ * Candidates: per term, up to CANDIDATES_PER_TERM listings containing it that pass the filters.
+ */
+export async function keywordRank(db: Database, terms: QueryTerm[], where: Sql[], limit: number): Promise<KeywordHit[]> {
+  const found = terms.filter((t) => t.df > 0);
+  if (!found.length) return [];
+  const { avgLen } = await corpusStats(db);
+  const totalIdf = terms.reduce((s, t) => s + t.idf, 0);
+  const conditions = sql.join(where, ' AND ');
+  const candidates = sql.join(
+    found.map((t) => sql`(SELECT p.id FROM posts p WHERE ${containsTerm(t.term)} AND ${conditions} LIMIT ${CANDIDATES_PER_TERM})`),
+    ' UNION ',
+  );
+  return db.transaction(async (tx) => {
+    await tx.exec(KEYWORD_SETTINGS);
+    // Two statements: with the candidates as a literal id list the planner fetches them by primary
+    // key instead of guessing a join order from the filters' (often poor) row estimates.
+    const ids = (await tx.query<{ id: number }>(candidates)).map((r) => r.id);
+    if (!ids.length) return [];
+    const rows = await tx.query<{ id: number; bm25: number; matched: number; terms: string[] }>(sql`
+      SELECT p.id, coalesce(sum(s.w), 0)::float8 AS bm25, coalesce(sum(s.idf) FILTER (WHERE s.tf > 0), 0)::float8 AS matched,
+        coalesce(array_agg(s.t ORDER BY s.ord) FILTER (WHERE s.tf > 0), '{}') AS terms
+      FROM posts p,
+        LATERAL (SELECT lower(p.title) AS lt, lower(p.content) AS lc, char_length(p.title) + char_length(p.content) AS len) d,
+        LATERAL (SELECT u.t, u.ord, u.idf, f.tf,
+            u.idf * f.tf * ${BM25_K1 + 1}::float8 / (f.tf + ${BM25_K1}::float8 * (${1 - BM25_B}::float8 + ${BM25_B}::float8 * d.len / ${avgLen}::float8)) AS w
+          FROM unnest(${found.map((t) => t.term)}::text[], ${found.map((t) => t.idf)}::float8[]) WITH ORDINALITY AS u(t, idf, ord),
+            LATERAL (SELECT (${TITLE_WEIGHT} * (char_length(d.lt) - char_length(replace(d.lt, u.t, ''))) / char_length(u.t)
+                + (char_length(d.lc) - char_length(replace(d.lc, u.t, ''))) / char_length(u.t))::float8 AS tf) f) s
+      WHERE p.id = ANY(${ids}::bigint[])
+      GROUP BY p.id
+      HAVING sum(s.tf) > 0
+      ORDER BY 2 DESC, p.id
+      LIMIT ${limit}`);
+    return rows.map((r) => ({ id: r.id, bm25: r.bm25, coverage: totalIdf > 0 ? r.matched / totalIdf : 0, terms: r.terms }));
+  });
+}

@@ -1,0 +1,321 @@
+// The search, embedding-worker and similar-listing cases, run by two files against two drivers:
+// search.test.ts (embedded: PGlite in-process) and search.pg-socket.test.ts (server mode: the `pg`
+// pool against a PGlite with pgvector served over the Postgres wire protocol).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TestContext } from '../../../test/helpers.ts';
+import { sql } from '../../db/sql.ts';
+import { runEmbeddingPass } from '../embeddings/service.ts';
+import { KOREAN_LISTINGS, categoryId, insertListings, regionId } from './fixtures.ts';
+import { filterConditions, fuse, queryTerms, vectorRank } from './service.ts';
+import { embedderFor } from '../../ai/embedder.ts';
+import { SUGGEST_BODY_LIMIT, SUGGEST_MAX_IMAGE_CHARS, SUGGEST_MAX_IMAGES } from './schemas.ts';
+
+export function searchCases(open: () => Promise<TestContext>) {
+let ctx: TestContext;
+let ids: Record<string, number>;
+
+before(async () => {
+  ctx = await open();
+  const inserted = await insertListings(ctx.deps.db, KOREAN_LISTINGS);
+  ids = Object.fromEntries(KOREAN_LISTINGS.map((l, i) => [l.title, inserted[i]]));
+  const pass = await runEmbeddingPass(ctx.deps);
+  assert.equal(pass.done, KOREAN_LISTINGS.length);
+});
+after(() => ctx.close());
+
+async function search(query: Record<string, string | number>) {
+  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+  const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/search?${qs}` });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json() as {
+    items: {
+      listing: { id: number; title: string };
+      match: {
+        keyword: { terms: string[]; coverage: number; corrected: { from: string; to: string }[] } | null;
+        semantic: { similarity: number; strength: number } | null;
+        reason: string;
+        reasons: string[];
+      };
+    }[];
+    nextCursor: string | null;
+    mode: string;
+    semanticAvailable: boolean;
+    semanticFallback: string | null;
+  };
+}
+const titles = (r: Awaited<ReturnType<typeof search>>) => r.items.map((h) => h.listing.title);
+
+test('typo tolerance at the jamo level: 탠트 finds tents, 캠팽 finds camping; the correction is explained', async () => {
+  const tents = titles(await search({ q: '탠트', mode: 'keyword' }));
+  assert.ok(tents.includes('4인용 돔 텐트') && tents.includes('원터치 텐트 2~3인용'), tents.join(' | '));
+  const r = await search({ q: '캠팽 의자', mode: 'keyword' });
+  assert.equal(r.items[0]?.listing.title, '캠핑 의자 2개 세트', titles(r).join(' | '));
+  assert.deepEqual(r.items[0].match.keyword!.corrected, [{ from: '캠팽', to: '캠핑' }]);
+  assert.ok(r.items[0].match.reasons.includes("'캠팽'을 '캠핑'으로 고쳐 찾았어요"), r.items[0].match.reasons.join(' / '));
+  // a word that is not a near miss of any listing word is not "corrected" into one
+  assert.equal((await search({ q: '비트코인', mode: 'keyword' })).items.length, 0);
+});
+
+test('BM25: a generic word matched in many listings cannot outrank the specific word', async () => {
+  // '여행' is in several listings, '캐리어' in one: the carrier must lead although the camera's text
+  // mentions 여행 as well
+  const r = await search({ q: '여행 캐리어', mode: 'keyword' });
+  assert.equal(r.items[0]?.listing.title, '28인치 여행용 캐리어', titles(r).join(' | '));
+  const cam = r.items.find((h) => h.listing.title.startsWith('소니'));
+  assert.ok(cam && cam.match.keyword!.coverage < r.items[0].match.keyword!.coverage);
+  // coverage is the IDF share: the rare term alone weighs more than the common one alone
+  const rare = (await search({ q: '캐리어', mode: 'keyword' })).items[0].match.keyword!;
+  assert.equal(rare.coverage, 1);
+});
+
+test('fusion by strength: a strong match of one branch beats a weak one of the other; ties never go to the newer listing', () => {
+  const cal = { nullMean: 0.1, nullStd: 0.05, minSimilarity: 0.25, source: 'embedder' as const };
+  const kw = (id: number, coverage: number) => ({ id, bm25: coverage * 5, coverage, terms: ['텐트'] });
+  // each branch ranks its own hit first; plain RRF would tie them and hand the tie to the newer id 20
+  let ranked = fuse([kw(20, 0.2)], [{ id: 10, sim: 0.45 }], cal);
+  assert.deepEqual(ranked.map((h) => h.id), [10, 20]);
+  assert.equal(ranked[0].match.semantic!.strength, 1);
+  // equal sums: the stronger single branch first (31: 1.0 keyword vs 30: 0.5 + 0.5), whatever the ids
+  ranked = fuse([kw(30, 0.5), kw(31, 1)], [{ id: 30, sim: 0.325 }], cal);
+  assert.deepEqual(ranked.map((h) => [h.id, h.score]), [[31, 1], [30, 1]]);
+  // a vector hit below the calibrated floor is no hit; without a calibration vector hits only re-rank keyword hits
+  assert.deepEqual(fuse([], [{ id: 40, sim: 0.24 }], cal), []);
+  assert.deepEqual(fuse([kw(50, 0.5)], [{ id: 51, sim: 0.9 }], null).map((h) => h.id), [50]);
+});
+
+test('nonsense and blank queries return no hits (hybrid, keyword and semantic)', async () => {
+  for (const q of ['zzqxv', 'ㅋㅋㅋㅋ', '비트코인', '양자역학 교과서', 'qwpoeiruty asdkfj', ' ', '?!']) {
+    for (const mode of ['hybrid', 'keyword', 'semantic']) {
+      const r = await search({ q, mode });
+      assert.deepEqual(titles(r), [], `${mode} '${q}'`);
+    }
+  }
+  // no q at all is the filtered catalogue (browsing), not a search
+  assert.ok((await search({})).items.length > 0);
+});
+
+test('mode: keyword-only hits carry no semantic part, semantic-only no keyword part; sort orders the matches', async () => {
+  const kw = await search({ q: '텐트', mode: 'keyword' });
+  assert.equal(kw.mode, 'keyword');
+  assert.ok(kw.items.length >= 2 && kw.items.every((h) => h.match.keyword && !h.match.semantic));
+  const sem = await search({ q: '텐트', mode: 'semantic' });
+  assert.ok(sem.items.every((h) => !h.match.keyword && h.match.semantic));
+  const byFee = await search({ q: '텐트', mode: 'keyword', sort: 'fee', limit: 50 });
+  const fees = byFee.items.map((h) => (h.listing as unknown as { fee: number }).fee);
+  assert.deepEqual(fees, [...fees].sort((a, b) => a - b));
+  assert.deepEqual(new Set(titles(byFee)), new Set(titles(await search({ q: '텐트', mode: 'keyword', limit: 50 }))), 'same matches, other order');
+  for (const bad of ['mode=fuzzy', 'sort=random']) {
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/search?q=x&${bad}` });
+    assert.equal(res.statusCode, 400, bad);
+  }
+});
+
+test('every listing got a vector in the DONE transaction (PGlite has pgvector)', async () => {
+  const row = await ctx.deps.db.one(sql`SELECT count(*)::int AS n FROM post_embeddings`);
+  assert.equal(row!.n, KOREAN_LISTINGS.length);
+  const states = await ctx.deps.db.query(sql`SELECT DISTINCT embedding_status, embedding_model FROM posts`);
+  assert.deepEqual(states.map((s) => s.embedding_status), ['DONE']);
+  assert.match(states[0].embedding_model, /^local-/);
+});
+
+test('keyword hits say which terms matched', async () => {
+  const r = await search({ q: '텐트' });
+  const hit = r.items.find((h) => h.listing.title === '원터치 텐트 2~3인용')!;
+  assert.deepEqual((hit.match.keyword as { terms: string[] }).terms, ['텐트']);
+  assert.equal(hit.match.reasons[0], "'텐트'가 들어 있어요");
+  assert.doesNotMatch(hit.match.reason, /[0-9]/, 'no numbers in the words shown to people');
+  // particles and endings are stripped from the query's words; filler words are not terms
+  assert.deepEqual(queryTerms('텐트를 빌리고 싶어요'), ['텐트']);
+  assert.deepEqual(queryTerms('캠핑장에서 쓸 랜턴이 필요해요'), ['캠핑장', '랜턴']);
+  assert.deepEqual(queryTerms('사진을 찍으려고'), ['사진']);
+});
+
+test('filters apply before ranking: banned, owner banned, deleted, out of region, unavailable, fee, category', async () => {
+  const db = ctx.deps.db;
+  const [banned, deleted, busan, blocked, reserved, ownerBanned] = await insertListings(db, [
+    { title: '금지된 텐트', content: '텐트', category: '텐트' },
+    { title: '삭제된 텐트', content: '텐트', category: '텐트' },
+    { title: '부산 텐트', content: '텐트', category: '텐트', region: '부산광역시 해운대구' },
+    { title: '막힌 날짜 텐트', content: '텐트', category: '텐트' },
+    { title: '예약된 텐트', content: '텐트', category: '텐트' },
+    { title: '정지회원 텐트', content: '텐트', category: '텐트', authorId: (await db.one(sql`INSERT INTO members (email, password_hash, nickname, banned_at) VALUES ('b@x.test', 'x', '정지회원', now()) RETURNING id`))!.id },
+  ]);
+  await db.query(sql`UPDATE posts SET banned_at = now() WHERE id = ${banned}`);
+  await db.query(sql`UPDATE posts SET deleted_at = now() WHERE id = ${deleted}`);
+  await db.query(sql`INSERT INTO post_blocked_dates (post_id, day) VALUES (${blocked}, '2031-05-03')`);
+  const borrower = await db.one(sql`INSERT INTO members (email, password_hash, nickname) VALUES ('r@x.test', 'x', '빌리는이') RETURNING id`);
+  await db.query(sql`INSERT INTO reservations (post_id, borrower_id, lender_id, status, start_date, end_date, receive_method, return_method,
+      days, daily_fee, options_daily_fee, rental_fee, deposit, options_deposit, total_amount)
+    SELECT ${reserved}, ${borrower!.id}, author_id, 'PENDING_PICKUP', '2031-05-01', '2031-05-04', 'DIRECT', 'DIRECT', 4, 1, 0, 4, 0, 0, 4 FROM posts WHERE id = ${reserved}`);
+  await runEmbeddingPass(ctx.deps);
+
+  const all = titles(await search({ q: '텐트', limit: 50 }));
+  for (const t of ['금지된 텐트', '삭제된 텐트', '정지회원 텐트']) assert.ok(!all.includes(t), t);
+  assert.ok(all.includes('부산 텐트') && all.includes('막힌 날짜 텐트') && all.includes('예약된 텐트'));
+  // semantic-only queries must obey the same rules
+  const camping = titles(await search({ q: '주말 캠핑 갈 때 필요한 거', limit: 50 }));
+  for (const t of ['금지된 텐트', '삭제된 텐트', '정지회원 텐트']) assert.ok(!camping.includes(t), t);
+
+  // the HNSW walk (a limit the catalogue fills, so the exact fallback does not answer) obeys the same rules
+  const [v] = await embedderFor(ctx.deps.config).embed(['텐트']);
+  const seoulOnly = filterConditions({ regionId: await regionId(db, '서울특별시') });
+  const walked = await vectorRank(ctx.deps, v, seoulOnly, 5);
+  assert.equal(walked.length, 5);
+  for (const id of [banned, deleted, busan, ownerBanned]) assert.ok(!walked.some((w) => w.id === id), String(id));
+  assert.deepEqual(walked.map((w) => w.id), (await vectorRank(ctx.deps, v, seoulOnly, 5, true)).map((w) => w.id));
+
+  const seoul = titles(await search({ q: '텐트', regionId: await regionId(db, '서울특별시'), limit: 50 }));
+  assert.ok(!seoul.includes('부산 텐트') && seoul.includes('4인용 돔 텐트'), 'region parent includes its children');
+
+  const dated = titles(await search({ q: '텐트', from: '2031-05-02', to: '2031-05-03', limit: 50 }));
+  assert.ok(!dated.includes('막힌 날짜 텐트') && !dated.includes('예약된 텐트'), dated.join(' | '));
+  assert.ok(dated.includes('부산 텐트'));
+  const later = titles(await search({ q: '텐트', from: '2031-05-10', to: '2031-05-12', limit: 50 }));
+  assert.ok(later.includes('막힌 날짜 텐트') && later.includes('예약된 텐트'));
+
+  const cheap = await search({ q: '캠핑', maxFee: 9000, limit: 50 });
+  assert.ok(cheap.items.length > 0);
+  const fees = await db.query(sql`SELECT fee FROM posts WHERE id = ANY(${cheap.items.map((h) => h.listing.id)}::bigint[])`);
+  assert.ok(fees.every((f) => f.fee <= 9000));
+
+  const tools = await search({ q: '벽에 구멍 뚫을 때 필요한 거', categoryId: await categoryId(db, '캠핑'), limit: 50 });
+  assert.ok(!titles(tools).includes('보쉬 전동드릴 대여'), 'category parent filter excludes other trees');
+  assert.ok(titles(await search({ q: '텐트', categoryId: await categoryId(db, '캠핑') })).includes('4인용 돔 텐트'));
+});
+
+test('cursor paging walks the fused ranking without repeats', async () => {
+  const first = await search({ q: '캠핑 텐트 의자', limit: 2 });
+  assert.equal(first.items.length, 2);
+  assert.ok(first.nextCursor);
+  const second = await search({ q: '캠핑 텐트 의자', limit: 2, cursor: first.nextCursor! });
+  const seen = new Set(first.items.map((h) => h.listing.id));
+  for (const h of second.items) assert.ok(!seen.has(h.listing.id));
+  const bad = await ctx.app.inject({ method: 'GET', url: '/api/v1/search?q=x&cursor=garbage' });
+  assert.equal(bad.statusCode, 400);
+  const badDates = await ctx.app.inject({ method: 'GET', url: '/api/v1/search?q=x&from=2031-05-05&to=2031-05-01' });
+  assert.equal(badDates.statusCode, 400);
+});
+
+test('an edit re-queues the listing and a deleted listing disappears from search and its vector goes with it', async () => {
+  const [id] = await insertListings(ctx.deps.db, [{ title: '캠핑 해먹', content: '나무 사이에 거는 해먹', category: '텐트' }]);
+  await runEmbeddingPass(ctx.deps);
+  assert.ok(titles(await search({ q: '해먹' })).includes('캠핑 해먹'));
+  await ctx.deps.db.query(sql`UPDATE posts SET deleted_at = now() WHERE id = ${id}`);
+  assert.ok(!titles(await search({ q: '해먹' })).includes('캠핑 해먹'));
+  await ctx.deps.db.query(sql`DELETE FROM posts WHERE id = ${id}`);
+  assert.equal((await ctx.deps.db.one(sql`SELECT count(*)::int AS n FROM post_embeddings WHERE post_id = ${id}`))!.n, 0);
+});
+
+test('similar listings: vector neighbours, public only, never itself', async () => {
+  const id = ids['4인용 돔 텐트'];
+  const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/posts/${id}/similar` });
+  assert.equal(res.statusCode, 200);
+  const body = res.json();
+  const got = body.items.map((h: any) => h.listing.title);
+  assert.ok(!body.items.some((h: any) => h.listing.id === id));
+  assert.ok(got[0].includes('텐트'), got.join(' | '));
+  assert.ok(got.includes('원터치 텐트 2~3인용'), got.join(' | '));
+  assert.ok(!got.includes('금지된 텐트'));
+  assert.equal((await ctx.app.inject({ method: 'GET', url: '/api/v1/posts/999999/similar' })).statusCode, 404);
+});
+
+test('suggest: category by neighbours, fee/deposit medians, template draft without an LLM', async () => {
+  const me = await ctx.signUp();
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/api/v1/posts/suggest', headers: { cookie: me.cookie },
+    payload: { title: '', content: '', hint: '가족끼리 쓰던 큰 텐트 빌려줄게요' },
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  const s = res.json();
+  assert.equal(s.categories[0].name, '텐트');
+  assert.ok(s.fee.suggested > 0 && s.fee.min <= s.fee.suggested && s.fee.suggested <= s.fee.max);
+  assert.ok(s.deposit.suggested > 0);
+  assert.equal(s.draft.source, 'template');
+  assert.match(s.draft.content, /캠핑 > 텐트/);
+  const anon = await ctx.app.inject({ method: 'POST', url: '/api/v1/posts/suggest', payload: { title: 'x', content: 'y' } });
+  assert.equal(anon.statusCode, 401);
+});
+
+test('suggest: the closest listing decides the category, not the most populous category among the neighbours', async () => {
+  const me = await ctx.signUp();
+  // by now the catalogue has 5 public tents and one camping-chair listing
+  const cases: [string, string][] = [
+    ['캠핑 의자 두 개, 거의 새것', '캠핑의자/테이블'],
+    ['가족끼리 쓰던 큰 텐트', '텐트'],
+    ['겨울에 쓰는 따뜻한 침낭', '침낭/매트'],
+    ['접이식 사다리 빌려드려요', '사다리'],
+    ['미러리스 카메라 바디', '카메라'],
+  ];
+  for (const [hint, category] of cases) {
+    const res = await ctx.app.inject({
+      method: 'POST', url: '/api/v1/posts/suggest', headers: { cookie: me.cookie }, payload: { title: '', content: '', hint },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const got = res.json().categories as { name: string; confidence: number }[];
+    assert.equal(got[0]?.name, category, `${hint}: ${JSON.stringify(got)}`);
+    assert.ok(got[0].confidence > 0.5, `${hint}: a clear winner, ${got[0].confidence}`);
+  }
+});
+
+test('suggest: the body limit fits the schema — the largest documented body is accepted, one byte more is 413', async () => {
+  const me = await ctx.signUp();
+  const photo = (chars: number) => 'data:image/jpeg;base64,' + 'A'.repeat(chars - 'data:image/jpeg;base64,'.length);
+  const largest = {
+    title: '텐'.repeat(100), content: '트'.repeat(5000), hint: '캠'.repeat(1000),
+    images: Array.from({ length: SUGGEST_MAX_IMAGES }, () => photo(SUGGEST_MAX_IMAGE_CHARS)),
+  };
+  const body = JSON.stringify(largest);
+  assert.ok(body.length > 1024 * 1024 * 5 && Buffer.byteLength(body) <= SUGGEST_BODY_LIMIT);
+  const post = (payload: string, cookie = me.cookie) => ctx.app.inject({
+    method: 'POST', url: '/api/v1/posts/suggest', headers: { cookie, 'content-type': 'application/json' }, payload,
+  });
+  const ok = await post(body);
+  assert.equal(ok.statusCode, 200, ok.body.slice(0, 300));
+  assert.equal(ok.json().categories[0].name, '텐트');
+
+  // padded with spaces (still valid JSON, same fields) to exactly the limit: accepted; one byte more: 413
+  const atLimit = body + ' '.repeat(SUGGEST_BODY_LIMIT - Buffer.byteLength(body));
+  assert.equal((await post(atLimit)).statusCode, 200);
+  const over = await post(atLimit + ' ');
+  assert.equal(over.statusCode, 413);
+  assert.match(String(over.headers['content-type']), /application\/problem\+json/);
+  assert.equal(over.json().status, 413);
+  assert.equal(over.json().detail, '요청이 너무 큽니다');
+
+  // one image over its own limit is a 400 (validation), not a 413
+  const tooLong = await post(JSON.stringify({ title: '', content: '', images: [photo(SUGGEST_MAX_IMAGE_CHARS + 1)] }));
+  assert.equal(tooLong.statusCode, 400);
+  // only inline images: a fetchable URL would make the vision LLM fetch any address
+  for (const url of ['http://127.0.0.1:1/x.png', 'file:///etc/passwd', 'data:text/html;base64,PGgxPg==']) {
+    const refused = await post(JSON.stringify({ title: '', content: '', images: [url], draft: true }));
+    assert.equal(refused.statusCode, 400, url);
+    assert.equal(refused.json().code, 'VALIDATION_FAILED');
+  }
+  // anonymous: 401 before the body is read
+  assert.equal((await post(body, '')).statusCode, 401);
+});
+
+test('search-ai without an LLM: says how many it shows (with the right particle), only when something matched', async () => {
+  const ask = (q: string) => ctx.app.inject({ method: 'GET', url: `/api/v1/search-ai?q=${encodeURIComponent(q)}` });
+  const res = await ask('텐트');
+  assert.equal(res.statusCode, 200, res.body);
+  const body = res.json();
+  assert.equal(body.mode, 'extractive');
+  const shown = new Set(body.items.map((h: any) => h.listing.id));
+  for (const id of body.citations) assert.ok(shown.has(id));
+  assert.ok(body.items.length >= 2);
+  assert.match(body.answer, new RegExp(`^'텐트'와 관련된 물건 ${body.items.length}개를 보여 드려요`));
+  assert.match(body.answer, /'텐트'가 들어 있어요/);
+  assert.match((await ask('전동드릴')).json().answer, /^'전동드릴'과 관련된 물건 \d+개/);
+
+  const nothing = (await ask('zzqxv')).json();
+  assert.deepEqual([nothing.items, nothing.citations], [[], []]);
+  assert.match(nothing.answer, /찾지 못했어요/);
+  for (const blank of [' ', '  ', '?']) {
+    const r = await ask(blank);
+    assert.equal(r.statusCode, 400, blank);
+    assert.equal(r.json().code, 'EMPTY_QUERY');
+  }
+});
+}
