@@ -306,6 +306,7 @@ test('embeddings server down, then answering the wrong dimension, then back: key
     assert.equal(r.semanticAvailable, true);
   } finally {
     await ctx.close();
+    server.closeAllConnections(); // the SDK keeps its connection alive; close() alone would wait for it
     await new Promise<void>((r) => server.close(() => r()));
   }
 });

@@ -19,7 +19,7 @@ const NEIGHBOURS = 15;
 // single closest listing outweighs a crowd of middling ones from a populous category (a plain sum of
 // similarities over 15 neighbours let 3 tents at 0.35 beat the one camping chair at 0.52).
 // T is in the branch's score units: cosine for vectors, keyword coverage (0..1) otherwise.
-// Measured with leave-one-out over the demo listings (npm run eval:search): see bench/search-eval.ts.
+// Measured with leave-one-out over the demo listings (EVAL_SUGGEST=1 npm run eval:search).
 const VOTERS = 5;
 const VOTE_TEMPERATURE = { semantic: 0.05, keyword: 0.1 };
 
