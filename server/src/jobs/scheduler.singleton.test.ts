@@ -22,8 +22,12 @@ const BASE_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1
 const run = `sched_${process.pid}_${Date.now().toString(36)}`;
 const APP_SCHEMA = `${run}_app`;
 const BOSS_SCHEMA = `${run}_boss`;
-const MIGRATION = path.join(path.dirname(fileURLToPath(import.meta.url)), '../db/migrations/030_scheduler.sql');
+const MIGRATIONS = ['030_scheduler.sql', '075_job_runs_once_per_tick.sql'].map((f) =>
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '../db/migrations', f));
 const JOBS = ['single-a', 'single-b', 'single-c'];
+/** driven tick by tick through Scheduler.runTick (its cron never comes due during the test) */
+const DRIVEN = 'single-driven';
+const DRIVEN_TICKS = 50;
 const TICKS = 2;
 
 const calls: { job: string; instance: string }[] = [];
@@ -34,7 +38,7 @@ const schedulers: Scheduler[] = [];
 before(async () => {
   admin = new pg.Pool({ connectionString: BASE_URL, max: 2 });
   await admin.query(`CREATE SCHEMA ${APP_SCHEMA}`);
-  await admin.query(`SET search_path TO ${APP_SCHEMA}; ${fs.readFileSync(MIGRATION, 'utf8')}`);
+  for (const m of MIGRATIONS) await admin.query(`SET search_path TO ${APP_SCHEMA}; ${fs.readFileSync(m, 'utf8')}`);
   const scopedUrl = `${BASE_URL}?options=${encodeURIComponent(`-c search_path=${APP_SCHEMA}`)}`;
   const config = loadConfig({ DATABASE_URL: BASE_URL, LOG_LEVEL: 'silent' });
   for (let i = 0; i < 3; i++) {
@@ -50,6 +54,14 @@ before(async () => {
         return { instance };
       },
     }));
+    definitions.push({
+      name: DRIVEN, description: '틱 직접 구동 시험 작업', cron: '0 0 1 1 *',
+      async run() {
+        calls.push({ job: DRIVEN, instance });
+        await sleep(5); // the other instances' claims arrive while this one runs
+        return { instance };
+      },
+    });
     schedulers.push(new Scheduler(deps, {
       definitions, workers: true, instanceId: instance, schema: BOSS_SCHEMA, connectionString: BASE_URL,
       cronMonitorIntervalSeconds: 1, pollingIntervalSeconds: 1,
@@ -84,6 +96,7 @@ test('3 instances, 3 jobs, 2 minute ticks each: every tick runs exactly once', a
   rows = (await admin.query<RunRow>(`SELECT job_name, scheduled_at, instance_id, outcome FROM ${APP_SCHEMA}.job_runs`)).rows;
 
   const perTick = new Map<string, number>();
+  rows = rows.filter((r) => r.job_name !== DRIVEN);
   for (const r of rows) {
     assert.equal(r.outcome, 'OK');
     assert.equal(new Date(r.scheduled_at).getUTCSeconds(), 0, 'a tick is a minute occurrence');
@@ -121,4 +134,30 @@ test('a schedule change or pause made on one instance is what every instance see
   await schedulers[2].start();
   const again = await admin.query(`SELECT cron FROM ${BOSS_SCHEMA}.schedule WHERE name = 'single-a'`);
   assert.equal(again.rows[0].cron, '15 4 * * *');
+});
+
+test('3 instances × 50 ticks driven at once through runTick, plus a late second forward of each: every tick runs exactly once', async () => {
+  const base = Date.UTC(2030, 0, 1, 0, 0, 0);
+  const outcomes: string[] = [];
+  for (let i = 0; i < DRIVEN_TICKS; i++) {
+    const tick = new Date(base + i * 60_000);
+    // pg-boss forwarding one occurrence to every instance at the same moment
+    outcomes.push(...(await Promise.all(schedulers.map((s) => s.runTick(DRIVEN, tick)))));
+  }
+  // and once more, after the fact (a forward delayed past the run)
+  for (let i = 0; i < DRIVEN_TICKS; i++) outcomes.push(await schedulers[i % 3].runTick(DRIVEN, new Date(base + i * 60_000)));
+
+  const runs = calls.filter((c) => c.job === DRIVEN);
+  const rows = (await admin.query<RunRow>(`SELECT job_name, scheduled_at, instance_id, outcome FROM ${APP_SCHEMA}.job_runs WHERE job_name = $1`, [DRIVEN])).rows;
+  const perTick = new Map<number, number>();
+  for (const r of rows) perTick.set(+r.scheduled_at, (perTick.get(+r.scheduled_at) ?? 0) + 1);
+  const duplicates = [...perTick.values()].filter((n) => n > 1).length;
+  console.log(`# driven: ${DRIVEN_TICKS} ticks × 4 forwards → ${runs.length} runs, ${duplicates} duplicated ticks`);
+  assert.equal(runs.length, DRIVEN_TICKS, 'run() called exactly once per tick');
+  assert.equal(rows.length, DRIVEN_TICKS);
+  assert.equal(perTick.size, DRIVEN_TICKS);
+  assert.equal(duplicates, 0);
+  assert.ok(rows.every((r) => r.outcome === 'OK'));
+  assert.equal(outcomes.filter((o) => o === 'ran').length, DRIVEN_TICKS);
+  assert.equal(outcomes.filter((o) => o === 'duplicate').length, DRIVEN_TICKS * 3);
 });

@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestContext, type TestContext } from '../../test/helpers.ts';
+import type { PgBoss } from 'pg-boss';
 import { Scheduler, type JobRun } from './scheduler.ts';
 import type { JobDefinition } from './types.ts';
 
@@ -65,6 +66,14 @@ async function waitForRuns(name: string, ok: (runs: JobRun[]) => boolean, what: 
   }
 }
 const finished = (runs: JobRun[]) => runs.filter((r) => r.outcome !== null);
+
+async function waitFor(check: () => Promise<boolean>, what: string) {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
 
 test('admin API: anonymous 401, member 403, admin 200', async () => {
   const anon = await ctx.app.inject({ url: '/api/v1/adm/jobs' });
@@ -152,7 +161,7 @@ test('a failing job records FAILED with the error message and is not retried', a
   assert.ok(runs[0].finishedAt);
 });
 
-test('a cron tick runs once at its minute; a paused job records the tick as SKIPPED; resume restores', async () => {
+test('a cron tick runs exactly once at its minute, even when forwarded twice; a paused job records the tick as SKIPPED; resume restores', async () => {
   const paused = await call('POST', '/test-paused/pause');
   assert.equal(paused.statusCode, 200);
   assert.equal(paused.json().paused, true);
@@ -165,6 +174,15 @@ test('a cron tick runs once at its minute; a paused job records the tick as SKIP
   const [skipped] = finished(await waitForRuns('test-paused', (r) => finished(r).length >= 1, 'a skipped tick'));
   await call('PUT', '/test-tick/schedule', { cron: NEVER });
   await call('PUT', '/test-paused/schedule', { cron: NEVER });
+
+  // pg-boss forwarding the same occurrence a second time (seen under load): the tick is already taken
+  const boss = (scheduler as unknown as { boss: PgBoss }).boss;
+  const again = await boss.send('test-tick', { trigger: 'CRON' });
+  assert.ok(again, 'the second forward was queued');
+  await waitFor(async () => ['completed', 'failed'].includes((await boss.getJobById('test-tick', again))?.state ?? ''), 'the second forward handled');
+  const cronRuns = (await scheduler.history('test-tick', { limit: 100 })).items.filter((r) => r.trigger === 'CRON');
+  assert.equal(cronRuns.filter((r) => r.scheduledAt === tick.scheduledAt).length, 1, 'the tick ran exactly once');
+  assert.equal(new Set(cronRuns.map((r) => r.scheduledAt)).size, cronRuns.length, 'no tick ran twice');
 
   assert.equal(tick.trigger, 'CRON');
   assert.equal(tick.outcome, 'OK');

@@ -3,8 +3,9 @@
 // How each guarantee is met:
 // - One run per cron tick across instances: pg-boss keeps the cron schedules in the database. One
 //   instance at a time wins the cron pass (a conditional UPDATE on pg-boss's cron_on), and every due
-//   occurrence is filed as a job under a singleton key + 60 s slot, so a tick becomes exactly one job;
-//   a job is fetched by exactly one worker (SKIP LOCKED). retryLimit 0: a failed run is recorded as
+//   occurrence is filed as a job under a singleton key + 60 s slot; a job is fetched by exactly one
+//   worker (SKIP LOCKED). Under load pg-boss has still forwarded one occurrence twice, so the run itself
+//   is claimed by a unique (job, scheduled tick) row in job_runs: the second forward does nothing. retryLimit 0: a failed run is recorded as
 //   FAILED and waits for the next tick (Quartz's default, no recovery re-run); jobs are idempotent anyway.
 // - No overlapping runs of one job anywhere (Quartz @DisallowConcurrentExecution): queue policy
 //   'stately' — at most one queued and one active job per queue, so bursts of nudges or ticks collapse.
@@ -291,37 +292,65 @@ export class Scheduler {
   private async execute(def: JobDefinition, job: JobWithMetadata<{ trigger?: JobTrigger }>) {
     const trigger: JobTrigger = job.data?.trigger ?? 'CRON';
     const createdOn = new Date(job.createdOn);
-    const settings = await this.setting(def.name);
-    const cron = settings?.cron ?? def.cron;
-    const scheduledAt = trigger === 'CRON' ? ((await this.filedOccurrence(def.name, createdOn)) ?? this.tickOf(cron, createdOn)) : createdOn;
-
-    if (settings?.paused && trigger !== 'MANUAL') {
-      if (trigger === 'CRON') {
-        await this.deps.db.query(sql`
-          INSERT INTO job_runs (job_name, trigger, scheduled_at, finished_at, outcome, result, instance_id, queue_job_id)
-          VALUES (${def.name}, ${trigger}, ${scheduledAt}, clock_timestamp(), 'SKIPPED', ${JSON.stringify({ reason: 'paused' })}::jsonb,
-                  ${this.instanceId}, ${job.id})`);
-      }
+    if (trigger !== 'CRON') {
+      await this.record(def, trigger, createdOn, job.id);
       return;
     }
+    const settings = await this.setting(def.name);
+    const scheduledAt = (await this.filedOccurrence(def.name, createdOn)) ?? this.tickOf(settings?.cron ?? def.cron, createdOn);
+    await this.record(def, 'CRON', scheduledAt, job.id, settings);
+  }
 
-    const run = await this.deps.db.one<{ id: number }>(sql`
-      INSERT INTO job_runs (job_name, trigger, scheduled_at, instance_id, queue_job_id)
-      VALUES (${def.name}, ${trigger}, ${scheduledAt}, ${this.instanceId}, ${job.id}) RETURNING id`);
+  /**
+   * One cron tick of `name` on this instance: the scheduler's entry point for a tick, exactly once per
+   * (job, scheduledAt) across the cluster — a tick already taken (pg-boss forwarded the occurrence twice,
+   * or another instance got it) is 'duplicate' and does nothing. A paused job records it as SKIPPED.
+   */
+  async runTick(name: string, scheduledAt: Date, queueJobId: string | null = null): Promise<'ran' | 'skipped' | 'duplicate'> {
+    return this.record(this.definition(name), 'CRON', scheduledAt, queueJobId);
+  }
+
+  private async record(
+    def: JobDefinition,
+    trigger: JobTrigger,
+    scheduledAt: Date,
+    queueJobId: string | null,
+    settings?: SettingsRow,
+  ): Promise<'ran' | 'skipped' | 'duplicate'> {
+    const s = settings ?? (await this.setting(def.name));
+    // the run is claimed by its row: a cron tick is unique per job (migration 075), other triggers never conflict
+    const claim = (outcome: 'SKIPPED' | null) => this.deps.db.one<{ id: number }>(sql`
+      INSERT INTO job_runs (job_name, trigger, scheduled_at, instance_id, queue_job_id, outcome, finished_at, result)
+      VALUES (${def.name}, ${trigger}, ${scheduledAt}, ${this.instanceId}, ${queueJobId}, ${outcome},
+              ${outcome ? sql`clock_timestamp()` : sql`NULL`}, ${outcome ? JSON.stringify({ reason: 'paused' }) : null}::jsonb)
+      ON CONFLICT (job_name, scheduled_at) WHERE trigger = 'CRON' DO NOTHING
+      RETURNING id`);
+
+    if (s?.paused && trigger !== 'MANUAL') {
+      // a paused job's cron tick is visible in the history; nudges are dropped silently
+      if (trigger === 'CRON') return (await claim('SKIPPED')) ? 'skipped' : 'duplicate';
+      return 'skipped';
+    }
+    const run = await claim(null);
+    if (!run) {
+      this.deps.log.info({ job: def.name, scheduledAt: scheduledAt.toISOString(), queueJobId }, 'duplicate cron tick skipped');
+      return 'duplicate';
+    }
     try {
       const result = (await def.run({ deps: this.deps, now: this.deps.clock.now() })) ?? null;
       await this.deps.db.query(sql`
         UPDATE job_runs SET finished_at = clock_timestamp(), outcome = 'OK', result = ${JSON.stringify(result)}::jsonb
-        WHERE id = ${run!.id}`);
+        WHERE id = ${run.id}`);
       recordJobRun(def.name, true);
     } catch (err) {
       const message = err instanceof Error ? err.message || err.name : String(err);
       this.deps.log.error({ job: def.name, err: message }, 'job failed');
       await this.deps.db.query(sql`
         UPDATE job_runs SET finished_at = clock_timestamp(), outcome = 'FAILED', error = ${message.slice(0, ERROR_MAX)}
-        WHERE id = ${run!.id}`);
+        WHERE id = ${run.id}`);
       recordJobRun(def.name, false);
     }
+    return 'ran';
   }
 
   /**
