@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 // The project's shared/ folder sits beside the repository (../shared from the repo root).
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const KORSTS_DIR = process.env.KORSTS_DIR ?? path.resolve(REPO_ROOT, '../shared/data/korsts');
+export const KORSTS_DIR = process.env.KORSTS_DIR ?? path.resolve(process.env.EMBEDDER_DATA_DIR ?? path.resolve(REPO_ROOT, '../shared/data'), 'korsts');
 
 export interface StsPair { score: number; a: string; b: string }
 

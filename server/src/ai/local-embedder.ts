@@ -1,27 +1,35 @@
 // The built-in embedder: no network, no model download, tuned for Korean.
 //
-// A sentence becomes a bag of weighted features — words, crude stems (particles stripped), character
-// n-grams inside words (with word-boundary marks), n-grams across word boundaries and Hangul jamo
-// n-grams (so '찍다'/'찍는' or '캠핑'/'캠프' share pieces) — weighted by sublinear tf × IDF.
-// Features are hashed into BUCKETS buckets; IDF per bucket ships precomputed from a Korean corpus
-// (local-embedder-idf.bin, made by scripts/fit-local-embedder.ts from KorSTS train sentences only).
-// Each bucket is projected onto a few of `dimensions` output axes with ±1 signs (a sparse random
-// projection with a fixed seed), the mean corpus vector is removed, and the result is L2-normalised,
-// so it fits a pgvector column with an HNSW cosine index.
+// A sentence becomes a bag of weighted features — crude stems (particles stripped), character n-grams
+// inside words (with word-boundary marks), stem bigrams across word boundaries and Hangul jamo n-grams
+// (so '찍다'/'찍는' or '캠핑'/'캠프' share pieces) — weighted by sublinear tf × IDF and hashed into
+// buckets. The vector has two parts, each L2-normalised, then mixed (cos = (1−m)·cos_tfidf + m·cos_dense):
+//  - a TF-IDF part: buckets projected onto TFIDF_DIMS axes with ±1 signs (sparse random projection,
+//    fixed seed), mean corpus direction removed — surface overlap, robust for unseen words;
+//  - a learned dense part: each bucket has a DENSE_DIMS vector (int8 with a per-row scale), summed
+//    with the same weights — meaning learned contrastively by scripts/train-embedder.ts from Korean
+//    paraphrase/NLI/STS pairs and our rental-domain set (server/src/ai/data/), so '곰팡이' can meet
+//    '제습기' without sharing a letter.
+// All statistics ship in local-embedder-v5.bin.gz (written by `npm run train:embedder`); nothing is
+// fetched at run time. The result fits a pgvector column with an HNSW cosine index.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import type { Embedder } from './types.ts';
-import { charNgrams, stem, toJamo, words } from './korean-text.ts';
-import { conceptsOf } from './concepts.ts';
+import { charNgrams, isHangulSyllable, stem, toJamo, words } from './korean-text.ts';
 
-export const LOCAL_EMBEDDER_VERSION = 4;
+export const LOCAL_EMBEDDER_VERSION = 5;
 export const LOCAL_DIMENSIONS = 512;
+export const DENSE_DIMS = 64;
+export const TFIDF_DIMS = LOCAL_DIMENSIONS - DENSE_DIMS;
+/** hashed buckets of the IDF table */
 export const BUCKETS = 1 << 18;
+/** hashed buckets of the learned table (fewer: it costs DENSE_DIMS bytes per row) */
+export const DENSE_BUCKETS = 1 << 17;
 const PROJECTIONS_PER_BUCKET = 4;
 
-export const IDF_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'local-embedder-idf.bin');
+export const MODEL_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'local-embedder-v5.bin.gz');
 
 /** FNV-1a 32-bit: fast and stable across runs and platforms. */
 export function hash32(s: string, seed = 0x811c9dc5): number {
@@ -39,8 +47,19 @@ export function hash32(s: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
+/** A small seeded PRNG (training, data generation). */
+export function mulberry32(seed: number) {
+  let a = seed;
+  return () => {
+    a |= 0;
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export interface FeatureOptions {
-  wordWeight: number;
   stemWeight: number;
   /** weight of in-word character n-grams by length 1..4 (boundary marks count as characters) */
   ngramWeights: [number, number, number, number];
@@ -48,15 +67,12 @@ export interface FeatureOptions {
   jamoMin: number;
   jamoMax: number;
   jamoWeight: number;
-  /** weight of rental-domain concept features (ai/concepts.ts) */
-  conceptWeight: number;
   /** IDF is raised to this power (> 1 favours rare features) */
   idfPower: number;
 }
 
-// Group weights fitted by coordinate ascent on KorSTS train (scripts/tune-embedder.ts); dev never used.
+// Group weights fitted by coordinate ascent on KorSTS train (v4); dev never used.
 export const DEFAULT_FEATURES: FeatureOptions = {
-  wordWeight: 0,
   stemWeight: 1.96,
   ngramWeights: [2.8, 1, 0, 0],
   crossWeight: 0.5,
@@ -64,7 +80,6 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   jamoMax: 4,
   jamoWeight: 0.84,
   idfPower: 1.183,
-  conceptWeight: 4,
 };
 
 /** feature string → group weight; counted occurrences become tf. */
@@ -79,7 +94,6 @@ export function extractFeatures(text: string, o: FeatureOptions = DEFAULT_FEATUR
   const ws = words(text);
   const grams: string[] = [];
   for (const word of ws) {
-    add('w:' + word, o.wordWeight);
     const st = stem(word);
     add('s:' + st, o.stemWeight);
     const marked = Array.from('<' + word + '>');
@@ -87,7 +101,11 @@ export function extractFeatures(text: string, o: FeatureOptions = DEFAULT_FEATUR
       const w = o.ngramWeights[n - 1];
       if (w <= 0) continue;
       const chars = n === 1 ? marked.slice(1, -1) : marked;
-      for (let i = 0; i + n <= chars.length; i++) add('c:' + chars.slice(i, i + n).join(''), w);
+      for (let i = 0; i + n <= chars.length; i++) {
+        // a lone Latin letter or digit says nothing (a Hangul syllable does): 'x' must not match 'DJI'
+        if (n === 1 && !isHangulSyllable(chars[i])) continue;
+        add('c:' + chars.slice(i, i + n).join(''), w);
+      }
     }
     if (o.jamoWeight > 0) {
       grams.length = 0;
@@ -97,103 +115,167 @@ export function extractFeatures(text: string, o: FeatureOptions = DEFAULT_FEATUR
   }
   if (o.crossWeight > 0) {
     // bigrams of stems across each word boundary
-    for (let i = 0; i + 1 < ws.length; i++) {
-      add('b:' + stem(ws[i]) + ' ' + stem(ws[i + 1]), o.crossWeight);
-    }
-  }
-  // Concepts keep the same share of a long listing's vector as of a short query: scale with √length.
-  if (o.conceptWeight > 0) {
-    const scale = o.conceptWeight * Math.max(1, Math.sqrt(feats.size / 40));
-    for (const c of conceptsOf(text)) add('k:' + c, scale);
+    for (let i = 0; i + 1 < ws.length; i++) add('b:' + stem(ws[i]) + ' ' + stem(ws[i + 1]), o.crossWeight);
   }
   return feats;
 }
 
-export interface LocalModel {
-  /** IDF per bucket */
-  idf: Float32Array;
-  /** mean of corpus vectors, removed before normalising (common-direction removal) */
-  mean: Float32Array | null;
+/** A text's features as parallel arrays: IDF bucket, learned-table bucket, weight (tf × group × idf). */
+export interface FeatureVector {
+  bucket: Int32Array;
+  dense: Int32Array;
+  weight: Float32Array;
 }
 
-/** Sparse weighted bag of buckets: bucket → weight. */
-export function sparseVector(text: string, idf: Float32Array, o: FeatureOptions = DEFAULT_FEATURES): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const [f, { tf, w }] of extractFeatures(text, o)) {
-    const b = hash32(f) & (BUCKETS - 1);
-    out.set(b, (out.get(b) ?? 0) + w * (1 + Math.log(tf)) * (o.idfPower === 1 ? idf[b] : idf[b] ** o.idfPower));
+export function featureVector(text: string, idf: Float32Array, o: FeatureOptions = DEFAULT_FEATURES): FeatureVector {
+  const feats = extractFeatures(text, o);
+  const fv: FeatureVector = { bucket: new Int32Array(feats.size), dense: new Int32Array(feats.size), weight: new Float32Array(feats.size) };
+  let i = 0;
+  for (const [f, { tf, w }] of feats) {
+    const h = hash32(f);
+    const b = h & (BUCKETS - 1);
+    fv.bucket[i] = b;
+    fv.dense[i] = h & (DENSE_BUCKETS - 1);
+    fv.weight[i] = w * (1 + Math.log(tf)) * idf[b] ** o.idfPower;
+    i++;
   }
-  return out;
+  return fv;
 }
 
 let projectionTable: Int32Array | null = null;
 /** bucket → PROJECTIONS_PER_BUCKET signed axes (axis+1, negative for −1), built once from fixed seeds. */
-function projections(dims: number): Int32Array {
-  if (projectionTable && projectionTable.length === BUCKETS * PROJECTIONS_PER_BUCKET + 1 && projectionTable[0] === dims) return projectionTable;
-  const t = new Int32Array(BUCKETS * PROJECTIONS_PER_BUCKET + 1);
-  t[0] = dims;
+function projections(): Int32Array {
+  if (projectionTable) return projectionTable;
+  const t = new Int32Array(BUCKETS * PROJECTIONS_PER_BUCKET);
   for (let b = 0; b < BUCKETS; b++) {
     for (let k = 0; k < PROJECTIONS_PER_BUCKET; k++) {
       const h = hash32(String(b), 0x9e3779b9 + k * 7919);
-      t[1 + b * PROJECTIONS_PER_BUCKET + k] = h & 0x80000000 ? -((h % dims) + 1) : (h % dims) + 1;
+      t[b * PROJECTIONS_PER_BUCKET + k] = h & 0x80000000 ? -((h % TFIDF_DIMS) + 1) : (h % TFIDF_DIMS) + 1;
     }
   }
   return (projectionTable = t);
 }
 
-/** Projects a sparse bucket vector onto `dims` axes (fixed seeds), no normalisation. */
-export function project(sparse: Map<number, number>, dims: number): Float32Array {
-  const v = new Float32Array(dims);
-  const t = projections(dims);
-  for (const [b, w] of sparse) {
+/** The TF-IDF part, projected, not normalised. */
+export function projectTfidf(fv: FeatureVector, out = new Float32Array(TFIDF_DIMS)): Float32Array {
+  const t = projections();
+  for (let i = 0; i < fv.bucket.length; i++) {
+    const b = fv.bucket[i], w = fv.weight[i];
     for (let k = 0; k < PROJECTIONS_PER_BUCKET; k++) {
-      const a = t[1 + b * PROJECTIONS_PER_BUCKET + k];
-      if (a > 0) v[a - 1] += w;
-      else v[-a - 1] -= w;
+      const a = t[b * PROJECTIONS_PER_BUCKET + k];
+      if (a > 0) out[a - 1] += w;
+      else out[-a - 1] -= w;
     }
   }
-  return v;
+  return out;
 }
 
-export function normalize(v: Float32Array): number[] {
+/** Scales v to unit length in place (a zero vector stays zero); returns the old norm. */
+export function normalizeInPlace(v: Float32Array): number {
   let n = 0;
-  for (const x of v) n += x * x;
-  n = Math.sqrt(n) || 1;
-  return Array.from(v, (x) => x / n);
+  for (let i = 0; i < v.length; i++) n += v[i] * v[i];
+  n = Math.sqrt(n);
+  if (n > 0) for (let i = 0; i < v.length; i++) v[i] /= n;
+  return n;
 }
 
-/** The shipped model file: gzip of [Float32 idf × BUCKETS][Float32 mean × LOCAL_DIMENSIONS]. */
-export function loadLocalModel(file = IDF_FILE): LocalModel {
-  if (!fs.existsSync(file)) return { idf: new Float32Array(BUCKETS).fill(1), mean: null };
-  const raw = zlib.gunzipSync(fs.readFileSync(file));
-  const floats = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
-  const idf = floats.slice(0, BUCKETS);
-  const mean = floats.length >= BUCKETS + LOCAL_DIMENSIONS ? floats.slice(BUCKETS, BUCKETS + LOCAL_DIMENSIONS) : null;
-  return { idf, mean };
+export interface Calibration {
+  nullMean: number;
+  nullStd: number;
+  minSimilarity: number;
 }
 
-export function embedOne(text: string, model: LocalModel, dims = LOCAL_DIMENSIONS, o: FeatureOptions = DEFAULT_FEATURES): number[] {
-  const v = project(sparseVector(text, model.idf, o), dims);
-  if (model.mean) {
-    // remove the common direction: scale the mean to this vector's norm first
-    let n = 0;
-    for (const x of v) n += x * x;
-    n = Math.sqrt(n) || 1;
-    for (let i = 0; i < dims; i++) v[i] = v[i] / n - model.mean[i];
+export interface LocalModel {
+  idf: Float32Array;
+  /** mean unit TF-IDF vector of the corpus, removed before normalising (common-direction removal) */
+  tfidfMean: Float32Array;
+  /** mean unit dense vector of the corpus, removed the same way */
+  denseMean: Float32Array;
+  /** learned table: DENSE_BUCKETS rows of DENSE_DIMS int8, one float scale per row */
+  table: Int8Array;
+  scales: Float32Array;
+  /** share of the dense part in the cosine (m) */
+  denseShare: number;
+  calibration: Calibration;
+  meta: Record<string, unknown>;
+}
+
+/** The learned part, not normalised. */
+export function projectDense(fv: FeatureVector, m: Pick<LocalModel, 'table' | 'scales'>, out = new Float32Array(DENSE_DIMS)): Float32Array {
+  for (let i = 0; i < fv.dense.length; i++) {
+    const r = fv.dense[i];
+    const s = m.scales[r];
+    if (s === 0) continue;
+    const w = fv.weight[i] * s;
+    const base = r * DENSE_DIMS;
+    for (let k = 0; k < DENSE_DIMS; k++) out[k] += w * m.table[base + k];
   }
-  return normalize(v);
+  return out;
+}
+
+export function embedText(text: string, m: LocalModel): Float32Array {
+  const fv = featureVector(text, m.idf);
+  const t = projectTfidf(fv);
+  if (normalizeInPlace(t) > 0) {
+    for (let i = 0; i < TFIDF_DIMS; i++) t[i] -= m.tfidfMean[i];
+    normalizeInPlace(t);
+  }
+  const d = projectDense(fv, m);
+  if (normalizeInPlace(d) > 0) {
+    for (let k = 0; k < DENSE_DIMS; k++) d[k] -= m.denseMean[k];
+    normalizeInPlace(d);
+  }
+  const out = new Float32Array(LOCAL_DIMENSIONS);
+  const a = Math.sqrt(1 - m.denseShare), b = Math.sqrt(m.denseShare);
+  for (let i = 0; i < TFIDF_DIMS; i++) out[i] = a * t[i];
+  for (let k = 0; k < DENSE_DIMS; k++) out[TFIDF_DIMS + k] = b * d[k];
+  normalizeInPlace(out);
+  return out;
+}
+
+// File layout (gzip): u32 header length, JSON header {version, denseShare, calibration, meta},
+// then Float32 idf[BUCKETS], Float32 tfidfMean[TFIDF_DIMS], Float32 denseMean[DENSE_DIMS], Float32 scales[DENSE_BUCKETS],
+// Int8 table[DENSE_BUCKETS × DENSE_DIMS].
+export function writeLocalModel(m: LocalModel, file = MODEL_FILE) {
+  const header = Buffer.from(JSON.stringify({ version: LOCAL_EMBEDDER_VERSION, denseShare: m.denseShare, calibration: m.calibration, meta: m.meta }));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(header.length);
+  const f32 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const body = Buffer.concat([len, header, f32(m.idf), f32(m.tfidfMean), f32(m.denseMean), f32(m.scales), Buffer.from(m.table.buffer, m.table.byteOffset, m.table.byteLength)]);
+  fs.writeFileSync(file, zlib.gzipSync(body, { level: 9 }));
+}
+
+export function loadLocalModel(file = MODEL_FILE): LocalModel {
+  const raw = zlib.gunzipSync(fs.readFileSync(file));
+  const hlen = raw.readUInt32LE(0);
+  const header = JSON.parse(raw.subarray(4, 4 + hlen).toString('utf8'));
+  if (header.version !== LOCAL_EMBEDDER_VERSION) throw new Error(`${file}: version ${header.version}, expected ${LOCAL_EMBEDDER_VERSION}`);
+  let off = 4 + hlen;
+  const take = (n: number) => {
+    const copy = new Uint8Array(n);
+    copy.set(raw.subarray(off, off + n));
+    off += n;
+    return copy.buffer;
+  };
+  const idf = new Float32Array(take(BUCKETS * 4));
+  const tfidfMean = new Float32Array(take(TFIDF_DIMS * 4));
+  const denseMean = new Float32Array(take(DENSE_DIMS * 4));
+  const scales = new Float32Array(take(DENSE_BUCKETS * 4));
+  const table = new Int8Array(take(DENSE_BUCKETS * DENSE_DIMS));
+  if (off !== raw.length) throw new Error(`${file}: ${raw.length - off} unexpected trailing bytes`);
+  return { idf, tfidfMean, denseMean, scales, table, denseShare: header.denseShare, calibration: header.calibration, meta: header.meta ?? {} };
 }
 
 let cachedModel: LocalModel | null = null;
 
-export function createLocalEmbedder(): Embedder {
-  cachedModel ??= loadLocalModel();
-  const model = cachedModel;
+export function createLocalEmbedder(model?: LocalModel): Embedder & { calibration: Calibration } {
+  const m = model ?? (cachedModel ??= loadLocalModel());
   return {
-    id: `local-hangul-ngram-v${LOCAL_EMBEDDER_VERSION}-${LOCAL_DIMENSIONS}`,
+    id: `local-hangul-learned-v${LOCAL_EMBEDDER_VERSION}-${LOCAL_DIMENSIONS}`,
     dimensions: LOCAL_DIMENSIONS,
+    calibration: m.calibration,
     async embed(texts: string[]) {
-      return texts.map((t) => embedOne(t, model));
+      return texts.map((t) => Array.from(embedText(t, m)));
     },
   };
 }
