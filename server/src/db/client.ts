@@ -124,7 +124,7 @@ function takeLock(dataDir: string): { release(): void } {
   } catch {
     const pid = Number(fs.readFileSync(file, 'utf8'));
     if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new Error(`데이터 폴더 ${dataDir} 를 다른 프로세스(pid ${pid})가 사용 중입니다`);
+      throw new Error(`다른 프로세스(pid ${pid})가 데이터 폴더를 사용 중입니다: ${dataDir}`);
     }
     fs.writeFileSync(file, String(process.pid));
   }

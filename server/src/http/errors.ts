@@ -1,4 +1,5 @@
 // Problem+json (RFC 9457) errors with a stable `code` and a Korean `detail` for the UI.
+import { josa } from 'es-hangul';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 export class AppError extends Error {
@@ -16,7 +17,7 @@ export const badRequest = (code: string, detail: string, extra?: Record<string, 
   new AppError(400, code, detail, extra);
 export const unauthorized = (detail = '로그인이 필요합니다') => new AppError(401, 'UNAUTHORIZED', detail);
 export const forbidden = (detail = '권한이 없습니다', code = 'FORBIDDEN') => new AppError(403, code, detail);
-export const notFound = (what = '대상') => new AppError(404, 'NOT_FOUND', `${what}을(를) 찾을 수 없습니다`);
+export const notFound = (what = '대상') => new AppError(404, 'NOT_FOUND', `${josa(what, '을/를')} 찾을 수 없습니다`);
 export const conflict = (code: string, detail: string, extra?: Record<string, unknown>) =>
   new AppError(409, code, detail, extra);
 

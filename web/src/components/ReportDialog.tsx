@@ -1,5 +1,6 @@
 // "신고" button + dialog for a listing, member or review: reasons from the server, detail required for
 // "기타", one report per target (the server's refusal is shown as it comes).
+import { josa } from 'es-hangul';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useLocation, useNavigate } from 'react-router';
@@ -66,7 +67,7 @@ export function ReportDialog({ targetType, targetId, onClose }: { targetType: Re
         {report.isSuccess ? (
           <div className="dialog-done" role="status">
             <p><strong>신고가 접수되었어요.</strong></p>
-            <p className="muted">운영팀이 확인 후 조치할게요. 같은 {what}은(는) 한 번만 신고할 수 있어요.</p>
+            <p className="muted">운영팀이 확인 후 조치할게요. 같은 {josa(what, '은/는')} 한 번만 신고할 수 있어요.</p>
             <button type="button" className="btn btn-primary btn-block" onClick={onClose}>확인</button>
           </div>
         ) : (

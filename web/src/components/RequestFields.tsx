@@ -2,6 +2,7 @@
 // edit while the request waits for approval: dates on the availability calendar (unavailable days
 // greyed, one-day rentals allowed), options, how to receive/return (address for delivery) and a live
 // price breakdown with the server's formula. useRequestDraft holds the choices; RequestFields shows them.
+import { josa } from 'es-hangul';
 import { useMemo, useState } from 'react';
 import { useMe } from '../api/members.ts';
 import { useUnavailableDates, type Method, type PostDetail } from '../api/posts.ts';
@@ -42,10 +43,10 @@ export function useRequestDraft(post: PostDetail, initial?: ReservationRequest) 
 
   const onDay = (day: string) => {
     setDateError('');
-    if (blocked.has(day)) return setDateError(`${koreanDate(day)}은(는) 예약할 수 없는 날이에요`);
+    if (blocked.has(day)) return setDateError(`${josa(koreanDate(day), '은/는')} 예약할 수 없는 날이에요`);
     if (pickingEnd && start && day >= start) {
       const hit = firstBlocked(start, day);
-      if (hit) return setDateError(`기간 중 ${koreanDate(hit)}은(는) 예약할 수 없어요. 다른 기간을 골라 주세요`);
+      if (hit) return setDateError(`기간 중 ${josa(koreanDate(hit), '은/는')} 예약할 수 없어요. 다른 기간을 골라 주세요`);
       setEnd(day);
       setPickingEnd(false);
       return;

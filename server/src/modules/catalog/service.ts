@@ -1,5 +1,6 @@
 // Category and region trees (two levels). Filtering by a parent includes its children;
 // a node still in use is never deleted.
+import { josa } from 'es-hangul';
 import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
@@ -76,7 +77,7 @@ export function catalogService(db: Queryable) {
   async function assertParent(kind: CatalogKind, parentId: number, movingId?: number) {
     if (parentId === movingId) throw badRequest('INVALID_PARENT', '자기 자신을 상위 항목으로 지정할 수 없습니다');
     const parent = await db.one<NodeRow>(`SELECT id, parent_id, name, sort_order FROM ${kind} WHERE id = $1`, [parentId]);
-    if (!parent) throw badRequest('UNKNOWN_PARENT', `상위 ${LABEL[kind]}가 존재하지 않습니다`);
+    if (!parent) throw badRequest('UNKNOWN_PARENT', `상위 ${josa(LABEL[kind], '이/가')} 존재하지 않습니다`);
     if (parent.parent_id !== null) throw badRequest('TOO_DEEP', '2단계까지만 만들 수 있습니다 (상위 항목은 최상위여야 합니다)');
     if (kind === 'categories' && (await db.one('SELECT 1 FROM posts WHERE category_id = $1 LIMIT 1', [parentId]))) {
       throw conflict('CATEGORY_IN_USE', '게시글이 있는 카테고리 아래에는 하위 카테고리를 만들 수 없습니다');
@@ -116,10 +117,10 @@ export function catalogService(db: Queryable) {
       await byId(kind, id);
       const reason = await usage(kind, id);
       const code = kind === 'categories' ? 'CATEGORY_IN_USE' : 'REGION_IN_USE';
-      if (reason) throw conflict(code, `사용 중인 ${LABEL[kind]}는 삭제할 수 없습니다: ${reason}`);
+      if (reason) throw conflict(code, `사용 중인 ${josa(LABEL[kind], '은/는')} 삭제할 수 없습니다: ${reason}`);
       await db.query(`DELETE FROM ${kind} WHERE id = $1`, [id]).catch((err) => {
         // another module's table may still point at it
-        if ((err as { code?: string }).code === '23503') throw conflict(code, `사용 중인 ${LABEL[kind]}는 삭제할 수 없습니다`);
+        if ((err as { code?: string }).code === '23503') throw conflict(code, `사용 중인 ${josa(LABEL[kind], '은/는')} 삭제할 수 없습니다`);
         throw err;
       });
     },
@@ -127,6 +128,6 @@ export function catalogService(db: Queryable) {
 }
 
 const duplicateName = (kind: CatalogKind) => (err: unknown): never => {
-  if ((err as { code?: string }).code === '23505') throw conflict('DUPLICATE_NAME', `같은 위치에 같은 이름의 ${LABEL[kind]}가 있습니다`);
+  if ((err as { code?: string }).code === '23505') throw conflict('DUPLICATE_NAME', `같은 위치에 같은 이름의 ${josa(LABEL[kind], '이/가')} 있습니다`);
   throw err;
 };

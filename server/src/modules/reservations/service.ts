@@ -1,6 +1,7 @@
 // Reservations: requests, edits, lists, and every status transition through the one table (status.ts).
 // Transitions are conditional updates (WHERE status = the status we checked), so two racing requests
 // cannot both apply; the database's exclusion constraint decides double bookings.
+import { josa } from 'es-hangul';
 import type { Deps } from '../../deps.ts';
 import type { Queryable } from '../../db/client.ts';
 import { sql } from '../../db/sql.ts';
@@ -338,7 +339,7 @@ export function reservationsService(deps: Deps) {
           memberId: v.post.author_id,
           type: 'RESERVATION_REQUEST',
           title: '새 예약 요청이 도착했습니다',
-          body: `${member.nickname}님이 ${v.post.title}을(를) ${input.startDate} ~ ${input.endDate}에 빌리고 싶어 합니다`,
+          body: `${member.nickname}님이 ${josa(v.post.title, '을/를')} ${input.startDate} ~ ${input.endDate}에 빌리고 싶어 합니다`,
           targetType: 'RESERVATION',
           targetId: created!.id,
         });

@@ -1,6 +1,8 @@
 // The rental lifecycle (SPEC §5) as ONE table: who may set each status, what may follow it and which
 // fields a transition needs. The service, allowedActions, the jobs and the tests all read this table.
 
+import { josa } from 'es-hangul';
+
 export const STATUSES = [
   'PENDING_APPROVAL', 'PENDING_PAYMENT', 'PENDING_PICKUP', 'SHIPPING', 'INSPECTING_RENTAL', 'RENTING',
   'PENDING_RETURN', 'RETURNING', 'INSPECTING_RETURN', 'RETURN_COMPLETED', 'PENDING_REFUND', 'REFUND_COMPLETED',
@@ -126,7 +128,7 @@ export function checkTransition(
   if (!STATUS_TABLE[from].next.includes(to)) {
     return {
       status: 409, code: 'ILLEGAL_TRANSITION',
-      detail: `'${STATUS_TABLE[from].label}' 상태에서 '${STATUS_TABLE[to].label}'(으)로 바꿀 수 없습니다`,
+      detail: `'${STATUS_TABLE[from].label}' 상태에서 '${STATUS_TABLE[to].label}'${josa.pick(STATUS_TABLE[to].label, '으로/로')} 바꿀 수 없습니다`,
     };
   }
   if (!STATUS_TABLE[to].setBy.includes(actor)) {
@@ -134,7 +136,7 @@ export function checkTransition(
   }
   for (const field of requiredFields(from, to)) {
     if (field === 'reason' && !given.reason?.trim()) {
-      return { status: 400, code: 'REASON_REQUIRED', detail: `'${STATUS_TABLE[to].label}'(으)로 바꾸려면 사유를 입력해야 합니다` };
+      return { status: 400, code: 'REASON_REQUIRED', detail: `'${STATUS_TABLE[to].label}'${josa.pick(STATUS_TABLE[to].label, '으로/로')} 바꾸려면 사유를 입력해야 합니다` };
     }
     if (field === 'shipment' && (!given.carrier?.trim() || !given.trackingNumber?.trim())) {
       return { status: 400, code: 'SHIPMENT_REQUIRED', detail: '택배사와 운송장 번호를 입력해야 합니다' };

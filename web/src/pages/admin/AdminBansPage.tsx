@@ -1,4 +1,5 @@
 // Current bans (listings, members, reviews) with the reason and time, and unban.
+import { josa } from 'es-hangul';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useBans, useModerate, type BannedItem } from '../../api/admin.ts';
@@ -23,7 +24,7 @@ export function AdminBansPage() {
         ))}
       </div>
       {query.isPending ? <Spinner /> : query.isError && !query.data ? <ErrorBox error={query.error} onRetry={() => query.refetch()} /> :
-        items.length === 0 ? <EmptyState title={`제한된 ${REPORT_TARGET_LABELS[type]}이(가) 없어요`} /> : (
+        items.length === 0 ? <EmptyState title={`제한된 ${josa(REPORT_TARGET_LABELS[type], '이/가')} 없어요`} /> : (
           <ul className="admin-list">
             {items.map((b) => <li key={`${b.targetType}-${b.targetId}`}><BanItem ban={b} /></li>)}
           </ul>
