@@ -4,8 +4,9 @@ import { postsJobs } from '../modules/posts/jobs.ts';
 import { embeddingJobs } from '../modules/embeddings/service.ts';
 import { moderationJobs } from '../modules/moderation/jobs.ts';
 import { schedulerJobs } from './history-cleanup.ts';
+import { sessionJobs } from './sessions-cleanup.ts';
 import { notificationJobs } from '../modules/notifications/jobs.ts';
 import { reservationJobs } from '../modules/reservations/jobs.ts';
 import { paymentJobs } from '../modules/payments/jobs.ts';
 
-export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs];
+export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...sessionJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs];

@@ -34,6 +34,8 @@ export const userChannel = (memberId: number) => `user:${memberId}`;
 export interface NotificationService {
   /** insert within the caller's transaction; call publish() with the result after commit */
   insert(q: Queryable, n: NewNotification): Promise<NotificationRow>;
+  /** many at once, one statement (jobs notifying a whole batch) */
+  insertMany(q: Queryable, ns: NewNotification[]): Promise<NotificationRow[]>;
   /**
    * insert, unless the member still has an unread notification of one of `types` on the same target
    * (one notice per unread burst, e.g. chat); null when skipped
@@ -57,6 +59,18 @@ export function createNotificationService(db: Database, bus: Bus): NotificationS
         [n.memberId, n.type, n.title, n.body ?? '', n.targetType ?? null, n.targetId ?? null],
       );
       return row!;
+    },
+    async insertMany(q, ns) {
+      if (!ns.length) return [];
+      return q.query<NotificationRow>(
+        `INSERT INTO notifications (member_id, type, title, body, target_type, target_id)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+         RETURNING ${NOTIFICATION_COLUMNS}`,
+        [
+          ns.map((n) => n.memberId), ns.map((n) => n.type), ns.map((n) => n.title), ns.map((n) => n.body ?? ''),
+          ns.map((n) => n.targetType ?? null), ns.map((n) => n.targetId ?? null),
+        ],
+      );
     },
     async insertUnlessUnread(q, n, types) {
       const row = await q.one<NotificationRow>(

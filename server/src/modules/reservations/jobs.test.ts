@@ -7,6 +7,7 @@ import { jobDefinitions } from '../../jobs/registry.ts';
 import { autoComplete, detectOverdue, expireReservations, remindReturns, reservationJobs, TIMED_RULES } from './jobs.ts';
 import type { Status } from './status.ts';
 import type { JobContext } from '../../jobs/types.ts';
+import type { Database, Queryable } from '../../db/client.ts';
 import { insertReservation, makePost, statusOf, testClock, type User } from './testing.ts';
 
 const HOUR = 3_600_000;
@@ -155,4 +156,44 @@ test('auto-complete: each stale state by its own status (upstream queried the wr
     { from_status: 'RETURN_COMPLETED', to_status: 'PENDING_REFUND', actor_role: 'SYSTEM' },
     { from_status: 'PENDING_REFUND', to_status: 'REFUND_COMPLETED', actor_role: 'SYSTEM' },
   ]);
+});
+
+/** the same database, counting every statement a job sends (inside transactions too) */
+function countingDb(db: Database) {
+  let statements = 0;
+  const wrap = <Q extends Queryable>(q: Q): Q => ({
+    ...q,
+    query: (text: Parameters<Queryable['query']>[0], params?: unknown[]) => (statements++, q.query(text, params)),
+    one: (text: Parameters<Queryable['one']>[0], params?: unknown[]) => (statements++, q.one(text, params)),
+  });
+  const counted: Database = { ...wrap(db), transaction: (fn) => db.transaction((tx) => fn(wrap(tx))) };
+  return { db: counted, statements: () => statements };
+}
+
+test('reminder and overdue notices are set-based: the statements do not grow with the number of reservations', async () => {
+  // Seoul 2026-06-10 12:00: ends tomorrow → reminder; ended yesterday → overdue notice (not yet lost)
+  const now = new Date('2026-06-10T03:00:00Z');
+  // rentals left by earlier tests would be counted too: they are returned first
+  await ctx.deps.db.query(`UPDATE reservations SET status = 'RETURN_COMPLETED' WHERE status = 'RENTING'`);
+  const counts: Record<string, number[]> = { remind: [], overdue: [] };
+  for (const n of [3, 30]) {
+    const due = await Promise.all(Array.from({ length: n }, () => make('RENTING', '2026-06-05', '2026-06-11')));
+    const late = await Promise.all(Array.from({ length: n }, () => make('RENTING', '2026-06-01', '2026-06-09')));
+    const c1 = countingDb(ctx.deps.db);
+    const reminded = await remindReturns({ deps: { ...ctx.deps, db: c1.db }, now });
+    const c2 = countingDb(ctx.deps.db);
+    const overdue = await detectOverdue({ deps: { ...ctx.deps, db: c2.db }, now });
+    assert.equal(reminded.reminded, n);
+    assert.deepEqual(overdue, { notified: n, markedLost: 0 });
+    counts.remind.push(c1.statements());
+    counts.overdue.push(c2.statements());
+    // behaviour kept: one reminder to the borrower, overdue notices to both parties
+    for (const id of due) assert.deepEqual((await notes(id, 'RETURN_REMINDER')).map((x) => x.title), ['내일이 반납일입니다']);
+    for (const id of late) assert.deepEqual((await notes(id, 'RETURN_OVERDUE')).map((x) => x.member_id).sort(), [lender.id, borrower.id].sort());
+    // the next window starts clean
+    await ctx.deps.db.query(sql`UPDATE reservations SET status = 'RETURN_COMPLETED' WHERE id = ANY(${[...due, ...late]}::bigint[])`);
+  }
+  console.log(`# statements for 3 → 30 reservations: reminder ${counts.remind.join(' → ')}, overdue ${counts.overdue.join(' → ')}`);
+  assert.equal(counts.remind[1], counts.remind[0]);
+  assert.equal(counts.overdue[1], counts.overdue[0]);
 });

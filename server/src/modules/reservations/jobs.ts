@@ -4,7 +4,6 @@
 import type { Deps } from '../../deps.ts';
 import { sql } from '../../db/sql.ts';
 import type { JobDefinition, JobContext } from '../../jobs/types.ts';
-import type { NotificationRow } from '../notifications/service.ts';
 import { addDays, seoulDate } from './dates.ts';
 import { reservationsService } from './service.ts';
 import type { Status } from './status.ts';
@@ -80,12 +79,8 @@ async function notifyOnce(
         AND r.id IN (SELECT id FROM reservations WHERE ${col} IS NULL AND ${where} ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
         AND r.${col} IS NULL
       RETURNING r.id, r.borrower_id, r.lender_id, p.title, r.end_date`);
-    const inserted: NotificationRow[] = [];
-    for (const r of claimed) {
-      for (const n of notes(r)) {
-        inserted.push(await deps.notifications.insert(tx, { ...n, targetType: 'RESERVATION', targetId: r.id }));
-      }
-    }
+    // and the notices of the whole batch in one more statement
+    const inserted = await deps.notifications.insertMany(tx, claimed.flatMap((r) => notes(r).map((n) => ({ ...n, targetType: 'RESERVATION', targetId: r.id }))));
     return { claimed: claimed.length, inserted };
   });
   await deps.notifications.publish(rows.inserted);
