@@ -3,8 +3,8 @@
 //
 // Deterministic: fixed seed, fixed steps, one thread. Reads the open Korean data in ../shared/data
 // (override with EMBEDDER_DATA_DIR): KorSTS train (never dev), paraKQC paraphrase groups, Question_pair
-// duplicates, KLUE-NLI (entailment as positives, contradiction as hard negatives), shopping reviews
-// (neighbouring windows as weak positives), plus our rental-domain pairs (server/src/ai/data/rental-pairs.jsonl). The held-out search set is never read.
+// duplicates, KLUE-NLI (entailment as positives, contradiction as hard negatives), plus our rental-domain
+// pairs (server/src/ai/data/rental-pairs.jsonl). The held-out search set is never read.
 //
 //  1. IDF per hashed bucket and the mean TF-IDF direction, from the training sentences.
 //  2. A hashed feature → DENSE_DIMS table, trained with in-batch-negative InfoNCE (hard negatives where
@@ -68,7 +68,7 @@ function readSts(name: 'train'): { a: string; b: string; score: number }[] {
 }
 
 interface Pair { a: string; p: string; neg?: string; group: string; src: string }
-const sources: Record<string, Pair[]> = { rental: [], parakqc: [], qpair: [], nli: [], sts: [], reviews: [] };
+const sources: Record<string, Pair[]> = { rental: [], parakqc: [], qpair: [], nli: [], sts: [] };
 
 // every 7th KorSTS train pair is kept out of training to pick the dense share (dev is never read)
 const stsAll = readSts('train');
@@ -95,14 +95,6 @@ const contra = new Map<string, string>();
 for (const x of nli) if (x.gold_label === 'contradiction') contra.set(x.premise, x.hypothesis);
 for (const [i, x] of nli.entries()) if (x.gold_label === 'entailment') sources.nli.push({ a: x.premise, p: x.hypothesis, neg: contra.get(x.premise), group: `nli${i}`, src: 'nli' });
 
-// unlabelled shopping reviews: neighbouring word windows as weak positives, so words that occur together
-// (불멍 · 화로대, 무릎 · 보호대) move together even where no labelled pair has them
-const REVIEW_WINDOW = 8;
-const reviewWords = fs.readFileSync(path.join(DATA_DIR, 'korean-text', 'shopping-reviews.txt'), 'utf8').split(/\s+/).filter(Boolean);
-for (let i = 0; i + 2 * REVIEW_WINDOW <= reviewWords.length; i += REVIEW_WINDOW) {
-  sources.reviews.push({ a: reviewWords.slice(i, i + REVIEW_WINDOW).join(' '), p: reviewWords.slice(i + REVIEW_WINDOW, i + 2 * REVIEW_WINDOW).join(' '), group: `rv${i}`, src: 'reviews' });
-}
-
 // rental pairs: a tenth of the queries (by hash) are kept aside to pick the mix and check calibration
 const rentalRows = fs.readFileSync(RENTAL, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { query: string; listing: string; negative: string; leaf: string });
 const isVal = (q: string) => (Array.from(q).reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 10) === 0;
@@ -112,8 +104,7 @@ const rentalListings = [...new Map(rentalRows.map((r) => [r.listing, r.leaf])).e
 log(Object.entries(sources).map(([k, v]) => `${k} ${v.length}`).join(', ') + `, sts ranking ${sts.length}, rental validation ${rentalVal.length}`);
 
 // ---------- 1. IDF and mean direction ----------
-const labelled = Object.entries(sources).filter(([k]) => k !== 'reviews').flatMap(([, v]) => v);
-const corpus = [...new Set([...stsAll.flatMap((s) => [s.a, s.b]), ...labelled.flatMap((p) => [p.a, p.p, p.neg ?? ''])].filter(Boolean))];
+const corpus = [...new Set([...stsAll.flatMap((s) => [s.a, s.b]), ...Object.values(sources).flat().flatMap((p) => [p.a, p.p, p.neg ?? ''])].filter(Boolean))];
 const uniform = new Float32Array(BUCKETS).fill(1);
 const df = new Float32Array(BUCKETS);
 for (const s of corpus) for (const b of new Set(featureVector(s, uniform).bucket)) df[b]++;
@@ -144,7 +135,7 @@ log(`IDF and mean direction from ${corpus.length} sentences`);
 // stays zero (and is skipped in training), so unseen and rare strings add nothing to the dense part.
 const MIN_DF = 3;
 const denseDf = new Uint32Array(DENSE_BUCKETS);
-for (const s of [...corpus, ...sources.reviews.map((p) => p.a)]) for (const r of new Set(fvOf(s).dense)) denseDf[r]++;
+for (const s of corpus) for (const r of new Set(fvOf(s).dense)) denseDf[r]++;
 const usable = denseDf.map((d) => (d >= MIN_DF ? 1 : 0));
 
 const E = new Float32Array(DENSE_BUCKETS * DENSE_DIMS);
@@ -198,7 +189,7 @@ function applyGrads() {
   stepRows.length = 0;
 }
 
-const MIX: [string, number][] = [['rental', 0.35], ['parakqc', 0.2], ['sts', 0.15], ['nli', 0.1], ['qpair', 0.1], ['reviews', 0.1]];
+const MIX: [string, number][] = [['rental', 0.4], ['parakqc', 0.2], ['sts', 0.15], ['nli', 0.15], ['qpair', 0.1]];
 function samplePair(): Pair {
   let x = rand();
   for (const [src, w] of MIX) { if ((x -= w) <= 0) return pick(sources[src]); }
