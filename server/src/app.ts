@@ -4,14 +4,18 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { TypeBoxValidatorCompiler, registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { boundedValidatorCompiler } from './http/validation.ts';
 import type { Deps } from './deps.ts';
-import { AppError, containsNul, nulRefused, sendProblem, toAppError } from './http/errors.ts';
+import { AppError, badText, invalidText, nulRefused, sendProblem, toAppError } from './http/errors.ts';
+import { parseQueryString, refuseInvalidQuery, registerJsonParser } from './http/encoding.ts';
 import { registerAuth } from './http/auth.ts';
+import { registerCsrfGuard } from './http/csrf.ts';
 import { apiModules } from './modules/index.ts';
 import { realtimeGateway } from './realtime/gateway.ts';
 import { mediaRoutes } from './modules/images/routes.ts';
@@ -34,8 +38,11 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    // only behind our proxy: otherwise any client could pick its own IP and dodge the login limit
-    trustProxy: deps.config.trustProxy,
+    routerOptions: { querystringParser: parseQueryString }, // invalid UTF-8 in percent-escapes → 400
+    // Only behind our proxy, and only its one hop: the client IP is the right-most X-Forwarded-For entry
+    // (the one our nginx adds). `true` would take the left-most, which the client writes itself and
+    // could rotate to dodge every per-IP limit.
+    trustProxy: deps.config.trustProxy ? (_address: string, hop: number) => hop < 1 : false,
     // errors raised before routing (a malformed percent-encoding in the path) are problems too
     frameworkErrors: (err, req, reply) => {
       const problem = err.code === 'FST_ERR_BAD_URL'
@@ -44,7 +51,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
       return sendProblem(reply, req, problem);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(boundedValidatorCompiler);
   app.decorate('deps', deps);
 
   app.addHook('onSend', async (req, reply) => {
@@ -58,6 +65,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   });
 
   registerMetrics(app, deps.db);
+  await app.register(helmet, securityHeaders(deps.config.cookieSecure));
   await app.register(cookie);
   await app.register(multipart, {
     limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_IMAGES, fields: 50, fieldSize: 64 * 1024, parts: 80 },
@@ -69,12 +77,17 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'chwimeet_sid' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // swagger-ui styles itself inline and shows data: images: its pages get their own, looser CSP
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  // Postgres cannot store NUL in text: refuse it once, for every route, before any handler runs.
+  registerJsonParser(app); // invalid UTF-8 in a JSON body → 400, never U+FFFD
+  refuseInvalidQuery(app);
+  // NUL (Postgres cannot store it) and lone surrogates: refused once, for every route, before any handler runs.
   app.addHook('preValidation', async (req) => {
-    if (containsNul(req.query) || containsNul(req.params) || containsNul(req.body)) throw nulRefused();
+    const bad = badText(req.query) ?? badText(req.params) ?? badText(req.body);
+    if (bad === 'nul') throw nulRefused();
+    if (bad) throw invalidText();
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -103,6 +116,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   // Only the API and the WebSocket ask who is calling: static files, /media and the probes skip the
   // session lookup (a logged-in browser sends the cookie with every image request).
   await app.register(async (authenticated) => {
+    registerCsrfGuard(authenticated); // before the session lookup: a forged request costs nothing
     registerAuth(authenticated);
     for (const mod of apiModules) await authenticated.register(mod, { prefix: '/api/v1' });
     await authenticated.register(realtimeGateway); // STOMP over WebSocket at /ws
@@ -111,6 +125,42 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   await serveWebApp(app, deps.config.webDist);
   return app;
 }
+
+/**
+ * Security headers on every response (@fastify/helmet): the web app loads only its own scripts, styles,
+ * images (and blob: previews of photos being uploaded) and connects only to its own origin; nothing may
+ * frame it; no MIME sniffing; referrers stay on this site; HSTS only where the site is HTTPS
+ * (COOKIE_SECURE=true says so).
+ */
+export function securityHeaders(https: boolean) {
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' as const },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' as const },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    // images under /media are only used by this site
+    crossOriginResourcePolicy: { policy: 'same-origin' as const },
+    crossOriginEmbedderPolicy: false,
+  };
+}
+
+const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 const draining = new WeakSet<object>();
 export const markDraining = (app: App) => draining.add(app);

@@ -26,9 +26,17 @@ export interface Config {
   seedDemo: boolean;
   sessionTtlSeconds: number;
   cookieSecure: boolean;
-  /** trust X-Forwarded-* (client IP for rate limits and logs); only behind a proxy that sets them */
+  /** trust exactly one proxy hop (the right-most X-Forwarded-For entry, added by our nginx) for the client IP */
   trustProxy: boolean;
+  /** per IP + email */
   loginRateLimit: { max: number; windowMs: number };
+  /** per IP, across emails */
+  loginIpRateLimit: { max: number; windowMs: number };
+  /** per IP: GET /search and GET /search-ai */
+  searchRateLimit: { max: number; windowMs: number };
+  aiSearchRateLimit: { max: number; windowMs: number };
+  /** a server (main.ts) with DATABASE_URL but no REDIS_URL starts only when this is said explicitly */
+  singleInstance: boolean;
   signUpRateLimit: { max: number; windowMs: number };
   adminEmail: string | null;
   adminPassword: string | null;
@@ -100,6 +108,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cookieSecure: str('COOKIE_SECURE', 'false') === 'true',
       trustProxy: str('TRUST_PROXY', 'false') === 'true',
       loginRateLimit: { max: int('LOGIN_RATE_LIMIT_MAX', 10), windowMs: int('LOGIN_RATE_LIMIT_WINDOW_MS', 60_000) },
+      loginIpRateLimit: { max: int('LOGIN_IP_RATE_LIMIT_MAX', 30), windowMs: int('LOGIN_IP_RATE_LIMIT_WINDOW_MS', 600_000) },
+      searchRateLimit: { max: int('SEARCH_RATE_LIMIT_MAX', 60), windowMs: int('SEARCH_RATE_LIMIT_WINDOW_MS', 60_000) },
+      aiSearchRateLimit: { max: int('AI_SEARCH_RATE_LIMIT_MAX', 10), windowMs: int('AI_SEARCH_RATE_LIMIT_WINDOW_MS', 60_000) },
+      singleInstance: str('SINGLE_INSTANCE', 'false') === 'true',
       signUpRateLimit: { max: int('SIGNUP_RATE_LIMIT_MAX', 20), windowMs: int('SIGNUP_RATE_LIMIT_WINDOW_MS', 3_600_000) },
       adminEmail: str('ADMIN_EMAIL') || null,
       adminPassword: str('ADMIN_PASSWORD') || null,

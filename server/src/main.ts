@@ -16,6 +16,12 @@ async function main() {
     console.error((err as Error).message);
     process.exit(1);
   }
+  // Several instances on one database without Redis would each keep their own sessions, chat and rate
+  // limits and never hear each other: that must be a decision, not an accident.
+  if (config.databaseUrl && !config.redisUrl && !config.singleInstance) {
+    console.error('시작 실패: DATABASE_URL 을 쓰려면 REDIS_URL 도 설정해야 합니다 (인스턴스를 하나만 실행한다면 SINGLE_INSTANCE=true)');
+    process.exit(1);
+  }
   const log = pino({ level: config.logLevel });
   const deps = await createDepsOrExit(config, log, '시작 실패');
 

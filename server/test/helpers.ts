@@ -9,6 +9,7 @@ import { openPglite, type Database } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createDeps, closeDeps, type Clock, type Deps } from '../src/deps.ts';
 import { buildApp, type App } from '../src/app.ts';
+import { CSRF_HEADER } from '../src/http/csrf.ts';
 import { membersService } from '../src/modules/members/service.ts';
 
 export const TEMPLATE_DUMP = path.resolve('.test-data/template.tar.gz');
@@ -28,9 +29,10 @@ export async function freshDatabase(): Promise<Database> {
 
 export function testConfig(env: Record<string, string> = {}): Config {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-test-'));
-  // tests sign up many members from one address and send chat bursts; those limits have their own tests
+  // tests sign up, log in, search and send chat bursts many times from one address; those limits have their own tests
   return loadConfig({
-    DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', SIGNUP_RATE_LIMIT_MAX: '100000', CHAT_SEND_BURST: '100000',
+    DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', CHAT_SEND_BURST: '100000',
+    SIGNUP_RATE_LIMIT_MAX: '100000', LOGIN_IP_RATE_LIMIT_MAX: '100000', SEARCH_RATE_LIMIT_MAX: '100000', AI_SEARCH_RATE_LIMIT_MAX: '100000',
     ...env,
   });
 }
@@ -55,6 +57,13 @@ export async function createTestContext(
   const deps = await createDeps(config, pino({ level: 'silent' }), { db, clock: opts.clock });
   const app = await buildApp(deps);
   await app.ready();
+  // The harness calls the API the way our web client does (web/src/api/client.ts), with the custom
+  // header that proves a request is not a cross-site form (http/csrf.ts); csrf.test.ts sends without it.
+  const inject = app.inject.bind(app);
+  app.inject = ((opts?: any, cb?: any) =>
+    opts && typeof opts === 'object'
+      ? inject({ ...opts, headers: { [CSRF_HEADER]: 'test', ...opts.headers } }, cb)
+      : inject(opts, cb)) as typeof app.inject;
 
   const ctx: TestContext = {
     app,

@@ -73,7 +73,7 @@ test('a session created on instance A is valid on B; logout on B ends it on A', 
   assert.equal(meOnB.status, 200);
   assert.equal((await meOnB.json()).id, id);
 
-  const logout = await fetch(`${b.url}/api/v1/members/logout`, { method: 'POST', headers: { cookie } });
+  const logout = await fetch(`${b.url}/api/v1/members/logout`, { method: 'POST', headers: { cookie, 'x-requested-with': 'test' } });
   assert.equal(logout.status, 204);
 
   const meOnA = await fetch(`${a.url}/api/v1/members/me`, { headers: { cookie } });

@@ -134,7 +134,7 @@ export async function createListingViaApi(
   const form = new FormData();
   form.append('data', JSON.stringify(data));
   for (const [i, img] of images.entries()) form.append('images', new Blob([new Uint8Array(img)], { type: 'image/png' }), `photo${i}.png`);
-  const res = await fetch(`${baseURL}/api/v1/posts`, { method: 'POST', body: form, headers: { cookie } });
+  const res = await fetch(`${baseURL}/api/v1/posts`, { method: 'POST', body: form, headers: { cookie, 'x-requested-with': 'test' } });
   if (res.status !== 201) throw new Error(`create listing failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: number }).id;
 }

@@ -62,15 +62,26 @@ const PG_ERRORS: Record<string, [number, string, string]> = {
   '54000': [400, 'TOO_LONG', '입력이 너무 깁니다'],
 };
 
-/** NUL characters anywhere in a parsed request part (query, params, JSON body). */
-export function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (depth > 32 || value === null || typeof value !== 'object') return false;
-  if (Buffer.isBuffer(value)) return false;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) if (containsNul(v, depth + 1)) return true;
-  return false;
+/** with the u flag a valid pair is one code point; only an unpaired half is category Cs */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Text Postgres or the UI could not keep as sent, anywhere in a parsed request part (query, params, JSON
+ * body): NUL (Postgres cannot store it) and lone UTF-16 surrogates (`"\ud800"` in JSON; they would be
+ * stored as U+FFFD). Invalid UTF-8 bytes are refused earlier, by the body and query-string parsers.
+ */
+export function badText(value: unknown, depth = 0): 'nul' | 'surrogate' | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? 'nul' : LONE_SURROGATE.test(value) ? 'surrogate' : null;
+  if (depth > 32 || value === null || typeof value !== 'object') return null;
+  if (Buffer.isBuffer(value)) return null;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) {
+    const found = badText(v, depth + 1);
+    if (found) return found;
+  }
+  return null;
 }
 export const nulRefused = () => badRequest('INVALID_CHARACTER', '입력에 허용되지 않는 문자(NUL)가 있습니다');
+export const invalidText = () => badRequest('INVALID_ENCODING', '입력이 올바른 UTF-8 문자열이 아닙니다');
 
 /** Maps any thrown error to a problem; unknown errors become a logged 500 without details. */
 export function toAppError(err: unknown): AppError | null {

@@ -62,6 +62,8 @@ function fallbackMessage(status: number): string {
   if (status === 403) return '권한이 없습니다';
   if (status === 404) return '찾을 수 없습니다';
   if (status === 413) return '파일이 너무 큽니다';
+  if (status === 429) return '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요';
+  if (status === 503) return '서비스를 잠시 사용할 수 없습니다. 잠시 후 다시 시도해 주세요';
   if (status >= 500) return '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요';
   return '요청을 처리하지 못했습니다';
 }
@@ -79,7 +81,9 @@ export interface RequestOptions {
 }
 
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // X-Requested-With: the server refuses state-changing requests without it unless they are JSON
+  // (a cross-site page cannot send it without a CORS preflight) — server/src/http/csrf.ts
+  const headers: Record<string, string> = { accept: 'application/json', 'x-requested-with': 'chwimeet' };
   let body: BodyInit | undefined;
   if (opts.body instanceof FormData) body = opts.body;
   else if (opts.body !== undefined) {
@@ -118,6 +122,7 @@ export function upload<T>(
     xhr.open(opts.method ?? 'POST', API_BASE + path);
     xhr.withCredentials = true;
     xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('x-requested-with', 'chwimeet');
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && opts.onProgress) opts.onProgress(e.loaded / e.total);
     };

@@ -8,7 +8,7 @@ import { MyMember } from '../members/schemas.ts';
 import { membersService } from '../members/service.ts';
 import { readMultipart, storeAll } from './multipart.ts';
 import { removeFiles } from './service.ts';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { boundedValidatorCompiler } from '../../http/validation.ts';
 
 /** every stored name is random (a new upload is a new name), so a response never changes: cache it for a year */
 export const MEDIA_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -31,8 +31,8 @@ export const mediaRoutes: FastifyPluginAsync = async (app) => {
 };
 
 /** Multipart routes validate their parts in code; the body schema is for the OpenAPI document only. */
-export const multipartValidator: typeof TypeBoxValidatorCompiler = (route) =>
-  route.httpPart === 'body' ? () => ({ value: undefined }) : TypeBoxValidatorCompiler(route);
+export const multipartValidator: typeof boundedValidatorCompiler = (route) =>
+  route.httpPart === 'body' ? () => ({ value: undefined }) : boundedValidatorCompiler(route);
 
 export const imagesRoutes: FastifyPluginAsync = async (app) => {
   const members = membersService(app.deps);

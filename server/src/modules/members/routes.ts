@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { requireAdmin, requireMember, SESSION_COOKIE } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
-import { createRateLimiter } from '../../http/rate-limit.ts';
+import { createRateLimiter, enforceLimit } from '../../http/rate-limit.ts';
 import { BanBody, IdParams, LoginBody, MyMember, Nickname, ProfilePatch, PublicMember, SignUpBody } from './schemas.ts';
 import { membersService } from './service.ts';
 import { moderationService } from '../moderation/service.ts';
@@ -16,15 +16,9 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
   const { redis } = app.deps;
   const prefix = config.redisPrefix;
   const loginLimiter = createRateLimiter({ ...config.loginRateLimit, redis, prefix, name: 'login' });
+  // every attempt from one address, whatever the email: guessing across many accounts is limited too
+  const loginIpLimiter = createRateLimiter({ ...config.loginIpRateLimit, redis, prefix, name: 'login-ip' });
   const signUpLimiter = createRateLimiter({ ...config.signUpRateLimit, redis, prefix, name: 'signup' });
-
-  async function throttle(limiter: typeof loginLimiter, key: string, reply: FastifyReply, what: string) {
-    const wait = await limiter.hit(key);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      throw new AppError(429, 'TOO_MANY_ATTEMPTS', `${what} 시도가 너무 많습니다. ${wait}초 후 다시 시도해 주세요`);
-    }
-  }
 
   async function startSession(reply: FastifyReply, memberId: number) {
     const sid = await app.deps.sessions.create(memberId);
@@ -41,7 +35,7 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
     schema: { tags, summary: '회원 가입 (가입 후 바로 로그인됩니다)', body: SignUpBody, response: { 201: MyMember } },
   }, async (req, reply) => {
     const body = req.body as Static<typeof SignUpBody>;
-    await throttle(signUpLimiter, req.ip, reply, '회원 가입');
+    await enforceLimit(signUpLimiter, req.ip, reply, '회원 가입');
     const m = await members.signUp(body, 'USER', req.ip);
     await startSession(reply, m.id);
     return reply.status(201).send(members.toMy(m));
@@ -63,7 +57,8 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
   }, async (req, reply) => {
     const { email, password } = req.body as Static<typeof LoginBody>;
     const key = `${req.ip}:${email.trim().toLowerCase()}`;
-    await throttle(loginLimiter, key, reply, '로그인');
+    await enforceLimit(loginIpLimiter, req.ip, reply, '로그인');
+    await enforceLimit(loginLimiter, key, reply, '로그인');
     const m = await members.authenticate(email, password);
     await loginLimiter.reset(key);
     await startSession(reply, m.id);

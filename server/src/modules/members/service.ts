@@ -1,4 +1,5 @@
 // Accounts: sign-up, login, profile, roles and bans.
+import crypto from 'node:crypto';
 import { hash, verify, Algorithm } from '@node-rs/argon2';
 import type { Deps } from '../../deps.ts';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors.ts';
@@ -65,6 +66,13 @@ function uniqueToConflict(err: unknown): never {
 
 const hashPassword = (password: string) => hash(password, { algorithm: Algorithm.Argon2id });
 
+/**
+ * An unknown email is verified against this hash (same algorithm and cost as real ones), so it takes as
+ * long as a wrong password for a registered email: login time tells nothing about who has an account.
+ */
+let dummyHash: Promise<string> | null = null;
+const timingDummyHash = () => (dummyHash ??= hashPassword(crypto.randomBytes(24).toString('base64url')));
+
 export function membersService(deps: Deps) {
   const { db } = deps;
 
@@ -108,7 +116,7 @@ export function membersService(deps: Deps) {
     /** Verifies credentials; the same answer for an unknown email and a wrong password. */
     async authenticate(emailRaw: string, password: string): Promise<MemberRow> {
       const m = await db.one<MemberRow>(`${SELECT_MEMBER} WHERE m.email = $1`, [emailRaw.trim().toLowerCase()]);
-      const ok = m ? await verify(m.password_hash, password).catch(() => false) : false;
+      const ok = await verify(m?.password_hash ?? (await timingDummyHash()), password).catch(() => false);
       if (!m || !ok) throw new AppError(401, 'BAD_CREDENTIALS', '이메일 또는 비밀번호가 올바르지 않습니다');
       // the member is told why (the same reason their ban notification carries)
       if (m.banned_at) {

@@ -1,9 +1,9 @@
 // Listings: create/edit/delete with images, options, regions and blocked dates; list, detail, favorites.
-import { Compile } from 'typebox/compile';
 import type { Deps } from '../../deps.ts';
 import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
+import { compileBounded } from '../../http/validation.ts';
 import type { AuthMember } from '../../http/auth.ts';
 import { categoryFilter, regionFilter } from '../catalog/service.ts';
 import { storeAll } from '../images/multipart.ts';
@@ -15,7 +15,7 @@ import { PostCreateData, PostUpdateData, type ListQuery, type PostData, type Pos
 import { decodeCursor, encodeCursor } from '../../http/wire.ts';
 import { iso } from '../../http/wire.ts';
 
-const validators = { create: Compile(PostCreateData), update: Compile(PostUpdateData) };
+const validators = { create: compileBounded(PostCreateData), update: compileBounded(PostUpdateData) };
 
 /** Parses and validates the JSON `data` part against its TypeBox schema. */
 export function parsePostData(raw: string | undefined, kind: 'create' | 'update'): PostData {
@@ -26,13 +26,10 @@ export function parsePostData(raw: string | undefined, kind: 'create' | 'update'
   } catch {
     throw badRequest('INVALID_JSON', 'data 필드가 올바른 JSON이 아닙니다');
   }
-  const v = validators[kind];
-  if (!v.Check(value)) {
-    const errors = v.Errors(value);
-    const first = errors[0] as { instancePath?: string; message?: string } | undefined;
-    throw badRequest('VALIDATION_FAILED', `입력값이 올바르지 않습니다 (data${first?.instancePath ?? ''}: ${first?.message ?? ''})`, {
-      errors: errors.slice(0, 10),
-    });
+  const errors = validators[kind].errors(value);
+  if (errors) {
+    const first = errors[0];
+    throw badRequest('VALIDATION_FAILED', `입력값이 올바르지 않습니다 (data${first?.instancePath ?? ''}: ${first?.message ?? ''})`, { errors });
   }
   return value as PostData;
 }

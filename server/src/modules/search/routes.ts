@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Static } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
+import { createRateLimiter, enforceLimit } from '../../http/rate-limit.ts';
 import { IdParams } from '../members/schemas.ts';
 import { AiSearchQuery, AiSearchResult, SearchPage, SearchQuery, SimilarResult, SUGGEST_BODY_LIMIT, SuggestBody, SuggestResult } from './schemas.ts';
 import { searchService, type SearchFilters } from './service.ts';
@@ -16,13 +17,18 @@ function filtersOf(q: Static<typeof SearchQuery>): SearchFilters {
 export const searchRoutes: FastifyPluginAsync = async (app) => {
   const search = searchService(app.deps);
   const suggest = suggestService(app.deps);
+  // per client address: search (and more so AI search, which may call an LLM) is the costliest read
+  const { config, redis } = app.deps;
+  const searchLimiter = createRateLimiter({ ...config.searchRateLimit, redis, prefix: config.redisPrefix, name: 'search' });
+  const aiSearchLimiter = createRateLimiter({ ...config.aiSearchRateLimit, redis, prefix: config.redisPrefix, name: 'search-ai' });
 
   app.get('/search', {
     schema: {
       tags, summary: '통합 검색 (키워드 + 의미 검색, 필터는 순위 계산 전에 적용)',
       querystring: SearchQuery, response: { 200: SearchPage },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
+    await enforceLimit(searchLimiter, req.ip, reply, '검색', 'TOO_MANY_REQUESTS');
     const q = req.query as Static<typeof SearchQuery>;
     return search.search(q.q ?? '', filtersOf(q), { cursor: q.cursor, limit: q.limit }, { mode: q.mode, sort: q.sort });
   });
@@ -32,7 +38,8 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
       tags, summary: 'AI 검색: 검색된 게시글만 인용한 한국어 답변 (LLM이 없으면 추출형 답변)',
       querystring: AiSearchQuery, response: { 200: AiSearchResult },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
+    await enforceLimit(aiSearchLimiter, req.ip, reply, 'AI 검색', 'TOO_MANY_REQUESTS');
     const q = req.query as Static<typeof AiSearchQuery>;
     return aiSearch(app.deps, q.q, filtersOf(q));
   });
