@@ -5,9 +5,9 @@
 // and spread of cosine similarities of unrelated (query, listing) pairs and a high percentile of
 // that null distribution as `minSimilarity`. An embedder without one (an external API) is
 // calibrated here from the vectors already stored: listings of different top-level categories are
-// unrelated by construction, so the similarities of such pairs (a sample of up to SAMPLE vectors,
-// every cross-category pair) are the null distribution, and its NULL_QUANTILE quantile is the floor
-// (from a normal fit while there are few pairs).
+// unrelated by construction, so the similarities of (one listing's title as a query, another
+// category's stored listing vector) over a sample of up to SAMPLE listings are the null distribution,
+// and its NULL_QUANTILE quantile is the floor (from a normal fit while there are few pairs).
 // Cached per database and embedder for CACHE_MS; too few stored vectors → null (no semantic-only hits).
 import type { Deps } from '../../deps.ts';
 import { sql } from '../../db/sql.ts';
@@ -66,21 +66,31 @@ async function deriveFromStoredVectors(deps: Deps): Promise<Calibration | null> 
     WITH n AS (SELECT count(*)::int AS n FROM ${table})
     SELECT e.post_id AS id FROM (SELECT post_id, row_number() OVER (ORDER BY post_id) AS rn FROM ${table}) e, n
     WHERE e.rn % greatest(1, n.n / ${SAMPLE}) = 0 LIMIT ${SAMPLE}`)).map((r) => r.id);
-  const rows = await deps.db.query<{ v: string; top: number }>(sql`
-    SELECT e.embedding::text AS v, coalesce(c.parent_id, c.id) AS top
+  const rows = await deps.db.query<{ v: string; top: number; title: string }>(sql`
+    SELECT e.embedding::text AS v, coalesce(c.parent_id, c.id) AS top, p.title
     FROM ${table} e JOIN posts p ON p.id = e.post_id JOIN categories c ON c.id = p.category_id
     WHERE e.post_id = ANY(${ids}::bigint[]) AND e.embedder_id = ${embedder.id}`);
-  const vecs = rows.map((r) => ({ v: JSON.parse(r.v) as number[], top: r.top }));
-  const norms = vecs.map((x) => Math.hypot(...x.v) || 1);
+  if (new Set(rows.map((r) => r.top)).size < 2) return null;
+  // Queries are short; listing texts carry shared boilerplate (fee, methods, region) that makes two
+  // listings look alike. So the pseudo-queries are the sampled listings' titles, embedded now, and the
+  // null pairs are (title of one listing, stored vector of a listing of another top category).
+  const queries: number[][] = [];
+  for (let i = 0; i < rows.length; i += 64) queries.push(...(await embedder.embed(rows.slice(i, i + 64).map((r) => r.title))));
+  const unit = (v: number[]) => {
+    const n = Math.hypot(...v) || 1;
+    return v.map((x) => x / n);
+  };
+  const docs = rows.map((r) => unit(JSON.parse(r.v) as number[]));
+  const qs = queries.map(unit);
   const sims: number[] = [];
-  for (let i = 0; i < vecs.length; i++) {
-    for (let j = i + 1; j < vecs.length; j++) {
-      if (vecs[i].top === vecs[j].top) continue;
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = 0; j < rows.length; j++) {
+      if (rows[i].top === rows[j].top) continue;
       let dot = 0;
-      const a = vecs[i].v;
-      const b = vecs[j].v;
+      const a = qs[i];
+      const b = docs[j];
       for (let k = 0; k < a.length; k++) dot += a[k] * b[k];
-      sims.push(dot / (norms[i] * norms[j]));
+      sims.push(dot);
     }
   }
   if (sims.length < MIN_PAIRS) return null;
