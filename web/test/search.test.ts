@@ -10,6 +10,8 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { sql } from '../../server/src/db/sql.ts';
 import { runEmbeddingPass } from '../../server/src/modules/embeddings/service.ts';
+import { markEmbedderUp } from '../../server/src/modules/embeddings/health.ts';
+import { embedderFor } from '../../server/src/ai/embedder.ts';
 import { KOREAN_LISTINGS, insertListings } from '../../server/src/modules/search/fixtures.ts';
 import { catalogIds, createListingViaApi, dayNextMonth, DESKTOP, launchBrowser, makePng, openLoggedInPage, openPage, PHONE, screenshot, startServer, type TestServer } from './support.ts';
 
@@ -276,6 +278,20 @@ test('hybrid search: why each hit matched, infinite scroll, and a notice when se
     await screenshot(page, 'phone-search-keyword-only');
   } finally {
     server.ctx.deps.db.vectorAvailable = true;
+  }
+
+  // the embeddings service failing (as a down local server would): keyword results and a notice saying so
+  const embedder = embedderFor(server.ctx.deps.config) as { embed: (t: string[]) => Promise<number[][]> };
+  const working = embedder.embed;
+  embedder.embed = async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:11434'); };
+  try {
+    await page.goto('/search?q=%ED%85%90%ED%8A%B8');
+    await page.getByTestId('keyword-only-notice').filter({ hasText: '의미 검색 서버에 연결할 수 없어 키워드로만 찾았어요' }).waitFor();
+    assert.ok((await page.locator('[data-testid="post-card"]').count()) > 0, 'keyword hits still shown');
+    await screenshot(page, 'phone-search-embedder-down');
+  } finally {
+    embedder.embed = working;
+    markEmbedderUp(server.ctx.deps.config);
   }
   assert.deepEqual(pageErrors, []);
   await context.close();
