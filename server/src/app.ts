@@ -2,10 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
@@ -67,6 +68,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   registerMetrics(app, deps.db);
   await app.register(helmet, securityHeaders(deps.config.cookieSecure));
   await app.register(cookie);
+  // br/gzip for JSON, HTML and docs (images are already compressed; web assets are precompressed at build)
+  await app.register(compress, { global: true, encodings: ['br', 'gzip'] });
   await app.register(multipart, {
     limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_IMAGES, fields: 50, fieldSize: 64 * 1024, parts: 80 },
     throwFileSizeLimit: true,
@@ -108,6 +111,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
       }
     }
     checks.vector = deps.db.vectorAvailable ? 'ok' : 'unavailable';
+    if (deps.demoSeed) checks.demo = deps.demoSeed; // 'loading' while the first start seeds (the app is usable)
     const ready = checks.database === 'ok' && checks.redis !== 'down' && !shuttingDown(app);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks });
   });
@@ -170,16 +174,31 @@ const shuttingDown = (app: App) => draining.has(app);
 async function serveWebApp(app: App, webDist: string) {
   const index = path.join(webDist, 'index.html');
   const hasWeb = fs.existsSync(index);
+  const sendIndex = (reply: FastifyReply) =>
+    reply.type('text/html').header('cache-control', INDEX_CACHE_CONTROL).send(fs.createReadStream(index));
   // wildcard: files are looked up per request, so a rebuilt web/dist is served without a restart
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: true, index: false });
-    app.get('/', { schema: { hide: true } }, (_req, reply) => reply.type('text/html').send(fs.createReadStream(index)));
+    await app.register(fastifyStatic, {
+      root: webDist,
+      prefix: '/',
+      wildcard: true,
+      index: false,
+      preCompressed: true, // the .br/.gz files the web build writes next to each asset
+      cacheControl: false,
+      setHeaders: (reply, file) =>
+        reply.header('cache-control', path.relative(webDist, file).startsWith(`assets${path.sep}`) ? ASSET_CACHE_CONTROL : INDEX_CACHE_CONTROL),
+    });
+    app.get('/', { schema: { hide: true } }, (_req, reply) => sendIndex(reply));
   }
   app.setNotFoundHandler((req, reply) => {
-    const isApi = /^\/(api|adm|ws|docs|openapi\.json|healthz|readyz|metrics|media)(\/|$|\?)/.test(req.url);
-    if (req.method === 'GET' && !isApi && hasWeb) {
-      return reply.type('text/html').send(fs.createReadStream(index));
-    }
+    // a missing /assets file (an old build's chunk) is a 404, never index.html under a script's name
+    const isApi = /^\/(api|adm|ws|docs|openapi\.json|healthz|readyz|metrics|media|assets)(\/|$|\?)/.test(req.url);
+    if (req.method === 'GET' && !isApi && hasWeb) return sendIndex(reply);
     return sendProblem(reply, req, new AppError(404, 'NOT_FOUND', '요청한 주소를 찾을 수 없습니다'));
   });
 }
+
+/** /assets/* names carry a content hash (a new build is a new name): cache them for a year */
+export const ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+/** index.html and other unhashed files: always revalidate, so a deploy is seen at the next load */
+export const INDEX_CACHE_CONTROL = 'no-cache';

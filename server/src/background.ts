@@ -6,11 +6,22 @@ import { seedDemo } from './seed/demo.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { startEmbeddingNudger } from './modules/embeddings/service.ts';
 
-/** First start in embedded mode: fill the empty app with demo data before the server listens. */
+/**
+ * First start in embedded mode: fill the empty app with demo data. Runs after the server listens, so
+ * the app is usable at once; meanwhile deps.demoSeed is 'loading' (/readyz shows it, the web app says so).
+ */
 export async function seedIfEmpty(deps: Deps) {
   if (deps.config.databaseUrl || !deps.config.seedDemo) return;
-  const seed = await seedDemo(deps);
-  if (seed.seeded) deps.log.info(seed, 'demo data seeded');
+  if (await deps.db.one('SELECT 1 FROM posts LIMIT 1')) return;
+  deps.demoSeed = 'loading';
+  try {
+    const seed = await seedDemo(deps);
+    if (seed.seeded) deps.log.info(seed, 'demo data seeded');
+    deps.demoSeed = 'ready';
+  } catch (err) {
+    deps.demoSeed = 'failed';
+    deps.log.error({ err: (err as Error).message }, 'demo data seeding failed');
+  }
 }
 
 export interface Background {

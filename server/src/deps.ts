@@ -5,6 +5,7 @@ import { createClient, type RedisClientType } from 'redis';
 import type { Config } from './config.ts';
 import { openPglite, openPostgres, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { templateFor } from './db/template.ts';
 import { memoryBus, redisBus, type Bus } from './realtime/bus.ts';
 import { databaseSessions, redisSessions, type SessionStore } from './sessions.ts';
 import { announcingRevocations } from './realtime/revocation.ts';
@@ -36,6 +37,8 @@ export interface Deps {
   llm: ChatLLM | null;
   /** uploaded images: local folder or S3-compatible bucket (STORAGE) */
   storage: Storage;
+  /** set while the first embedded start seeds demo data after listening (background.ts seedIfEmpty) */
+  demoSeed?: 'loading' | 'ready' | 'failed';
   /** the job scheduler, set by startBackground (absent in plain tests): nudge(name), runNow(name) */
   scheduler?: Scheduler;
 }
@@ -48,7 +51,9 @@ export async function createDeps(
 ): Promise<Deps> {
   const db =
     overrides.db ??
-    (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite({ dataDir: config.dataDir + '/pglite' }));
+    (config.databaseUrl
+      ? await openPostgres(config.databaseUrl)
+      : await openPglite({ dataDir: config.dataDir + '/pglite', loadDataDir: templateFor(config.dataDir + '/pglite') }));
   const report = await migrate(db, (msg) => log.warn(msg));
   if (report.applied.length) log.info({ applied: report.applied }, 'migrations applied');
   if (!report.vectorAvailable) log.warn('semantic search unavailable: the database has no pgvector extension');

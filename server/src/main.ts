@@ -30,7 +30,6 @@ async function main() {
     log.info({ email: config.adminEmail }, 'admin account ensured from ADMIN_EMAIL');
   }
 
-  await seedIfEmpty(deps);
   const app: App = await buildApp(deps, { logger: { level: config.logLevel } });
   await app.listen({ port: config.port, host: config.host });
   log.info(
@@ -43,6 +42,7 @@ async function main() {
     },
     `취밋 ready on http://localhost:${config.port}`,
   );
+  const seeding = seedIfEmpty(deps); // after listen: the first start is usable while demo data loads
   const background = await startBackground(deps);
 
   // SIGTERM: /readyz fails at once while requests (and WebSockets) are still served for
@@ -68,6 +68,7 @@ async function main() {
     log.info('drain period over: closing HTTP and WebSockets');
     await background.stop().catch((err) => log.error({ err }, 'background stop failed'));
     await app.close().catch((err) => log.error({ err }, 'http close failed'));
+    await seeding; // never close the database under a running seed
     await closeDeps(deps);
     process.exit(0);
   };

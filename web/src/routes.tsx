@@ -1,26 +1,42 @@
 // Every page of the app. A new capability adds its routes here (reservations, chat, notifications, admin).
+import { lazy, Suspense, type ComponentType } from 'react';
 import { createBrowserRouter, Navigate, ScrollRestoration, Outlet } from 'react-router';
 import { Layout } from './components/Layout.tsx';
-import { RequireAuth } from './components/ui.tsx';
+import { RequireAuth, Spinner } from './components/ui.tsx';
 import { HomePage } from './pages/home/HomePage.tsx';
-import { SearchPage } from './pages/search/SearchPage.tsx';
-import { PostDetailPage } from './pages/posts/PostDetailPage.tsx';
-import { PostFormPage } from './pages/posts/PostFormPage.tsx';
-import { LoginPage } from './pages/auth/LoginPage.tsx';
-import { SignUpPage } from './pages/auth/SignUpPage.tsx';
-import { MyPage } from './pages/my/MyPage.tsx';
-import { MemberProfilePage } from './pages/members/MemberProfilePage.tsx';
-import { ChatListPage } from './pages/chat/ChatListPage.tsx';
-import { ChatRoomPage } from './pages/chat/ChatRoomPage.tsx';
-import { NotificationsPage } from './pages/notifications/NotificationsPage.tsx';
-import { NotFoundPage } from './pages/NotFoundPage.tsx';
-import { ReservationsPage } from './pages/reservations/ReservationsPage.tsx';
-import { ReservationDetailPage } from './pages/reservations/ReservationDetailPage.tsx';
-import { AdminLayout } from './pages/admin/AdminLayout.tsx';
-import { AdminReportsPage } from './pages/admin/AdminReportsPage.tsx';
-import { AdminBansPage } from './pages/admin/AdminBansPage.tsx';
-import { AdminJobsPage } from './pages/admin/AdminJobsPage.tsx';
-import { AdminCatalogPage } from './pages/admin/AdminCatalogPage.tsx';
+
+/**
+ * Every page but the home feed is its own chunk, loaded when first visited, so the first load on a
+ * phone fetches only what `/` needs (budget: web/test/bundle.test.ts). The layout (top bar, tabs)
+ * paints at once; the page area shows a spinner while its chunk arrives.
+ */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType<object>>>, name: K) {
+  const Page = lazy(async () => ({ default: (await load())[name] as ComponentType<object> }));
+  return (
+    <Suspense fallback={<Spinner />}>
+      <Page />
+    </Suspense>
+  );
+}
+
+const SearchPage = () => page(() => import('./pages/search/SearchPage.tsx'), 'SearchPage');
+const PostDetailPage = () => page(() => import('./pages/posts/PostDetailPage.tsx'), 'PostDetailPage');
+const PostFormPage = () => page(() => import('./pages/posts/PostFormPage.tsx'), 'PostFormPage');
+const LoginPage = () => page(() => import('./pages/auth/LoginPage.tsx'), 'LoginPage');
+const SignUpPage = () => page(() => import('./pages/auth/SignUpPage.tsx'), 'SignUpPage');
+const MyPage = () => page(() => import('./pages/my/MyPage.tsx'), 'MyPage');
+const MemberProfilePage = () => page(() => import('./pages/members/MemberProfilePage.tsx'), 'MemberProfilePage');
+const ChatListPage = () => page(() => import('./pages/chat/ChatListPage.tsx'), 'ChatListPage');
+const ChatRoomPage = () => page(() => import('./pages/chat/ChatRoomPage.tsx'), 'ChatRoomPage');
+const NotificationsPage = () => page(() => import('./pages/notifications/NotificationsPage.tsx'), 'NotificationsPage');
+const NotFoundPage = () => page(() => import('./pages/NotFoundPage.tsx'), 'NotFoundPage');
+const ReservationsPage = () => page(() => import('./pages/reservations/ReservationsPage.tsx'), 'ReservationsPage');
+const ReservationDetailPage = () => page(() => import('./pages/reservations/ReservationDetailPage.tsx'), 'ReservationDetailPage');
+const AdminLayout = () => page(() => import('./pages/admin/AdminLayout.tsx'), 'AdminLayout');
+const AdminReportsPage = () => page(() => import('./pages/admin/AdminReportsPage.tsx'), 'AdminReportsPage');
+const AdminBansPage = () => page(() => import('./pages/admin/AdminBansPage.tsx'), 'AdminBansPage');
+const AdminJobsPage = () => page(() => import('./pages/admin/AdminJobsPage.tsx'), 'AdminJobsPage');
+const AdminCatalogPage = () => page(() => import('./pages/admin/AdminCatalogPage.tsx'), 'AdminCatalogPage');
 
 function Root() {
   return (

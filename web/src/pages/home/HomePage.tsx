@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { usePostList } from '../../api/posts.ts';
 import { useMe } from '../../api/members.ts';
 import { CategoryChips } from '../../components/CategoryChips.tsx';
+import { DemoLoadingNotice } from '../../components/DemoLoadingNotice.tsx';
 import { PostList } from '../../components/PostList.tsx';
 import { EmptyState, useDocumentTitle } from '../../components/ui.tsx';
 
@@ -29,6 +30,7 @@ export function HomePage() {
         </div>
         <Link to="/posts/new" className="btn btn-primary hero-cta">내 물건 빌려주기</Link>
       </section>
+      <DemoLoadingNotice />
       <CategoryChips value={categoryId} onChange={setCategory} />
       <h2 className="section-title">방금 올라온 물건</h2>
       <PostList

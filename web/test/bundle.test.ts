@@ -1,0 +1,74 @@
+// First load on a phone: the JS needed for `/` stays within budget (compressed), the pages that are not
+// the home feed are separate chunks, hashed assets are cached for a year, index.html is revalidated, and
+// assets, HTML and API JSON go out compressed (br/gzip). Needs `npm run build:web` (npm test does it).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { createTestContext, type TestContext } from '../../server/test/helpers.ts';
+import { FIRST_LOAD_JS_BUDGET, firstLoad } from '../firstload.ts';
+
+const dist = path.resolve('web/dist');
+let ctx: TestContext;
+
+before(async () => {
+  ctx = await createTestContext({ env: { WEB_DIST: dist } });
+});
+after(() => ctx.close());
+
+test('the JS for `/` is within 150 KB compressed; admin, chat, forms and other pages load later', () => {
+  const load = firstLoad(dist);
+  console.log(`first-load JS: ${load.js.length} files, ${load.bytes.raw} B raw, ${load.bytes.gzip} B gzip, ${load.bytes.brotli} B br`);
+  assert.ok(load.bytes.gzip <= FIRST_LOAD_JS_BUDGET, `first-load JS is ${load.bytes.gzip} B gzip (budget ${FIRST_LOAD_JS_BUDGET})`);
+  assert.ok(load.bytes.brotli > 0 && load.bytes.brotli < load.bytes.gzip);
+  for (const page of ['AdminLayout', 'AdminJobsPage', 'ChatRoomPage', 'PostFormPage', 'ReservationDetailPage', 'PostDetailPage', 'SearchPage']) {
+    assert.ok(load.lazy.some((f) => path.basename(f).startsWith(`${page}-`)), `${page} is a lazy chunk`);
+    assert.ok(!load.js.some((f) => path.basename(f).startsWith(`${page}-`)), `${page} is not in the first load`);
+  }
+});
+
+test('hashed assets: immutable for a year, sent precompressed (br, gzip) with Vary; a missing asset is 404', async () => {
+  const entry = firstLoad(dist).js.find((f) => /^assets\/index-/.test(f))!;
+  const file = fs.readFileSync(path.join(dist, entry));
+  for (const [encoding, decode] of [['br', zlib.brotliDecompressSync], ['gzip', zlib.gunzipSync]] as const) {
+    const res = await ctx.app.inject({ url: `/${entry}`, headers: { 'accept-encoding': encoding } });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal(res.headers['content-encoding'], encoding);
+    assert.match(String(res.headers['content-type']), /javascript/);
+    assert.match(String(res.headers.vary), /accept-encoding/i);
+    assert.ok(res.rawPayload.length < file.length / 2);
+    assert.ok(decode(res.rawPayload).equals(file), `${encoding} body decodes to the asset`);
+  }
+  const plain = await ctx.app.inject({ url: `/${entry}` });
+  assert.ok(plain.rawPayload.equals(file), 'identity for a client that accepts no encoding');
+  const css = await ctx.app.inject({ url: `/${firstLoad(dist).css[0]}`, headers: { 'accept-encoding': 'br' } });
+  assert.equal(css.headers['cache-control'], 'public, max-age=31536000, immutable');
+  assert.equal(css.headers['content-encoding'], 'br');
+
+  const missing = await ctx.app.inject({ url: '/assets/index-OLDBUILD.js' });
+  assert.equal(missing.statusCode, 404, 'an old chunk name is not answered with index.html');
+});
+
+test('index.html (at / and for app routes) is revalidated on every load', async () => {
+  for (const url of ['/', '/posts/1', '/admin/jobs']) {
+    const res = await ctx.app.inject({ url, headers: { 'accept-encoding': 'br, gzip' } });
+    assert.equal(res.statusCode, 200, url);
+    assert.match(String(res.headers['content-type']), /text\/html/);
+    assert.equal(res.headers['cache-control'], 'no-cache', url);
+  }
+});
+
+test('API JSON is compressed for clients that accept it', async () => {
+  const plain = await ctx.app.inject({ url: '/api/v1/categories' });
+  assert.equal(plain.headers['content-encoding'], undefined);
+  for (const encoding of ['br', 'gzip']) {
+    const res = await ctx.app.inject({ url: '/api/v1/categories', headers: { 'accept-encoding': encoding } });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['content-encoding'], encoding);
+    const body = encoding === 'br' ? zlib.brotliDecompressSync(res.rawPayload) : zlib.gunzipSync(res.rawPayload);
+    assert.deepEqual(JSON.parse(body.toString()), plain.json());
+    assert.ok(res.rawPayload.length < plain.rawPayload.length / 2);
+  }
+});
