@@ -175,6 +175,7 @@ test('the orphan purge lists the bucket: removes objects nothing refers to, keep
 });
 
 test('claims: a live claim is skipped by other workers, an expired one is taken over', async () => {
+  for (const w of workers) await w.stop(); // only this test's claims from here on
   const postId = await create(a, '청구 테스트', 1);
   const [img] = await a.deps.db.query<{ id: number }>('SELECT id FROM post_images WHERE post_id = $1', [postId]);
   // whichever worker already took it, pretend it is held by a live worker (claimed just now)...
