@@ -96,20 +96,9 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     const checks: Record<string, string> = {};
-    try {
-      await deps.db.query('SELECT 1 FROM schema_migrations LIMIT 1');
-      checks.database = 'ok';
-    } catch {
-      checks.database = 'down';
-    }
-    if (deps.redis) {
-      try {
-        await deps.redis.ping();
-        checks.redis = 'ok';
-      } catch {
-        checks.redis = 'down';
-      }
-    }
+    // each check answers within READY_CHECK_MS: a probe must not hang with the service it probes
+    checks.database = (await within(deps.db.query('SELECT 1 FROM schema_migrations LIMIT 1'))) ? 'ok' : 'down';
+    if (deps.redis) checks.redis = (await within(deps.redis.ping())) ? 'ok' : 'down';
     checks.vector = deps.db.vectorAvailable ? 'ok' : 'unavailable';
     if (deps.demoSeed) checks.demo = deps.demoSeed; // 'loading' while the first start seeds (the app is usable)
     const ready = checks.database === 'ok' && checks.redis !== 'down' && !shuttingDown(app);
@@ -165,6 +154,18 @@ export function securityHeaders(https: boolean) {
 const DOCS_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
   "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+const READY_CHECK_MS = 1500;
+/** true when the promise settles successfully within READY_CHECK_MS */
+async function within(work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), READY_CHECK_MS)));
+  try {
+    return await Promise.race([work.then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const draining = new WeakSet<object>();
 export const markDraining = (app: App) => draining.add(app);

@@ -22,6 +22,9 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export type Redis = RedisClientType<any, any, any, any, any>;
 
+/** Longest wait for one Redis command before the request fails with 503 (requests must fail fast in an outage). */
+export const REDIS_COMMAND_TIMEOUT_MS = 1500;
+
 export interface Deps {
   config: Config;
   db: Database;
@@ -65,6 +68,11 @@ export async function createDeps(
     redis = createClient({
       url: config.redisUrl,
       socket: { connectTimeout: 5000, reconnectStrategy: (retries, cause) => (connected ? Math.min(retries * 200, 5000) : cause) },
+      // During an outage node-redis would queue every command until Redis is back, so each request
+      // carrying a session cookie (and /readyz) hung for the whole outage. Fail at once instead (503),
+      // and give up on a command that gets no answer (a hung Redis) after REDIS_COMMAND_TIMEOUT_MS.
+      disableOfflineQueue: true,
+      commandOptions: { timeout: REDIS_COMMAND_TIMEOUT_MS },
     });
     redis.on('error', (err) => {
       if (connected) log.error({ err: err.message }, 'redis error');

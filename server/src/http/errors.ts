@@ -28,6 +28,7 @@ const TITLES: Record<number, string> = {
 };
 
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: AppError) {
+  if (typeof err.extra.retryAfterSeconds === 'number') reply.header('retry-after', String(err.extra.retryAfterSeconds));
   return reply
     .status(err.status)
     .type('application/problem+json')
@@ -83,9 +84,34 @@ export function badText(value: unknown, depth = 0): 'nul' | 'surrogate' | null {
 export const nulRefused = () => badRequest('INVALID_CHARACTER', '입력에 허용되지 않는 문자(NUL)가 있습니다');
 export const invalidText = () => badRequest('INVALID_ENCODING', '입력이 올바른 UTF-8 문자열이 아닙니다');
 
+// An outage of a backing service is a 503 the client may retry, not a 500 "INTERNAL".
+const REDIS_DOWN = new Set([
+  'ClientClosedError', 'ClientOfflineError', 'SocketClosedUnexpectedlyError', 'ConnectionTimeoutError', 'SocketTimeoutError',
+  'TimeoutError', 'DisconnectsClientError', 'ReconnectStrategyError',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const RETRY_AFTER_SECONDS = 5;
+
+function outage(err: unknown): AppError | null {
+  if (!(err instanceof Error)) return null;
+  if (REDIS_DOWN.has(err.constructor.name)) {
+    return new AppError(503, 'REDIS_UNAVAILABLE', '서비스를 잠시 사용할 수 없습니다. 잠시 후 다시 시도해 주세요', { retryAfterSeconds: RETRY_AFTER_SECONDS });
+  }
+  const code = (err as { code?: unknown }).code;
+  const databaseDown =
+    (typeof code === 'string' && (NETWORK_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code))) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed/i.test(err.message);
+  if (databaseDown) {
+    return new AppError(503, 'DATABASE_UNAVAILABLE', '데이터베이스에 잠시 연결할 수 없습니다. 잠시 후 다시 시도해 주세요', { retryAfterSeconds: RETRY_AFTER_SECONDS });
+  }
+  return null;
+}
+
 /** Maps any thrown error to a problem; unknown errors become a logged 500 without details. */
 export function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
+  const down = outage(err);
+  if (down) return down;
   const e = err as FastifyError & { code?: string; validation?: unknown[]; validationContext?: string };
   if (e?.validation) {
     const first = (e.validation as { instancePath?: string; message?: string }[])[0];
