@@ -49,7 +49,7 @@ try {
         }),
     );
     // the page's own content (feed cards / the listing title), not just the shell
-    await page.locator(url === '/' ? 'a[href^="/posts/"]' : 'h1, h2').first().waitFor({ timeout: 60_000 });
+    await page.locator(url === '/' ? 'main a[href^="/posts/"]:not([href="/posts/new"])' : 'main h1, main h2').first().waitFor({ timeout: 120_000 });
     const content = await page.evaluate(() => performance.now());
     await context.close();
     return { fcp, content, bytes };
