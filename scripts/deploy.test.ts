@@ -1,0 +1,741 @@
+// The production run without Docker (`npm run test:deploy`): Debian's nginx and Prometheus with the
+// repo's own configs rendered for local ports, two server-mode instances on the real PostgreSQL (a fresh
+// database) and Redis, and blue/green switches made by deploy/blue-green.sh --local — under HTTP load and
+// with 20 browser-like STOMP clients (Origin and Host as a browser on the site sends them) chatting
+// through nginx. Asserts 0 failed requests, 0 lost or duplicated messages, every Grafana dashboard query
+// answering from Prometheus, /metrics hidden, the drain order on shutdown, the script's failure paths.
+// Prints the switch figures.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, ReconnectionTimeMode } from '@stomp/stompjs';
+import WebSocket from 'ws';
+import YAML from 'yaml';
+import pg from 'pg';
+import { createTemporaryDatabase, TEST_REDIS_URL, type TemporaryDatabase } from '../server/test/postgres.ts';
+import { STOMP_PROTOCOLS, upgradeStatus } from '../server/src/realtime/test-support.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+process.env.PATH = `${process.env.PATH}:/usr/sbin`; // Debian's nginx lives there, outside a user's PATH
+const SCRIPT = path.join(ROOT, 'deploy/blue-green.sh');
+const SWITCHES = Number(process.env.DEPLOY_SWITCHES ?? 2);
+const CLIENTS = 20; // 10 rooms, lender and borrower each
+const LOAD_WORKERS = 6;
+const DRAIN_MS = 1500; // SHUTDOWN_DRAIN_MS of the instances
+// A browser on the site sends Host and Origin of the site's name; the name resolves to our nginx here.
+const SITE = 'chwimeet.test';
+
+let dir: string;
+let database: TemporaryDatabase;
+let ports: { nginx: number; blue: number; green: number; prometheus: number };
+let nginx: ChildProcess | null = null;
+let prometheus: ChildProcess | null = null;
+const adminEmail = 'deploy-admin@example.com';
+const adminPassword = 'deploy-admin-password';
+let failedTest = false;
+
+// ---------- helpers ----------
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
+  const start = Date.now();
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The repo's file with exact replacements; every one must match, or the file changed under the test. */
+function render(repoFile: string, replacements: [string, string][]): string {
+  let text = fs.readFileSync(path.join(ROOT, repoFile), 'utf8');
+  for (const [from, to] of replacements) {
+    assert.ok(text.includes(from), `${repoFile} no longer contains "${from}": update the rendering in scripts/deploy.test.ts`);
+    text = text.split(from).join(to);
+  }
+  return text;
+}
+
+function scriptEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    // the instances (started by the script with this environment)
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `${database.name}:`,
+    DATA_DIR: path.join(dir, 'data'),
+    UPLOAD_DIR: path.join(dir, 'uploads'), // one folder for both colours, as the compose volume
+    TRUST_PROXY: 'true',
+    COOKIE_SECURE: 'false', // plain HTTP to the local nginx (the compose stack has Caddy's HTTPS)
+    LOG_LEVEL: 'info',
+    SEED_DEMO: 'false',
+    SIGNUP_RATE_LIMIT_MAX: '100000',
+    ADMIN_EMAIL: adminEmail,
+    ADMIN_PASSWORD: adminPassword,
+    SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
+    NODE_ENV: 'production',
+    // the script
+    NGINX_CONF: path.join(dir, 'nginx/nginx.conf'),
+    NGINX_DIR: path.join(dir, 'nginx/conf.d'),
+    STATE_DIR: path.join(dir, 'state'),
+    BLUE_PORT: String(ports.blue),
+    GREEN_PORT: String(ports.green),
+    DRAIN_SECONDS: '2',
+    READY_TIMEOUT: '90',
+    STOP_TIMEOUT: '30',
+  };
+}
+
+interface ScriptRun {
+  code: number;
+  output: string;
+  ms: number;
+}
+/** deploy/blue-green.sh --local <args>, as an operator runs it */
+function runScript(...args: string[]): Promise<ScriptRun> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('bash', [SCRIPT, '--local', ...args], { env: scriptEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => resolve({ code: code ?? 1, output, ms: Date.now() - started }));
+  });
+}
+
+const colourPid = (colour: string) => {
+  try {
+    return Number(fs.readFileSync(path.join(dir, 'state', `app-${colour}.pid`), 'utf8'));
+  } catch {
+    return null;
+  }
+};
+const isAlive = (pid: number | null) => {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.split(') ')[1]?.[0] !== 'Z';
+};
+const activeColour = () => fs.readFileSync(path.join(dir, 'nginx/conf.d/.active-colour'), 'utf8').trim();
+const upstreamConf = () => fs.readFileSync(path.join(dir, 'nginx/conf.d/upstream.conf'), 'utf8');
+const site = () => `http://127.0.0.1:${ports.nginx}`;
+
+async function portAnswers(port: number) {
+  return new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function startChild(cmd: string, args: string[], logFile: string): ChildProcess {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(cmd, args, { stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  return child;
+}
+
+async function stopChild(child: ChildProcess | null) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
+}
+
+// ---------- HTTP through nginx ----------
+
+interface Member {
+  id: number;
+  cookie: string;
+}
+const cookieOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+
+async function api(method: string, url: string, body?: unknown, cookie?: string) {
+  const res = await fetch(`${site()}${url}`, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return res;
+}
+
+async function signUp(n: number): Promise<Member> {
+  const res = await api('POST', '/api/v1/members', {
+    email: `deploy-${n}-${crypto.randomBytes(3).toString('hex')}@example.com`,
+    password: 'password123!',
+    nickname: `배포${n}x${crypto.randomBytes(2).toString('hex')}`,
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  return { id: (await res.json()).id, cookie: cookieOf(res) };
+}
+
+/**
+ * HTTP load: workers request pages and API calls through nginx in a loop; anything but 200 is a failure.
+ * One thing is retried, once, because browsers (and Caddy's Go transport in front of nginx) do it too:
+ * a GET on a kept-alive connection that nginx closed before answering — an old nginx worker closes its
+ * idle connections on reload, and a request sent at that instant meets a closed socket (HTTP/1.1 has no
+ * way to announce it; RFC 9112 §9.3.1 lets clients retry idempotent requests then). Counted apart.
+ */
+class Load {
+  ok = 0;
+  retriedOnClosedConnection = 0;
+  failures: string[] = [];
+  private running = true;
+  private workers: Promise<void>[] = [];
+
+  constructor(private cookie: string, private roomId: number) {}
+
+  start(n: number) {
+    const paths = ['/api/v1/categories', '/api/v1/posts?limit=5', '/healthz', '/api/v1/members/me', `/api/v1/chats/${this.roomId}/messages?limit=5`, '/api/v1/chats'];
+    for (let w = 0; w < n; w++) {
+      this.workers.push(
+        (async () => {
+          for (let i = w; this.running; i++) {
+            const p = paths[i % paths.length];
+            for (let attempt = 0; ; attempt++) {
+              try {
+                const res = await fetch(`${site()}${p}`, { headers: { cookie: this.cookie } });
+                await res.arrayBuffer();
+                if (res.status === 200) this.ok++;
+                else this.failures.push(`${res.status} ${p}`);
+              } catch (err) {
+                const code = ((err as Error).cause as { code?: string } | undefined)?.code;
+                if (attempt === 0 && code === 'UND_ERR_SOCKET') {
+                  this.retriedOnClosedConnection++;
+                  continue;
+                }
+                this.failures.push(`${(err as Error).cause ?? (err as Error).message} ${p}`);
+              }
+              break;
+            }
+          }
+        })(),
+      );
+    }
+  }
+
+  async stop() {
+    this.running = false;
+    await Promise.all(this.workers);
+  }
+}
+
+// ---------- browser-like chat clients ----------
+
+interface ChatMessage {
+  seq: number;
+  clientId: string;
+  content: string;
+}
+
+/** As the web app behaves: reconnect, resubscribe, fetch what was missed by sequence; sends retry by clientId. */
+class ChatClient {
+  store = new Map<number, ChatMessage>();
+  liveDuplicates = 0;
+  connects = 0;
+  sent = new Map<string, { acked: boolean }>();
+  offline: number[] = [];
+  private closedAt: number | null = null;
+  private sending = true;
+  private loop: Promise<void> | null = null;
+  client: Client;
+
+  constructor(
+    private member: Member,
+    readonly roomId: number,
+    origin = `http://${SITE}:${ports.nginx}`,
+  ) {
+    this.client = new Client({
+      webSocketFactory: () =>
+        new WebSocket(`ws://127.0.0.1:${ports.nginx}/ws`, STOMP_PROTOCOLS, {
+          headers: { cookie: member.cookie, host: `${SITE}:${ports.nginx}`, origin },
+        }),
+      reconnectDelay: 1000,
+      reconnectTimeMode: ReconnectionTimeMode.EXPONENTIAL,
+      maxReconnectDelay: 30_000,
+      heartbeatIncoming: 10_000,
+      heartbeatOutgoing: 10_000,
+      connectionTimeout: 10_000,
+      debug: () => {},
+      onConnect: () => this.onConnect(),
+      onWebSocketClose: () => {
+        if (this.closedAt === null && this.connects > 0) this.closedAt = Date.now();
+      },
+    });
+    this.client.onWebSocketError = () => {};
+  }
+
+  private onConnect() {
+    this.connects++;
+    const live = new Set<number>();
+    const receipt = crypto.randomUUID();
+    // offline until the room is subscribed again and the gap is fetched
+    this.client.watchForReceipt(receipt, () => {
+      void this.resync().then(() => {
+        if (this.closedAt !== null) this.offline.push(Date.now() - this.closedAt);
+        this.closedAt = null;
+      });
+    });
+    this.client.subscribe(
+      `/topic/chat/${this.roomId}`,
+      (m) => {
+        const msg = JSON.parse(m.body) as ChatMessage;
+        if (live.has(msg.seq)) this.liveDuplicates++;
+        live.add(msg.seq);
+        this.store.set(msg.seq, msg);
+      },
+      { receipt },
+    );
+  }
+
+  contiguous() {
+    let n = 0;
+    while (this.store.has(n + 1)) n++;
+    return n;
+  }
+
+  async resync() {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        for (;;) {
+          const res = await fetch(`${site()}/api/v1/chats/${this.roomId}/messages?after=${this.contiguous()}&limit=100`, {
+            headers: { cookie: this.member.cookie },
+          });
+          if (res.status !== 200) throw new Error(`resync ${res.status}`);
+          const page = (await res.json()) as { items: ChatMessage[]; hasMore: boolean };
+          for (const m of page.items) this.store.set(m.seq, m);
+          if (!page.hasMore) return;
+        }
+      } catch (err) {
+        if (attempt > 20) throw err;
+        await sleep(200);
+      }
+    }
+  }
+
+  start() {
+    this.client.activate();
+  }
+
+  startSending(intervalMs: number) {
+    this.loop = (async () => {
+      let n = 0;
+      while (this.sending) {
+        await this.sendReliably(`${this.member.id}번 회원의 ${++n}번째 메시지`);
+        await sleep(intervalMs * (0.5 + Math.random()));
+      }
+    })();
+  }
+
+  async stopSending() {
+    this.sending = false;
+    await this.loop;
+  }
+
+  /** SEND with a receipt; without one in 2 s (a closed socket), the same clientId again until stored */
+  private async sendReliably(content: string) {
+    const clientId = crypto.randomUUID();
+    const entry = { acked: false };
+    this.sent.set(clientId, entry);
+    for (;;) {
+      await waitFor(() => this.client.connected, 'connection', 60_000);
+      const receipt = crypto.randomUUID();
+      const ok = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 2000);
+        this.client.watchForReceipt(receipt, () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+        try {
+          this.client.publish({ destination: `/app/chat/${this.roomId}`, body: JSON.stringify({ clientId, content }), headers: { receipt } });
+        } catch {
+          clearTimeout(timer);
+          resolve(false);
+        }
+      });
+      if (ok) {
+        entry.acked = true;
+        return;
+      }
+    }
+  }
+
+  close() {
+    return this.client.deactivate();
+  }
+}
+
+// ---------- the run ----------
+
+let lenders: Member[] = [];
+let borrowers: Member[] = [];
+let rooms: number[] = [];
+let admin: Member;
+
+before(async () => {
+  for (const bin of ['nginx', 'prometheus']) {
+    const which = spawnSync('sh', ['-c', `command -v ${bin}`]);
+    assert.equal(which.status, 0, `${bin} is not installed: apt-get install -y nginx prometheus (.ci/run does this)`);
+  }
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-deploy-'));
+  fs.chmodSync(dir, 0o755);
+  for (const sub of ['nginx/conf.d', 'nginx/tmp', 'state', 'prometheus', 'data', 'uploads']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
+  ports = { nginx: await freePort(), blue: await freePort(), green: await freePort(), prometheus: await freePort() };
+  database = await createTemporaryDatabase('deploy');
+
+  // nginx: the repo's server and upstream files, for local ports; the main file is what the nginx
+  // image provides around conf.d (pid, logs, temp folders, `include conf.d/*.conf`).
+  fs.writeFileSync(
+    path.join(dir, 'nginx/conf.d/chwimeet.conf'),
+    render('deploy/nginx/chwimeet.conf', [['listen 80 default_server;', `listen 127.0.0.1:${ports.nginx} default_server;`]]),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'nginx/conf.d/upstream.conf'),
+    render('deploy/nginx/upstream.conf', [['server app-blue:8080;', `server 127.0.0.1:${ports.blue};`]]),
+  );
+  const n = path.join(dir, 'nginx');
+  fs.writeFileSync(
+    path.join(n, 'nginx.conf'),
+    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 2;
+pid ${n}/nginx.pid;
+error_log ${n}/error.log notice;
+events { worker_connections 4096; }
+http {
+  log_format deploy '$status $upstream_addr $request_time "$request"';
+  access_log ${n}/access.log deploy;
+  client_body_temp_path ${n}/tmp/body;
+  proxy_temp_path ${n}/tmp/proxy;
+  fastcgi_temp_path ${n}/tmp/fastcgi;
+  uwsgi_temp_path ${n}/tmp/uwsgi;
+  scgi_temp_path ${n}/tmp/scgi;
+  include ${n}/conf.d/*.conf;
+}
+`,
+  );
+
+  // Prometheus: the repo's scrape config with the colours' local addresses, scraping every second
+  const promConfig = YAML.parse(fs.readFileSync(path.join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8'));
+  promConfig.global = { ...promConfig.global, scrape_interval: '1s', evaluation_interval: '1s' };
+  const addresses: Record<string, string> = { 'app-blue:8080': `127.0.0.1:${ports.blue}`, 'app-green:8080': `127.0.0.1:${ports.green}` };
+  const mapped = new Set<string>();
+  for (const job of promConfig.scrape_configs) {
+    for (const sc of job.static_configs ?? []) {
+      sc.targets = sc.targets.map((t: string) => {
+        assert.ok(addresses[t], `deploy/prometheus/prometheus.yml: unknown target ${t}`);
+        mapped.add(t);
+        return addresses[t];
+      });
+    }
+  }
+  assert.equal(mapped.size, 2, 'prometheus.yml scrapes both colours');
+  fs.writeFileSync(path.join(dir, 'prometheus/prometheus.yml'), YAML.stringify(promConfig));
+});
+
+after(async () => {
+  if (!dir || !database) return;
+  await runScript('stop', 'blue');
+  await runScript('stop', 'green');
+  await stopChild(nginx);
+  await stopChild(prometheus);
+  await database?.drop().catch(() => {});
+  if (failedTest) console.log(`logs kept in ${dir}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// The timeout belongs to the test (not --test-timeout, which kills the file before `after` cleans up).
+test('the production run: blue/green switches under load with browser chat clients', { timeout: 540_000 }, async (t) => {
+  t.after(() => {
+    if (t.signal.aborted) failedTest = true;
+  });
+  try {
+    await productionRun();
+  } catch (err) {
+    failedTest = true;
+    throw err;
+  }
+});
+
+async function productionRun() {
+  // --- blue, nginx and Prometheus come up ---
+  const startBlue = await runScript('start', 'blue');
+  assert.equal(startBlue.code, 0, startBlue.output);
+  fs.writeFileSync(path.join(dir, 'nginx/conf.d/.active-colour'), 'blue\n');
+  nginx = startChild('nginx', ['-p', path.join(dir, 'nginx'), '-c', path.join(dir, 'nginx/nginx.conf'), '-e', path.join(dir, 'nginx/error.log'), '-g', 'daemon off;'], path.join(dir, 'nginx/stdout.log'));
+  prometheus = startChild(
+    'prometheus',
+    [`--config.file=${path.join(dir, 'prometheus/prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'prometheus/data')}`, `--web.listen-address=127.0.0.1:${ports.prometheus}`],
+    path.join(dir, 'prometheus/log'),
+  );
+  await waitFor(() => portAnswers(ports.nginx), 'nginx');
+
+  // the start log's readyMs counts from the process start: close to what the script waited, module loading included
+  const readyLine = JSON.parse(fs.readFileSync(path.join(dir, 'state/app-blue.log'), 'utf8').split('\n').find((l) => l.includes('"readyMs"'))!);
+  assert.ok(readyLine.readyMs > readyLine.modulesMs && readyLine.modulesMs > 0, JSON.stringify(readyLine));
+  assert.ok(readyLine.readyMs <= startBlue.ms && readyLine.readyMs >= startBlue.ms * 0.5, `readyMs ${readyLine.readyMs} vs spawn→ready ${startBlue.ms} ms`);
+
+  // --- members, listings and chat rooms, all through nginx ---
+  lenders = await Promise.all(Array.from({ length: CLIENTS / 2 }, (_, i) => signUp(i)));
+  borrowers = await Promise.all(Array.from({ length: CLIENTS / 2 }, (_, i) => signUp(100 + i)));
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  pool.on('error', () => {});
+  rooms = [];
+  for (let i = 0; i < lenders.length; i++) {
+    const post = await pool.query<{ id: number }>(
+      `INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method)
+       VALUES ($1, $2, '배포 시험용 물건', (SELECT min(id) FROM categories), 10000, 50000, 'DIRECT', 'DIRECT') RETURNING id::int AS id`,
+      [lenders[i].id, `배포 시험 텐트 ${i}`],
+    );
+    const res = await api('POST', '/api/v1/chats', { postId: post.rows[0].id }, borrowers[i].cookie);
+    assert.equal(res.status, 201, await res.clone().text());
+    rooms.push((await res.json()).id);
+  }
+  await pool.end();
+  const login = await api('POST', '/api/v1/members/login', { email: adminEmail, password: adminPassword });
+  assert.equal(login.status, 200, 'ADMIN_EMAIL account logs in');
+  admin = { id: (await login.json()).id, cookie: cookieOf(login) };
+
+  // --- what nginx must (not) pass ---
+  const metrics = await fetch(`${site()}/metrics`);
+  assert.equal(metrics.status, 404, '/metrics is not reachable through nginx');
+  assert.doesNotMatch(await metrics.text(), /http_request_duration_seconds/);
+  assert.ok((await fetch(`http://127.0.0.1:${ports.blue}/metrics`)).ok, 'Prometheus reaches /metrics directly');
+  // a page of another site may not open the WebSocket (the Origin check still sees the real Host)
+  assert.equal(
+    await upgradeStatus(`ws://127.0.0.1:${ports.nginx}/ws`, { cookie: borrowers[0].cookie, host: `${SITE}:${ports.nginx}`, origin: 'http://evil.example' }),
+    403,
+  );
+  // the same site on another port is another origin: Host must keep its port ($http_host, not $host)
+  assert.equal(
+    await upgradeStatus(`ws://127.0.0.1:${ports.nginx}/ws`, { cookie: borrowers[0].cookie, host: `${SITE}:${ports.nginx}`, origin: `http://${SITE}:1` }),
+    403,
+  );
+  // the app sees this hop's client address, never a list a client made up
+  const spoofed = await fetch(`${site()}/healthz`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+  const requestId = spoofed.headers.get('x-request-id');
+  const seen = await waitFor(
+    () => fs.readFileSync(path.join(dir, 'state/app-blue.log'), 'utf8').split('\n').find((l) => l.includes(`"reqId":"${requestId}"`) && l.includes('remoteAddress')),
+    'the request in the app log',
+    5000,
+  );
+  assert.equal(JSON.parse(seen).req.remoteAddress, '127.0.0.1', seen);
+
+  // --- load and chat, then the switches ---
+  const load = new Load(borrowers[0].cookie, rooms[0]);
+  load.start(LOAD_WORKERS);
+  const clients: ChatClient[] = [];
+  rooms.forEach((roomId, i) => clients.push(new ChatClient(lenders[i], roomId), new ChatClient(borrowers[i], roomId)));
+  for (const c of clients) c.start();
+  await waitFor(() => clients.every((c) => c.connects >= 1), 'every chat client connected through nginx', 60_000);
+  for (const c of clients) c.startSending(1200); // ~50 a minute each: under the per-member chat send limit (60)
+  await sleep(3000);
+
+  const switches: { from: string; to: string; ms: number; drain: DrainSeen }[] = [];
+  for (let s = 0; s < SWITCHES; s++) {
+    const from = activeColour();
+    const to = from === 'blue' ? 'green' : 'blue';
+    const connectsBefore = clients.reduce((n, c) => n + c.connects, 0);
+    const drainWatch = watchDrain(from === 'blue' ? ports.blue : ports.green);
+    const sw = await runScript('switch');
+    assert.equal(sw.code, 0, sw.output);
+    const drain = await drainWatch.result();
+    assert.equal(activeColour(), to);
+    assert.match(upstreamConf(), new RegExp(`server 127\\.0\\.0\\.1:${to === 'blue' ? ports.blue : ports.green};`));
+    assert.ok(!isAlive(colourPid(from)), `${from} stopped`);
+    switches.push({ from, to, ms: sw.ms, drain });
+    // every client went through a reconnect to the new colour
+    await waitFor(() => clients.reduce((n, c) => n + c.connects, 0) >= connectsBefore + clients.length && clients.every((c) => c.client.connected), 'clients back', 90_000);
+    await sleep(2000);
+  }
+
+  // --- settle: stop sending, every client catches up ---
+  await Promise.all(clients.map((c) => c.stopSending()));
+  await load.stop();
+  await Promise.all(clients.map((c) => c.resync()));
+
+  // --- figures ---
+  const history = new Map<number, ChatMessage[]>();
+  for (const roomId of rooms) history.set(roomId, await fullHistory(roomId, borrowers[rooms.indexOf(roomId)].cookie));
+  let sentTotal = 0;
+  let unacked = 0;
+  let lostOnServer = 0;
+  let lostAtClients = 0;
+  let duplicatedStored = 0;
+  for (const c of clients) {
+    const stored = history.get(c.roomId)!;
+    const clientIds = new Set(stored.map((m) => m.clientId));
+    for (const [clientId, s] of c.sent) {
+      sentTotal++;
+      if (!s.acked) unacked++;
+      if (!clientIds.has(clientId)) lostOnServer++;
+    }
+    // the client holds exactly the room's messages: every seq, the same clientId at each
+    for (const m of stored) if (c.store.get(m.seq)?.clientId !== m.clientId) lostAtClients++;
+  }
+  for (const stored of history.values()) {
+    duplicatedStored += stored.length - new Set(stored.map((m) => m.clientId)).size;
+    assert.deepEqual(stored.map((m) => m.seq), stored.map((_, i) => i + 1), 'sequence without holes');
+  }
+  const liveDuplicates = clients.reduce((n, c) => n + c.liveDuplicates, 0);
+  const offline = clients.flatMap((c) => c.offline).sort((a, b) => a - b);
+  const access = fs.readFileSync(path.join(dir, 'nginx/access.log'), 'utf8').split('\n').filter(Boolean);
+  const nginx5xx = access.filter((l) => l.startsWith('5')).length;
+  const pct = (p: number) => offline[Math.min(offline.length - 1, Math.floor(p * offline.length))] ?? 0;
+
+  console.log(`
+  ── blue/green switch figures (${SWITCHES} switches, ${CLIENTS} STOMP clients, ${LOAD_WORKERS} HTTP load workers) ──
+  HTTP requests through nginx:   ${load.ok + load.failures.length} (failed: ${load.failures.length}; nginx 5xx: ${nginx5xx}; GETs retried once after nginx closed an idle keep-alive connection: ${load.retriedOnClosedConnection})
+  chat messages sent:            ${sentTotal} (lost: ${lostOnServer + lostAtClients + unacked}; duplicated: ${duplicatedStored + liveDuplicates})
+  client offline per reconnect:  median ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${offline.at(-1) ?? 0} ms (${offline.length} reconnects)
+  switches:                      ${switches.map((s) => `${s.from}→${s.to} ${(s.ms / 1000).toFixed(1)} s`).join(', ')}
+  old colour after SIGTERM:      /readyz 503 → port closed ${switches.map((s) => `${s.drain.servedMs} ms (served ${s.drain.okDuringDrain} requests meanwhile)`).join(', ')}
+`);
+
+  assert.deepEqual(load.failures, [], 'no failed HTTP request during the switches');
+  assert.equal(nginx5xx, 0);
+  assert.equal(unacked, 0, 'every message was confirmed');
+  assert.equal(lostOnServer, 0, 'no confirmed message is missing from the room');
+  assert.equal(lostAtClients, 0, 'every client holds every message of its room');
+  assert.equal(duplicatedStored, 0, 'no message stored twice');
+  assert.equal(liveDuplicates, 0, 'no message delivered twice on one connection');
+  assert.ok(offline.length >= CLIENTS * SWITCHES, 'every client reconnected at every switch');
+  for (const s of switches) {
+    assert.ok(s.drain.servedMs >= DRAIN_MS * 0.9, `the old colour kept serving ${s.drain.servedMs} ms after /readyz failed (SHUTDOWN_DRAIN_MS ${DRAIN_MS})`);
+    assert.ok(s.drain.okDuringDrain > 0, 'requests were answered during the drain');
+  }
+
+  // --- every dashboard query answers from Prometheus (a job run now, on the live colour, for the job panels) ---
+  const run = await api('POST', '/api/v1/adm/jobs/notifications-cleanup/run', undefined, admin.cookie);
+  assert.ok(run.status < 300, `run job: ${run.status} ${await run.clone().text()}`);
+  await dashboardQueriesAnswer();
+
+  // --- failure paths of the script: a bad config, a failed reload ---
+  const failures = await scriptFailurePaths();
+  console.log(`  script failure paths: nginx -t failed → ${failures.badConfig}; reload failed → ${failures.badReload}`);
+}
+
+interface DrainSeen {
+  servedMs: number;
+  okDuringDrain: number;
+}
+/** Polls the old colour directly: when /readyz first fails, how long /healthz still answers until the port closes. */
+function watchDrain(port: number) {
+  let notReadyAt = 0;
+  let closedAt = 0;
+  let okDuringDrain = 0;
+  const done = (async () => {
+    while (!closedAt) {
+      try {
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2000) });
+        await ready.arrayBuffer();
+        if (ready.status === 503 && !notReadyAt) notReadyAt = Date.now();
+        if (notReadyAt) {
+          const health = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
+          await health.arrayBuffer();
+          if (health.ok) okDuringDrain++;
+        }
+      } catch {
+        if (notReadyAt) closedAt = Date.now();
+        else if (!(await portAnswers(port))) closedAt = Date.now(); // closed without ever failing readiness
+      }
+      await sleep(50);
+    }
+  })();
+  return {
+    async result(): Promise<DrainSeen> {
+      await done;
+      return { servedMs: notReadyAt ? closedAt - notReadyAt : 0, okDuringDrain };
+    },
+  };
+}
+
+async function fullHistory(roomId: number, cookie: string) {
+  const all: ChatMessage[] = [];
+  for (;;) {
+    const res = await fetch(`${site()}/api/v1/chats/${roomId}/messages?after=${all.at(-1)?.seq ?? 0}&limit=100`, { headers: { cookie } });
+    assert.equal(res.status, 200);
+    const page = (await res.json()) as { items: ChatMessage[]; hasMore: boolean };
+    all.push(...page.items);
+    if (!page.hasMore) return all;
+  }
+}
+
+/** The switch fails at nginx: the upstream file, the state and the running colours stay as they were. */
+async function scriptFailurePaths() {
+  const active = activeColour();
+  const idle = active === 'blue' ? 'green' : 'blue';
+  const conf = path.join(dir, 'nginx/conf.d/chwimeet.conf');
+  const good = fs.readFileSync(conf, 'utf8');
+  const upstreamBefore = upstreamConf();
+
+  // 1. nginx -t rejects the configuration (a broken edit of the server file)
+  fs.writeFileSync(conf, `${good}\nthis_is_not_a_directive on;\n`);
+  const badConfig = await runScript('switch');
+  fs.writeFileSync(conf, good);
+  assert.notEqual(badConfig.code, 0, badConfig.output);
+  assert.match(badConfig.output, /nginx rejected the configuration/);
+  assert.equal(upstreamConf(), upstreamBefore, 'upstream.conf restored');
+  assert.equal(activeColour(), active, 'state unchanged');
+  assert.ok(!isAlive(colourPid(idle)) && !(await portAnswers(idle === 'blue' ? ports.blue : ports.green)), 'the idle colour was stopped again');
+  assert.equal((await fetch(`${site()}/healthz`)).status, 200, 'still serving');
+
+  // 2. the reload fails (nginx is not running): same promise
+  await stopChild(nginx);
+  nginx = null;
+  const badReload = await runScript('switch');
+  assert.notEqual(badReload.code, 0, badReload.output);
+  assert.match(badReload.output, /nginx reload failed/);
+  assert.equal(upstreamConf(), upstreamBefore, 'upstream.conf restored');
+  assert.equal(activeColour(), active, 'state unchanged');
+  assert.ok(!isAlive(colourPid(idle)), 'the idle colour was stopped again');
+  assert.ok(isAlive(colourPid(active)), 'the active colour still runs');
+  return { badConfig: 'upstream restored, idle stopped', badReload: 'upstream restored, state kept, idle stopped' };
+}
+
+/** Every query of deploy/grafana/dashboards/chwimeet.json returns series from the local Prometheus. */
+async function dashboardQueriesAnswer() {
+  const dashboard = JSON.parse(fs.readFileSync(path.join(ROOT, 'deploy/grafana/dashboards/chwimeet.json'), 'utf8'));
+  const queries: { panel: string; expr: string }[] = [];
+  for (const panel of dashboard.panels) for (const target of panel.targets ?? []) queries.push({ panel: panel.title, expr: target.expr });
+  assert.ok(queries.length >= 10);
+  const query = async (expr: string) => {
+    const res = await fetch(`http://127.0.0.1:${ports.prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    const body = (await res.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    assert.equal(body.status, 'success', expr);
+    return body.data.result;
+  };
+  // the job run above has been scraped with its job name
+  await waitFor(async () => (await query('job_runs_total{job_name="notifications-cleanup",outcome="success"} > 0')).length > 0, 'the job run in Prometheus', 30_000);
+  const empty: string[] = [];
+  for (const q of queries) {
+    const result = await query(q.expr);
+    if (result.length === 0) empty.push(`${q.panel}: ${q.expr}`);
+    // a grouping label of the panel is a real label of the series (not lost to exported_*)
+    const by = /sum by \(([^)]*)\)/.exec(q.expr)?.[1].split(',').map((s) => s.trim()).filter((l) => l !== 'le') ?? [];
+    for (const series of result) for (const label of by) assert.ok(series.metric[label], `${q.panel}: series without ${label}: ${JSON.stringify(series.metric)}`);
+  }
+  assert.deepEqual(empty, [], 'dashboard queries without series');
+  const jobs = await query(queries.find((q) => q.panel.startsWith('Job runs'))!.expr);
+  assert.ok(jobs.some((s) => Object.values(s.metric).includes('notifications-cleanup')), 'the job runs panel shows job names');
+  console.log(`  dashboard: ${queries.length} queries, each with series`);
+}
