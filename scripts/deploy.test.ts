@@ -2,7 +2,7 @@
 // repo's own configs rendered for local ports, two server-mode instances on the real PostgreSQL (a fresh
 // database) and Redis, and blue/green switches made by deploy/blue-green.sh --local — under HTTP load and
 // with 20 browser-like STOMP clients (Origin and Host as a browser on the site sends them) chatting
-// through nginx. Asserts 0 failed requests, 0 lost or duplicated messages, every Grafana dashboard query
+// through nginx; uploads go to a local S3-compatible server both colours share. Asserts 0 failed requests, 0 lost or duplicated messages, every Grafana dashboard query
 // answering from Prometheus, /metrics hidden, the drain order on shutdown, the script's failure paths.
 // Prints the switch figures.
 import { test, before, after } from 'node:test';
@@ -17,8 +17,10 @@ import { Client, ReconnectionTimeMode } from '@stomp/stompjs';
 import WebSocket from 'ws';
 import YAML from 'yaml';
 import pg from 'pg';
+import sharp from 'sharp';
 import { createTemporaryDatabase, TEST_REDIS_URL, type TemporaryDatabase } from '../server/test/postgres.ts';
 import { STOMP_PROTOCOLS, upgradeStatus } from '../server/src/realtime/test-support.ts';
+import { startLocalS3, type LocalS3 } from '../server/test/s3-server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 process.env.PATH = `${process.env.PATH}:/usr/sbin`; // Debian's nginx lives there, outside a user's PATH
@@ -32,6 +34,7 @@ const SITE = 'chwimeet.test';
 
 let dir: string;
 let database: TemporaryDatabase;
+let s3: LocalS3;
 let ports: { nginx: number; blue: number; green: number; prometheus: number };
 let nginx: ChildProcess | null = null;
 let prometheus: ChildProcess | null = null;
@@ -78,7 +81,7 @@ function scriptEnv(): NodeJS.ProcessEnv {
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: `${database.name}:`,
     DATA_DIR: path.join(dir, 'data'),
-    UPLOAD_DIR: path.join(dir, 'uploads'), // one folder for both colours, as the compose volume
+    ...s3.env(), // STORAGE=s3: one bucket for both colours, as MinIO in the compose stack
     TRUST_PROXY: 'true',
     COOKIE_SECURE: 'false', // plain HTTP to the local nginx (the compose stack has Caddy's HTTPS)
     LOG_LEVEL: 'info',
@@ -95,7 +98,7 @@ function scriptEnv(): NodeJS.ProcessEnv {
     BLUE_PORT: String(ports.blue),
     GREEN_PORT: String(ports.green),
     DRAIN_SECONDS: '2',
-    READY_TIMEOUT: '90',
+    READY_TIMEOUT: '300', // generous: a start takes 3–8 s on an idle machine, minutes on a crowded one
     STOP_TIMEOUT: '30',
   };
 }
@@ -256,6 +259,9 @@ class ChatClient {
   connects = 0;
   sent = new Map<string, { acked: boolean }>();
   offline: number[] = [];
+  rateLimited = 0;
+  /** sends waiting for their RECEIPT, by receipt id */
+  private pending = new Map<string, (o: { ok: boolean; retryAfterMs?: number }) => void>();
   private closedAt: number | null = null;
   private sending = true;
   private loop: Promise<void> | null = null;
@@ -281,6 +287,11 @@ class ChatClient {
       onConnect: () => this.onConnect(),
       onWebSocketClose: () => {
         if (this.closedAt === null && this.connects > 0) this.closedAt = Date.now();
+        for (const settle of [...this.pending.values()]) settle({ ok: false });
+      },
+      onStompError: (frame) => {
+        const settle = this.pending.get(frame.headers['receipt-id'] ?? '');
+        if (settle) settle({ ok: false, retryAfterMs: 1000 * Number(frame.headers['retry-after'] ?? 1) });
       },
     });
     this.client.onWebSocketError = () => {};
@@ -353,30 +364,40 @@ class ChatClient {
     await this.loop;
   }
 
-  /** SEND with a receipt; without one in 2 s (a closed socket), the same clientId again until stored */
+  /**
+   * SEND with a receipt, as the web app does: a RECEIPT confirms it; a rate-limit ERROR (retry-after) or a
+   * closed socket means "send again" — with the same clientId, so the server stores it once.
+   */
   private async sendReliably(content: string) {
     const clientId = crypto.randomUUID();
     const entry = { acked: false };
     this.sent.set(clientId, entry);
     for (;;) {
-      await waitFor(() => this.client.connected, 'connection', 60_000);
+      await waitFor(() => this.client.connected, 'connection', 120_000);
       const receipt = crypto.randomUUID();
-      const ok = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), 2000);
-        this.client.watchForReceipt(receipt, () => {
+      const outcome = await new Promise<{ ok: boolean; retryAfterMs?: number }>((resolve) => {
+        // a safety net only: a live socket answers with RECEIPT or ERROR, a dead one closes
+        const timer = setTimeout(() => settle({ ok: false }), 30_000);
+        const settle = (o: { ok: boolean; retryAfterMs?: number }) => {
           clearTimeout(timer);
-          resolve(true);
-        });
+          this.pending.delete(receipt);
+          resolve(o);
+        };
+        this.pending.set(receipt, settle);
+        this.client.watchForReceipt(receipt, () => settle({ ok: true }));
         try {
           this.client.publish({ destination: `/app/chat/${this.roomId}`, body: JSON.stringify({ clientId, content }), headers: { receipt } });
         } catch {
-          clearTimeout(timer);
-          resolve(false);
+          settle({ ok: false });
         }
       });
-      if (ok) {
+      if (outcome.ok) {
         entry.acked = true;
         return;
+      }
+      if (outcome.retryAfterMs !== undefined) {
+        this.rateLimited++;
+        await sleep(outcome.retryAfterMs);
       }
     }
   }
@@ -403,6 +424,7 @@ before(async () => {
   for (const sub of ['nginx/conf.d', 'nginx/tmp', 'state', 'prometheus', 'data', 'uploads']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   ports = { nginx: await freePort(), blue: await freePort(), green: await freePort(), prometheus: await freePort() };
   database = await createTemporaryDatabase('deploy');
+  s3 = await startLocalS3();
 
   // nginx: the repo's server and upstream files, for local ports; the main file is what the nginx
   // image provides around conf.d (pid, logs, temp folders, `include conf.d/*.conf`).
@@ -459,12 +481,13 @@ after(async () => {
   await stopChild(nginx);
   await stopChild(prometheus);
   await database?.drop().catch(() => {});
+  await s3?.stop().catch(() => {});
   if (failedTest) console.log(`logs kept in ${dir}`);
   else fs.rmSync(dir, { recursive: true, force: true });
 });
 
 // The timeout belongs to the test (not --test-timeout, which kills the file before `after` cleans up).
-test('the production run: blue/green switches under load with browser chat clients', { timeout: 540_000 }, async (t) => {
+test('the production run: blue/green switches under load with browser chat clients', { timeout: 840_000 }, async (t) => {
   t.after(() => {
     if (t.signal.aborted) failedTest = true;
   });
@@ -540,6 +563,18 @@ async function productionRun() {
   );
   assert.equal(JSON.parse(seen).req.remoteAddress, '127.0.0.1', seen);
 
+  // --- an upload on blue (S3 storage), to be read back through nginx once the other colour serves ---
+  const form = new FormData();
+  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#2f7d5b' } }).png().toBuffer();
+  form.append('image', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'avatar.png');
+  const upload = await fetch(`${site()}/api/v1/members/me/avatar`, { method: 'PUT', headers: { cookie: lenders[0].cookie }, body: form });
+  assert.equal(upload.status, 200, await upload.clone().text());
+  const avatarUrl = (await upload.json()).avatarUrl as string;
+  assert.ok(s3.writes.some((key) => avatarUrl.endsWith(key)), `the upload went to the bucket: ${avatarUrl} in ${JSON.stringify(s3.writes)}`);
+  const avatar = await fetch(`${site()}${avatarUrl}`);
+  assert.equal(avatar.status, 200);
+  const avatarBytes = Buffer.from(await avatar.arrayBuffer());
+
   // --- load and chat, then the switches ---
   const load = new Load(borrowers[0].cookie, rooms[0]);
   load.start(LOAD_WORKERS);
@@ -563,6 +598,10 @@ async function productionRun() {
     assert.match(upstreamConf(), new RegExp(`server 127\\.0\\.0\\.1:${to === 'blue' ? ports.blue : ports.green};`));
     assert.ok(!isAlive(colourPid(from)), `${from} stopped`);
     switches.push({ from, to, ms: sw.ms, drain });
+    // the colour now serving reads what the other one stored
+    const shared = await fetch(`${site()}${avatarUrl}`);
+    assert.equal(shared.status, 200, `${avatarUrl} after the switch to ${to}`);
+    assert.ok(Buffer.from(await shared.arrayBuffer()).equals(avatarBytes));
     // every client went through a reconnect to the new colour
     await waitFor(() => clients.reduce((n, c) => n + c.connects, 0) >= connectsBefore + clients.length && clients.every((c) => c.client.connected), 'clients back', 90_000);
     await sleep(2000);
@@ -605,7 +644,7 @@ async function productionRun() {
   console.log(`
   ── blue/green switch figures (${SWITCHES} switches, ${CLIENTS} STOMP clients, ${LOAD_WORKERS} HTTP load workers) ──
   HTTP requests through nginx:   ${load.ok + load.failures.length} (failed: ${load.failures.length}; nginx 5xx: ${nginx5xx}; GETs retried once after nginx closed an idle keep-alive connection: ${load.retriedOnClosedConnection})
-  chat messages sent:            ${sentTotal} (lost: ${lostOnServer + lostAtClients + unacked}; duplicated: ${duplicatedStored + liveDuplicates})
+  chat messages sent:            ${sentTotal} (lost: ${lostOnServer + lostAtClients + unacked}; duplicated: ${duplicatedStored + liveDuplicates}; sends refused by the chat rate limit and retried: ${clients.reduce((n, c) => n + c.rateLimited, 0)})
   client offline per reconnect:  median ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${offline.at(-1) ?? 0} ms (${offline.length} reconnects)
   switches:                      ${switches.map((s) => `${s.from}→${s.to} ${(s.ms / 1000).toFixed(1)} s`).join(', ')}
   old colour after SIGTERM:      /readyz 503 → port closed ${switches.map((s) => `${s.drain.servedMs} ms (served ${s.drain.okDuringDrain} requests meanwhile)`).join(', ')}
@@ -739,3 +778,33 @@ async function dashboardQueriesAnswer() {
   assert.ok(jobs.some((s) => Object.values(s.metric).includes('notifications-cleanup')), 'the job runs panel shows job names');
   console.log(`  dashboard: ${queries.length} queries, each with series`);
 }
+
+/** The parts of the stack this machine cannot run (Docker), checked where they are written. */
+test('compose and image: writable volumes owned by node, one image tag per colour, HTTPS in front, shared storage, no secrets in the image', () => {
+  const compose = YAML.parse(fs.readFileSync(path.join(ROOT, 'deploy/docker-compose.yml'), 'utf8'), { merge: true }); // <<: *app
+  const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const [blue, green] = [compose.services['app-blue'], compose.services['app-green']];
+  assert.ok(blue.image && green.image && blue.image !== green.image, 'each colour runs its own image tag (a rollback keeps the old one)');
+  // every folder the app container mounts to write into exists in the image and belongs to `node`
+  const userAt = finalStage.indexOf('\nUSER node');
+  assert.ok(userAt > 0, 'the app runs as node');
+  for (const mount of blue.volumes as string[]) {
+    const target = mount.split(':')[1];
+    const run = finalStage.split('\n').find((l) => l.startsWith('RUN') && l.includes('mkdir') && l.split(/\s+/).includes(target));
+    assert.ok(run, `the image creates ${target}`);
+    assert.ok(/chown -R node:node (\S+)/.exec(run) && target.startsWith(/chown -R node:node (\S+)/.exec(run)![1]), `${target} belongs to node: ${run}`);
+  }
+  // browsers reach the app over HTTPS only (COOKIE_SECURE=true): Caddy publishes 443, nginx nothing
+  assert.equal(blue['environment'].COOKIE_SECURE, '${COOKIE_SECURE:-true}');
+  assert.ok(compose.services.caddy.ports.some((p: string) => p.endsWith(':443')));
+  assert.equal(compose.services.nginx.ports, undefined, 'nginx is reached through Caddy only');
+  assert.match(fs.readFileSync(path.join(ROOT, 'deploy/caddy/Caddyfile'), 'utf8'), /reverse_proxy nginx:80/);
+  // both colours share one bucket served by the stack's MinIO
+  assert.match(blue.environment.STORAGE, /s3/);
+  assert.equal(new URL(blue.environment.S3_ENDPOINT.replace(/^\$\{S3_ENDPOINT:-(.*)\}$/, '$1')).hostname, 'minio');
+  assert.ok(compose.services.minio && blue.depends_on['minio-init'], 'the bucket exists before an app starts');
+  // the deployment's secrets never enter the build context
+  const ignored = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+  assert.ok(ignored.includes('deploy/.env'));
+});
