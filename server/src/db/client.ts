@@ -5,6 +5,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { cube } from '@electric-sql/pglite/contrib/cube';
+import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
 import pg from 'pg';
 import { Sql } from './sql.ts';
 
@@ -58,7 +60,7 @@ function queryable(
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1082, (v) => v); // date stays 'YYYY-MM-DD'
 
-export const pgliteExtensions = { vector, pg_trgm, btree_gist };
+export const pgliteExtensions = { vector, pg_trgm, btree_gist, cube, earthdistance };
 
 export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob | File }): Promise<Database> {
   const lock = opts.dataDir ? takeLock(opts.dataDir) : null;

@@ -6,22 +6,26 @@ import { membersService } from '../modules/members/service.ts';
 import { addDays, seoulDate } from '../modules/reservations/dates.ts';
 import type { Deps } from '../deps.ts';
 import { seedActivity } from './activity.ts';
+import { seedHistory } from './history.ts';
 import { demoListings } from './listings.ts';
 import { pictureSvg, renderPicture } from './pictures.ts';
 
 export const DEMO_PASSWORD = 'chwimeet1234';
 
-/** The demo accounts (README lists them). `tops` = top categories this neighbour mostly lends. */
+/**
+ * The demo accounts (README lists them). `tops` = top categories this neighbour mostly lends;
+ * `dongs` = their 동네 (행정동 codes of 111_neighbourhoods_data.sql), the first one verified.
+ */
 export const demoMembers = [
-  { email: 'lender@chwimeet.kr', nickname: '빌려주는이웃', region: ['서울특별시', '마포구'], address: '서울 마포구 망원동', tops: ['가전/디지털', '파티/행사', '생활용품', '여행'] },
-  { email: 'borrower@chwimeet.kr', nickname: '빌리는이웃', region: ['서울특별시', '마포구'], address: '서울 마포구 합정동', tops: ['악기'] },
-  { email: 'camping@chwimeet.kr', nickname: '캠핑장인', region: ['경기도', '성남시'], address: '경기 성남시 분당구 정자동', tops: ['캠핑', '스포츠/레저'] },
-  { email: 'tools@chwimeet.kr', nickname: '공구왕김씨', region: ['서울특별시', '송파구'], address: '서울 송파구 잠실동', tops: ['공구', '생활용품'] },
-  { email: 'photo@chwimeet.kr', nickname: '찍사박', region: ['서울특별시', '성동구'], address: '서울 성동구 성수동', tops: ['촬영장비', '가전/디지털'] },
-  { email: 'mom@chwimeet.kr', nickname: '육아맘지은', region: ['경기도', '수원시'], address: '경기 수원시 영통구 광교동', tops: ['유아용품', '여행'] },
-  { email: 'rider@chwimeet.kr', nickname: '주말라이더', region: ['서울특별시', '강남구'], address: '서울 강남구 역삼동', tops: ['스포츠/레저', '캠핑'] },
-  { email: 'busan@chwimeet.kr', nickname: '해운대바다', region: ['부산광역시', '해운대구'], address: '부산 해운대구 우동', tops: ['스포츠/레저', '파티/행사', '악기'] },
-  { email: 'jeju@chwimeet.kr', nickname: '제주살이', region: ['제주특별자치도', '제주시'], address: '제주 제주시 노형동', tops: ['캠핑', '여행', '유아용품'] },
+  { email: 'lender@chwimeet.kr', nickname: '빌려주는이웃', region: ['서울특별시', '마포구'], address: '서울 마포구 망원동', dongs: ['1144069000', '1144066000'], tops: ['가전/디지털', '파티/행사', '생활용품', '여행'] },
+  { email: 'borrower@chwimeet.kr', nickname: '빌리는이웃', region: ['서울특별시', '마포구'], address: '서울 마포구 합정동', dongs: ['1144068000'], tops: ['악기'] },
+  { email: 'camping@chwimeet.kr', nickname: '캠핑장인', region: ['경기도', '성남시'], address: '경기 성남시 분당구 정자동', dongs: ['4113565000', '4113554500'], tops: ['캠핑', '스포츠/레저'] },
+  { email: 'tools@chwimeet.kr', nickname: '공구왕김씨', region: ['서울특별시', '송파구'], address: '서울 송파구 잠실동', dongs: ['1171067000'], tops: ['공구', '생활용품'] },
+  { email: 'photo@chwimeet.kr', nickname: '찍사박', region: ['서울특별시', '성동구'], address: '서울 성동구 성수동', dongs: ['1120065000', '1120069000'], tops: ['촬영장비', '가전/디지털'] },
+  { email: 'mom@chwimeet.kr', nickname: '육아맘지은', region: ['경기도', '수원시'], address: '경기 수원시 영통구 광교동', dongs: ['4111760000'], tops: ['유아용품', '여행'] },
+  { email: 'rider@chwimeet.kr', nickname: '주말라이더', region: ['서울특별시', '강남구'], address: '서울 강남구 역삼동', dongs: ['1168064000'], tops: ['스포츠/레저', '캠핑'] },
+  { email: 'busan@chwimeet.kr', nickname: '해운대바다', region: ['부산광역시', '해운대구'], address: '부산 해운대구 우동', dongs: ['2635051000'], tops: ['스포츠/레저', '파티/행사', '악기'] },
+  { email: 'jeju@chwimeet.kr', nickname: '제주살이', region: ['제주특별자치도', '제주시'], address: '제주 제주시 노형동', dongs: ['5011066000'], tops: ['캠핑', '여행', '유아용품'] },
 ] as const;
 
 const conditions = [
@@ -80,6 +84,8 @@ export interface SeedReport {
   /** demo reservations and chat messages of the demo accounts (seed/activity.ts) */
   reservations?: number;
   messages?: number;
+  /** finished rentals with reviews both ways (seed/history.ts) */
+  completedRentals?: number;
   ms: number;
 }
 
@@ -121,7 +127,19 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
       [id, region.id, m.address, new Date(now.getTime() - (120 - i * 5) * 86_400_000).toISOString()],
     );
     memberIds.push(id);
+    for (const [p, code] of m.dongs.entries()) {
+      await db.query(
+        `INSERT INTO member_neighbourhoods (member_id, position, code, verified_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+        [id, p + 1, code, p === 0 ? new Date(now.getTime() - (3 + i) * 86_400_000).toISOString() : null],
+      );
+    }
   }
+  const dongPoints = new Map(
+    (await db.query<{ code: string; lat: number; lng: number; region_id: number }>(
+      'SELECT code, lat, lng, region_id FROM neighbourhoods WHERE code = ANY($1::text[])',
+      [demoMembers.flatMap((m) => [...m.dongs])],
+    )).map((d) => [d.code, d]),
+  );
 
   // Decide every listing first (pure), then draw the photos, then write rows in one transaction.
   const plans = demoListings.map((listing, index) => {
@@ -146,6 +164,8 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
       for (let d = 0; d < length; d++) blocked.push(addDays(today, start + d));
     }
     const imageCount = 1 + (rand() < 0.45 ? 1 : 0) + (rand() < 0.15 ? 1 : 0);
+    const dongs = demoMembers[owner].dongs;
+    const place = dongPoints.get((dongs.length > 1 && rand() < 0.3 ? dongs[1] : dongs[0]) as string)!;
     // older listings first, so ids follow creation time; spread over the last 60 days
     const ageMinutes = Math.floor(((demoListings.length - index) / demoListings.length) * 60 * 24 * 60 - rand() * 300);
     return {
@@ -156,6 +176,7 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
       receive,
       ret,
       returnAddress: ret === 'DELIVERY' ? null : demoMembers[owner].address,
+      place,
       content,
       blocked,
       imageCount,
@@ -176,10 +197,10 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
     for (const plan of plans) {
       const row = await tx.one<{ id: number }>(
         `INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method,
-                            return_address, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+                            return_address, created_at, updated_at, neighbourhood_code, lat, lng)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id`,
         [plan.authorId, plan.listing.t, plan.content, plan.category.id, plan.listing.fee, plan.listing.dep,
-          plan.receive, plan.ret, plan.returnAddress, plan.createdAt],
+          plan.receive, plan.ret, plan.returnAddress, plan.createdAt, plan.place.code, plan.place.lat, plan.place.lng],
       );
       postIds.push(row!.id);
     }
@@ -226,6 +247,7 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
   });
 
   const activity = await seedActivity(deps, memberIds, (days) => addDays(today, days));
+  const completedRentals = await seedHistory(deps, memberIds);
 
   // wake the rendition and embedding workers (they also sweep at start)
   deps.signals.emit('images-pending');
@@ -236,6 +258,7 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
     images: stored.length,
     favorites,
     ...activity,
+    completedRentals,
     ms: Math.round(performance.now() - started),
   };
 }

@@ -5,6 +5,7 @@ import { sql } from '../../db/sql.ts';
 import { badRequest, notFound } from '../../http/errors.ts';
 import { mediaUrl } from '../images/service.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
+import { assertNotBlocked } from '../blocks/service.ts';
 import { userChannel, type NotificationRow } from '../notifications/service.ts';
 import { MAX_MESSAGE_LENGTH, type ChatMessage, type ChatRoom } from './schemas.ts';
 import { iso } from '../../http/wire.ts';
@@ -107,6 +108,7 @@ export function chatService(deps: Deps) {
       );
       if (!post) throw notFound('게시글');
       if (post.author_id === memberId) throw badRequest('CHAT_OWN_POST', '내 게시글에는 채팅을 시작할 수 없습니다');
+      await assertNotBlocked(db, memberId, post.author_id, '대화');
       const { roomId, created, rows } = await db.transaction(async (tx) => {
         const inserted = await tx.one<{ id: number }>(
           `INSERT INTO chat_rooms (post_id, lender_id, borrower_id) VALUES ($1, $2, $3)

@@ -6,6 +6,8 @@ import { createRateLimiter, enforceLimit } from '../../http/rate-limit.ts';
 import { BanBody, IdParams, LoginBody, MyMember, Nickname, ProfilePatch, PublicMember, SignUpBody } from './schemas.ts';
 import { membersService } from './service.ts';
 import { moderationService } from '../moderation/service.ts';
+import { profileExtras } from '../trust/profile.ts';
+import { PublicProfile } from '../trust/schemas.ts';
 
 const tags = ['members'];
 
@@ -93,9 +95,10 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.get('/members/:id', {
-    schema: { tags, summary: '공개 프로필', params: IdParams, response: { 200: PublicMember } },
+    schema: { tags, summary: '공개 프로필 (신뢰 온도, 응답률, 동네 인증)', params: IdParams, response: { 200: PublicProfile } },
   }, async (req) => {
-    return members.toPublic(await members.byId((req.params as { id: number }).id));
+    const m = await members.byId((req.params as { id: number }).id);
+    return { ...members.toPublic(m), ...(await profileExtras(app.deps, m.id, req.member?.id ?? null)) };
   });
 
   app.post('/adm/members/:id/ban', {

@@ -2,6 +2,8 @@
 import { Type, type Static } from 'typebox';
 import { Id } from '../members/schemas.ts';
 import { Nullable } from '../../http/wire.ts';
+import { TrustOut } from '../trust/schemas.ts';
+import { RADII_KM } from '../neighbourhoods/geo.ts';
 
 export const MAX_FEE = 10_000_000; // 원 per day
 export const MAX_DEPOSIT = 100_000_000; // 원
@@ -36,6 +38,8 @@ const postFields = {
   blockedDates: Type.Optional(Type.Array(Day, { maxItems: 366, uniqueItems: true })),
   /** 0-based index into the final image list (kept images first, then new files); default 0 */
   primaryIndex: Type.Optional(Type.Integer({ minimum: 0, maximum: 9 })),
+  /** one of the owner's 동네 (default: the first; an edit without it keeps the listing's 동) */
+  neighbourhoodCode: Type.Optional(Type.String({ pattern: '^[0-9]{10}$' })),
 };
 
 /** The `data` part of POST /posts. */
@@ -78,6 +82,8 @@ const Ref = Type.Object({ id: Type.Integer(), name: Type.String() });
 
 export const CategoryRef = Type.Object({ id: Type.Integer(), name: Type.String(), parent: Nullable(Ref) });
 
+const PlaceRef = Type.Object({ code: Type.String(), name: Type.String(), verified: Type.Boolean({ description: '작성자의 동네 인증' }) });
+
 export const PostListItem = Type.Object({
   id: Type.Integer(),
   title: Type.String(),
@@ -89,7 +95,16 @@ export const PostListItem = Type.Object({
   category: CategoryRef,
   createdAt: Type.String(),
   favoriteCount: Type.Integer(),
-  author: Type.Object({ id: Type.Integer(), nickname: Type.String() }),
+  author: Type.Object({
+    id: Type.Integer(),
+    nickname: Type.String(),
+    rating: Nullable(Type.Number({ description: '빌려준 사람으로 받은 후기 평균 (1–5)' })),
+    reviewCount: Type.Integer(),
+  }),
+  /** the 동 the listing is located at (never an address), with the owner's 동네 인증 */
+  neighbourhood: Nullable(PlaceRef),
+  /** km from the requested point (near=me or lat/lng), 0.1 km steps under 10 km; null without a point */
+  distanceKm: Nullable(Type.Number()),
   banned: Type.Boolean(),
 });
 export type PostListItem = Static<typeof PostListItem>;
@@ -115,7 +130,8 @@ export const PostDetail = Type.Object({
   deposit: Type.Integer(),
   receiveMethod: Method,
   returnMethod: Method,
-  returnAddress: Nullable(Type.String()),
+  returnAddress: Nullable(Type.String({ description: '작성자와 승인된 예약의 대여자에게만 보입니다 (그 외 null)' })),
+  neighbourhood: Nullable(PlaceRef),
   category: CategoryRef,
   /** root first, e.g. [캠핑, 텐트] */
   categoryPath: Type.Array(Ref),
@@ -123,7 +139,10 @@ export const PostDetail = Type.Object({
   images: Type.Array(PostImageOut),
   options: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), fee: Type.Integer(), deposit: Type.Integer() })),
   blockedDates: Type.Array(Type.String()),
-  owner: Type.Object({ id: Type.Integer(), nickname: Type.String(), avatarUrl: Nullable(Type.String()) }),
+  owner: Type.Object({
+    id: Type.Integer(), nickname: Type.String(), avatarUrl: Nullable(Type.String()),
+    rating: Nullable(Type.Number()), reviewCount: Type.Integer(), trust: TrustOut,
+  }),
   favoriteCount: Type.Integer(),
   isFavorite: Type.Boolean(),
   isOwner: Type.Boolean(),
@@ -133,6 +152,14 @@ export const PostDetail = Type.Object({
   updatedAt: Type.String(),
 });
 
+/** Where a list is measured from and how far it reaches (GET /posts and GET /search). */
+export const NearFields = {
+  near: Type.Optional(Type.Literal('me', { description: '내 첫 번째 동네 기준 (로그인 필요)' })),
+  lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+  lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+  radiusKm: Type.Optional(Type.Union(RADII_KM.map((r) => Type.Literal(r)), { description: `반경 km: ${RADII_KM.join(', ')}` })),
+};
+
 export const ListQuery = Type.Object({
   keyword: Type.Optional(Type.String({ maxLength: 100 })),
   categoryId: Type.Optional(Id),
@@ -140,7 +167,8 @@ export const ListQuery = Type.Object({
   minFee: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FEE })),
   maxFee: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FEE })),
   authorId: Type.Optional(Id),
-  sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('fee_asc'), Type.Literal('fee_desc')])),
+  sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('fee_asc'), Type.Literal('fee_desc'), Type.Literal('distance')])),
+  ...NearFields,
   cursor: Type.Optional(Type.String({ maxLength: 500 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
   includeBanned: Type.Optional(Type.Boolean({ description: '관리자 전용: 정지된 게시글 포함' })),

@@ -2,7 +2,7 @@
 import type { Deps } from '../../deps.ts';
 import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
+import { badRequest, conflict, forbidden, notFound, unauthorized } from '../../http/errors.ts';
 import { compileBounded } from '../../http/validation.ts';
 import type { AuthMember } from '../../http/auth.ts';
 import { categoryFilter, regionFilter } from '../catalog/service.ts';
@@ -14,6 +14,12 @@ import { publicPostCondition } from './visibility.ts';
 import { PostCreateData, PostUpdateData, type ListQuery, type PostData, type PostListItem } from './schemas.ts';
 import { decodeCursor, encodeCursor } from '../../http/wire.ts';
 import { iso } from '../../http/wire.ts';
+import { trustOf } from '../trust/score.ts';
+import { assertInKorea, distanceFrom, roundDistanceKm, VERIFY_VALID_DAYS, withinRadius, type Point } from '../neighbourhoods/geo.ts';
+import { firstNeighbourhoodOf } from '../neighbourhoods/service.ts';
+import { visibleToViewer } from '../blocks/filter.ts';
+import { lenderRatingColumns } from '../trust/ratings.ts';
+import { mayReadExactPlace } from './places.ts';
 
 const validators = { create: compileBounded(PostCreateData), update: compileBounded(PostUpdateData) };
 
@@ -36,14 +42,15 @@ export function parsePostData(raw: string | undefined, kind: 'create' | 'update'
 
 // ---- cursor paging -------------------------------------------------------------------------
 
-type Sort = 'newest' | 'fee_asc' | 'fee_desc';
+type Sort = 'newest' | 'fee_asc' | 'fee_desc' | 'distance';
 interface Cursor {
   s: Sort;
   k: string | number;
   id: number;
 }
 function decodeSortCursor(raw: string, sort: Sort): Cursor {
-  const keyOk = (k: unknown) => (sort === 'newest' ? typeof k === 'string' && !Number.isNaN(Date.parse(k)) : Number.isInteger(k));
+  const keyOk = (k: unknown) =>
+    sort === 'newest' ? typeof k === 'string' && !Number.isNaN(Date.parse(k)) : sort === 'distance' ? Number.isFinite(k) : Number.isInteger(k);
   return decodeCursor<Cursor>(
     raw,
     (c) => c.s === sort && keyOk(c.k) && Number.isInteger(c.id),
@@ -51,12 +58,13 @@ function decodeSortCursor(raw: string, sort: Sort): Cursor {
   );
 }
 
-const ORDER: Record<Sort, Sql> = {
+const ORDER: Record<Exclude<Sort, 'distance'>, Sql> = {
   newest: sql`p.created_at DESC, p.id DESC`,
   fee_asc: sql`p.fee ASC, p.id ASC`,
   fee_desc: sql`p.fee DESC, p.id DESC`,
 };
-function afterCursor(c: Cursor): Sql {
+function afterCursor(c: Cursor, point: Point | null): Sql {
+  if (c.s === 'distance') return sql`(${distanceFrom('p', point!)}, p.id) > (${c.k}::float8, ${c.id}::bigint)`;
   if (c.s === 'newest') return sql`(p.created_at, p.id) < (${c.k}::timestamptz, ${c.id}::bigint)`;
   if (c.s === 'fee_asc') return sql`(p.fee, p.id) > (${c.k}::int, ${c.id}::bigint)`;
   return sql`(p.fee, p.id) < (${c.k}::int, ${c.id}::bigint)`;
@@ -79,10 +87,24 @@ interface ListRow {
   favorite_count: number;
   thumb: string | null;
   regions: string[] | null;
+  neighbourhood_code: string | null;
+  neighbourhood_name: string | null;
+  distance_m: number | null;
+  owner_rating: number | null;
+  owner_review_count: number;
+  owner_verified: boolean;
 }
 
-/** SELECT list of a listing card; `p` is the posts alias. Reused by search for its result items. */
-export const LIST_ITEM_SELECT = sql`p.id, p.title, p.fee, p.deposit, p.created_at, p.created_at::text AS created_key,
+/** The owner has a valid 동네 인증 of the listing's 동 (the badge on cards and the listing page). */
+export const ownerVerified = (alias: string) => sql`EXISTS (SELECT 1 FROM member_neighbourhoods mv
+  WHERE mv.member_id = ${sql.raw(alias)}.author_id AND mv.code = ${sql.raw(alias)}.neighbourhood_code
+    AND mv.verified_at > now() - make_interval(days => ${VERIFY_VALID_DAYS}))`;
+
+/**
+ * SELECT list of a listing card; `p` is the posts alias. Reused by search for its result items.
+ * With a point, each card carries its distance from it (metres, rounded by toListItem).
+ */
+export const listItemSelect = (point?: Point | null) => sql`p.id, p.title, p.fee, p.deposit, p.created_at, p.created_at::text AS created_key,
   p.banned_at IS NOT NULL AS banned, m.id AS author_id, m.nickname,
   c.id AS category_id, c.name AS category_name, pc.id AS parent_id, pc.name AS parent_name,
   (SELECT count(*)::int FROM favorites f WHERE f.post_id = p.id) AS favorite_count,
@@ -90,9 +112,15 @@ export const LIST_ITEM_SELECT = sql`p.id, p.title, p.fee, p.deposit, p.created_a
      ORDER BY i.is_primary DESC, i.sort_order, i.id LIMIT 1) AS thumb,
   (SELECT array_agg(coalesce(rp.name || ' ', '') || r.name ORDER BY rp.sort_order NULLS FIRST, r.sort_order, r.id)
      FROM post_regions pr JOIN regions r ON r.id = pr.region_id LEFT JOIN regions rp ON rp.id = r.parent_id
-     WHERE pr.post_id = p.id) AS regions`;
+     WHERE pr.post_id = p.id) AS regions,
+  p.neighbourhood_code, (SELECT nb.name FROM neighbourhoods nb WHERE nb.code = p.neighbourhood_code) AS neighbourhood_name,
+  ${point ? distanceFrom('p', point) : sql`NULL::float8`} AS distance_m,
+  ${lenderRatingColumns('m.id')},
+  ${ownerVerified('p')} AS owner_verified`;
+export const LIST_ITEM_SELECT = listItemSelect();
 export const LIST_ITEM_FROM = sql`posts p JOIN members m ON m.id = p.author_id
   JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id`;
+
 
 export function toListItem(r: ListRow): PostListItem {
   return {
@@ -105,7 +133,9 @@ export function toListItem(r: ListRow): PostListItem {
     category: { id: r.category_id, name: r.category_name, parent: r.parent_id ? { id: r.parent_id, name: r.parent_name! } : null },
     createdAt: iso(r.created_at),
     favoriteCount: r.favorite_count,
-    author: { id: r.author_id, nickname: r.nickname },
+    author: { id: r.author_id, nickname: r.nickname, rating: r.owner_rating, reviewCount: r.owner_review_count },
+    neighbourhood: r.neighbourhood_code ? { code: r.neighbourhood_code, name: r.neighbourhood_name!, verified: r.owner_verified } : null,
+    distanceKm: roundDistanceKm(r.distance_m),
     banned: r.banned,
   };
 }
@@ -113,21 +143,23 @@ export function toListItem(r: ListRow): PostListItem {
 /** One page of listing cards matching every condition, in the given order, after the cursor. */
 export async function listPosts(
   q: Queryable,
-  opts: { where: Sql[]; sort?: Sort; cursor?: string; limit?: number },
+  opts: { where: Sql[]; sort?: Sort; cursor?: string; limit?: number; point?: Point | null },
 ): Promise<{ items: PostListItem[]; nextCursor: string | null }> {
   const sort = opts.sort ?? 'newest';
+  const point = opts.point ?? null;
+  if (sort === 'distance' && !point) throw badRequest('POINT_REQUIRED', '거리순 정렬에는 near=me 또는 lat/lng가 필요합니다');
   const limit = Math.min(Math.max(opts.limit ?? 20, 1), 50);
   const where = [...opts.where];
-  if (opts.cursor) where.push(afterCursor(decodeSortCursor(opts.cursor, sort)));
-  const rows = await q.query<ListRow>(sql`SELECT ${LIST_ITEM_SELECT} FROM ${LIST_ITEM_FROM}
+  if (sort === 'distance') where.push(sql`p.lat IS NOT NULL`);
+  if (opts.cursor) where.push(afterCursor(decodeSortCursor(opts.cursor, sort), point));
+  const order = sort === 'distance' ? sql`${distanceFrom('p', point!)} ASC, p.id ASC` : ORDER[sort];
+  const rows = await q.query<ListRow>(sql`SELECT ${listItemSelect(point)} FROM ${LIST_ITEM_FROM}
     WHERE ${where.length ? sql.join(where, ' AND ') : sql`true`}
-    ORDER BY ${ORDER[sort]} LIMIT ${limit + 1}`);
+    ORDER BY ${order} LIMIT ${limit + 1}`);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const nextCursor =
-    rows.length > limit && last
-      ? encodeCursor({ s: sort, k: sort === 'newest' ? last.created_key : last.fee, id: last.id })
-      : null;
+  const key = (r: ListRow) => (sort === 'newest' ? r.created_key : sort === 'distance' ? r.distance_m! : r.fee);
+  const nextCursor = rows.length > limit && last ? encodeCursor({ s: sort, k: key(last), id: last.id }) : null;
   return { items: page.map(toListItem), nextCursor };
 }
 
@@ -149,6 +181,14 @@ interface PostRow {
   author_id: number;
   deleted_at: Date | null;
   banned_at: Date | null;
+  neighbourhood_code: string | null;
+}
+
+interface Place {
+  code: string;
+  lat: number;
+  lng: number;
+  region_id: number;
 }
 
 interface ImageRow {
@@ -187,8 +227,32 @@ export function postsService(deps: Deps) {
     }
   }
 
-  async function insertParts(tx: Queryable, postId: number, data: PostData) {
-    await tx.query(sql`INSERT INTO post_regions (post_id, region_id) SELECT ${postId}, unnest(${data.regionIds}::bigint[])`);
+  /**
+   * Where a listing is: the 동네 asked for (must be one of the owner's), else the one it had (edit),
+   * else the owner's first 동네, else nowhere (an owner without 동네).
+   */
+  async function placeFor(ownerId: number, code: string | undefined, current: string | null = null): Promise<Place | null> {
+    const mine = await db.query<Place & { position: number }>(
+      `SELECT n.code, n.lat, n.lng, n.region_id, mn.position FROM member_neighbourhoods mn JOIN neighbourhoods n ON n.code = mn.code
+       WHERE mn.member_id = $1 ORDER BY mn.position`,
+      [ownerId],
+    );
+    if (code) {
+      const hit = mine.find((m) => m.code === code);
+      if (hit) return hit;
+      if (!(await db.one('SELECT 1 FROM neighbourhoods WHERE code = $1', [code]))) {
+        throw badRequest('UNKNOWN_NEIGHBOURHOOD', `존재하지 않는 동네 코드입니다: ${code}`);
+      }
+      throw badRequest('NOT_MY_NEIGHBOURHOOD', '게시글 위치는 내 동네 중에서 고를 수 있습니다');
+    }
+    if (current) return (await db.one<Place>('SELECT code, lat, lng, region_id FROM neighbourhoods WHERE code = $1', [current])) ?? null;
+    return mine[0] ?? null;
+  }
+
+  async function insertParts(tx: Queryable, postId: number, data: PostData, place: Place | null = null) {
+    // the 동's 시군구 is always among the listing's regions, so region filters find it
+    const regionIds = place && !data.regionIds.includes(place.region_id) ? [...data.regionIds, place.region_id] : data.regionIds;
+    await tx.query(sql`INSERT INTO post_regions (post_id, region_id) SELECT ${postId}, unnest(${regionIds}::bigint[])`);
     for (const d of data.blockedDates ?? []) await tx.query('INSERT INTO post_blocked_dates (post_id, day) VALUES ($1, $2)', [postId, d]);
   }
 
@@ -209,7 +273,7 @@ export function postsService(deps: Deps) {
    */
   async function checkEdit(q: Queryable, member: AuthMember, id: number, data: PostData, newFiles: number, lock: boolean) {
     const post = await q.one<PostRow>(
-      `SELECT id, author_id, deleted_at, banned_at FROM posts WHERE id = $1 AND deleted_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
+      `SELECT id, author_id, deleted_at, banned_at, neighbourhood_code FROM posts WHERE id = $1 AND deleted_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
       [id],
     );
     if (!post) throw notFound('게시글');
@@ -224,11 +288,11 @@ export function postsService(deps: Deps) {
     const currentOptions = await q.query<{ id: number }>('SELECT id FROM post_options WHERE post_id = $1 AND deleted_at IS NULL', [id]);
     const unknownOption = (data.options ?? []).find((o) => o.id && !currentOptions.some((c) => c.id === o.id));
     if (unknownOption) throw badRequest('UNKNOWN_OPTION', `이 게시글의 옵션이 아닙니다: ${unknownOption.id}`);
-    return { keepIds, existing };
+    return { keepIds, existing, post };
   }
 
   async function loadPost(id: number): Promise<PostRow> {
-    const p = await db.one<PostRow>('SELECT id, author_id, deleted_at, banned_at FROM posts WHERE id = $1', [id]);
+    const p = await db.one<PostRow>('SELECT id, author_id, deleted_at, banned_at, neighbourhood_code FROM posts WHERE id = $1', [id]);
     if (!p || p.deleted_at) throw notFound('게시글');
     return p;
   }
@@ -237,16 +301,19 @@ export function postsService(deps: Deps) {
     async create(member: AuthMember, data: PostData, files: Buffer[]) {
       assertImageCount(files.length, data.primaryIndex);
       await assertInput(data);
+      const place = await placeFor(member.id, data.neighbourhoodCode);
       const stored = await storeAll(storage, files);
       try {
         const id = await db.transaction(async (tx) => {
           const row = await tx.one<{ id: number }>(
-            `INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, return_address)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-            [member.id, data.title.trim(), data.content, data.categoryId, data.fee, data.deposit, data.receiveMethod, data.returnMethod, data.returnAddress ?? null],
+            `INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, return_address,
+               neighbourhood_code, lat, lng)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+            [member.id, data.title.trim(), data.content, data.categoryId, data.fee, data.deposit, data.receiveMethod, data.returnMethod, data.returnAddress ?? null,
+              place?.code ?? null, place?.lat ?? null, place?.lng ?? null],
           );
           const postId = row!.id;
-          await insertParts(tx, postId, data);
+          await insertParts(tx, postId, data, place);
           for (const [i, o] of (data.options ?? []).entries()) {
             await tx.query('INSERT INTO post_options (post_id, name, fee, deposit, sort_order) VALUES ($1, $2, $3, $4, $5)', [postId, o.name.trim(), o.fee, o.deposit, i]);
           }
@@ -269,8 +336,9 @@ export function postsService(deps: Deps) {
      * check that counts: two edits at once cannot both add images past the limit.
      */
     async update(member: AuthMember, id: number, data: PostData, files: Buffer[]) {
-      await checkEdit(db, member, id, data, files.length, false);
+      const { post } = await checkEdit(db, member, id, data, files.length, false);
       await assertInput(data);
+      const place = await placeFor(member.id, data.neighbourhoodCode, post.neighbourhood_code);
 
       const stored = await storeAll(storage, files);
       const primary = data.primaryIndex ?? 0;
@@ -281,15 +349,16 @@ export function postsService(deps: Deps) {
           removed = existing.filter((e) => !keepIds.includes(e.id));
           await tx.query(
             `UPDATE posts SET title = $2, content = $3, category_id = $4, fee = $5, deposit = $6, receive_method = $7,
-               return_method = $8, return_address = $9, updated_at = now(),
+               return_method = $8, return_address = $9, neighbourhood_code = $10, lat = $11, lng = $12, updated_at = now(),
                embedding_status = 'WAIT', embedding_attempts = 0, embedding_error = NULL,
                embedding_claimed_at = NULL, embedding_next_attempt_at = NULL
              WHERE id = $1 AND deleted_at IS NULL`,
-            [id, data.title.trim(), data.content, data.categoryId, data.fee, data.deposit, data.receiveMethod, data.returnMethod, data.returnAddress ?? null],
+            [id, data.title.trim(), data.content, data.categoryId, data.fee, data.deposit, data.receiveMethod, data.returnMethod, data.returnAddress ?? null,
+              place?.code ?? null, place?.lat ?? null, place?.lng ?? null],
           );
           await tx.query('DELETE FROM post_regions WHERE post_id = $1', [id]);
           await tx.query('DELETE FROM post_blocked_dates WHERE post_id = $1', [id]);
-          await insertParts(tx, id, data);
+          await insertParts(tx, id, data, place);
 
           // Options: a kept, unchanged option keeps its id; anything removed or changed is soft-deleted
           // (past reservations keep pointing at the old row) and changed ones are inserted anew.
@@ -350,7 +419,10 @@ export function postsService(deps: Deps) {
       if (query.minFee !== undefined) where.push(sql`p.fee >= ${query.minFee}`);
       if (query.maxFee !== undefined) where.push(sql`p.fee <= ${query.maxFee}`);
       if (query.authorId) where.push(sql`p.author_id = ${query.authorId}`);
-      return listPosts(db, { where, sort: query.sort, cursor: query.cursor, limit: query.limit });
+      where.push(visibleToViewer(viewer?.id));
+      const point = await pointOfQuery(db, query, viewer);
+      if (query.radiusKm) where.push(withinRadius('p', point!, query.radiusKm));
+      return listPosts(db, { where, sort: query.sort, cursor: query.cursor, limit: query.limit, point });
     },
 
     /** The caller's own listings, banned ones included (flagged), deleted ones not. */
@@ -360,14 +432,17 @@ export function postsService(deps: Deps) {
 
     favorites(member: AuthMember, page: { cursor?: string; limit?: number }) {
       return listPosts(db, {
-        where: [sql.raw(publicPostCondition('p')), sql`EXISTS (SELECT 1 FROM favorites fv WHERE fv.post_id = p.id AND fv.member_id = ${member.id})`],
+        where: [sql.raw(publicPostCondition('p')), visibleToViewer(member.id),
+          sql`EXISTS (SELECT 1 FROM favorites fv WHERE fv.post_id = p.id AND fv.member_id = ${member.id})`],
         ...page,
       });
     },
 
     async detail(id: number, viewer: AuthMember | null) {
       const p = await db.one(
-        sql`SELECT p.*, ${sql.raw(publicPostCondition('p'))} AS public, m.nickname, m.avatar_path,
+        sql`SELECT p.*, ${sql.raw(publicPostCondition('p'))} AS public, ${visibleToViewer(viewer?.id)} AS unblocked, m.nickname, m.avatar_path,
+              ${lenderRatingColumns('m.id')}, ${ownerVerified('p')} AS owner_verified,
+              (SELECT nb.name FROM neighbourhoods nb WHERE nb.code = p.neighbourhood_code) AS neighbourhood_name,
               c.name AS category_name, pc.id AS parent_id, pc.name AS parent_name,
               (SELECT count(*)::int FROM favorites f WHERE f.post_id = p.id) AS favorite_count,
               EXISTS (SELECT 1 FROM favorites f WHERE f.post_id = p.id AND f.member_id = ${viewer?.id ?? 0}) AS is_favorite
@@ -376,7 +451,8 @@ export function postsService(deps: Deps) {
             WHERE p.id = ${id}`,
       );
       const admin = viewer?.role === 'ADMIN';
-      if (!p || p.deleted_at || (!p.public && !admin)) throw notFound('게시글');
+      if (!p || p.deleted_at || (!p.public && !admin) || (!p.unblocked && !admin)) throw notFound('게시글');
+      const exactPlace = await mayReadExactPlace(db, { id: p.id, author_id: p.author_id }, viewer);
       const [images, options, regions, blockedDates] = await Promise.all([
         db.query<ImageRow>('SELECT * FROM post_images WHERE post_id = $1 ORDER BY sort_order, id', [id]),
         db.query('SELECT id, name, fee, deposit FROM post_options WHERE post_id = $1 AND deleted_at IS NULL ORDER BY sort_order, id', [id]),
@@ -396,7 +472,8 @@ export function postsService(deps: Deps) {
         deposit: p.deposit,
         receiveMethod: p.receive_method,
         returnMethod: p.return_method,
-        returnAddress: p.return_address,
+        returnAddress: exactPlace ? p.return_address : null,
+        neighbourhood: p.neighbourhood_code ? { code: p.neighbourhood_code, name: p.neighbourhood_name, verified: p.owner_verified } : null,
         category,
         categoryPath: [...(category.parent ? [category.parent] : []), { id: category.id, name: category.name }],
         regions: regions.map((r) => ({ id: r.id, name: r.name, parentName: r.parent_name })),
@@ -412,7 +489,10 @@ export function postsService(deps: Deps) {
         })),
         options: options.map((o) => ({ id: o.id, name: o.name, fee: o.fee, deposit: o.deposit })),
         blockedDates,
-        owner: { id: p.author_id, nickname: p.nickname, avatarUrl: mediaUrl(p.avatar_path) },
+        owner: {
+          id: p.author_id, nickname: p.nickname, avatarUrl: mediaUrl(p.avatar_path),
+          rating: p.owner_rating, reviewCount: p.owner_review_count, trust: await trustOf(db, p.author_id, deps.clock.now()),
+        },
         favoriteCount: p.favorite_count,
         isFavorite: p.is_favorite,
         isOwner: viewer?.id === p.author_id,
@@ -464,3 +544,29 @@ const unavailableBlockedFrom = (q: Queryable, postId: number, from: string) =>
   );
 
 export type PostsService = ReturnType<typeof postsService>;
+
+/**
+ * The point a list is measured from: near=me (the caller's first 동네) or lat/lng; null without one.
+ * A radius needs a point.
+ */
+export async function pointOfQuery(
+  q: Queryable,
+  query: { near?: 'me'; lat?: number; lng?: number; radiusKm?: number },
+  viewer: AuthMember | null,
+): Promise<Point | null> {
+  if (query.near && (query.lat !== undefined || query.lng !== undefined)) {
+    throw badRequest('POINT_CONFLICT', 'near=me와 lat/lng는 함께 쓸 수 없습니다');
+  }
+  if ((query.lat === undefined) !== (query.lng === undefined)) throw badRequest('POINT_INCOMPLETE', 'lat과 lng는 함께 보내 주세요');
+  let point: Point | null = null;
+  if (query.near === 'me') {
+    if (!viewer) throw unauthorized('near=me는 로그인 후 쓸 수 있습니다');
+    point = await firstNeighbourhoodOf(q, viewer.id);
+    if (!point) throw badRequest('NO_NEIGHBOURHOOD', '먼저 내 동네를 설정해 주세요');
+  } else if (query.lat !== undefined && query.lng !== undefined) {
+    point = { lat: query.lat, lng: query.lng };
+    assertInKorea(point);
+  }
+  if (query.radiusKm && !point) throw badRequest('POINT_REQUIRED', '반경(radiusKm)에는 near=me 또는 lat/lng가 필요합니다');
+  return point && { lat: point.lat, lng: point.lng };
+}

@@ -10,6 +10,7 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../../http/
 import type { NotificationRow } from '../notifications/service.ts';
 import { mediaUrl } from '../images/service.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
+import { assertNotBlocked } from '../blocks/service.ts';
 import { orderIdOf, payerOf } from '../payments/provider.ts';
 import { assertDatesFree, bookedRanges, datesTaken } from './booked.ts';
 import { addDays, isValidDate, rentalDays, seoulDate } from './dates.ts';
@@ -191,6 +192,7 @@ export function reservationsService(deps: Deps) {
     );
     if (!post) throw notFound('게시글');
     if (post.author_id === member.id) throw forbidden('내 물건은 예약할 수 없습니다', 'OWN_POST');
+    await assertNotBlocked(q, member.id, post.author_id, '예약 요청');
     if (!methodAllows(post.receive_method, input.receiveMethod)) {
       throw badRequest('RECEIVE_METHOD_NOT_ALLOWED', '이 물건은 선택한 방법으로 받을 수 없습니다');
     }

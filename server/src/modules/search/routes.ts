@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Static } from 'typebox';
-import { requireMember } from '../../http/auth.ts';
+import { requireMember, type AuthMember } from '../../http/auth.ts';
 import { createRateLimiter, enforceLimit } from '../../http/rate-limit.ts';
+import type { Queryable } from '../../db/client.ts';
+import { pointOfQuery } from '../posts/service.ts';
 import { IdParams } from '../members/schemas.ts';
 import { AiSearchQuery, AiSearchResult, SearchPage, SearchQuery, SimilarResult, SUGGEST_BODY_LIMIT, SuggestBody, SuggestResult } from './schemas.ts';
 import { searchService, type SearchFilters } from './service.ts';
@@ -10,8 +12,12 @@ import { suggestService } from './suggest.ts';
 
 const tags = ['search'];
 
-function filtersOf(q: Static<typeof SearchQuery>): SearchFilters {
-  return { categoryId: q.categoryId, regionId: q.regionId, minFee: q.minFee, maxFee: q.maxFee, from: q.from, to: q.to };
+async function filtersOf(db: Queryable, q: Static<typeof SearchQuery>, viewer: AuthMember | null): Promise<SearchFilters> {
+  const point = await pointOfQuery(db, q, viewer);
+  return {
+    categoryId: q.categoryId, regionId: q.regionId, minFee: q.minFee, maxFee: q.maxFee, from: q.from, to: q.to,
+    viewerId: viewer?.id, point, radiusKm: q.radiusKm,
+  };
 }
 
 export const searchRoutes: FastifyPluginAsync = async (app) => {
@@ -30,7 +36,7 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
   }, async (req, reply) => {
     await enforceLimit(searchLimiter, req.ip, reply, '검색', 'TOO_MANY_REQUESTS');
     const q = req.query as Static<typeof SearchQuery>;
-    return search.search(q.q ?? '', filtersOf(q), { cursor: q.cursor, limit: q.limit }, { mode: q.mode, sort: q.sort });
+    return search.search(q.q ?? '', await filtersOf(app.deps.db, q, req.member), { cursor: q.cursor, limit: q.limit }, { mode: q.mode, sort: q.sort });
   });
 
   app.get('/search-ai', {
@@ -41,14 +47,14 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
   }, async (req, reply) => {
     await enforceLimit(aiSearchLimiter, req.ip, reply, 'AI 검색', 'TOO_MANY_REQUESTS');
     const q = req.query as Static<typeof AiSearchQuery>;
-    return aiSearch(app.deps, q.q, filtersOf(q));
+    return aiSearch(app.deps, q.q, await filtersOf(app.deps.db, q, req.member));
   });
 
   app.get('/posts/:id/similar', {
     schema: { tags, summary: '비슷한 게시글', params: IdParams, response: { 200: SimilarResult } },
   }, async (req) => {
     const { id } = req.params as Static<typeof IdParams>;
-    return suggest.similar(id);
+    return suggest.similar(id, undefined, req.member?.id ?? null);
   });
 
   app.post('/posts/suggest', {

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { PostListItem } from '../posts/schemas.ts';
 import { Nullable } from '../../http/wire.ts';
+import { NearFields } from '../posts/schemas.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (Asia/Seoul)' });
 const Won = Type.Integer({ minimum: 0, maximum: 100_000_000 });
@@ -14,13 +15,14 @@ const FilterFields = {
   maxFee: Type.Optional(Won),
   from: Type.Optional(Day),
   to: Type.Optional(Day),
+  ...NearFields,
 };
 
 export const SearchMode = Type.Union([Type.Literal('hybrid'), Type.Literal('keyword'), Type.Literal('semantic')], {
   description: 'hybrid(기본): 키워드 + 의미 검색을 강도로 합침, keyword: 키워드만, semantic: 의미 검색만',
 });
-export const SearchSort = Type.Union([Type.Literal('relevance'), Type.Literal('newest'), Type.Literal('fee')], {
-  description: 'relevance(기본, 검색어가 없으면 newest), newest: 최신순, fee: 하루 대여료 낮은 순 — 어느 쪽이든 검색어에 맞는 물건만',
+export const SearchSort = Type.Union([Type.Literal('relevance'), Type.Literal('newest'), Type.Literal('fee'), Type.Literal('distance')], {
+  description: 'relevance(기본, 검색어가 없으면 newest), newest: 최신순, fee: 하루 대여료 낮은 순, distance: 가까운 순(near=me 또는 lat/lng 필요) — 어느 쪽이든 검색어에 맞는 물건만',
 });
 
 export const SearchQuery = Type.Object({

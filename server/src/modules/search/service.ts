@@ -20,7 +20,9 @@ import { words } from '../../ai/korean-text.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
 import { categoryFilter, regionFilter } from '../catalog/service.ts';
 import { availableBetween } from '../reservations/booked.ts';
-import { LIST_ITEM_FROM, LIST_ITEM_SELECT, toListItem } from '../posts/service.ts';
+import { LIST_ITEM_FROM, listItemSelect, toListItem } from '../posts/service.ts';
+import { distanceFrom, withinRadius, type Point } from '../neighbourhoods/geo.ts';
+import { visibleToViewer } from '../blocks/filter.ts';
 import type { MatchInfo, SearchHit, SearchPage } from './schemas.ts';
 import { queryVector, vectorTable } from '../embeddings/store.ts';
 import { decodeCursor, encodeCursor } from '../../http/wire.ts';
@@ -45,7 +47,7 @@ const HNSW_WALK_SETTINGS = `SET LOCAL hnsw.ef_search = ${HNSW_EF_SEARCH}; SET LO
 const EXACT_SCAN_SETTINGS = 'SET LOCAL enable_sort = on; SET LOCAL enable_indexscan = off';
 
 export type SearchMode = 'hybrid' | 'keyword' | 'semantic';
-export type SearchSort = 'relevance' | 'newest' | 'fee';
+export type SearchSort = 'relevance' | 'newest' | 'fee' | 'distance';
 /** why the vector branch did not take part although it was wanted */
 export type SemanticFallback = 'NO_VECTOR_STORE' | 'EMBEDDER_UNAVAILABLE';
 
@@ -58,6 +60,11 @@ export interface SearchFilters {
   to?: string;
   /** listings to leave out (e.g. the listing itself for "similar") */
   excludeIds?: number[];
+  /** the caller: listings of members blocked either way are left out */
+  viewerId?: number | null;
+  /** distances are measured from here (cards carry distanceKm); with radiusKm, only listings within it */
+  point?: Point | null;
+  radiusKm?: number;
 }
 
 export interface RankedHit {
@@ -80,6 +87,8 @@ export function filterConditions(f: SearchFilters, alias = 'p'): Sql[] {
     where.push(availableBetween(alias, from, to));
   }
   if (f.excludeIds?.length) where.push(sql`${a}.id <> ALL(${f.excludeIds}::bigint[])`);
+  if (f.viewerId) where.push(visibleToViewer(f.viewerId, alias));
+  if (f.point && f.radiusKm) where.push(withinRadius(alias, f.point, f.radiusKm));
   return where;
 }
 
@@ -187,9 +196,9 @@ export function fuse(keyword: KeywordHit[], semantic: { id: number; sim: number 
 type ListRow = Parameters<typeof toListItem>[0];
 
 /** Ranked ids → hits with their listing cards, in rank order (a listing gone meanwhile is skipped). */
-export async function withListings(q: Queryable, ranked: RankedHit[]): Promise<SearchHit[]> {
+export async function withListings(q: Queryable, ranked: RankedHit[], point: Point | null = null): Promise<SearchHit[]> {
   if (!ranked.length) return [];
-  const rows = await q.query<ListRow>(sql`SELECT ${LIST_ITEM_SELECT} FROM ${LIST_ITEM_FROM} WHERE p.id = ANY(${ranked.map((h) => h.id)}::bigint[])`);
+  const rows = await q.query<ListRow>(sql`SELECT ${listItemSelect(point)} FROM ${LIST_ITEM_FROM} WHERE p.id = ANY(${ranked.map((h) => h.id)}::bigint[])`);
   const byId = new Map(rows.map((r) => [r.id, toListItem(r)]));
   return ranked.flatMap((h) => {
     const listing = byId.get(h.id);
@@ -198,7 +207,7 @@ export async function withListings(q: Queryable, ranked: RankedHit[]): Promise<S
 }
 
 /** Orders matched hits by something other than relevance (ties keep relevance order). */
-async function orderHits(db: Database, hits: RankedHit[], sort: SearchSort): Promise<RankedHit[]> {
+async function orderHits(db: Database, hits: RankedHit[], sort: Exclude<SearchSort, 'distance'>): Promise<RankedHit[]> {
   if (sort === 'relevance' || hits.length < 2) return hits;
   const rows = await db.query<{ id: number; created_at: Date; fee: number }>(
     sql`SELECT p.id, p.created_at, p.fee FROM posts p WHERE p.id = ANY(${hits.map((h) => h.id)}::bigint[])`);
@@ -285,11 +294,15 @@ export function searchService(deps: Deps) {
     const limit = Math.min(Math.max(page.limit ?? 20, 1), 50);
     const mode = opts.mode ?? 'hybrid';
     const sort = opts.sort ?? 'relevance';
+    const point = filters.point ?? null;
+    if (sort === 'distance' && !point) throw badRequest('POINT_REQUIRED', '거리순 정렬에는 near=me 또는 lat/lng가 필요합니다');
     if (query === '') {
-      // no query at all: the filtered catalogue (newest first, or by fee), cards and all in one statement
-      const order = sort === 'fee' ? sql.raw('p.fee ASC, p.id DESC') : sql.raw('p.created_at DESC, p.id DESC');
-      const rows = await deps.db.query<ListRow>(sql`SELECT ${LIST_ITEM_SELECT} FROM ${LIST_ITEM_FROM}
-        WHERE ${sql.join(filterConditions(filters), ' AND ')}
+      // no query at all: the filtered catalogue (newest first, by fee or nearest first), cards and all in one statement
+      const order = sort === 'distance' ? sql`${distanceFrom('p', point!)}, p.id`
+        : sort === 'fee' ? sql.raw('p.fee ASC, p.id DESC') : sql.raw('p.created_at DESC, p.id DESC');
+      const where = [...filterConditions(filters), ...(sort === 'distance' ? [sql`p.lat IS NOT NULL`] : [])];
+      const rows = await deps.db.query<ListRow>(sql`SELECT ${listItemSelect(point)} FROM ${LIST_ITEM_FROM}
+        WHERE ${sql.join(where, ' AND ')}
         ORDER BY ${order} LIMIT ${limit + 1} OFFSET ${offset}`);
       return {
         items: rows.slice(0, limit).map((r) => ({ listing: toListItem(r), score: 0, match: { keyword: null, semantic: null, reason: '', reasons: [] } })),
@@ -301,9 +314,9 @@ export function searchService(deps: Deps) {
       };
     }
     const ranked = await rank(query, filters, { mode });
-    const hits = await orderHits(deps.db, ranked.hits, sort);
+    const hits = sort === 'distance' ? await byDistance(deps.db, ranked.hits, point!) : await orderHits(deps.db, ranked.hits, sort);
     return {
-      items: await withListings(deps.db, hits.slice(offset, offset + limit)),
+      items: await withListings(deps.db, hits.slice(offset, offset + limit), point),
       nextCursor: hits.length > offset + limit ? encodeOffset(offset + limit) : null,
       mode,
       semanticAvailable: ranked.fallback ? false : await semanticAvailable(deps),
@@ -313,4 +326,14 @@ export function searchService(deps: Deps) {
   }
 
   return { rank, search };
+}
+
+/** The matches re-ordered nearest first (located listings only; ties keep their rank order). */
+async function byDistance(q: Queryable, hits: RankedHit[], point: Point): Promise<RankedHit[]> {
+  if (!hits.length) return hits;
+  const rows = await q.query<{ id: number; d: number }>(
+    sql`SELECT p.id, ${distanceFrom('p', point)} AS d FROM posts p WHERE p.id = ANY(${hits.map((h) => h.id)}::bigint[]) AND p.lat IS NOT NULL`,
+  );
+  const dist = new Map(rows.map((r) => [r.id, r.d]));
+  return hits.filter((h) => dist.has(h.id)).sort((a, b) => dist.get(a.id)! - dist.get(b.id)!);
 }

@@ -8,6 +8,7 @@ import { embedderFor } from '../../ai/embedder.ts';
 import { parseJsonReply } from '../../ai/llm.ts';
 import type { ChatMessage } from '../../ai/types.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
+import { visibleToViewer } from '../blocks/filter.ts';
 import { vectorTable } from '../embeddings/store.ts';
 import { filterConditions, fuse, semanticAvailable, vectorRank, withListings } from './service.ts';
 import { keywordRank, queryTerms, weighTerms } from './keyword.ts';
@@ -76,12 +77,12 @@ export function suggestService(deps: Deps) {
     return voteWeights(rows.map((r) => ({ id: r.id, score: r.coverage, sim: null as number | null })), VOTE_TEMPERATURE.keyword);
   }
 
-  async function similar(postId: number, limit = 6): Promise<{ items: SearchHit[]; semanticAvailable: boolean }> {
+  async function similar(postId: number, limit = 6, viewerId: number | null = null): Promise<{ items: SearchHit[]; semanticAvailable: boolean }> {
     const post = await deps.db.one<{ id: number; title: string; content: string }>(
-      sql`SELECT p.id, p.title, p.content FROM posts p WHERE p.id = ${postId} AND ${sql.raw(publicPostCondition('p'))}`,
+      sql`SELECT p.id, p.title, p.content FROM posts p WHERE p.id = ${postId} AND ${sql.raw(publicPostCondition('p'))} AND ${visibleToViewer(viewerId)}`,
     );
     if (!post) throw notFound('게시글');
-    const where = filterConditions({ excludeIds: [postId] });
+    const where = filterConditions({ excludeIds: [postId], viewerId });
     const semantic = await semanticAvailable(deps);
     let ranked: ReturnType<typeof fuse> = [];
     if (semantic) {
