@@ -25,6 +25,7 @@ const PostFormPage = () => page(() => import('./pages/posts/PostFormPage.tsx'), 
 const LoginPage = () => page(() => import('./pages/auth/LoginPage.tsx'), 'LoginPage');
 const SignUpPage = () => page(() => import('./pages/auth/SignUpPage.tsx'), 'SignUpPage');
 const MyPage = () => page(() => import('./pages/my/MyPage.tsx'), 'MyPage');
+const MyNeighbourhoodsPage = () => page(() => import('./pages/neighbourhoods/MyNeighbourhoodsPage.tsx'), 'MyNeighbourhoodsPage');
 const MemberProfilePage = () => page(() => import('./pages/members/MemberProfilePage.tsx'), 'MemberProfilePage');
 const ChatListPage = () => page(() => import('./pages/chat/ChatListPage.tsx'), 'ChatListPage');
 const ChatRoomPage = () => page(() => import('./pages/chat/ChatRoomPage.tsx'), 'ChatRoomPage');
@@ -62,6 +63,7 @@ export const router = createBrowserRouter([
           { path: 'login', element: <LoginPage /> },
           { path: 'signup', element: <SignUpPage /> },
           { path: 'my', element: <RequireAuth><MyPage /></RequireAuth> },
+          { path: 'my/neighbourhoods', element: <RequireAuth><MyNeighbourhoodsPage /></RequireAuth> },
           { path: 'members/:id', element: <MemberProfilePage /> },
           { path: 'chats', element: <RequireAuth><ChatListPage /></RequireAuth> },
           { path: 'chats/:id', element: <RequireAuth><ChatRoomPage /></RequireAuth> },

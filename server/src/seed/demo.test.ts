@@ -83,7 +83,27 @@ test('the demo accounts open on a received request, an approved one, a sent one 
   const cookie = cookieOf(login.headers['set-cookie']);
   const get = (url: string) => ctx.app.inject({ url: `/api/v1${url}`, headers: { cookie } }).then((r) => r.json());
   const received = await get('/reservations/received');
-  assert.deepEqual(received.items.map((r: { status: string }) => r.status).sort(), ['PENDING_APPROVAL', 'PENDING_PAYMENT']);
-  assert.equal((await get('/reservations/sent')).items.length, 1);
+  const open = (items: { status: string }[]) => items.map((r) => r.status).filter((s) => s !== 'REFUND_COMPLETED').sort();
+  assert.deepEqual(open(received.items), ['PENDING_APPROVAL', 'PENDING_PAYMENT']);
+  assert.equal(open((await get('/reservations/sent')).items).length, 1);
   assert.ok((await get('/notifications/unread-count')).count >= 2);
+});
+
+test('demo neighbours live in real 동 with finished rentals and reviews both ways: ratings, trust and distances on the first screen', async () => {
+  assert.ok((report.completedRentals ?? 0) >= 10);
+  const db = ctx.deps.db;
+  const both = await db.one<{ n: number }>('SELECT count(*)::int AS n FROM reviews r JOIN borrower_reviews b ON b.reservation_id = r.reservation_id');
+  assert.equal(both!.n, report.completedRentals);
+  const located = await db.one<{ n: number }>('SELECT count(*)::int AS n FROM posts WHERE neighbourhood_code IS NULL');
+  assert.equal(located!.n, 0);
+  const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/members/login', payload: { email: 'borrower@chwimeet.kr', password: DEMO_PASSWORD } });
+  const cookie = cookieOf(login.headers['set-cookie']);
+  const feed = (await ctx.app.inject({ url: '/api/v1/posts?near=me&radiusKm=5', headers: { cookie } })).json();
+  assert.ok(feed.items.length >= 10, `near 합정동: ${feed.items.length}`);
+  assert.ok(feed.items.every((i: { distanceKm: number | null }) => i.distanceKm !== null && i.distanceKm <= 5));
+  assert.ok(feed.items.some((i: { author: { rating: number | null } }) => i.author.rating !== null));
+  const lender = (await db.one<{ id: number }>(`SELECT id FROM members WHERE email = 'lender@chwimeet.kr'`))!.id;
+  const profile = (await ctx.app.inject({ url: `/api/v1/members/${lender}` })).json();
+  assert.ok(profile.trust.score > 36.5, `trust ${profile.trust.score}`);
+  assert.ok(profile.neighbourhoods.some((h: { name: string; verified: boolean }) => h.name === '망원1동' && h.verified));
 });

@@ -1,6 +1,7 @@
 // Accounts: who is logged in, sign-up/login/logout, profiles.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, upload, isId } from './client.ts';
+import type { Trust } from './neighbourhoods.ts';
 
 export interface RegionRef {
   id: number;
@@ -26,6 +27,10 @@ export interface PublicMember {
   region: RegionRef | null;
   createdAt: string;
   banned: boolean;
+  trust: Trust;
+  neighbourhoods: { code: string; name: string; verified: boolean }[];
+  /** I blocked this member (my own blocks only) */
+  blockedByMe: boolean;
 }
 
 export interface ProfilePatch {

@@ -3,9 +3,16 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, upload, isId } from './client.ts';
 import { cursorPaging, type CursorPage } from './paging.ts';
+import type { Trust } from './neighbourhoods.ts';
 
 export type Method = 'DIRECT' | 'DELIVERY' | 'ANY';
-export type PostSort = 'newest' | 'fee_asc' | 'fee_desc';
+export type PostSort = 'newest' | 'fee_asc' | 'fee_desc' | 'distance';
+export interface PlaceRef {
+  code: string;
+  name: string;
+  /** the owner's 동네 인증 of this 동 */
+  verified: boolean;
+}
 
 interface Ref {
   id: number;
@@ -26,7 +33,10 @@ export interface PostListItem {
   category: CategoryRef;
   createdAt: string;
   favoriteCount: number;
-  author: { id: number; nickname: string };
+  author: { id: number; nickname: string; rating: number | null; reviewCount: number };
+  neighbourhood: PlaceRef | null;
+  /** from the requested point (near=me / lat,lng), rounded; null without one */
+  distanceKm: number | null;
   banned: boolean;
 }
 
@@ -65,7 +75,8 @@ export interface PostDetail {
   images: PostImage[];
   options: PostOption[];
   blockedDates: string[];
-  owner: { id: number; nickname: string; avatarUrl: string | null };
+  owner: { id: number; nickname: string; avatarUrl: string | null; rating: number | null; reviewCount: number; trust: Trust };
+  neighbourhood: PlaceRef | null;
   favoriteCount: number;
   isFavorite: boolean;
   isOwner: boolean;
@@ -92,6 +103,8 @@ export interface PostData {
   primaryIndex?: number;
   /** edit only: existing images to keep, in order */
   keepImageIds?: number[];
+  /** one of my 동네 (default: the first) */
+  neighbourhoodCode?: string;
 }
 
 export interface PostFilters {
@@ -102,6 +115,8 @@ export interface PostFilters {
   maxFee?: number;
   authorId?: number;
   sort?: PostSort;
+  near?: 'me';
+  radiusKm?: number;
 }
 
 export const PAGE_SIZE = 20;

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import type { PostListItem } from '../api/posts.ts';
 import { relativeTime, won } from '../lib/format.ts';
 import { HeartIcon, ImageIcon } from './Icons.tsx';
+import { Place, Rating } from './Trust.tsx';
 
 /** `note`: an extra line under the price (search shows why the listing matched). */
 export function PostCard({ post, note }: { post: PostListItem; note?: ReactNode }) {
@@ -23,7 +24,7 @@ export function PostCard({ post, note }: { post: PostListItem; note?: ReactNode 
       <div className="post-card-body">
         <h3 className="post-card-title">{post.title}</h3>
         <p className="post-card-meta">
-          {place && <span>{place}</span>}
+          {post.neighbourhood ? <Place place={post.neighbourhood} distanceKm={post.distanceKm} /> : place && <span>{place}</span>}
           <span>{relativeTime(post.createdAt)}</span>
         </p>
         <p className="post-card-price">
@@ -31,6 +32,7 @@ export function PostCard({ post, note }: { post: PostListItem; note?: ReactNode 
         </p>
         <p className="post-card-foot">
           <span className="muted">보증금 {won(post.deposit)}</span>
+          <Rating rating={post.author.rating} count={post.author.reviewCount} />
           {post.favoriteCount > 0 && (
             <span className="post-card-fav"><HeartIcon size={14} /> {post.favoriteCount}</span>
           )}

@@ -8,6 +8,22 @@ import { ReportButton } from '../../components/ReportDialog.tsx';
 import { ReviewsSection } from '../../components/Reviews.tsx';
 import { Avatar, EmptyState, ErrorBox, Spinner, useDocumentTitle } from '../../components/ui.tsx';
 import { koreanDayOf } from '../../lib/format.ts';
+import { TrustFacts, TrustScore } from '../../components/Trust.tsx';
+import { useBlock } from '../../api/neighbourhoods.ts';
+
+/** 차단: hides each other's listings and refuses new chats and requests between us. */
+function BlockButton({ memberId, nickname, blocked }: { memberId: number; nickname: string; blocked: boolean }) {
+  const block = useBlock();
+  const toggle = () => {
+    if (!blocked && !window.confirm(`${nickname}님을 차단할까요? 서로의 물건이 보이지 않고, 새 채팅과 예약 요청을 할 수 없어요.`)) return;
+    block.mutate({ id: memberId, block: !blocked });
+  };
+  return (
+    <button type="button" className="btn btn-small" onClick={toggle} disabled={block.isPending} data-testid="block-button">
+      {blocked ? '차단 해제' : '차단하기'}
+    </button>
+  );
+}
 
 export function MemberProfilePage() {
   const id = Number(useParams().id);
@@ -33,10 +49,23 @@ export function MemberProfilePage() {
           <p className="muted">
             {member.region ? `${member.region.name} · ` : ''}{koreanDayOf(member.createdAt)} 가입
           </p>
+          {member.neighbourhoods.length > 0 && (
+            <p className="profile-hoods">
+              {member.neighbourhoods.map((h) => (
+                <span key={h.code} className="chip">{h.name}{h.verified && <span className="badge badge-verified">인증</span>}</span>
+              ))}
+            </p>
+          )}
+          <p className="profile-trust"><TrustScore trust={member.trust} /> <TrustFacts trust={member.trust} /></p>
           {member.banned && <p className="badge badge-danger">이용이 제한된 회원입니다</p>}
         </div>
         {me?.id === member.id ? <Link to="/my?tab=profile" className="btn btn-small">프로필 수정</Link>
-          : <ReportButton targetType="MEMBER" targetId={member.id} />}
+          : (
+            <span className="profile-actions">
+              <ReportButton targetType="MEMBER" targetId={member.id} />
+              {me && <BlockButton memberId={member.id} nickname={member.nickname} blocked={member.blockedByMe} />}
+            </span>
+          )}
       </section>
       <h2 className="section-title">{member.nickname}님이 빌려주는 물건</h2>
       <PostList query={posts} empty={<EmptyState title="아직 빌려주는 물건이 없어요" />} />

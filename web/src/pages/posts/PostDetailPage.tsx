@@ -1,5 +1,6 @@
 // A listing: photos, owner, price, options, methods, unavailable dates; owner can edit/delete.
 // Later capabilities add sections here (booking calendar, reviews, similar listings, chat button).
+import { Place, Rating, TrustFacts, TrustScore } from '../../components/Trust.tsx';
 import { useMemo, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client.ts';
@@ -114,8 +115,12 @@ function OwnerRow({ post }: { post: PostDetail }) {
       <Avatar url={post.owner.avatarUrl} name={post.owner.nickname} size={44} />
       <div>
         <strong>{post.owner.nickname}</strong>
-        <span className="muted">{post.regions[0] ? `${post.regions[0].parentName ?? ''} ${post.regions[0].name}`.trim() : ''}</span>
+        <span className="muted">
+          {post.neighbourhood ? <Place place={post.neighbourhood} /> : post.regions[0] ? `${post.regions[0].parentName ?? ''} ${post.regions[0].name}`.trim() : ''}
+        </span>
+        <span className="owner-trust"><Rating rating={post.owner.rating} count={post.owner.reviewCount} /> <TrustFacts trust={post.owner.trust} /></span>
       </div>
+      <TrustScore trust={post.owner.trust} />
     </Link>
   );
 }

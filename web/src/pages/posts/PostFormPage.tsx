@@ -1,5 +1,6 @@
 // Create or edit a listing: photos (1–10, primary), title, category, regions, fee/deposit,
 // methods, options (≤5), blocked dates and description. Uploads with a real progress bar.
+import { useMyNeighbourhoods } from '../../api/neighbourhoods.ts';
 import { useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useCategories, useRegions } from '../../api/catalog.ts';
@@ -39,6 +40,8 @@ export interface PostDraft {
   returnAddress: string;
   options: OptionDraft[];
   blockedDates: string[];
+  /** one of my 동네; empty = the first (new) or unchanged (edit) */
+  neighbourhoodCode?: string;
 }
 
 let optionSeq = 0;
@@ -77,6 +80,7 @@ function draftFromPost(post: PostDetail): PostDraft {
     returnAddress: post.returnAddress ?? '',
     options: post.options.map((o) => ({ key: optionKey(), id: o.id, name: o.name, fee: String(o.fee), deposit: String(o.deposit) })),
     blockedDates: post.blockedDates,
+    neighbourhoodCode: post.neighbourhood?.code,
   };
 }
 
@@ -115,6 +119,7 @@ export function draftToData(d: PostDraft, editing: boolean): { data: PostData; f
     receiveMethod: d.receiveMethod,
     returnMethod: d.returnMethod,
     returnAddress: d.returnAddress.trim() || null,
+    ...(d.neighbourhoodCode ? { neighbourhoodCode: d.neighbourhoodCode } : {}),
     options: d.options.map((o) => ({ ...(o.id ? { id: o.id } : {}), name: o.name.trim(), fee: toWon(o.fee), deposit: toWon(o.deposit) })),
     // only future days matter; past ones are dropped on save
     blockedDates: d.blockedDates.filter((day) => day >= seoulDate()).sort(),
@@ -222,6 +227,8 @@ function PostForm({ editId, initial }: { editId?: number; initial: PostDraft }) 
           <CategorySuggestions result={suggestions} value={draft.categoryId} onPick={(id) => set('categoryId', id)} />
         </Field>
 
+        <NeighbourhoodField value={draft.neighbourhoodCode} onChange={(c) => set('neighbourhoodCode', c)} />
+
         <Field label="거래 지역">
           <MultiLeafPicker roots={regions} value={draft.regionIds} max={MAX_REGIONS} label="지역"
             onChange={(ids) => set('regionIds', ids)} />
@@ -245,9 +252,10 @@ function PostForm({ editId, initial }: { editId?: number; initial: PostDraft }) 
           <Segmented name="returnMethod" value={draft.returnMethod} onChange={(m) => set('returnMethod', m)} />
         </Field>
         {draft.returnMethod !== 'DIRECT' && (
-          <Field label="반납 주소" htmlFor="post-return-address" hint="택배로 돌려받을 주소 (선택)">
+          <Field label="반납 장소" htmlFor="post-return-address"
+            hint="예약을 승인한 대여자에게만 보여요. 다른 사람에게는 동네 이름만 보여요. 전화번호는 적지 말고 채팅으로 알려 주세요 (선택)">
             <input id="post-return-address" name="returnAddress" value={draft.returnAddress} maxLength={200} onKeyDown={blockEnterWhileComposing}
-              onChange={(e) => set('returnAddress', e.target.value)} placeholder="예) 서울시 마포구 ..." />
+              onChange={(e) => set('returnAddress', e.target.value)} placeholder="예) 망원역 2번 출구 앞 편의점" />
           </Field>
         )}
 
@@ -330,5 +338,25 @@ function Segmented({ name, value, onChange }: { name: string; value: Method; onC
         </label>
       ))}
     </div>
+  );
+}
+
+/** Where the listing shows on maps of distance: one of my 동네 (none set → a link to set one). */
+function NeighbourhoodField({ value, onChange }: { value: string | undefined; onChange: (code: string | undefined) => void }) {
+  const { data: hoods } = useMyNeighbourhoods();
+  if (!hoods) return null;
+  if (!hoods.length) {
+    return (
+      <Field label="거래 동네" hint="동네를 정하면 가까운 이웃에게 거리와 함께 보여요">
+        <Link to="/my/neighbourhoods" className="btn btn-small">내 동네 설정하기</Link>
+      </Field>
+    );
+  }
+  return (
+    <Field label="거래 동네" htmlFor="post-neighbourhood" hint="정확한 주소 대신 동네 이름과 대략적인 거리만 보여요">
+      <select id="post-neighbourhood" value={value ?? hoods[0].code} onChange={(e) => onChange(e.target.value)}>
+        {hoods.map((h) => <option key={h.code} value={h.code}>{h.name}{h.verified ? ' (인증)' : ''}</option>)}
+      </select>
+    </Field>
   );
 }

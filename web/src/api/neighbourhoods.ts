@@ -1,0 +1,112 @@
+// 동네: name search, nearest 동, 내 동네 (one or two) and 동네 인증; blocks; trust on profiles.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './client.ts';
+import { memberKeys } from './members.ts';
+
+export interface Neighbourhood {
+  code: string;
+  name: string;
+  fullName: string;
+  sigungu: { id: number; name: string };
+  sido: { id: number; name: string };
+}
+export interface MyNeighbourhood extends Neighbourhood {
+  verified: boolean;
+  verifiedAt: string | null;
+}
+export interface Trust {
+  score: number;
+  reviewCount: number;
+  completedRentals: number;
+  responseRate: number | null;
+  typicalReplyMinutes: number | null;
+  typicalReply: string | null;
+}
+export const RADII_KM = [1, 3, 5, 10, 20] as const;
+
+export const hoodKeys = { mine: ['neighbourhoods', 'mine'] as const, blocks: ['blocks'] as const };
+
+export function useMyNeighbourhoods(enabled = true) {
+  return useQuery({
+    queryKey: hoodKeys.mine,
+    queryFn: ({ signal }) => api<{ items: MyNeighbourhood[] }>('/members/me/neighbourhoods', { signal }).then((r) => r.items),
+    enabled,
+  });
+}
+
+export const searchNeighbourhoods = (q: string, signal?: AbortSignal) =>
+  api<{ items: Neighbourhood[] }>('/neighbourhoods', { query: { q }, signal }).then((r) => r.items);
+
+export const nearestNeighbourhood = (lat: number, lng: number) =>
+  api<{ neighbourhood: Neighbourhood; distanceKm: number }>('/neighbourhoods/nearest', { query: { lat, lng } });
+
+/** Any change of 동네 changes every distance and the home feed. */
+function useHoodMutation<T>(fn: (arg: T) => Promise<{ items: MyNeighbourhood[] }>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: (r) => {
+      qc.setQueryData(hoodKeys.mine, r.items);
+      void qc.invalidateQueries({ queryKey: ['posts'] });
+      void qc.invalidateQueries({ queryKey: ['members'] });
+    },
+  });
+}
+
+export const useSetNeighbourhoods = () =>
+  useHoodMutation((codes: string[]) => api<{ items: MyNeighbourhood[] }>('/members/me/neighbourhoods', { method: 'PUT', body: { codes } }));
+
+export const useVerifyNeighbourhood = () =>
+  useHoodMutation((p: { lat: number; lng: number; code?: string }) =>
+    api<{ items: MyNeighbourhood[] }>('/members/me/neighbourhoods/verify', { method: 'POST', body: p }));
+
+/** The browser's position (standard Geolocation API), with the refusal explained in Korean. */
+export function currentPosition(): Promise<{ lat: number; lng: number }> {
+  return new Promise((resolve, reject) => {
+    if (!('geolocation' in navigator)) {
+      reject(new Error('이 브라우저는 위치 확인을 지원하지 않아요. 동네를 직접 검색해서 설정해 주세요.'));
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (pos) => resolve({ lat: pos.coords.latitude, lng: pos.coords.longitude }),
+      (err) => {
+        const why =
+          err.code === err.PERMISSION_DENIED
+            ? '위치 권한이 거부되어 동네를 인증할 수 없어요. 브라우저 설정에서 이 사이트의 위치 권한을 허용한 뒤 다시 시도해 주세요. 위치는 동네 확인에만 쓰고 저장하지 않아요.'
+            : err.code === err.TIMEOUT
+              ? '위치를 확인하는 데 시간이 너무 오래 걸려요. 잠시 후 다시 시도해 주세요.'
+              : '현재 위치를 확인할 수 없어요. 잠시 후 다시 시도해 주세요.';
+        reject(new Error(why));
+      },
+      { enableHighAccuracy: false, timeout: 15_000, maximumAge: 60_000 },
+    );
+  });
+}
+
+export interface BlockedMember {
+  id: number;
+  nickname: string;
+  avatarUrl: string | null;
+  blockedAt: string;
+}
+
+export function useBlocks(enabled = true) {
+  return useQuery({
+    queryKey: hoodKeys.blocks,
+    queryFn: ({ signal }) => api<{ items: BlockedMember[] }>('/members/me/blocks', { signal }).then((r) => r.items),
+    enabled,
+  });
+}
+
+export function useBlock() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, block }: { id: number; block: boolean }) => api<void>(`/members/${id}/block`, { method: block ? 'POST' : 'DELETE' }),
+    onSuccess: (_r, { id }) => {
+      void qc.invalidateQueries({ queryKey: hoodKeys.blocks });
+      void qc.invalidateQueries({ queryKey: memberKeys.member(id) });
+      void qc.invalidateQueries({ queryKey: ['posts'] });
+      void qc.invalidateQueries({ queryKey: ['search'] });
+    },
+  });
+}
