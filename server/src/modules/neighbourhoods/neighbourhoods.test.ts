@@ -87,7 +87,7 @@ test('GET /neighbourhoods/nearest gives the 동 and a rounded distance; bad posi
   problem(await api('GET', '/neighbourhoods/nearest?lat=48.85&lng=2.35'), 400, 'OUTSIDE_KOREA'); // Paris
   problem(await api('GET', '/neighbourhoods/nearest?lat=91&lng=127'), 400, 'VALIDATION_FAILED');
   problem(await api('GET', '/neighbourhoods/nearest?lat=37.5&lng=-181'), 400, 'VALIDATION_FAILED');
-  problem(await api('GET', '/neighbourhoods/nearest?lat=abc&lng=127'), 400, 'VALIDATION_FAILED');
+  problem(await api('GET', '/neighbourhoods/nearest?lat=abc&lng=127'), 400, 'INVALID_NUMBER');
 });
 
 test('distance rounding: 100 m steps under 10 km, whole km beyond, never 0', () => {
@@ -194,7 +194,7 @@ test('bad distance input: radius not allowed, outside Korea, half a point, near=
   const lonely = await ctx.signUp();
   for (const url of ['/posts', '/search']) {
     problem(await api('GET', `${url}?lat=37.55&lng=126.9&radiusKm=2`), 400, 'VALIDATION_FAILED');
-    problem(await api('GET', `${url}?lat=37.55&lng=126.9&radiusKm=abc`), 400, 'VALIDATION_FAILED');
+    problem(await api('GET', `${url}?lat=37.55&lng=126.9&radiusKm=abc`), 400, 'INVALID_NUMBER');
     problem(await api('GET', `${url}?lat=40.7&lng=-74&radiusKm=5`), 400, 'OUTSIDE_KOREA');
     problem(await api('GET', `${url}?lat=95&lng=126.9`), 400, 'VALIDATION_FAILED');
     problem(await api('GET', `${url}?lat=37.55`), 400, 'POINT_INCOMPLETE');
