@@ -56,6 +56,7 @@ export function HomePage() {
         </div>
         <Link to="/posts/new" className="btn btn-primary hero-cta">내 물건 빌려주기</Link>
       </section>
+      <DemoLoadingNotice />
       <CategoryChips value={categoryId} onChange={(id) => setParam('category', id)} />
       {home ? (
         <>
