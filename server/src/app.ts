@@ -39,6 +39,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    // Boot, not requests: on a busy 2-core machine loading swagger-ui's assets alone can pass Fastify's 10 s default.
+    pluginTimeout: 60_000,
     routerOptions: { querystringParser: parseQueryString }, // invalid UTF-8 in percent-escapes → 400
     // Only behind our proxy, and only its one hop: the client IP is the right-most X-Forwarded-For entry
     // (the one our nginx adds). `true` would take the left-most, which the client writes itself and

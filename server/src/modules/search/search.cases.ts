@@ -82,6 +82,9 @@ test('fusion by strength: a strong match of one branch beats a weak one of the o
   // a vector hit below the calibrated floor is no hit; without a calibration vector hits only re-rank keyword hits
   assert.deepEqual(fuse([], [{ id: 40, sim: 0.24 }], cal), []);
   assert.deepEqual(fuse([kw(50, 0.5)], [{ id: 51, sim: 0.9 }], null).map((h) => h.id), [50]);
+  // strengths saturate at 1: then the closer vector decides, not the lower id
+  ranked = fuse([], [{ id: 60, sim: 0.55 }, { id: 61, sim: 0.9 }, { id: 62, sim: 0.7 }], cal);
+  assert.deepEqual(ranked.map((h) => [h.id, h.score]), [[61, 1], [62, 1], [60, 1]]);
 });
 
 test('nonsense and blank queries return no hits (hybrid, keyword and semantic)', async () => {

@@ -159,10 +159,11 @@ const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** di
  * floor were dropped before; without a calibration (`calibration` null) they only re-rank keyword hits.
  */
 export function fuse(keyword: KeywordHit[], semantic: { id: number; sim: number }[], calibration: Calibration | null, terms: QueryTerm[] = []): RankedHit[] {
-  const hits = new Map<number, RankedHit & { best: number }>();
+  // best/bm25/sim only break ties: strengths saturate at 1, and then the raw closeness must still decide
+  const hits = new Map<number, RankedHit & { best: number; bm25: number; sim: number }>();
   const get = (id: number) => {
     let h = hits.get(id);
-    if (!h) hits.set(id, (h = { id, score: 0, best: 0, match: { keyword: null, semantic: null, reason: '', reasons: [] } }));
+    if (!h) hits.set(id, (h = { id, score: 0, best: 0, bm25: 0, sim: 0, match: { keyword: null, semantic: null, reason: '', reasons: [] } }));
     return h;
   };
   const corrected = new Map(terms.filter((t) => t.typedAs).map((t) => [t.term, t.typedAs!]));
@@ -170,6 +171,7 @@ export function fuse(keyword: KeywordHit[], semantic: { id: number; sim: number 
     const h = get(k.id);
     h.score += k.coverage;
     h.best = Math.max(h.best, k.coverage);
+    h.bm25 = k.bm25;
     h.match.keyword = {
       terms: k.terms,
       score: round(k.bm25),
@@ -184,10 +186,12 @@ export function fuse(keyword: KeywordHit[], semantic: { id: number; sim: number 
     const h = get(s.id);
     h.score += strength;
     h.best = Math.max(h.best, strength);
+    h.sim = s.sim;
     h.match.semantic = { similarity: round(s.sim), strength: round(strength) };
   }
-  const out = [...hits.values()].sort((a, b) => b.score - a.score || b.best - a.best || a.id - b.id);
-  return out.map(({ best: _best, ...h }) => {
+  const out = [...hits.values()].sort((a, b) =>
+    b.score - a.score || b.best - a.best || b.sim - a.sim || b.bm25 - a.bm25 || a.id - b.id);
+  return out.map(({ best: _best, bm25: _bm25, sim: _sim, ...h }) => {
     const { reasons, reason } = describeMatch(h.match);
     return { ...h, score: round(h.score, 6), match: { ...h.match, reasons, reason } };
   });
