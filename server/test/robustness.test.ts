@@ -333,10 +333,41 @@ function* hostileRequests(op: Operation, deep: boolean): Generator<Sent> {
   }
 }
 
+// ---- what the sweep must not do: leak internals, stall, change stored state ----------------
+
+/** Internals that must never reach a client: stack frames, SQL and driver messages, secrets. */
+const LEAK = /node_modules|\bat [\w.<>]+ \(|\.ts:\d+:\d+|syntax error at|violates .* constraint|duplicate key value|relation "|password_hash|PGlite|ECONNREFUSED/i;
+/** An answer slower than this is a stall (the event loop or the database was held). */
+const STALL_MS = 3000;
+
+/**
+ * Row count and a checksum of every table of the app's schema: a snapshot taken before and after the
+ * malformed requests proves that none of them changed stored state.
+ */
+// Derived caches a successful read may fill (the review summary of a listing or member): not state a request changes.
+const CACHE_TABLES = ['review_summaries'];
+async function snapshot(): Promise<Map<string, string>> {
+  const tables = await ctx.deps.db.query<{ name: string }>(
+    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND NOT (tablename = ANY($1::text[])) ORDER BY 1`,
+    [CACHE_TABLES],
+  );
+  const out = new Map<string, string>();
+  for (const { name } of tables) {
+    const row = await ctx.deps.db.one<{ n: number; sum: string }>(
+      `SELECT count(*)::int AS n, md5(coalesce(string_agg(md5(t::text), '' ORDER BY md5(t::text)), '')) AS sum FROM "${name}" t`,
+    );
+    out.set(name, `${row!.n}:${row!.sum}`);
+  }
+  return out;
+}
+const changedTables = (a: Map<string, string>, b: Map<string, string>) =>
+  [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k));
+
 // ROBUSTNESS_OUT=/tmp/x writes every failure, and the first answer of each route per caller (x.log), for debugging.
 const failures: string[] = [];
 const statusLog: string[] = [];
 let sentCount = 0;
+const leaks: string[] = [];
 
 function check(caller: Caller, sent: Sent, res: Awaited<ReturnType<TestContext['app']['inject']>>) {
   sentCount++;
@@ -344,6 +375,7 @@ function check(caller: Caller, sent: Sent, res: Awaited<ReturnType<TestContext['
     typeof sent.payload === 'string' ? sent.payload.slice(0, 80) : sent.payload ? `<${sent.payload.length} bytes>` : ''
   }`;
   const status = res.statusCode;
+  if (LEAK.test(res.body)) leaks.push(`${status} leaks internals ← ${what} → ${res.body.slice(0, 200)}`);
   // The only 5xx we accept is the documented "scheduler not running" of the job admin API: plain
   // test contexts start no scheduler (the server always does).
   if (status >= 500 && !(status === 503 && res.json().code === 'SCHEDULER_UNAVAILABLE')) {
@@ -363,25 +395,58 @@ function check(caller: Caller, sent: Sent, res: Awaited<ReturnType<TestContext['
   }
 }
 
-test('every API route answers hostile input with a 4xx problem, never a 5xx', async () => {
+test('every API route answers hostile input with a 4xx problem, never a 5xx; no leak, no stall, no state change', async () => {
   assert.ok(ops.length >= 60, `expected the whole API in the OpenAPI document, got ${ops.length} operations`);
+  const started = Date.now();
+  let serverErrors = 0;
+  const stalls: string[] = [];
+  const stateChanges: string[] = [];
+  let accepted = 0;
+  // A write the server accepted (2xx: the documented request, or a hostile variant that was valid after
+  // all — counted as "accepted") moves the baseline; any change between a baseline and the end of the
+  // route's requests was made by refused requests: a state change. (A refused request's change just
+  // before an accepted write would be absorbed by that baseline; there are few accepted variants.)
+  let baseline = await snapshot();
+  const tablesBefore = baseline.size;
   for (const op of ops) {
     for (const caller of callers) {
-      // Anonymous callers are refused after validation; a shorter list covers the validator for them.
       let i = 0;
-      for (const sent of hostileRequests(op, caller.role !== 'anonymous')) {
+      for (const sent of hostileRequests(op, true)) {
         const headers = { ...(sent.headers ?? {}), ...(caller.cookie ? { cookie: caller.cookie } : {}) };
+        const t0 = performance.now();
         const res = await ctx.app.inject({ method: sent.method as 'GET', url: sent.url, payload: sent.payload, headers });
+        const ms = performance.now() - t0;
+        if (ms > STALL_MS) stalls.push(`${Math.round(ms)} ms ← ${caller.role} ${sent.method} ${sent.url.slice(0, 100)}`);
+        const before = failures.length;
         check(caller, sent, res);
-        if (process.env.ROBUSTNESS_OUT && i++ === 0) statusLog.push(`${caller.role} ${op.method} ${op.path} ${res.statusCode} ${res.statusCode >= 400 ? res.json().code + ' ' + res.json().detail : ''}`);
+        if (res.statusCode >= 500 && failures.length > before) serverErrors++;
+        i++;
+        if (process.env.ROBUSTNESS_OUT && i === 1) statusLog.push(`${caller.role} ${op.method} ${op.path} ${res.statusCode} ${res.statusCode >= 400 ? res.json().code + ' ' + res.json().detail : ''}`);
+        if (sent.method !== 'GET' && res.statusCode < 400) {
+          if (i > 1) accepted++; // a hostile variant the route accepted (reported; its write moves the baseline)
+          baseline = await snapshot();
+        }
       }
+      // refused requests of this route and caller changed nothing
+      const now = await snapshot();
+      const changed = changedTables(baseline, now);
+      if (changed.length) stateChanges.push(`${caller.role} ${op.method} ${op.path}: ${changed.join(', ')}`);
+      baseline = now;
     }
   }
+  const seconds = Math.round((Date.now() - started) / 1000);
+  // the counts the attack re-run reports (issue 9): all must be zero
+  console.log(`malformed sweep: ${sentCount} requests over ${ops.length} operations in ${seconds} s — ` +
+    `leaks ${leaks.length}, 5xx ${serverErrors}, state changes ${stateChanges.length}, stalls ${stalls.length} ` +
+    `(accepted writes ${accepted}, tables checked ${tablesBefore})`);
   if (process.env.ROBUSTNESS_OUT) {
-    fs.writeFileSync(process.env.ROBUSTNESS_OUT, failures.join('\n'));
+    fs.writeFileSync(process.env.ROBUSTNESS_OUT, [...failures, ...leaks, ...stalls, ...stateChanges].join('\n'));
     fs.writeFileSync(process.env.ROBUSTNESS_OUT + '.log', statusLog.join('\n'));
   }
-  assert.ok(sentCount > 3000, `sent ${sentCount}`);
+  assert.ok(sentCount >= 10_000, `sent ${sentCount}`);
+  assert.deepEqual(leaks, [], `${leaks.length} answers leaked internals:\n${leaks.slice(0, 20).join('\n')}`);
+  assert.deepEqual(stalls, [], `${stalls.length} stalls:\n${stalls.slice(0, 20).join('\n')}`);
+  assert.deepEqual(stateChanges, [], `refused requests changed stored state:\n${stateChanges.slice(0, 20).join('\n')}`);
   assert.deepEqual(failures, [], `${failures.length} of ${sentCount} requests broke the rules:\n${failures.slice(0, 60).join('\n')}`);
 });
 
