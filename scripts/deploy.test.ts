@@ -177,7 +177,8 @@ const cookieOf = (res: Response) => res.headers.getSetCookie().map((c) => c.spli
 async function api(method: string, url: string, body?: unknown, cookie?: string) {
   const res = await fetch(`${site()}${url}`, {
     method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}) },
+    // like the web app: X-Requested-With on every call (the CSRF rule refuses body-less writes without it)
+    headers: { 'x-requested-with': 'chwimeet', ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   return res;
@@ -412,6 +413,8 @@ class ChatClient {
 let lenders: Member[] = [];
 let borrowers: Member[] = [];
 let rooms: number[] = [];
+/** every STOMP client, so `after` can stop them: a live client reconnects forever and keeps the process up */
+const chatClients: ChatClient[] = [];
 let admin: Member;
 
 before(async () => {
@@ -475,6 +478,7 @@ http {
 });
 
 after(async () => {
+  await Promise.all(chatClients.map((c) => c.close().catch(() => {})));
   if (!dir || !database) return;
   await runScript('stop', 'blue');
   await runScript('stop', 'green');
@@ -567,7 +571,7 @@ async function productionRun() {
   const form = new FormData();
   const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#2f7d5b' } }).png().toBuffer();
   form.append('image', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'avatar.png');
-  const upload = await fetch(`${site()}/api/v1/members/me/avatar`, { method: 'PUT', headers: { cookie: lenders[0].cookie }, body: form });
+  const upload = await fetch(`${site()}/api/v1/members/me/avatar`, { method: 'PUT', headers: { cookie: lenders[0].cookie, origin: site(), 'x-requested-with': 'chwimeet' }, body: form }); // as the web app sends it
   assert.equal(upload.status, 200, await upload.clone().text());
   const avatarUrl = (await upload.json()).avatarUrl as string;
   assert.ok(s3.writes.some((key) => avatarUrl.endsWith(key)), `the upload went to the bucket: ${avatarUrl} in ${JSON.stringify(s3.writes)}`);
@@ -578,7 +582,7 @@ async function productionRun() {
   // --- load and chat, then the switches ---
   const load = new Load(borrowers[0].cookie, rooms[0]);
   load.start(LOAD_WORKERS);
-  const clients: ChatClient[] = [];
+  const clients = chatClients;
   rooms.forEach((roomId, i) => clients.push(new ChatClient(lenders[i], roomId), new ChatClient(borrowers[i], roomId)));
   for (const c of clients) c.start();
   await waitFor(() => clients.every((c) => c.connects >= 1), 'every chat client connected through nginx', 60_000);
