@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
 import { IdParams } from '../members/schemas.ts';
@@ -10,9 +10,8 @@ const BlockList = Type.Object({
   items: Type.Array(Type.Object({ id: Type.Integer(), nickname: Type.String(), avatarUrl: Nullable(Type.String()), blockedAt: Type.String() })),
 });
 
-export const blocksRoutes: FastifyPluginAsync = async (app) => {
+export const blocksRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const blocks = blocksService(app.deps.db);
-  const idOf = (req: { params: unknown }) => (req.params as { id: number }).id;
 
   app.get('/members/me/blocks', {
     schema: { tags, summary: '내가 차단한 회원', response: { 200: BlockList } },
@@ -24,14 +23,14 @@ export const blocksRoutes: FastifyPluginAsync = async (app) => {
       params: IdParams, response: { 204: Type.Null() },
     },
   }, async (req, reply) => {
-    await blocks.block(requireMember(req).id, idOf(req));
-    return reply.status(204).send();
+    await blocks.block(requireMember(req).id, req.params.id);
+    return reply.status(204).send(null);
   });
 
   app.delete('/members/:id/block', {
     schema: { tags, summary: '차단 해제', params: IdParams, response: { 204: Type.Null() } },
   }, async (req, reply) => {
-    await blocks.unblock(requireMember(req).id, idOf(req));
-    return reply.status(204).send();
+    await blocks.unblock(requireMember(req).id, req.params.id);
+    return reply.status(204).send(null);
   });
 };

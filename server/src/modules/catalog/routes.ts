@@ -1,11 +1,11 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireAdmin } from '../../http/auth.ts';
 import { IdParams } from '../members/schemas.ts';
 import { NodeCreate, NodeOut, NodePatch, Tree } from './schemas.ts';
 import { catalogService, LABEL } from './service.ts';
 
-export const catalogRoutes: FastifyPluginAsync = async (app) => {
+export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const catalog = catalogService(app.deps.db);
 
   for (const kind of ['categories', 'regions'] as const) {
@@ -19,7 +19,7 @@ export const catalogRoutes: FastifyPluginAsync = async (app) => {
       schema: { ...adm, summary: `${label} 추가 (parentId 없으면 최상위)`, body: NodeCreate, response: { 201: NodeOut } },
     }, async (req, reply) => {
       requireAdmin(req);
-      const row = await catalog.create(kind, req.body as NodeCreate);
+      const row = await catalog.create(kind, req.body);
       return reply.status(201).send(catalog.toOut(row));
     });
 
@@ -27,15 +27,15 @@ export const catalogRoutes: FastifyPluginAsync = async (app) => {
       schema: { ...adm, summary: `${label} 이름 변경/이동`, params: IdParams, body: NodePatch, response: { 200: NodeOut } },
     }, async (req) => {
       requireAdmin(req);
-      return catalog.toOut(await catalog.update(kind, (req.params as { id: number }).id, req.body as NodePatch));
+      return catalog.toOut(await catalog.update(kind, req.params.id, req.body));
     });
 
     app.delete(`/adm/${kind}/:id`, {
       schema: { ...adm, summary: `${label} 삭제 (사용 중이면 409)`, params: IdParams, response: { 204: Type.Null() } },
     }, async (req, reply) => {
       requireAdmin(req);
-      await catalog.remove(kind, (req.params as { id: number }).id);
-      return reply.status(204).send();
+      await catalog.remove(kind, req.params.id);
+      return reply.status(204).send(null);
     });
   }
 };

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
 import { IdParams } from '../members/schemas.ts';
@@ -11,7 +11,7 @@ import { CHAT_RATE_LIMITED } from './send-limit.ts';
 
 const tags = ['chat'];
 
-export const chatRoutes: FastifyPluginAsync = async (app) => {
+export const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const chat = chatService(app.deps);
 
   app.post('/chats', {
@@ -21,7 +21,7 @@ export const chatRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (req, reply) => {
     const me = requireMember(req);
-    const { room, created } = await chat.openRoom(me.id, (req.body as Static<typeof OpenRoomBody>).postId);
+    const { room, created } = await chat.openRoom(me.id, req.body.postId);
     return reply.status(created ? 201 : 200).send(room);
   });
 
@@ -29,7 +29,7 @@ export const chatRoutes: FastifyPluginAsync = async (app) => {
     schema: { tags, summary: '내 채팅방 목록 (최근 대화 순, q: 게시글 제목/상대 닉네임/메시지 검색)', querystring: RoomListQuery, response: { 200: RoomList } },
   }, async (req) => {
     const me = requireMember(req);
-    return chat.listRooms(me.id, req.query as Static<typeof RoomListQuery>);
+    return chat.listRooms(me.id, req.query);
   });
 
   app.get('/chats/unread-count', {
@@ -40,7 +40,7 @@ export const chatRoutes: FastifyPluginAsync = async (app) => {
     schema: { tags, summary: '채팅방 정보 (참여자만)', params: IdParams, response: { 200: ChatRoom } },
   }, async (req) => {
     const me = requireMember(req);
-    return chat.roomView(me.id, (req.params as { id: number }).id);
+    return chat.roomView(me.id, req.params.id);
   });
 
   app.get('/chats/:id/messages', {
@@ -50,7 +50,7 @@ export const chatRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (req) => {
     const me = requireMember(req);
-    return chat.messages(me.id, (req.params as { id: number }).id, req.query as Static<typeof MessagesQuery>);
+    return chat.messages(me.id, req.params.id, req.query);
   });
 
   app.post('/chats/:id/messages', {
@@ -61,7 +61,7 @@ export const chatRoutes: FastifyPluginAsync = async (app) => {
   }, async (req, reply) => {
     const me = requireMember(req);
     try {
-      const { message, duplicate } = await chat.send(me.id, (req.params as { id: number }).id, req.body as Static<typeof SendMessageBody>);
+      const { message, duplicate } = await chat.send(me.id, req.params.id, req.body);
       return reply.status(duplicate ? 200 : 201).send(message);
     } catch (err) {
       if (err instanceof AppError && err.code === CHAT_RATE_LIMITED) reply.header('retry-after', String(err.extra.retryAfter));
@@ -73,6 +73,6 @@ export const chatRoutes: FastifyPluginAsync = async (app) => {
     schema: { tags, summary: '읽음 위치 갱신 (뒤로 가지 않음)', params: IdParams, body: ReadBody, response: { 200: ReadResult } },
   }, async (req) => {
     const me = requireMember(req);
-    return chat.markRead(me.id, (req.params as { id: number }).id, (req.body as Static<typeof ReadBody>).seq);
+    return chat.markRead(me.id, req.params.id, req.body.seq);
   });
 };

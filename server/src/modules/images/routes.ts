@@ -1,5 +1,5 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 // Uploaded files: served at /media/* (outside /api/v1) from storage (local folder or S3), and the member avatar upload.
-import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
 import { AppError, badRequest, sendProblem } from '../../http/errors.ts';
@@ -14,10 +14,10 @@ import { boundedValidatorCompiler } from '../../http/validation.ts';
 export const MEDIA_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 /** GET /media/<key>: streams the object from storage (never buffered), 404 for unknown or unsafe keys. */
-export const mediaRoutes: FastifyPluginAsync = async (app) => {
+export const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage } = app.deps;
-  app.get('/media/*', { schema: { hide: true } }, async (req, reply) => {
-    const key = (req.params as { '*': string })['*'];
+  app.get('/media/*', { schema: { hide: true, params: Type.Object({ '*': Type.String() }) } }, async (req, reply) => {
+    const key = req.params['*'];
     const object = await storage.open(key);
     if (!object) return sendProblem(reply, req, new AppError(404, 'NOT_FOUND', '요청한 파일을 찾을 수 없습니다'));
     reply.header('cache-control', MEDIA_CACHE_CONTROL).header('etag', object.etag).header('last-modified', object.lastModified.toUTCString());
@@ -34,7 +34,7 @@ export const mediaRoutes: FastifyPluginAsync = async (app) => {
 export const multipartValidator: typeof boundedValidatorCompiler = (route) =>
   route.httpPart === 'body' ? () => ({ value: undefined }) : boundedValidatorCompiler(route);
 
-export const imagesRoutes: FastifyPluginAsync = async (app) => {
+export const imagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const members = membersService(app.deps);
   const { storage } = app.deps;
 

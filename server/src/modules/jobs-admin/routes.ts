@@ -1,6 +1,7 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 // Admin API for scheduled jobs (SPEC §9): list, change a schedule, pause/resume, run now, history.
 // Every instance can serve it: the state lives in the database (job_settings, job_runs, pg-boss).
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { requireAdmin } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
@@ -9,7 +10,7 @@ import { HistoryPage, HistoryQuery, JobInfoSchema, JobList, JobNameParams, RunNo
 
 const tags = ['admin'];
 
-export const jobsAdminRoutes: FastifyPluginAsync = async (app) => {
+export const jobsAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** the admin check first, so anonymous/USER callers learn nothing about the scheduler's state */
   function guard(req: FastifyRequest): { scheduler: Scheduler; adminId: number } {
     const admin = requireAdmin(req);
@@ -17,7 +18,6 @@ export const jobsAdminRoutes: FastifyPluginAsync = async (app) => {
     if (!scheduler) throw new AppError(503, 'SCHEDULER_UNAVAILABLE', '작업 스케줄러가 실행 중이 아닙니다');
     return { scheduler, adminId: admin.id };
   }
-  const nameOf = (req: FastifyRequest) => (req.params as Static<typeof JobNameParams>).name;
 
   app.get('/adm/jobs', {
     schema: { tags, summary: '예약 작업 목록 (cron, 일시정지 여부, 최근/다음 실행)', response: { 200: JobList } },
@@ -32,28 +32,28 @@ export const jobsAdminRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (req) => {
     const { scheduler, adminId } = guard(req);
-    return scheduler.setSchedule(nameOf(req), (req.body as Static<typeof ScheduleBody>).cron, adminId);
+    return scheduler.setSchedule(req.params.name, req.body.cron, adminId);
   });
 
   app.post('/adm/jobs/:name/pause', {
     schema: { tags, summary: '작업 일시정지 (예약 실행은 SKIPPED 로 기록)', params: JobNameParams, response: { 200: JobInfoSchema } },
   }, async (req) => {
     const { scheduler, adminId } = guard(req);
-    return scheduler.pause(nameOf(req), adminId);
+    return scheduler.pause(req.params.name, adminId);
   });
 
   app.post('/adm/jobs/:name/resume', {
     schema: { tags, summary: '작업 재개', params: JobNameParams, response: { 200: JobInfoSchema } },
   }, async (req) => {
     const { scheduler, adminId } = guard(req);
-    return scheduler.resume(nameOf(req), adminId);
+    return scheduler.resume(req.params.name, adminId);
   });
 
   app.post('/adm/jobs/:name/run', {
     schema: { tags, summary: '작업 즉시 실행 (일시정지 중에도 실행)', params: JobNameParams, response: { 202: RunNowResult } },
   }, async (req, reply) => {
     const { scheduler } = guard(req);
-    return reply.status(202).send(await scheduler.runNow(nameOf(req)));
+    return reply.status(202).send(await scheduler.runNow(req.params.name));
   });
 
   app.get('/adm/jobs/:name/history', {
@@ -63,7 +63,7 @@ export const jobsAdminRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (req) => {
     const { scheduler } = guard(req);
-    const q = req.query as Static<typeof HistoryQuery>;
-    return scheduler.history(nameOf(req), { cursor: q.cursor, limit: q.limit });
+    const q = req.query;
+    return scheduler.history(req.params.name, { cursor: q.cursor, limit: q.limit });
   });
 };

@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { requireAdmin, requireMember, SESSION_COOKIE } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
@@ -11,7 +12,7 @@ import { PublicProfile } from '../trust/schemas.ts';
 
 const tags = ['members'];
 
-export const membersRoutes: FastifyPluginAsync = async (app) => {
+export const membersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app.deps;
   const members = membersService(app.deps);
   const moderation = moderationService(app.deps);
@@ -36,7 +37,7 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
   app.post('/members', {
     schema: { tags, summary: '회원 가입 (가입 후 바로 로그인됩니다)', body: SignUpBody, response: { 201: MyMember } },
   }, async (req, reply) => {
-    const body = req.body as Static<typeof SignUpBody>;
+    const body = req.body;
     await enforceLimit(signUpLimiter, req.ip, reply, '회원 가입');
     const m = await members.signUp(body, 'USER', req.ip);
     await startSession(reply, m.id);
@@ -50,14 +51,14 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
       response: { 200: Type.Object({ nickname: Type.String(), available: Type.Boolean() }) },
     },
   }, async (req) => {
-    const { nickname } = req.query as { nickname: string };
+    const { nickname } = req.query;
     return { nickname, available: await members.isNicknameAvailable(nickname) };
   });
 
   app.post('/members/login', {
     schema: { tags, summary: '로그인', body: LoginBody, response: { 200: MyMember } },
   }, async (req, reply) => {
-    const { email, password } = req.body as Static<typeof LoginBody>;
+    const { email, password } = req.body;
     const key = `${req.ip}:${email.trim().toLowerCase()}`;
     await enforceLimit(loginIpLimiter, req.ip, reply, '로그인');
     await enforceLimit(loginLimiter, key, reply, '로그인');
@@ -73,7 +74,7 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
     if (req.member) await app.deps.sessions.destroyAllFor(req.member.id);
     else if (req.sessionId) await app.deps.sessions.destroy(req.sessionId);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
   app.get('/members/me', { schema: { tags, summary: '내 정보', response: { 200: MyMember } } }, async (req) => {
@@ -91,13 +92,13 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
     schema: { tags, summary: '내 정보 수정', body: ProfilePatch, response: { 200: MyMember } },
   }, async (req) => {
     const me = requireMember(req);
-    return members.toMy(await members.updateProfile(me.id, req.body as Static<typeof ProfilePatch>));
+    return members.toMy(await members.updateProfile(me.id, req.body));
   });
 
   app.get('/members/:id', {
     schema: { tags, summary: '공개 프로필 (신뢰 온도, 응답률, 동네 인증)', params: IdParams, response: { 200: PublicProfile } },
   }, async (req) => {
-    const m = await members.byId((req.params as { id: number }).id);
+    const m = await members.byId(req.params.id);
     return { ...members.toPublic(m), ...(await profileExtras(app.deps, m.id, req.member?.id ?? null)) };
   });
 
@@ -108,8 +109,8 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (req) => {
     const admin = requireAdmin(req);
-    const id = (req.params as { id: number }).id;
-    await moderation.banMember(id, (req.body as { reason: string }).reason, admin.id);
+    const id = req.params.id;
+    await moderation.banMember(id, req.body.reason, admin.id);
     return members.toPublic(await members.byId(id));
   });
 
@@ -117,7 +118,7 @@ export const membersRoutes: FastifyPluginAsync = async (app) => {
     schema: { tags: ['admin'], summary: '회원 정지 해제 (회원에게 알림)', params: IdParams, response: { 200: PublicMember } },
   }, async (req) => {
     const admin = requireAdmin(req);
-    const id = (req.params as { id: number }).id;
+    const id = req.params.id;
     await moderation.unbanMember(id, admin.id);
     return members.toPublic(await members.byId(id));
   });

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
 import { Nullable } from '../../http/wire.ts';
@@ -27,7 +27,7 @@ const SetBody = Type.Object(
 );
 const VerifyBody = Type.Object({ lat: Lat, lng: Lng, code: Type.Optional(DongCode) }, { additionalProperties: false });
 
-export const neighbourhoodsRoutes: FastifyPluginAsync = async (app) => {
+export const neighbourhoodsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const hoods = neighbourhoodsService(app.deps);
 
   app.get('/neighbourhoods', {
@@ -36,7 +36,7 @@ export const neighbourhoodsRoutes: FastifyPluginAsync = async (app) => {
       querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 30 }) }),
       response: { 200: Type.Object({ items: Type.Array(Neighbourhood) }) },
     },
-  }, async (req) => hoods.search((req.query as { q: string }).q));
+  }, async (req) => hoods.search(req.query.q));
 
   app.get('/neighbourhoods/nearest', {
     schema: {
@@ -44,7 +44,7 @@ export const neighbourhoodsRoutes: FastifyPluginAsync = async (app) => {
       querystring: Position,
       response: { 200: Type.Object({ neighbourhood: Neighbourhood, distanceKm: Type.Number() }) },
     },
-  }, async (req) => hoods.nearest(req.query as Static<typeof Position>));
+  }, async (req) => hoods.nearest(req.query));
 
   app.get('/members/me/neighbourhoods', {
     schema: { tags, summary: '내 동네 (1–2개, 인증 여부)', response: { 200: MyNeighbourhoods } },
@@ -52,7 +52,7 @@ export const neighbourhoodsRoutes: FastifyPluginAsync = async (app) => {
 
   app.put('/members/me/neighbourhoods', {
     schema: { tags, summary: '내 동네 설정 (1–2개; 그대로 남는 동네는 인증이 유지됩니다)', body: SetBody, response: { 200: MyNeighbourhoods } },
-  }, async (req) => hoods.setMine(requireMember(req).id, (req.body as Static<typeof SetBody>).codes));
+  }, async (req) => hoods.setMine(requireMember(req).id, req.body.codes));
 
   app.post('/members/me/neighbourhoods/verify', {
     schema: {
@@ -60,7 +60,7 @@ export const neighbourhoodsRoutes: FastifyPluginAsync = async (app) => {
       body: VerifyBody, response: { 200: MyNeighbourhoods },
     },
   }, async (req) => {
-    const { lat, lng, code } = req.body as Static<typeof VerifyBody>;
+    const { lat, lng, code } = req.body;
     return hoods.verify(requireMember(req).id, { lat, lng }, code);
   });
 };

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
 import { IdParams } from '../members/schemas.ts';
@@ -7,12 +7,12 @@ import { notificationQueries } from './queries.ts';
 
 const tags = ['notifications'];
 
-export const notificationRoutes: FastifyPluginAsync = async (app) => {
+export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const q = notificationQueries(app.deps.db);
 
   app.get('/notifications', {
     schema: { tags, summary: '내 알림 (최신순, cursor 페이징)', querystring: NotificationListQuery, response: { 200: NotificationList } },
-  }, async (req) => q.list(requireMember(req).id, req.query as Static<typeof NotificationListQuery>));
+  }, async (req) => q.list(requireMember(req).id, req.query));
 
   app.get('/notifications/unread-count', {
     schema: { tags, summary: '읽지 않은 알림 수', response: { 200: UnreadCount } },
@@ -20,7 +20,7 @@ export const notificationRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/notifications/:id/read', {
     schema: { tags, summary: '알림 하나 읽음 (내 알림만)', params: IdParams, response: { 200: Notification } },
-  }, async (req) => q.markRead(requireMember(req).id, (req.params as { id: number }).id));
+  }, async (req) => q.markRead(requireMember(req).id, req.params.id));
 
   app.post('/notifications/read-all', {
     schema: { tags, summary: '모든 알림 읽음', response: { 200: Type.Object({ updated: Type.Integer() }) } },

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
 import { multipartValidator } from '../images/routes.ts';
@@ -12,22 +12,21 @@ import { parsePostData, postsService } from './service.ts';
 const tags = ['posts'];
 const Created = Type.Object({ id: Type.Integer() });
 
-export const postsRoutes: FastifyPluginAsync = async (app) => {
+export const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const posts = postsService(app.deps);
-  const idOf = (req: { params: unknown }) => (req.params as { id: number }).id;
 
   app.get('/posts', {
     schema: { tags, summary: '게시글 목록 (필터, 커서 페이지)', querystring: ListQuery, response: { 200: PostPage } },
-  }, async (req) => posts.list(req.query as ListQuery, req.member));
+  }, async (req) => posts.list(req.query, req.member));
 
   // Static paths win over /posts/:id in Fastify's router regardless of order.
   app.get('/posts/my', {
     schema: { tags, summary: '내 게시글 (정지된 글은 banned=true로 포함)', querystring: PageQuery, response: { 200: PostPage } },
-  }, async (req) => posts.my(requireMember(req), req.query as { cursor?: string; limit?: number }));
+  }, async (req) => posts.my(requireMember(req), req.query));
 
   app.get('/posts/favorites', {
     schema: { tags, summary: '내가 찜한 게시글', querystring: PageQuery, response: { 200: PostPage } },
-  }, async (req) => posts.favorites(requireMember(req), req.query as { cursor?: string; limit?: number }));
+  }, async (req) => posts.favorites(requireMember(req), req.query));
 
   app.post('/posts', {
     validatorCompiler: multipartValidator,
@@ -48,7 +47,7 @@ export const postsRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/posts/:id', {
     schema: { tags, summary: '게시글 상세', params: IdParams, response: { 200: PostDetail } },
-  }, async (req) => posts.detail(idOf(req), req.member));
+  }, async (req) => posts.detail(req.params.id, req.member));
 
   app.put('/posts/:id', {
     validatorCompiler: multipartValidator,
@@ -64,15 +63,15 @@ export const postsRoutes: FastifyPluginAsync = async (app) => {
   }, async (req) => {
     const me = requireMember(req);
     const { fields, files } = await readMultipart(req, 'images');
-    await posts.update(me, idOf(req), parsePostData(fields.data, 'update'), files);
-    return posts.detail(idOf(req), me);
+    await posts.update(me, req.params.id, parsePostData(fields.data, 'update'), files);
+    return posts.detail(req.params.id, me);
   });
 
   app.delete('/posts/:id', {
     schema: { tags, summary: '게시글 삭제 (작성자 또는 관리자)', params: IdParams, response: { 204: Type.Null() } },
   }, async (req, reply) => {
-    await posts.remove(requireMember(req), idOf(req));
-    return reply.status(204).send();
+    await posts.remove(requireMember(req), req.params.id);
+    return reply.status(204).send(null);
   });
 
   app.get('/posts/:id/unavailable-dates', {
@@ -85,17 +84,17 @@ export const postsRoutes: FastifyPluginAsync = async (app) => {
       response: { 200: Type.Object({ dates: Type.Array(Type.String()) }) },
     },
   }, async (req) => {
-    const { from, to } = req.query as { from?: string; to?: string };
-    return { dates: await posts.unavailable(idOf(req), from, to) };
+    const { from, to } = req.query;
+    return { dates: await posts.unavailable(req.params.id, from, to) };
   });
 
   app.put('/posts/:id/favorite', {
     schema: { tags, summary: '찜하기 (여러 번 해도 한 번, 내 게시글 불가)', params: IdParams, response: { 200: FavoriteOut } },
-  }, async (req) => posts.setFavorite(requireMember(req), idOf(req), true));
+  }, async (req) => posts.setFavorite(requireMember(req), req.params.id, true));
 
   app.delete('/posts/:id/favorite', {
     schema: { tags, summary: '찜 해제 (여러 번 해도 한 번)', params: IdParams, response: { 200: FavoriteOut } },
-  }, async (req) => posts.setFavorite(requireMember(req), idOf(req), false));
+  }, async (req) => posts.setFavorite(requireMember(req), req.params.id, false));
 
   app.post('/posts/:id/favorite', {
     schema: {
@@ -103,5 +102,5 @@ export const postsRoutes: FastifyPluginAsync = async (app) => {
       description: '예전 클라이언트용 토글입니다. 재시도해도 안전한 PUT/DELETE /posts/{id}/favorite를 쓰세요.',
       params: IdParams, response: { 200: FavoriteOut },
     },
-  }, async (req) => posts.setFavorite(requireMember(req), idOf(req)));
+  }, async (req) => posts.setFavorite(requireMember(req), req.params.id));
 };

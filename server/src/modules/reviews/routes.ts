@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { isAdmin, requireMember } from '../../http/auth.ts';
 import { IdParams } from '../members/schemas.ts';
 import { CreateReviewBody, ReplyBody, ReservationIdParams, Review, ReviewListQuery, ReviewPage, ReviewSummary } from './schemas.ts';
@@ -7,7 +7,7 @@ import { reviewsService, type SummaryTarget } from './service.ts';
 
 const tags = ['reviews'];
 
-export const reviewsRoutes: FastifyPluginAsync = async (app) => {
+export const reviewsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const reviews = reviewsService(app.deps);
 
   app.post('/reservations/:id/review', {
@@ -18,13 +18,13 @@ export const reviewsRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (req, reply) => {
     const me = requireMember(req);
-    const review = await reviews.create((req.params as { id: number }).id, me.id, req.body as CreateReviewBody);
+    const review = await reviews.create(req.params.id, me.id, req.body);
     return reply.status(201).send(review);
   });
 
   app.get('/reviews/:id', {
     schema: { tags, summary: '리뷰 한 건 (예약의 reviewId로 조회)', params: IdParams, response: { 200: Review } },
-  }, async (req) => reviews.get((req.params as { id: number }).id, isAdmin(req)));
+  }, async (req) => reviews.get(req.params.id, isAdmin(req)));
 
   app.post('/reviews/:id/reply', {
     schema: {
@@ -33,7 +33,7 @@ export const reviewsRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (req) => {
     const me = requireMember(req);
-    return reviews.reply((req.params as { id: number }).id, me.id, (req.body as { content: string }).content, isAdmin(req));
+    return reviews.reply(req.params.id, me.id, req.body.content, isAdmin(req));
   });
 
   const targets: [string, SummaryTarget, string][] = [['posts', 'POST', '게시글'], ['members', 'MEMBER', '회원(빌려준 사람으로 받은)']];
@@ -42,12 +42,12 @@ export const reviewsRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags, summary: `${name} 리뷰 목록 (최신순, 커서 페이징)`, params: IdParams, querystring: ReviewListQuery, response: { 200: ReviewPage },
       },
-    }, async (req) => reviews.list(type, (req.params as { id: number }).id, req.query as ReviewListQuery, isAdmin(req)));
+    }, async (req) => reviews.list(type, req.params.id, req.query, isAdmin(req)));
 
     app.get(`/${path}/:id/reviews/summary`, {
       schema: {
         tags, summary: `${name} 리뷰 요약 (항목별 평균, 개수, AI 또는 추출 요약)`, params: IdParams, response: { 200: ReviewSummary },
       },
-    }, async (req) => reviews.summary(type, (req.params as { id: number }).id, isAdmin(req)));
+    }, async (req) => reviews.summary(type, req.params.id, isAdmin(req)));
   }
 };

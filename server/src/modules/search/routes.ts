@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from 'typebox';
 import { requireMember, type AuthMember } from '../../http/auth.ts';
 import { createRateLimiter, enforceLimit } from '../../http/rate-limit.ts';
@@ -20,7 +20,7 @@ async function filtersOf(db: Queryable, q: Static<typeof SearchQuery>, viewer: A
   };
 }
 
-export const searchRoutes: FastifyPluginAsync = async (app) => {
+export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const search = searchService(app.deps);
   const suggest = suggestService(app.deps);
   // per client address: search (and more so AI search, which may call an LLM) is the costliest read
@@ -35,7 +35,7 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (req, reply) => {
     await enforceLimit(searchLimiter, req.ip, reply, '검색', 'TOO_MANY_REQUESTS');
-    const q = req.query as Static<typeof SearchQuery>;
+    const q = req.query;
     return search.search(q.q ?? '', await filtersOf(app.deps.db, q, req.member), { cursor: q.cursor, limit: q.limit }, { mode: q.mode, sort: q.sort });
   });
 
@@ -46,14 +46,14 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (req, reply) => {
     await enforceLimit(aiSearchLimiter, req.ip, reply, 'AI 검색', 'TOO_MANY_REQUESTS');
-    const q = req.query as Static<typeof AiSearchQuery>;
+    const q = req.query;
     return aiSearch(app.deps, q.q, await filtersOf(app.deps.db, q, req.member));
   });
 
   app.get('/posts/:id/similar', {
     schema: { tags, summary: '비슷한 게시글', params: IdParams, response: { 200: SimilarResult } },
   }, async (req) => {
-    const { id } = req.params as Static<typeof IdParams>;
+    const { id } = req.params;
     return suggest.similar(id, undefined, req.member?.id ?? null);
   });
 
@@ -68,6 +68,6 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
       requireMember(req);
     },
   }, async (req) => {
-    return suggest.suggest(req.body as Static<typeof SuggestBody>);
+    return suggest.suggest(req.body);
   });
 };
