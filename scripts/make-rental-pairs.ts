@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BOILERPLATE, DESCRIPTION_TEMPLATES, ITEM_PHRASINGS, LEAVES, NEED_PHRASINGS, REGIONS } from '../server/src/ai/data/rental-templates.ts';
-import { mulberry32 } from '../server/src/ai/local-embedder.ts';
+import { mulberry32 } from '../server/src/lib/random.ts';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../server/src/ai/data');
 export const RENTAL_PAIRS_FILE = path.join(DATA, 'rental-pairs.jsonl');

@@ -20,10 +20,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   BUCKETS, DENSE_BUCKETS, DENSE_DIMS, LOCAL_EMBEDDER_VERSION, MODEL_FILE, TFIDF_DIMS,
-  embedText, featureVector, mulberry32, normalizeInPlace, projectTfidf, writeLocalModel,
+  embedText, featureVector, normalizeInPlace, projectTfidf, writeLocalModel,
   type FeatureVector, type LocalModel,
 } from '../server/src/ai/local-embedder.ts';
 import { spearman } from '../bench/korsts.ts';
+import { mulberry32 } from '../server/src/lib/random.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DATA_DIR = process.env.EMBEDDER_DATA_DIR ?? path.resolve(REPO, '../shared/data');

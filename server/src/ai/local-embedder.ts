@@ -47,18 +47,6 @@ export function hash32(s: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** A small seeded PRNG (training, data generation). */
-export function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface FeatureOptions {
   stemWeight: number;
   /** weight of in-word character n-grams by length 1..4 (boundary marks count as characters) */

@@ -9,6 +9,7 @@ import { seedActivity } from './activity.ts';
 import { seedHistory } from './history.ts';
 import { demoListings } from './listings.ts';
 import { pictureSvg, renderPicture } from './pictures.ts';
+import { mulberry32 } from '../lib/random.ts';
 
 export const DEMO_PASSWORD = 'chwimeet1234';
 
@@ -48,17 +49,6 @@ const notes = [
   '장기 대여는 채팅으로 문의 주시면 할인해 드려요.',
   '',
 ];
-
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs `fn` over items with at most `limit` in flight (sharp works on the libuv pool). */
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
