@@ -14,14 +14,8 @@ export interface MyNeighbourhood extends Neighbourhood {
   verified: boolean;
   verifiedAt: string | null;
 }
-export interface Trust {
-  score: number;
-  reviewCount: number;
-  completedRentals: number;
-  responseRate: number | null;
-  typicalReplyMinutes: number | null;
-  typicalReply: string | null;
-}
+// the server's own type (erased at build): one definition of what trust carries
+export type { Trust } from '../../../server/src/modules/trust/score.ts';
 export const RADII_KM = [1, 3, 5, 10, 20] as const;
 
 export const hoodKeys = { mine: ['neighbourhoods', 'mine'] as const, blocks: ['blocks'] as const };
