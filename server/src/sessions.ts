@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import type { Database } from './db/client.ts';
+import { sessionsRepository } from './modules/members/repository.ts';
 
 export interface SessionStore {
   create(memberId: number): Promise<string>;
@@ -18,35 +19,20 @@ export interface SessionStore {
 const newId = () => crypto.randomBytes(32).toString('base64url');
 
 export function databaseSessions(db: Database, ttlSeconds: number): SessionStore {
+  const repo = sessionsRepository(db);
   return {
     async create(memberId) {
       const id = newId();
-      await db.query(
-        `INSERT INTO sessions (id, member_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
-        [id, memberId, ttlSeconds],
-      );
+      await repo.insert(id, memberId, ttlSeconds);
       return id;
     },
-    async get(id) {
-      const row = await db.one<{ member_id: number }>(
-        'SELECT member_id FROM sessions WHERE id = $1 AND expires_at > now()',
-        [id],
-      );
-      return row?.member_id ?? null;
-    },
+    get: (id) => repo.liveMember(id),
     async getMany(ids) {
-      const rows = await db.query<{ id: string; member_id: number }>(
-        'SELECT id, member_id FROM sessions WHERE id = ANY($1::text[]) AND expires_at > now()',
-        [ids],
-      );
+      const rows = await repo.liveMany(ids);
       return new Map(rows.map((r) => [r.id, Number(r.member_id)]));
     },
-    async destroy(id) {
-      await db.query('DELETE FROM sessions WHERE id = $1', [id]);
-    },
-    async destroyAllFor(memberId) {
-      await db.query('DELETE FROM sessions WHERE member_id = $1', [memberId]);
-    },
+    destroy: (id) => repo.delete(id),
+    destroyAllFor: (memberId) => repo.deleteAllFor(memberId),
   };
 }
 
@@ -83,7 +69,6 @@ export function redisSessions(redis: RedisClientType<any, any, any, any, any>, t
 }
 
 /** Embedded mode: expired session rows are deleted by the sessions-cleanup job (Redis expires its own keys). */
-export async function deleteExpiredSessions(db: Database, now: Date): Promise<number> {
-  const rows = await db.query('DELETE FROM sessions WHERE expires_at <= $1 RETURNING id', [now]);
-  return rows.length;
+export function deleteExpiredSessions(db: Database, now: Date): Promise<number> {
+  return sessionsRepository(db).deleteExpired(now);
 }

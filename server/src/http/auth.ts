@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from './errors.ts';
 import type { Deps } from '../deps.ts';
+import { membersRepository } from '../modules/members/repository.ts';
 
 export const SESSION_COOKIE = 'chwimeet_sid';
 
@@ -50,10 +51,7 @@ export function registerAuth(app: FastifyInstance) {
 export async function memberOfSession(deps: Pick<Deps, 'db' | 'sessions'>, sessionId: string): Promise<AuthMember | null> {
   const memberId = await deps.sessions.get(sessionId);
   if (!memberId) return null;
-  const row = await deps.db.one<{ id: number; nickname: string; role: 'USER' | 'ADMIN'; banned: boolean }>(
-    'SELECT id, nickname, role, banned_at IS NOT NULL AS banned FROM members WHERE id = $1',
-    [memberId],
-  );
+  const row = await membersRepository(deps.db).sessionMember(memberId);
   if (!row || row.banned) {
     await deps.sessions.destroyAllFor(memberId);
     return null;

@@ -6,24 +6,9 @@ import { AppError, badRequest, conflict, notFound } from '../../http/errors.ts';
 import { mediaUrl } from '../images/service.ts';
 import type { ProfilePatch } from './schemas.ts';
 import { iso } from '../../http/wire.ts';
+import { membersRepository, type MemberRow } from './repository.ts';
 
-interface MemberRow {
-  id: number;
-  email: string;
-  password_hash: string;
-  nickname: string;
-  role: 'USER' | 'ADMIN';
-  phone: string | null;
-  address: string | null;
-  avatar_path: string | null;
-  region_id: number | null;
-  region_name: string | null;
-  banned_at: Date | null;
-  ban_reason: string | null;
-  created_at: Date;
-}
-
-const SELECT_MEMBER = `SELECT m.*, r.name AS region_name FROM members m LEFT JOIN regions r ON r.id = m.region_id`;
+export type { MemberRow };
 
 function toMy(m: MemberRow) {
   return {
@@ -74,20 +59,16 @@ let dummyHash: Promise<string> | null = null;
 const timingDummyHash = () => (dummyHash ??= hashPassword(crypto.randomBytes(24).toString('base64url')));
 
 export function membersService(deps: Deps) {
-  const { db } = deps;
+  const repo = membersRepository(deps.db);
 
   async function byId(id: number): Promise<MemberRow> {
-    const m = await db.one<MemberRow>(`${SELECT_MEMBER} WHERE m.id = $1`, [id]);
+    const m = await repo.byId(id);
     if (!m) throw notFound('회원');
     return m;
   }
 
-  async function nicknameTaken(nickname: string, exceptId = 0) {
-    return !!(await db.one('SELECT 1 FROM members WHERE lower(nickname) = lower($1) AND id <> $2', [nickname, exceptId]));
-  }
-
   async function assertRegion(regionId: number | null | undefined) {
-    if (regionId && !(await db.one('SELECT 1 FROM regions WHERE id = $1', [regionId]))) {
+    if (regionId && !(await repo.regionExists(regionId))) {
       throw badRequest('UNKNOWN_REGION', '존재하지 않는 지역입니다');
     }
   }
@@ -99,23 +80,20 @@ export function membersService(deps: Deps) {
     /** `signupIp`: the client's address, which the report rule uses to tell related accounts apart. */
     async signUp(input: { email: string; password: string; nickname: string }, role: 'USER' | 'ADMIN' = 'USER', signupIp: string | null = null) {
       const email = input.email.trim().toLowerCase();
-      if (await db.one('SELECT 1 FROM members WHERE email = $1', [email])) throw emailTaken();
-      if (await nicknameTaken(input.nickname)) throw nicknameTakenError();
+      if (await repo.idByEmail(email)) throw emailTaken();
+      if (await repo.nicknameTaken(input.nickname)) throw nicknameTakenError();
       // The checks above give the friendly answer; the unique indexes decide a race between two sign-ups.
-      const row = await db
-        .one<{ id: number }>(
-          'INSERT INTO members (email, password_hash, nickname, role, signup_ip) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-          [email, await hashPassword(input.password), input.nickname, role, signupIp],
-        )
+      const id = await repo
+        .insert({ email, passwordHash: await hashPassword(input.password), nickname: input.nickname, role, signupIp })
         .catch(uniqueToConflict);
-      return byId(row!.id);
+      return byId(id);
     },
     async isNicknameAvailable(nickname: string) {
-      return !(await nicknameTaken(nickname));
+      return !(await repo.nicknameTaken(nickname));
     },
     /** Verifies credentials; the same answer for an unknown email and a wrong password. */
     async authenticate(emailRaw: string, password: string): Promise<MemberRow> {
-      const m = await db.one<MemberRow>(`${SELECT_MEMBER} WHERE m.email = $1`, [emailRaw.trim().toLowerCase()]);
+      const m = await repo.byEmail(emailRaw.trim().toLowerCase());
       const ok = await verify(m?.password_hash ?? (await timingDummyHash()), password).catch(() => false);
       if (!m || !ok) throw new AppError(401, 'BAD_CREDENTIALS', '이메일 또는 비밀번호가 올바르지 않습니다');
       // the member is told why (the same reason their ban notification carries)
@@ -125,38 +103,25 @@ export function membersService(deps: Deps) {
       return m;
     },
     async updateProfile(id: number, patch: ProfilePatch) {
-      if (patch.nickname !== undefined && (await nicknameTaken(patch.nickname, id))) throw nicknameTakenError();
+      if (patch.nickname !== undefined && (await repo.nicknameTaken(patch.nickname, id))) throw nicknameTakenError();
       await assertRegion(patch.regionId);
-      const sets: string[] = [];
-      const values: unknown[] = [];
-      const columns: Record<string, string> = { nickname: 'nickname', phone: 'phone', address: 'address', regionId: 'region_id' };
-      for (const [key, column] of Object.entries(columns)) {
-        const value = (patch as Record<string, unknown>)[key];
-        if (value !== undefined) {
-          values.push(value);
-          sets.push(`${column} = $${values.length}`);
-        }
-      }
-      if (sets.length) {
-        values.push(id);
-        await db.query(`UPDATE members SET ${sets.join(', ')}, updated_at = now() WHERE id = $${values.length}`, values).catch(uniqueToConflict);
-      }
+      await repo.updateProfile(id, patch).catch(uniqueToConflict);
       return byId(id);
     },
     async setAvatar(id: number, avatarPath: string | null) {
       const before = await byId(id);
-      await db.query('UPDATE members SET avatar_path = $1, updated_at = now() WHERE id = $2', [avatarPath, id]);
+      await repo.setAvatar(id, avatarPath);
       return { previous: before.avatar_path };
     },
     /** Creates the admin, or promotes and re-keys an existing account with that email. */
     async ensureAdmin(email: string, password: string, nickname = '관리자') {
-      const existing = await db.one<{ id: number }>('SELECT id FROM members WHERE email = $1', [email.toLowerCase()]);
+      const existing = await repo.idByEmail(email.trim().toLowerCase());
       if (existing) {
-        await db.query("UPDATE members SET role = 'ADMIN', password_hash = $2 WHERE id = $1", [existing.id, await hashPassword(password)]);
-        return byId(existing.id);
+        await repo.promoteToAdmin(existing, await hashPassword(password));
+        return byId(existing);
       }
       let nick = nickname;
-      for (let i = 2; await nicknameTaken(nick); i++) nick = `${nickname}${i}`;
+      for (let i = 2; await repo.nicknameTaken(nick); i++) nick = `${nickname}${i}`;
       return this.signUp({ email, password, nickname: nick }, 'ADMIN');
     },
   };
