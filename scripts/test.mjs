@@ -24,15 +24,23 @@ const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o
 // Files that measure timing across instances (cron ticks on the real Postgres) run first, alone, so the
 // load of the other files cannot stretch a tick; everything else runs two at a time after them.
 const isAlone = (f) => f.endsWith('.singleton.test.ts');
-const runFiles = (list, concurrency) =>
+const runFiles = (list, concurrency, env = {}) =>
   spawnSync(
     process.execPath,
     ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...list.sort()],
-    { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+    { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', ...env } },
   ).status ?? 1;
 
 const alone = selected.filter(isAlone);
 const rest = selected.filter((f) => !isAlone(f));
 const aloneStatus = alone.length ? runFiles(alone, 1) : 0;
 const restStatus = rest.length ? runFiles(rest, 2) : 0;
-process.exit(aloneStatus || restStatus);
+
+// The race-prone modules run a second time on the machine's real PostgreSQL (TEST_DB=postgres makes the
+// harness give each test context a database of its own there), so row locks and unique indexes are proven
+// on the production engine as well as on PGlite. Only in a full run, or when TEST_DB=postgres is asked.
+const onPostgresToo = ['server/src/modules/posts/', 'server/src/modules/members/', 'server/src/modules/reviews/', 'server/src/modules/chat/'];
+const postgresFiles = only.length || process.env.TEST_DB ? [] : rest.filter((f) => onPostgresToo.some((d) => f.startsWith(d)));
+if (postgresFiles.length) console.log(`\n# again on PostgreSQL (TEST_DB=postgres): ${postgresFiles.length} files`);
+const postgresStatus = postgresFiles.length ? runFiles(postgresFiles, 2, { TEST_DB: 'postgres' }) : 0;
+process.exit(aloneStatus || restStatus || postgresStatus);

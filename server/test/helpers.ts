@@ -11,6 +11,7 @@ import { createDeps, closeDeps, type Clock, type Deps } from '../src/deps.ts';
 import { buildApp, type App } from '../src/app.ts';
 import { CSRF_HEADER } from '../src/http/csrf.ts';
 import { membersService } from '../src/modules/members/service.ts';
+import { createTemporaryDatabase } from './postgres.ts';
 
 export const TEMPLATE_DUMP = path.resolve('.test-data/template.tar.gz');
 
@@ -52,7 +53,10 @@ let counter = 0;
 export async function createTestContext(
   opts: { env?: Record<string, string>; clock?: Clock; db?: Database } = {},
 ): Promise<TestContext> {
-  const config = testConfig(opts.env);
+  // TEST_DB=postgres runs the same tests on the machine's real PostgreSQL: a database of its own per context.
+  const onPostgres = process.env.TEST_DB === 'postgres' && !opts.db && !opts.env?.DATABASE_URL;
+  const temporary = onPostgres ? await createTemporaryDatabase('t') : null;
+  const config = testConfig(temporary ? { DATABASE_URL: temporary.url, SINGLE_INSTANCE: 'true', ...opts.env } : opts.env);
   const db = opts.db ?? (config.databaseUrl ? undefined : await freshDatabase());
   const deps = await createDeps(config, pino({ level: 'silent' }), { db, clock: opts.clock });
   const app = await buildApp(deps);
@@ -87,6 +91,7 @@ export async function createTestContext(
     async close() {
       await app.close();
       await closeDeps(deps);
+      await temporary?.drop();
     },
   };
   return ctx;
