@@ -1,6 +1,5 @@
 // Places and distances: the one home of the 동네 rules (Korea bounds, allowed radii, 인증 distance and
-// validity, distance rounding) and the SQL pieces that use Postgres's earthdistance (GiST-indexed).
-import { sql, type Sql } from '../../db/sql.ts';
+// validity, distance rounding). The SQL (earthdistance, GiST-indexed) is in repository.ts.
 import { badRequest } from '../../http/errors.ts';
 
 /** A box around the Republic of Korea incl. 제주, 울릉도 and 독도 (a position outside is refused). */
@@ -39,22 +38,4 @@ export function roundDistanceKm(meters: number | null | undefined): number | nul
 export function isVerified(verifiedAt: Date | string | null | undefined, now: Date): boolean {
   if (!verifiedAt) return false;
   return now.getTime() - new Date(verifiedAt).getTime() < VERIFY_VALID_DAYS * 86_400_000;
-}
-
-/** The earth point of a position, as a SQL expression (parameters, never text). */
-export const earthPoint = (p: Point): Sql => sql`ll_to_earth(${p.lat}::float8, ${p.lng}::float8)`;
-
-/** Metres from a located row (alias with lat/lng) to a point; NULL when the row has no place. */
-export const distanceFrom = (alias: string, p: Point): Sql =>
-  sql`earth_distance(ll_to_earth(${sql.raw(alias)}.lat, ${sql.raw(alias)}.lng), ${earthPoint(p)})`;
-
-/**
- * Rows (alias with lat/lng) within `km` of a point: the earth_box test is what the GiST index on
- * ll_to_earth(lat, lng) answers; the exact distance then trims the box's corners.
- */
-export function withinRadius(alias: string, p: Point, km: number): Sql {
-  const a = sql.raw(alias);
-  const m = km * 1000;
-  return sql`(${a}.lat IS NOT NULL AND earth_box(${earthPoint(p)}, ${m}::float8) @> ll_to_earth(${a}.lat, ${a}.lng)
-    AND ${distanceFrom(alias, p)} <= ${m}::float8)`;
 }

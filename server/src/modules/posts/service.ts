@@ -15,10 +15,11 @@ import { PostCreateData, PostUpdateData, type ListQuery, type PostData, type Pos
 import { decodeCursor, encodeCursor } from '../../http/wire.ts';
 import { iso } from '../../http/wire.ts';
 import { trustOf } from '../trust/score.ts';
-import { assertInKorea, distanceFrom, roundDistanceKm, VERIFY_VALID_DAYS, withinRadius, type Point } from '../neighbourhoods/geo.ts';
+import { assertInKorea, roundDistanceKm, VERIFY_VALID_DAYS, type Point } from '../neighbourhoods/geo.ts';
+import { distanceFrom, withinRadius } from '../neighbourhoods/repository.ts';
 import { firstNeighbourhoodOf } from '../neighbourhoods/service.ts';
-import { visibleToViewer } from '../blocks/filter.ts';
-import { lenderRatingColumns } from '../trust/ratings.ts';
+import { visibleToViewer } from '../blocks/repository.ts';
+import { lenderRatingColumns } from '../trust/repository.ts';
 import { mayReadExactPlace } from './places.ts';
 
 const validators = { create: compileBounded(PostCreateData), update: compileBounded(PostUpdateData) };

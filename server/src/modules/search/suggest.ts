@@ -8,7 +8,7 @@ import { embedderFor } from '../../ai/embedder.ts';
 import { parseJsonReply } from '../../ai/llm.ts';
 import type { ChatMessage } from '../../ai/types.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
-import { visibleToViewer } from '../blocks/filter.ts';
+import { visibleToViewer } from '../blocks/repository.ts';
 import { vectorTable } from '../embeddings/store.ts';
 import { filterConditions, fuse, semanticAvailable, vectorRank, withListings } from './service.ts';
 import { keywordRank, queryTerms, weighTerms } from './keyword.ts';

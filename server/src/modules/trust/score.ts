@@ -1,5 +1,5 @@
 // 매너온도-style trust score: THE one place its formula lives (unit-tested in trust.test.ts), plus
-// the reads that feed it and the chat response figures shown beside it.
+// the mapping of its inputs (read in repository.ts) and the chat response figures shown beside it.
 //
 //   score = 36.5
 //         + Σ over released reviews received (as lender and as borrower, ≤ 100 latest):
@@ -10,11 +10,9 @@
 //         − 3.0 per upheld report (a report on the member, their listings or reviews that led to a ban)
 //   clamped to 0 … 99, one decimal.
 import type { Queryable } from '../../db/client.ts';
-import { sql } from '../../db/sql.ts';
-import { reviewReleased } from './ratings.ts';
+import { trustRepository } from './repository.ts';
 
 export const TRUST_START = 36.5;
-export const RESPONSE_WINDOW_DAYS = 90;
 
 export interface TrustInputs {
   /** overall scores (1–5) of the released reviews received */
@@ -62,37 +60,7 @@ export interface Trust {
 }
 
 export async function trustOf(q: Queryable, memberId: number, now: Date): Promise<Trust> {
-  const me = sql`${memberId}::bigint`;
-  const row = (await q.one<{
-    scores: number[] | null; completed: number; on_time: number; late: number; upheld: number;
-    asked: number; answered: number; median_s: number | null;
-  }>(sql`WITH got AS (
-       SELECT (r.equipment_score + r.kindness_score + r.response_score) / 3.0 AS s, r.created_at FROM reviews r
-       WHERE r.lender_id = ${me} AND r.banned_at IS NULL AND ${reviewReleased('LENDER', 'r', now)}
-       UNION ALL
-       SELECT (b.care_score + b.punctuality_score + b.communication_score) / 3.0, b.created_at FROM borrower_reviews b
-       WHERE b.borrower_id = ${me} AND ${reviewReleased('BORROWER', 'b', now)}),
-     asked AS (
-       SELECT cm.room_id, (SELECT min(m.created_at) FROM chat_messages m WHERE m.room_id = cm.room_id AND m.sender_id <> ${me}) AS at
-       FROM chat_members cm WHERE cm.member_id = ${me}),
-     replies AS (
-       SELECT a.at, (SELECT min(m.created_at) FROM chat_messages m WHERE m.room_id = a.room_id AND m.sender_id = ${me} AND m.created_at >= a.at) AS replied
-       FROM asked a WHERE a.at > ${now}::timestamptz - make_interval(days => ${RESPONSE_WINDOW_DAYS}))
-     SELECT
-       (SELECT array_agg(s::float8 ORDER BY created_at DESC) FROM got) AS scores,
-       (SELECT count(*)::int FROM reservations x WHERE (x.lender_id = ${me} OR x.borrower_id = ${me})
-          AND x.status IN ('RETURN_COMPLETED', 'PENDING_REFUND', 'REFUND_COMPLETED', 'CLAIM_COMPLETED')) AS completed,
-       (SELECT count(*)::int FROM reservations x WHERE x.borrower_id = ${me} AND x.overdue_notified_at IS NULL
-          AND x.status IN ('RETURN_COMPLETED', 'PENDING_REFUND', 'REFUND_COMPLETED')) AS on_time,
-       (SELECT count(*)::int FROM reservations x WHERE x.borrower_id = ${me}
-          AND (x.overdue_notified_at IS NOT NULL OR x.status IN ('LOST_OR_UNRETURNED', 'CLAIMING', 'CLAIM_COMPLETED'))) AS late,
-       (SELECT count(DISTINCT (rp.target_type, rp.target_id))::int FROM reports rp WHERE rp.status = 'RESOLVED' AND (
-          (rp.target_type = 'MEMBER' AND rp.target_id = ${me})
-          OR (rp.target_type = 'POST' AND EXISTS (SELECT 1 FROM posts p WHERE p.id = rp.target_id AND p.author_id = ${me}))
-          OR (rp.target_type = 'REVIEW' AND EXISTS (SELECT 1 FROM reviews v WHERE v.id = rp.target_id AND v.author_id = ${me})))) AS upheld,
-       (SELECT count(*)::int FROM replies) AS asked,
-       (SELECT count(*)::int FROM replies WHERE replied <= at + interval '24 hours') AS answered,
-       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM replied - at)) FROM replies WHERE replied IS NOT NULL)::float8 AS median_s`))!;
+  const row = await trustRepository(q).inputs(memberId, now);
   const scores = row.scores ?? [];
   const medianReplyMinutes = row.median_s === null ? null : Math.round(row.median_s / 60);
   return {
