@@ -37,7 +37,7 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
   const { heartbeatMs, maxFrameBytes, maxSubscriptions, maxTransactions, maxTransactionFrames, maxSocketsPerMember } = deps.config.stomp;
   const chat = chatService(deps);
   const hub = new RoomHub(deps.bus, {
-    lastSeq: async (roomId) => (await deps.db.one<{ last_seq: number }>('SELECT last_seq FROM chat_rooms WHERE id = $1', [roomId]))?.last_seq ?? 0,
+    lastSeq: (roomId) => chat.lastSeq(roomId),
     after: async (roomId, after, limit) => (await chat.messagesOf(roomId, { after, limit })).items,
   });
   /** the open sessions of this instance and whose login each rides on */
@@ -70,11 +70,7 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
     const open = [...connections];
     const live = await deps.sessions.getMany([...new Set(open.map(([, o]) => o.sessionId))]);
     const memberIds = [...new Set(live.values())];
-    const banned = new Set(
-      memberIds.length
-        ? (await deps.db.query<{ id: number }>('SELECT id FROM members WHERE id = ANY($1::bigint[]) AND banned_at IS NOT NULL', [memberIds])).map((r) => Number(r.id))
-        : [],
-    );
+    const banned = new Set(await chat.bannedAmong(memberIds));
     for (const [conn, owner] of open) {
       if (live.get(owner.sessionId) !== owner.memberId || banned.has(owner.memberId)) conn.endSession();
     }

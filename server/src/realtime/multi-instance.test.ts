@@ -95,9 +95,10 @@ test('concurrent senders on both instances: every subscriber sees the room in se
   const retried = await Promise.all([api(a), api(b), api(a), api(b)]);
   assert.equal(new Set(retried.map((r) => r.json().id)).size, 1);
   const total = perSender * 2 + 1;
-  await waitFor(() => seen.every((s) => s.length >= total), 'all messages on both instances');
-  await new Promise((r) => setTimeout(r, 100));
-  const expected = Array.from({ length: total }, (_, i) => i + 1);
+  // one more message as a barrier: once it is seen, any duplicate of the earlier ones would have been seen too
+  await senders[0].send(`/app/chat/${roomId}`, { clientId: crypto.randomUUID(), content: '끝' });
+  await waitFor(() => seen.every((s) => s.includes(total + 1)), 'all messages and the barrier on both instances');
+  const expected = Array.from({ length: total + 1 }, (_, i) => i + 1);
   assert.deepEqual(seen[0], expected);
   assert.deepEqual(seen[1], expected);
   await Promise.all([...watchers, ...senders].map((c) => c.close()));

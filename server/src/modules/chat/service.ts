@@ -1,10 +1,9 @@
 // Chat rules (SPEC §7): rooms per (listing, borrower), messages stored with a per-room sequence and an
 // idempotency key BEFORE they are published, read pointers, and coalesced chat notifications.
 import type { Deps } from '../../deps.ts';
-import { sql } from '../../db/sql.ts';
 import { badRequest, notFound } from '../../http/errors.ts';
 import { mediaUrl } from '../images/service.ts';
-import { publicPostCondition } from '../posts/visibility.ts';
+import { chatRepository, type MessageRow, type RoomCursor, type RoomRow } from './repository.ts';
 import { assertNotBlocked } from '../blocks/service.ts';
 import { userChannel, type NotificationRow } from '../notifications/service.ts';
 import { MAX_MESSAGE_LENGTH, type ChatMessage, type ChatRoom } from './schemas.ts';
@@ -23,13 +22,9 @@ export type ChatEvent =
 /** notification types written here; one unread notice of these per room at a time, cleared by reading it */
 export const CHAT_NOTIFICATION_TYPES = ['CHAT_ROOM', 'CHAT_MESSAGE'] as const;
 
-const MESSAGE_COLUMNS = `m.id, m.room_id AS "roomId", m.seq, m.sender_id AS "senderId", m.client_id::text AS "clientId",
-  m.content, m.created_at AS "createdAt"`;
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-
-function toMessage(row: any): ChatMessage {
+function toMessage(row: MessageRow): ChatMessage {
   return {
     id: row.id,
     roomId: row.roomId,
@@ -41,25 +36,7 @@ function toMessage(row: any): ChatMessage {
   };
 }
 
-/** rooms as one member (`me`) sees them; callers add `WHERE me.member_id = …` */
-const ROOM_SELECT = `
-  SELECT r.id, r.post_id, p.title AS post_title, r.lender_id, r.borrower_id, r.last_seq, r.last_message_at, r.created_at,
-    me.last_read_seq, other.last_read_seq AS other_read_seq,
-    om.id AS other_id, om.nickname AS other_nickname, om.avatar_path AS other_avatar,
-    (SELECT coalesce(i.thumb_path, i.original_path) FROM post_images i WHERE i.post_id = p.id
-      ORDER BY i.is_primary DESC, i.sort_order, i.id LIMIT 1) AS thumb,
-    (SELECT count(*)::int FROM chat_messages um
-      WHERE um.room_id = r.id AND um.seq > me.last_read_seq AND um.sender_id <> me.member_id) AS unread,
-    lm.id AS lm_id, lm.sender_id AS lm_sender, lm.client_id::text AS lm_client, lm.content AS lm_content, lm.created_at AS lm_at,
-    (extract(epoch FROM coalesce(r.last_message_at, r.created_at)) * 1000000)::bigint AS sort_us
-  FROM chat_members me
-  JOIN chat_rooms r ON r.id = me.room_id
-  JOIN chat_members other ON other.room_id = r.id AND other.member_id <> me.member_id
-  JOIN members om ON om.id = other.member_id
-  JOIN posts p ON p.id = r.post_id
-  LEFT JOIN chat_messages lm ON lm.room_id = r.id AND lm.seq = r.last_seq`;
-
-function toRoom(row: any): ChatRoom {
+function toRoom(row: RoomRow): ChatRoom {
   return {
     id: row.id,
     post: { id: row.post_id, title: row.post_title, thumbnailUrl: mediaUrl(row.thumb) },
@@ -80,10 +57,9 @@ function toRoom(row: any): ChatRoom {
 
 class DuplicateSend extends Error {}
 
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
-
 export function chatService(deps: Deps) {
   const { db, bus, notifications } = deps;
+  const repo = chatRepository(db);
 
   async function publishMessage(message: ChatMessage, memberIds: number[]) {
     const event: ChatEvent = { kind: 'chat-message', message };
@@ -92,7 +68,7 @@ export function chatService(deps: Deps) {
   }
 
   async function roomView(memberId: number, roomId: number): Promise<ChatRoom> {
-    const row = await db.one(`${ROOM_SELECT} WHERE me.member_id = $1 AND r.id = $2`, [memberId, roomId]);
+    const row = await repo.roomFor(memberId, roomId);
     if (!row) throw notFound('채팅방');
     return toRoom(row);
   }
@@ -102,34 +78,27 @@ export function chatService(deps: Deps) {
 
     /** the room of (listing, me as borrower): created on first call, returned afterwards */
     async openRoom(memberId: number, postId: number): Promise<{ room: ChatRoom; created: boolean }> {
-      const post = await db.one<{ id: number; author_id: number; title: string }>(
-        `SELECT p.id, p.author_id, p.title FROM posts p WHERE p.id = $1 AND ${publicPostCondition('p')}`,
-        [postId],
-      );
+      const post = await repo.publicPost(postId);
       if (!post) throw notFound('게시글');
       if (post.author_id === memberId) throw badRequest('CHAT_OWN_POST', '내 게시글에는 채팅을 시작할 수 없습니다');
       await assertNotBlocked(db, memberId, post.author_id, '대화');
       const { roomId, created, rows } = await db.transaction(async (tx) => {
-        const inserted = await tx.one<{ id: number }>(
-          `INSERT INTO chat_rooms (post_id, lender_id, borrower_id) VALUES ($1, $2, $3)
-           ON CONFLICT (post_id, borrower_id) DO NOTHING RETURNING id`,
-          [post.id, post.author_id, memberId],
-        );
-        if (!inserted) {
-          const existing = await tx.one<{ id: number }>('SELECT id FROM chat_rooms WHERE post_id = $1 AND borrower_id = $2', [post.id, memberId]);
-          return { roomId: existing!.id, created: false, rows: [] as NotificationRow[] };
+        const txRepo = chatRepository(tx);
+        const insertedId = await txRepo.insertRoom(post.id, post.author_id, memberId);
+        if (insertedId === undefined) {
+          return { roomId: (await txRepo.roomIdOf(post.id, memberId))!, created: false, rows: [] as NotificationRow[] };
         }
-        await tx.query('INSERT INTO chat_members (room_id, member_id) VALUES ($1, $2), ($1, $3)', [inserted.id, post.author_id, memberId]);
-        const borrower = await tx.one<{ nickname: string }>('SELECT nickname FROM members WHERE id = $1', [memberId]);
+        await txRepo.addMembers(insertedId, [post.author_id, memberId]);
+        const borrowerNickname = await txRepo.nicknameOf(memberId);
         const row = await notifications.insert(tx, {
           memberId: post.author_id,
           type: 'CHAT_ROOM',
           title: '새 채팅이 시작되었습니다',
-          body: `${borrower!.nickname}님이 '${post.title}' 에 대해 대화를 시작했습니다`,
+          body: `${borrowerNickname}님이 '${post.title}' 에 대해 대화를 시작했습니다`,
           targetType: 'CHAT_ROOM',
-          targetId: inserted.id,
+          targetId: insertedId,
         });
-        return { roomId: inserted.id, created: true, rows: [row] };
+        return { roomId: insertedId, created: true, rows: [row] };
       });
       await notifications.publish(rows);
       return { room: await roomView(memberId, roomId), created };
@@ -137,45 +106,29 @@ export function chatService(deps: Deps) {
 
     async listRooms(memberId: number, opts: { q?: string; cursor?: string; limit?: number }) {
       const limit = opts.limit ?? 20;
-      let where = sql``;
-      const q = opts.q?.trim();
-      if (q) {
-        const pattern = likePattern(q);
-        where = sql`${where} AND (p.title ILIKE ${pattern} OR om.nickname ILIKE ${pattern}
-          OR EXISTS (SELECT 1 FROM chat_messages sm WHERE sm.room_id = r.id AND sm.content ILIKE ${pattern}))`;
-      }
+      let after: RoomCursor | undefined;
       if (opts.cursor) {
         const m = /^(\d{1,17})_(\d{1,16})$/.exec(opts.cursor);
         if (!m) throw badRequest('INVALID_CURSOR', '커서 형식이 올바르지 않습니다');
-        where = sql`${where} AND ((extract(epoch FROM coalesce(r.last_message_at, r.created_at)) * 1000000)::bigint, r.id) < (${Number(m[1])}::bigint, ${Number(m[2])}::bigint)`;
+        after = { sortUs: Number(m[1]), id: Number(m[2]) };
       }
-      const query = sql`${sql.raw(ROOM_SELECT)} WHERE me.member_id = ${memberId}::bigint ${where}
-        ORDER BY coalesce(r.last_message_at, r.created_at) DESC, r.id DESC LIMIT ${limit + 1}`;
-      const rows = await db.query(query);
+      const rows = await repo.roomsOf(memberId, { q: opts.q?.trim() || undefined, after, limit });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return { items: page.map(toRoom), nextCursor: rows.length > limit && last ? `${last.sort_us}_${last.id}` : null };
     },
 
     /** unread messages over all my rooms (the chat badge) */
-    async unreadTotal(memberId: number): Promise<number> {
-      const row = await db.one<{ n: number }>(
-        `SELECT count(*)::int AS n FROM chat_members me JOIN chat_messages m ON m.room_id = me.room_id
-         WHERE me.member_id = $1 AND m.seq > me.last_read_seq AND m.sender_id <> $1`,
-        [memberId],
-      );
-      return row!.n;
-    },
+    unreadTotal: (memberId: number): Promise<number> => repo.unreadTotal(memberId),
 
     /** the room's last sequence if `memberId` belongs to it, else null (a banned member has no session to ask with) */
     async membership(memberId: number, roomId: number): Promise<{ lastSeq: number } | null> {
-      const row = await db.one<{ last_seq: number }>(
-        `SELECT r.last_seq FROM chat_members cm JOIN chat_rooms r ON r.id = cm.room_id
-         WHERE cm.room_id = $1 AND cm.member_id = $2`,
-        [roomId, memberId],
-      );
+      const row = await repo.membership(memberId, roomId);
       return row ? { lastSeq: row.last_seq } : null;
     },
+
+    /** the room's newest sequence (0 for an unknown room) */
+    lastSeq: (roomId: number) => repo.lastSeq(roomId),
 
     async messages(memberId: number, roomId: number, opts: { after?: number; before?: number; limit?: number }) {
       if (opts.after !== undefined && opts.before !== undefined) throw badRequest('INVALID_RANGE', 'after 와 before 는 함께 쓸 수 없습니다');
@@ -186,13 +139,10 @@ export function chatService(deps: Deps) {
     /** history by sequence, oldest first; without after/before: the newest page */
     async messagesOf(roomId: number, opts: { after?: number; before?: number; limit?: number }) {
       const limit = opts.limit ?? 50;
-      let rows: any[];
-      if (opts.after !== undefined) {
-        rows = await db.query(`SELECT ${MESSAGE_COLUMNS} FROM chat_messages m WHERE m.room_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`, [roomId, opts.after, limit + 1]);
-      } else {
-        const before = opts.before ?? Number.MAX_SAFE_INTEGER;
-        rows = await db.query(`SELECT ${MESSAGE_COLUMNS} FROM chat_messages m WHERE m.room_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`, [roomId, before, limit + 1]);
-      }
+      const rows =
+        opts.after !== undefined
+          ? await repo.messagesAfter(roomId, opts.after, limit + 1)
+          : await repo.messagesBefore(roomId, opts.before ?? Number.MAX_SAFE_INTEGER, limit + 1);
       const hasMore = rows.length > limit;
       const page = rows.slice(0, limit).map(toMessage);
       if (opts.after === undefined) page.reverse();
@@ -216,19 +166,11 @@ export function chatService(deps: Deps) {
       let result: { message: ChatMessage; duplicate: boolean; members: number[]; rows: NotificationRow[] };
       try {
         result = await db.transaction(async (tx) => {
+          const txRepo = chatRepository(tx);
           // takes the room row lock: sequences are handed out one sender at a time, in commit order
-          const room = await tx.one<{ last_seq: number; lender_id: number; borrower_id: number; sender_nickname: string }>(
-            `UPDATE chat_rooms SET last_seq = last_seq + 1, last_message_at = now()
-             WHERE id = $1 AND $2 IN (lender_id, borrower_id)
-             RETURNING last_seq, lender_id, borrower_id, (SELECT nickname FROM members WHERE id = $2) AS sender_nickname`,
-            [roomId, memberId],
-          );
+          const room = await txRepo.nextSeq(roomId, memberId);
           if (!room) throw notFound('채팅방');
-          const inserted = await tx.one(
-            `INSERT INTO chat_messages AS m (room_id, seq, sender_id, client_id, content) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (room_id, sender_id, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
-            [roomId, room.last_seq, memberId, clientId, content],
-          );
+          const inserted = await txRepo.insertMessage({ roomId, seq: room.last_seq, senderId: memberId, clientId, content });
           // a retry of a stored message (or a concurrent retry that won): roll back, so the sequence keeps no gap
           if (!inserted) throw new DuplicateSend();
           // one notification per unread burst: none while the recipient has an unread chat notice for this room
@@ -248,11 +190,8 @@ export function chatService(deps: Deps) {
         });
       } catch (err) {
         if (!(err instanceof DuplicateSend)) throw err;
-        const earlier = await db.one(
-          `SELECT ${MESSAGE_COLUMNS} FROM chat_messages m WHERE m.room_id = $1 AND m.sender_id = $2 AND m.client_id = $3`,
-          [roomId, memberId, clientId],
-        );
-        result = { message: toMessage(earlier), duplicate: true, members: [], rows: [] };
+        const earlier = await repo.messageByClientId(roomId, memberId, clientId);
+        result = { message: toMessage(earlier!), duplicate: true, members: [], rows: [] };
       }
 
       // a duplicate goes to the room channel again (no members, no notice): the first attempt may have died
@@ -264,29 +203,21 @@ export function chatService(deps: Deps) {
     /** moves my read pointer forward (never back, never past the last message); clears the room's chat notifications */
     async markRead(memberId: number, roomId: number, seq: number) {
       const { members, ...row } = await db.transaction(async (tx) => {
-        const updated = await tx.one<{ last_read_seq: number; lender_id: number; borrower_id: number }>(
-          `UPDATE chat_members cm SET last_read_seq = GREATEST(cm.last_read_seq, LEAST($3::bigint, r.last_seq))
-           FROM chat_rooms r WHERE r.id = cm.room_id AND cm.room_id = $1 AND cm.member_id = $2
-           RETURNING cm.last_read_seq, r.lender_id, r.borrower_id`,
-          [roomId, memberId, seq],
-        );
+        const txRepo = chatRepository(tx);
+        const updated = await txRepo.advanceRead(roomId, memberId, seq);
         if (!updated) throw notFound('채팅방');
-        await tx.query(
-          `UPDATE notifications SET read_at = now() WHERE member_id = $1 AND target_type = 'CHAT_ROOM' AND target_id = $2
-             AND type = ANY($3::text[]) AND read_at IS NULL`,
-          [memberId, roomId, [...CHAT_NOTIFICATION_TYPES]],
-        );
-        const unread = await tx.one<{ n: number }>(
-          'SELECT count(*)::int AS n FROM chat_messages WHERE room_id = $1 AND seq > $2 AND sender_id <> $3',
-          [roomId, updated.last_read_seq, memberId],
-        );
-        return { lastReadSeq: updated.last_read_seq, unreadCount: unread!.n, members: [updated.lender_id, updated.borrower_id] };
+        await txRepo.markNotificationsRead(memberId, roomId, CHAT_NOTIFICATION_TYPES);
+        const unreadCount = await txRepo.unreadIn(roomId, memberId, updated.last_read_seq);
+        return { lastReadSeq: updated.last_read_seq, unreadCount, members: [updated.lender_id, updated.borrower_id] };
       });
       const event: ChatEvent = { kind: 'chat-read', roomId, memberId, ...row };
       // both members hear it: my other tabs update badges, the other party can show "읽음"
       await Promise.all(members.map((id) => bus.publish(userChannel(id), event)));
       return { roomId, ...row };
     },
+
+    /** of these members, the banned ones */
+    bannedAmong: (memberIds: number[]) => repo.bannedAmong(memberIds),
   };
   return service;
 }
