@@ -3,7 +3,7 @@
 import { createLocalEmbedder } from '../server/src/ai/local-embedder.ts';
 import { charNgrams, words } from '../server/src/ai/korean-text.ts';
 import { listingText } from '../server/src/modules/embeddings/text.ts';
-import { KOREAN_LISTINGS } from '../server/src/modules/search/fixtures.ts';
+import { KOREAN_LISTINGS } from '../server/test/factories.ts';
 import { evalLocalEmbedder } from './embedder-eval.ts';
 
 const N = 3000;

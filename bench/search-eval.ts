@@ -19,7 +19,7 @@ import { runEmbeddingPass } from '../server/src/modules/embeddings/service.ts';
 import { searchService, type SearchMode } from '../server/src/modules/search/service.ts';
 import { calibrationFor } from '../server/src/modules/search/calibration.ts';
 import { suggestService } from '../server/src/modules/search/suggest.ts';
-import { insertListings } from '../server/src/modules/search/fixtures.ts';
+import { insertListings } from '../server/test/factories.ts';
 import { withPgliteDeps } from './pglite-deps.ts';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../server/src/ai/data');

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { redisSessions } from '../server/src/sessions.ts';
-import { rawStomp, type RawStomp } from '../server/src/realtime/test-support.ts';
+import { rawStomp, type RawStomp } from '../server/test/factories.ts';
 import { encodeFrame, parseServerFrames } from '../server/src/realtime/stomp-codec.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -19,7 +19,7 @@ import YAML from 'yaml';
 import pg from 'pg';
 import sharp from 'sharp';
 import { createTemporaryDatabase, TEST_REDIS_URL, type TemporaryDatabase } from '../server/test/postgres.ts';
-import { STOMP_PROTOCOLS, upgradeStatus } from '../server/src/realtime/test-support.ts';
+import { STOMP_PROTOCOLS, upgradeStatus } from '../server/test/factories.ts';
 import { startLocalS3, type LocalS3 } from '../server/test/s3-server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

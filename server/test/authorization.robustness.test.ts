@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestContext, type TestContext } from './helpers.ts';
-import { jpeg, multipart, sendPost } from '../src/modules/posts/test-support.ts';
-import { addDays, seoulDate } from '../src/modules/reservations/dates.ts';
-import { insertReservation } from '../src/modules/moderation/test-fixtures.ts';
+import { jpeg, multipart, sendPost, insertReservation } from './factories.ts';
+import { addDays, seoulDate } from '../src/lib/dates.ts';
 
 type Member = Awaited<ReturnType<TestContext['signUp']>>;
 
@@ -64,7 +63,7 @@ before(async () => {
   categoryId = (await inject({ url: '/api/v1/categories' })).json()[0].children[0].id;
   regionId = (await inject({ url: '/api/v1/regions' })).json()[0].children[0].id;
   ids.post = await createPost(lender.cookie, '소니 미러리스 카메라 대여');
-  ids.reservation = await insertReservation(ctx.deps.db, ids.post, borrower.id, 'PENDING_APPROVAL');
+  ids.reservation = await insertReservation(ctx.deps.db, { postId: ids.post, borrowerId: borrower.id, status: 'PENDING_APPROVAL' });
   const room = await inject({ method: 'POST', url: '/api/v1/chats', cookie: borrower.cookie, payload: { postId: ids.post } });
   assert.equal(room.statusCode, 201, room.body);
   ids.room = room.json().id;

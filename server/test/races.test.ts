@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from './helpers.ts';
 import { createTemporaryDatabase, TEST_REDIS_URL, type TemporaryDatabase } from './postgres.ts';
-import { jpeg, sendPost } from '../src/modules/posts/test-support.ts';
+import { jpeg, sendPost } from './factories.ts';
 import { migrate } from '../src/db/migrate.ts';
 
 type User = Awaited<ReturnType<TestContext['signUp']>>;

@@ -7,9 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createTestContext, type TestContext } from './helpers.ts';
-import { jpeg, multipart, sendPost } from '../src/modules/posts/test-support.ts';
-import { addDays, seoulDate } from '../src/modules/reservations/dates.ts';
-import { insertReservation } from '../src/modules/moderation/test-fixtures.ts';
+import { jpeg, multipart, sendPost, insertReservation } from './factories.ts';
+import { addDays, seoulDate } from '../src/lib/dates.ts';
 import { Scheduler } from '../src/jobs/scheduler.ts';
 
 type Schema = Record<string, any>;
@@ -82,8 +81,8 @@ before(async () => {
   real.optionId = (await db.one<{ id: number }>('SELECT id FROM post_options WHERE post_id = $1', [real.postId]))!.id;
 
   // the member's own things, so authorised requests with real ids reach the services
-  real.reservationId = await insertReservation(db, real.postId, member.id, 'PENDING_APPROVAL');
-  const returned = await insertReservation(db, real.postId, member.id, 'RETURN_COMPLETED');
+  real.reservationId = await insertReservation(db, { postId: real.postId, borrowerId: member.id, status: 'PENDING_APPROVAL' });
+  const returned = await insertReservation(db, { postId: real.postId, borrowerId: member.id, status: 'RETURN_COMPLETED' });
   const review = await ctx.app.inject({
     method: 'POST', url: `/api/v1/reservations/${returned}/review`, headers: { cookie: member.cookie },
     payload: { equipmentScore: 5, kindnessScore: 4, responseScore: 5, comment: '좋았어요' },

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from './helpers.ts';
-import { jpeg, multipart, sendPost } from '../src/modules/posts/test-support.ts';
+import { jpeg, multipart, sendPost } from './factories.ts';
 
 let ctx: TestContext;
 let secure: TestContext;

@@ -11,7 +11,7 @@ import { createTemporaryDatabase, TEST_REDIS_URL, type TemporaryDatabase } from 
 import { startLocalS3, type LocalS3 } from './s3-server.ts';
 import { claimRenditions, startRenditionWorker, type RenditionWorker } from '../src/modules/images/renditions.ts';
 import { purgeOrphanFiles } from '../src/modules/posts/jobs.ts';
-import { jpeg, multipart, sendPost } from '../src/modules/posts/test-support.ts';
+import { jpeg, multipart, sendPost } from './factories.ts';
 
 let s3: LocalS3;
 let database: TemporaryDatabase;

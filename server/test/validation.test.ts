@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from './helpers.ts';
-import { jpeg, multipart, sendPost } from '../src/modules/posts/test-support.ts';
+import { jpeg, multipart, sendPost } from './factories.ts';
 import { PostCreateData, PostUpdateData } from '../src/modules/posts/schemas.ts';
 
 type Schema = Record<string, any>;

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { insertReservation, makePost } from '../../server/src/modules/reservations/testing.ts';
+import { insertReservation, makePost } from '../../server/test/factories.ts';
 import { Scheduler } from '../../server/src/jobs/scheduler.ts';
 import { dayNextMonth, launchBrowser, openLoggedInPage, screenshot, startServer, type TestServer } from './support.ts';
 

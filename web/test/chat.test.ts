@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
 import type { ChatMessage } from '../src/api/chat.ts';
 import { contiguousMax, mergeMessages } from '../src/realtime/messages.ts';
-import { makePost } from '../../server/src/modules/reservations/testing.ts';
+import { makePost } from '../../server/test/factories.ts';
 import {
   catalogIds, createListingViaApi, DESKTOP, launchBrowser, makePng, openLoggedInPage, screenshot, startServer, type TestServer,
 } from './support.ts';

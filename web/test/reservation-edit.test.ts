@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { sql } from '../../server/src/db/sql.ts';
-import { makePost } from '../../server/src/modules/reservations/testing.ts';
+import { makePost } from '../../server/test/factories.ts';
 import { dayNextMonth, launchBrowser, openLoggedInPage, screenshot, startServer, type TestServer } from './support.ts';
 
 let server: TestServer;

@@ -12,7 +12,7 @@ import { sql } from '../../server/src/db/sql.ts';
 import { runEmbeddingPass } from '../../server/src/modules/embeddings/service.ts';
 import { markEmbedderUp } from '../../server/src/modules/embeddings/health.ts';
 import { embedderFor } from '../../server/src/ai/embedder.ts';
-import { KOREAN_LISTINGS, insertListings } from '../../server/src/modules/search/fixtures.ts';
+import { KOREAN_LISTINGS, insertListings } from '../../server/test/factories.ts';
 import { catalogIds, createListingViaApi, dayNextMonth, DESKTOP, launchBrowser, makePng, openLoggedInPage, openPage, PHONE, screenshot, startServer, type TestServer } from './support.ts';
 
 // ---- a fake OpenAI-compatible chat server: answers from the listings it is given, records requests

@@ -1,6 +1,12 @@
-// How values cross the HTTP boundary — one helper each for nullable schemas, timestamps and page cursors.
+// How values cross the HTTP boundary — the shared id schemas and one helper each for nullable schemas,
+// timestamps and page cursors.
 import { Type, type TSchema } from 'typebox';
 import { badRequest } from './errors.ts';
+
+/** A database id (validation.ts also requires its text form in paths and queries to be a plain decimal). */
+export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+/** `{id}` path parameters */
+export const IdParams = Type.Object({ id: Id });
 
 /** A schema that also accepts null. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

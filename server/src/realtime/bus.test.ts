@@ -7,7 +7,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { createClient } from 'redis';
 import { redisBus, type Bus } from './bus.ts';
-import { waitFor } from './test-support.ts';
+import { waitFor } from '../../test/factories.ts';
 
 let server: ChildProcess;
 let port = 0;

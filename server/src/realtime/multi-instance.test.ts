@@ -8,7 +8,7 @@ import { Client, type IMessage } from '@stomp/stompjs';
 import WebSocket from 'ws';
 import { createTestContext, type TestContext } from '../../test/helpers.ts';
 import { createTemporaryDatabase, TEST_REDIS_URL, type TemporaryDatabase } from '../../test/postgres.ts';
-import { connectStomp, insertPost, STOMP_PROTOCOLS, waitFor } from './test-support.ts';
+import { connectStomp, insertPost, STOMP_PROTOCOLS, waitFor } from '../../test/factories.ts';
 
 let database: TemporaryDatabase;
 

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type { IFrame, IMessage } from '@stomp/stompjs';
 import { createTestContext, type TestContext } from '../../test/helpers.ts';
 import { createTemporaryDatabase, TEST_REDIS_URL, type TemporaryDatabase } from '../../test/postgres.ts';
-import { connectStomp, insertPost, waitFor, type TestStomp } from './test-support.ts';
+import { connectStomp, insertPost, waitFor, type TestStomp } from '../../test/factories.ts';
 
 let database: TemporaryDatabase;
 let a: TestContext, b: TestContext;

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { createTestContext, type TestContext } from '../../test/helpers.ts';
 import { chatService, roomChannel } from '../modules/chat/service.ts';
 import { RoomHub } from './room-hub.ts';
-import { insertPost, waitFor } from './test-support.ts';
+import { insertPost, waitFor } from '../../test/factories.ts';
 
 let ctx: TestContext;
 before(async () => {

@@ -7,7 +7,7 @@ import { createClient } from 'redis';
 import { createTestContext, type TestContext } from '../../test/helpers.ts';
 import { TEST_REDIS_URL } from '../../test/postgres.ts';
 import { encodeFrame } from './stomp-codec.ts';
-import { insertPost, rawStomp, waitFor, type RawStomp } from './test-support.ts';
+import { insertPost, rawStomp, waitFor, type RawStomp } from '../../test/factories.ts';
 import { chatSendLimiter } from '../modules/chat/send-limit.ts';
 import type { Deps } from '../deps.ts';
 

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import type { IMessage } from '@stomp/stompjs';
 import { createTestContext, type TestContext } from '../../test/helpers.ts';
 import { parseFrames, encodeFrame, StompProtocolError } from './stomp-codec.ts';
-import { connectStomp, insertPost, rawStomp, upgradeStatus, waitFor, type RawStomp } from './test-support.ts';
+import { connectStomp, insertPost, rawStomp, upgradeStatus, waitFor, type RawStomp } from '../../test/factories.ts';
 
 let ctx: TestContext;
 let url: string;

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestContext, freshDatabase, type TestContext } from '../../test/helpers.ts';
 import type { Database, Queryable } from '../db/client.ts';
 import { encodeFrame } from './stomp-codec.ts';
-import { rawStomp, waitFor, type RawStomp } from './test-support.ts';
+import { rawStomp, waitFor, type RawStomp } from '../../test/factories.ts';
 
 const SOCKETS = 12;
 let ctx: TestContext;

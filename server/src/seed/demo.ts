@@ -3,7 +3,7 @@
 // Deterministic (fixed PRNG seed) so every fresh install looks the same.
 import { storeImage } from '../modules/images/service.ts';
 import { membersService } from '../modules/members/service.ts';
-import { addDays, seoulDate } from '../modules/reservations/dates.ts';
+import { addDays, seoulDate } from '../lib/dates.ts';
 import type { Deps } from '../deps.ts';
 import { seedActivity } from './activity.ts';
 import { seedHistory } from './history.ts';

@@ -3,8 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
-import { makePost } from '../reservations/testing.ts';
-import { addDays, seoulDate } from '../reservations/dates.ts';
+import { makePost } from '../../../test/factories.ts';
+import { addDays, seoulDate } from '../../lib/dates.ts';
 
 let ctx: TestContext;
 type User = Awaited<ReturnType<TestContext['signUp']>>;

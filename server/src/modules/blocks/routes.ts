@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
-import { IdParams } from '../members/schemas.ts';
-import { Nullable } from '../../http/wire.ts';
+import { IdParams, Nullable } from '../../http/wire.ts';
 import { blocksService } from './service.ts';
 
 const tags = ['members'];

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireAdmin } from '../../http/auth.ts';
-import { IdParams } from '../members/schemas.ts';
+import { IdParams } from '../../http/wire.ts';
 import { NodeCreate, NodeOut, NodePatch, Tree } from './schemas.ts';
 import { catalogService, LABEL } from './service.ts';
 

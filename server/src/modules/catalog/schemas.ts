@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Id } from '../members/schemas.ts';
+import { Id } from '../../http/wire.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 40, pattern: '\\S' });
 

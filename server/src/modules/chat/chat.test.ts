@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
-import { insertPost } from '../../realtime/test-support.ts';
+import { insertPost } from '../../../test/factories.ts';
 
 let ctx: TestContext;
 type User = { id: number; cookie: string };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
-import { IdParams } from '../members/schemas.ts';
+import { IdParams } from '../../http/wire.ts';
 import {
   ChatMessage, ChatRoom, MessagePage, MessagesQuery, OpenRoomBody, ReadBody, ReadResult, RoomList, RoomListQuery, SendMessageBody,
 } from './schemas.ts';

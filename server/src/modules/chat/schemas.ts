@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Id } from '../members/schemas.ts';
+import { Id } from '../../http/wire.ts';
 
 export const MAX_MESSAGE_LENGTH = 1000;
 

@@ -9,7 +9,7 @@ import { sql } from '../../db/sql.ts';
 import type { Embedder } from '../../ai/types.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../../test/postgres.ts';
 import { createEmbeddingWorker, type WorkerOptions } from './worker.ts';
-import { categoryId, ensureMember, regionId } from '../search/fixtures.ts';
+import { categoryId, ensureMember, regionId } from '../../../test/factories.ts';
 
 let database: TemporaryDatabase;
 let setup: Database;

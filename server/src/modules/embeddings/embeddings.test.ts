@@ -10,7 +10,7 @@ import { createOpenAIEmbedder } from '../../ai/openai-embedder.ts';
 import { createLocalEmbedder } from '../../ai/local-embedder.ts';
 import { createEmbeddingWorker, type WorkerOptions } from './worker.ts';
 import { startEmbeddingNudger } from './service.ts';
-import { KOREAN_LISTINGS, insertListings } from '../search/fixtures.ts';
+import { KOREAN_LISTINGS, insertListings } from '../../../test/factories.ts';
 
 /** A local fake of an OpenAI-compatible server: /v1/embeddings and /v1/chat/completions. */
 async function fakeOpenAI(handlers: { embeddings?: (body: any) => unknown; chat?: (body: any) => string }) {

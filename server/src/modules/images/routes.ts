@@ -8,7 +8,7 @@ import { MyMember } from '../members/schemas.ts';
 import { membersService } from '../members/service.ts';
 import { readMultipart, storeAll } from './multipart.ts';
 import { removeFiles } from './service.ts';
-import { boundedValidatorCompiler } from '../../http/validation.ts';
+import { multipartValidator } from '../../http/validation.ts';
 
 /** every stored name is random (a new upload is a new name), so a response never changes: cache it for a year */
 export const MEDIA_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -30,10 +30,6 @@ export const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.type(contentTypeOf(key)).header('content-length', object.size).send(object.body);
   });
 };
-
-/** Multipart routes validate their parts in code; the body schema is for the OpenAPI document only. */
-export const multipartValidator: typeof boundedValidatorCompiler = (route) =>
-  route.httpPart === 'body' ? () => ({ value: undefined }) : boundedValidatorCompiler(route);
 
 export const imagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const members = membersService(app.deps);

@@ -1,10 +1,9 @@
 import { Type, type Static } from 'typebox';
+import { Id } from '../../http/wire.ts';
 
 export const Email = Type.String({ format: 'email', maxLength: 200 });
 export const Password = Type.String({ minLength: 8, maxLength: 200 });
 export const Nickname = Type.String({ minLength: 2, maxLength: 20, pattern: '^[0-9A-Za-z가-힣_\\-]+$' });
-export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
-export const IdParams = Type.Object({ id: Id });
 
 export const SignUpBody = Type.Object(
   { email: Email, password: Password, nickname: Nickname },
@@ -45,5 +44,3 @@ export const MyMember = Type.Object({
   region: RegionRef,
   createdAt: Type.String(),
 });
-
-export const BanBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });

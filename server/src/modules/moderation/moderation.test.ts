@@ -2,9 +2,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { jobDefinitions } from '../../jobs/registry.ts';
-import { insertPost, manualClock, rental, reporterWithStanding } from './test-fixtures.ts';
+import { insertPost, testClock, rental, reporterWithStanding } from '../../../test/factories.ts';
 
-const clock = manualClock(new Date());
+const clock = testClock(new Date());
 let ctx: TestContext;
 before(async () => {
   ctx = await createTestContext({ clock });

@@ -2,7 +2,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { requireAdmin } from '../../http/auth.ts';
-import { BanBody, IdParams } from '../members/schemas.ts';
+import { IdParams } from '../../http/wire.ts';
+import { BanBody } from './schemas.ts';
 import { AdminReportPage, AdminReportQuery, Cursor, Limit, Report, TargetTypeSchema } from '../reports/schemas.ts';
 import { reportsService } from '../reports/service.ts';
 import { moderationService, type ContentType } from './service.ts';

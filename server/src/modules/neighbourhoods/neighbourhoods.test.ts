@@ -3,8 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
-import { jpeg, sendPost } from '../posts/test-support.ts';
-import { insertReservation } from '../reservations/testing.ts';
+import { jpeg, sendPost, insertReservation } from '../../../test/factories.ts';
 import { roundDistanceKm } from './geo.ts';
 
 let ctx: TestContext;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
-import { IdParams } from '../members/schemas.ts';
+import { IdParams } from '../../http/wire.ts';
 import { Notification, NotificationList, NotificationListQuery, UnreadCount } from './schemas.ts';
 import { notificationQueries } from './queries.ts';
 

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
-import { insertReservation, makePost, statusOf, testClock, type User } from '../reservations/testing.ts';
+import { insertReservation, makePost, statusOf, testClock, type User } from '../../../test/factories.ts';
 import type { Status } from '../reservations/status.ts';
 import { jobDefinitions } from '../../jobs/registry.ts';
 

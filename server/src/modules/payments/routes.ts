@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
-import { IdParams } from '../members/schemas.ts';
+import { IdParams } from '../../http/wire.ts';
 import { Reservation } from '../reservations/schemas.ts';
 import { paymentsService, type ConfirmBody as ConfirmInput } from './service.ts';
 

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { startRenditionWorker } from '../images/renditions.ts';
 import { jobDefinitions } from '../../jobs/registry.ts';
-import { jpeg, jpegWithGps, multipart, sendPost, imageParts } from './test-support.ts';
+import { jpeg, jpegWithGps, multipart, sendPost, imageParts } from '../../../test/factories.ts';
 
 let ctx: TestContext;
 let owner: Awaited<ReturnType<TestContext['signUp']>>;

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
-import { multipartValidator } from '../images/routes.ts';
+import { multipartValidator } from '../../http/validation.ts';
 import { readMultipart } from '../images/multipart.ts';
-import { IdParams } from '../members/schemas.ts';
+import { IdParams } from '../../http/wire.ts';
 import {
   DateRangeQuery, FavoriteOut, ListQuery, PageQuery, PostDetail, PostMultipartBody, PostPage,
 } from './schemas.ts';

@@ -1,7 +1,6 @@
 // Listing shapes: the JSON `data` part of the multipart create/edit body, and every response.
 import { Type, type Static } from 'typebox';
-import { Id } from '../members/schemas.ts';
-import { Nullable } from '../../http/wire.ts';
+import { Id, Nullable } from '../../http/wire.ts';
 import { TrustOut } from '../trust/schemas.ts';
 import { RADII_KM } from '../neighbourhoods/geo.ts';
 

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
-import { insertPost, insertReservation, rental } from '../moderation/test-fixtures.ts';
+import { insertPost, insertReservation, rental } from '../../../test/factories.ts';
 
 let ctx: TestContext;
 before(async () => {
@@ -53,7 +53,7 @@ test('reporting oneself, one\'s own listing or one\'s own review is refused', as
   const lender = await ctx.signUp();
   const myPost = await insertPost(ctx.deps.db, me.id);
   const theirPost = await insertPost(ctx.deps.db, lender.id);
-  const resId = await insertReservation(ctx.deps.db, theirPost, me.id, 'REFUND_COMPLETED');
+  const resId = await insertReservation(ctx.deps.db, { postId: theirPost, borrowerId: me.id, status: 'REFUND_COMPLETED' });
   const review = await ctx.app.inject({
     method: 'POST', url: `/api/v1/reservations/${resId}/review`, headers: { cookie: me.cookie },
     payload: { equipmentScore: 5, kindnessScore: 5, responseScore: 5, comment: '좋았어요' },

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Id } from '../members/schemas.ts';
+import { Id } from '../../http/wire.ts';
 
 export const REPORT_REASONS = {
   SPAM: '스팸·광고',

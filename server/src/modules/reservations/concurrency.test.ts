@@ -9,7 +9,7 @@ import { createTemporaryDatabase, type TemporaryDatabase } from '../../../test/p
 import { sql } from '../../db/sql.ts';
 import { expireReservations } from './jobs.ts';
 import { HOLDING_STATUSES } from './status.ts';
-import { insertReservation, makePost, testClock } from './testing.ts';
+import { insertReservation, makePost, testClock } from '../../../test/factories.ts';
 
 let database: TemporaryDatabase;
 const clock = testClock('2026-03-01T03:00:00Z');

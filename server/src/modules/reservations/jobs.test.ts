@@ -8,7 +8,7 @@ import { autoComplete, detectOverdue, expireReservations, remindReturns, reserva
 import type { Status } from './status.ts';
 import type { JobContext } from '../../jobs/types.ts';
 import type { Database, Queryable } from '../../db/client.ts';
-import { insertReservation, makePost, statusOf, testClock, type User } from './testing.ts';
+import { insertReservation, makePost, statusOf, testClock, type User } from '../../../test/factories.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

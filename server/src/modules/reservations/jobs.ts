@@ -4,7 +4,7 @@
 import type { Deps } from '../../deps.ts';
 import { sql } from '../../db/sql.ts';
 import type { JobDefinition, JobContext } from '../../jobs/types.ts';
-import { addDays, seoulDate } from './dates.ts';
+import { addDays, seoulDate } from '../../lib/dates.ts';
 import { reservationsService } from './service.ts';
 import type { Status } from './status.ts';
 

@@ -4,7 +4,7 @@ import type { TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { availableBetween } from './booked.ts';
 import { HOLDING_STATUSES, REVIEWABLE_STATUSES, reviewableCondition } from './status.ts';
-import { insertReservation, makePost, partiesContext, testClock, type User } from './testing.ts';
+import { insertReservation, makePost, partiesContext, testClock, type User } from '../../../test/factories.ts';
 
 // 2026-03-01T15:30Z is already 2026-03-02 00:30 in Seoul: "today" for every rule below is 3/2.
 const clock = testClock('2026-03-01T15:30:00Z');

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireMember } from '../../http/auth.ts';
-import { IdParams } from '../members/schemas.ts';
+import { IdParams } from '../../http/wire.ts';
 import {
   CreateReservationBody, EditReservationBody, ReceivedQuery, Reservation, ReservationDetail, ReservationPage,
   SentQuery, StatusChangeBody,

@@ -1,7 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { Id } from '../members/schemas.ts';
+import { Id, Nullable } from '../../http/wire.ts';
 import { STATUSES } from './status.ts';
-import { Nullable } from '../../http/wire.ts';
 
 export const StatusSchema = Type.Union(STATUSES.map((s) => Type.Literal(s)), { description: '예약 상태 (SPEC §5)' });
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Asia/Seoul 달력 날짜 YYYY-MM-DD' });

@@ -13,7 +13,7 @@ import { publicPostCondition } from '../posts/visibility.ts';
 import { assertNotBlocked } from '../blocks/service.ts';
 import { orderIdOf, payerOf } from '../payments/provider.ts';
 import { assertDatesFree, bookedRanges, datesTaken } from './booked.ts';
-import { addDays, isValidDate, rentalDays, seoulDate } from './dates.ts';
+import { addDays, isValidDate, rentalDays, seoulDate } from '../../lib/dates.ts';
 import type { CreateReservationBody, EditReservationBody, StatusChangeBody } from './schemas.ts';
 import {
   allowedActions, checkTransition, isReviewable, STATUS_TABLE, STATUSES, type Actor, type Status,

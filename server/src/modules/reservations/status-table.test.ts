@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { allowedActions, requiredFields, STATUS_TABLE, STATUSES, type Actor, type Status } from './status.ts';
-import { insertReservation, makePost, partiesContext, statusOf, testClock, type User } from './testing.ts';
+import { insertReservation, makePost, partiesContext, statusOf, testClock, type User } from '../../../test/factories.ts';
 
 const clock = testClock('2026-03-01T03:00:00Z');
 let ctx: TestContext;

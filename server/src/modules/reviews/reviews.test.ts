@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
-import { insertPost, insertReservation, manualClock, rental } from '../moderation/test-fixtures.ts';
+import { insertPost, insertReservation, testClock, rental } from '../../../test/factories.ts';
 import { extractiveSummary, representativeSentences } from './summary.ts';
-import { REVIEWABLE_STATUSES } from '../reservations/status.ts';
+import { REVIEWABLE_STATUSES, type Status } from '../reservations/status.ts';
 
-const clock = manualClock(new Date('2025-05-01T00:00:00Z'));
+const clock = testClock(new Date('2025-05-01T00:00:00Z'));
 let ctx: TestContext;
 before(async () => {
   ctx = await createTestContext({ clock });
@@ -54,7 +54,7 @@ test('only the borrower reviews, once, and only once the rental is reviewable', 
 });
 
 test('reviewable statuses are exactly the settled ones', async () => {
-  const notYet = ['PENDING_APPROVAL', 'PENDING_PAYMENT', 'PENDING_PICKUP', 'RENTING', 'PENDING_RETURN', 'INSPECTING_RETURN',
+  const notYet: Status[] = ['PENDING_APPROVAL', 'PENDING_PAYMENT', 'PENDING_PICKUP', 'RENTING', 'PENDING_RETURN', 'INSPECTING_RETURN',
     'LOST_OR_UNRETURNED', 'REJECTED', 'CANCELLED', 'EXPIRED'];
   for (const status of notYet) {
     const { borrower, reservationId } = await rental(ctx, status);
@@ -116,7 +116,7 @@ test('listing and member review lists page by cursor; unknown targets are 404', 
   const ids: number[] = [];
   for (const postId of [postA, postA, postA, postB]) {
     const borrower = await ctx.signUp();
-    const resId = await insertReservation(ctx.deps.db, postId, borrower.id, 'REFUND_COMPLETED');
+    const resId = await insertReservation(ctx.deps.db, { postId, borrowerId: borrower.id, status: 'REFUND_COMPLETED' });
     ids.push((await inject(ctx, 'POST', `/reservations/${resId}/review`, borrower.cookie, scores(5, 5, 5, `리뷰 ${ids.length}`))).json().id);
   }
   const page1 = (await inject(ctx, 'GET', `/posts/${postA}/reviews?limit=2`)).json();
@@ -144,7 +144,7 @@ test('summaries: averages per score, cached text invalidated by a new review, a 
 
   const write = async (s: ReturnType<typeof scores>) => {
     const borrower = await ctx.signUp();
-    const resId = await insertReservation(ctx.deps.db, postId, borrower.id, 'RETURN_COMPLETED');
+    const resId = await insertReservation(ctx.deps.db, { postId, borrowerId: borrower.id, status: 'RETURN_COMPLETED' });
     return (await inject(ctx, 'POST', `/reservations/${resId}/review`, borrower.cookie, s)).json();
   };
   await write(scores(5, 4, 3, '텐트가 깨끗하고 튼튼했어요. 설치도 쉬웠습니다.'));
@@ -256,7 +256,7 @@ describe('with an OpenAI-compatible LLM configured', () => {
     assert.equal(requests.length, 1, 'second read is served from the cache');
 
     const b2 = await llmCtx.signUp();
-    const r2 = await insertReservation(llmCtx.deps.db, postId, b2.id, 'PENDING_REFUND');
+    const r2 = await insertReservation(llmCtx.deps.db, { postId, borrowerId: b2.id, status: 'PENDING_REFUND' });
     await inject(llmCtx, 'POST', `/reservations/${r2}/review`, b2.cookie, scores(4, 4, 4, '무난했어요.'));
     const s2 = (await inject(llmCtx, 'GET', `/posts/${postId}/reviews/summary`)).json();
     assert.equal(s2.count, 2);

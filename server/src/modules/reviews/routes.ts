@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { isAdmin, requireMember } from '../../http/auth.ts';
-import { IdParams } from '../members/schemas.ts';
+import { IdParams } from '../../http/wire.ts';
 import { CreateReviewBody, ReplyBody, ReservationIdParams, Review, ReviewListQuery, ReviewPage, ReviewSummary } from './schemas.ts';
 import { REVIEWABLE_STATUSES } from '../reservations/status.ts';
 import { reviewsService, type SummaryTarget } from './service.ts';

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Id } from '../members/schemas.ts';
+import { Id } from '../../http/wire.ts';
 
 const Score = Type.Integer({ minimum: 1, maximum: 5 });
 

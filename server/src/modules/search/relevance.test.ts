@@ -10,7 +10,7 @@ import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { seedDemo } from '../../seed/demo.ts';
 import { runEmbeddingPass } from '../embeddings/service.ts';
-import { insertListings } from './fixtures.ts';
+import { insertListings } from '../../../test/factories.ts';
 import { heldOutListings, heldOutQueries } from '../../../../bench/search-eval.ts';
 import { queryTerms } from './keyword.ts';
 import { searchService } from './service.ts';

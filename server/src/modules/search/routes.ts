@@ -4,7 +4,7 @@ import { requireMember, type AuthMember } from '../../http/auth.ts';
 import { createRateLimiter, enforceLimit } from '../../http/rate-limit.ts';
 import type { Queryable } from '../../db/client.ts';
 import { pointOfQuery } from '../posts/service.ts';
-import { IdParams } from '../members/schemas.ts';
+import { IdParams } from '../../http/wire.ts';
 import { AiSearchQuery, AiSearchResult, SearchPage, SearchQuery, SimilarResult, SUGGEST_BODY_LIMIT, SuggestBody, SuggestResult } from './schemas.ts';
 import { searchService, type SearchFilters } from './service.ts';
 import { aiSearch } from './answer.ts';

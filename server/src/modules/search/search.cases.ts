@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { runEmbeddingPass } from '../embeddings/service.ts';
-import { KOREAN_LISTINGS, categoryId, insertListings, regionId } from './fixtures.ts';
+import { KOREAN_LISTINGS, categoryId, insertListings, regionId } from '../../../test/factories.ts';
 import { filterConditions, fuse, queryTerms, vectorRank } from './service.ts';
 import { embedderFor } from '../../ai/embedder.ts';
 import { SUGGEST_BODY_LIMIT, SUGGEST_MAX_IMAGE_CHARS, SUGGEST_MAX_IMAGES } from './schemas.ts';

@@ -1,4 +1,4 @@
-// Rental dates are calendar dates in Asia/Seoul ('YYYY-MM-DD'); "today" is Seoul's, whatever the server's zone.
+// Calendar dates in Asia/Seoul ('YYYY-MM-DD'): rentals, blocked days, "today" — Seoul's, whatever the server's zone.
 
 const seoulFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit' });
 
