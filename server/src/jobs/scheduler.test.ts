@@ -212,7 +212,7 @@ test('history pages newest first with a cursor', async () => {
   const p1 = first.json();
   assert.equal(p1.items.length, 2);
   assert.ok(p1.items[0].id > p1.items[1].id);
-  assert.equal(p1.nextCursor, p1.items[1].id);
+  assert.equal(typeof p1.nextCursor, 'string');
   const p2 = (await call('GET', `/test-page/history?limit=2&cursor=${p1.nextCursor}`)).json();
   assert.equal(p2.items.length, 1);
   assert.ok(p2.items[0].id < p1.items[1].id);

@@ -25,6 +25,7 @@ import { initJobMetrics, recordJobRun } from '../metrics.ts';
 import { jobDefinitions } from './registry.ts';
 import type { JobDefinition, JobOutcome } from './types.ts';
 import { iso, isoOrNull } from '../http/wire.ts';
+import { decodeIdCursor, nextIdCursor } from '../lib/cursor.ts';
 
 export type JobTrigger = 'CRON' | 'MANUAL' | 'NUDGE';
 
@@ -261,15 +262,16 @@ export class Scheduler {
   }
 
   /** Newest first; cursor = the last id of the previous page. */
-  async history(name: string, opts: { cursor?: number; limit?: number } = {}): Promise<{ items: JobRun[]; nextCursor: number | null }> {
+  async history(name: string, opts: { cursor?: string; limit?: number } = {}): Promise<{ items: JobRun[]; nextCursor: string | null }> {
     this.definition(name);
+    const after = decodeIdCursor(opts.cursor);
     const limit = Math.min(Math.max(opts.limit ?? 20, 1), 100);
     const rows = await this.deps.db.query<RunRow>(sql`
       SELECT * FROM job_runs
-      WHERE job_name = ${name} ${opts.cursor ? sql`AND id < ${opts.cursor}` : sql.empty()}
+      WHERE job_name = ${name} ${after ? sql`AND id < ${after}` : sql.empty()}
       ORDER BY id DESC LIMIT ${limit + 1}`);
     const items = rows.slice(0, limit).map(toRun);
-    return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
+    return { items, nextCursor: nextIdCursor(rows, limit) };
   }
 
   /** Returns the normalised expression, or throws a 400 with a Korean detail. */

@@ -125,9 +125,8 @@ export function useJobHistory(name: string) {
   return useInfiniteQuery({
     queryKey: adminKeys.history(name),
     queryFn: ({ pageParam, signal }) =>
-      api<{ items: JobRun[]; nextCursor: number | null }>(`/adm/jobs/${name}/history`, { query: { cursor: pageParam, limit: 10 }, signal }),
-    initialPageParam: undefined as number | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+      api<CursorPage<JobRun>>(`/adm/jobs/${name}/history`, { query: { cursor: pageParam, limit: 10 }, signal }),
+    ...cursorPaging,
     staleTime: 0,
   });
 }

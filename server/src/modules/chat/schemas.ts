@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Id } from '../../http/wire.ts';
+import { CursorParam } from '../../lib/cursor.ts';
 
 export const MAX_MESSAGE_LENGTH = 1000;
 
@@ -51,7 +52,7 @@ export const OpenRoomBody = Type.Object({ postId: Id }, { additionalProperties: 
 
 export const RoomListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 100 })),
-  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+  cursor: Type.Optional(CursorParam),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
 });
 export const RoomList = Type.Object({ items: Type.Array(ChatRoom), nextCursor: Type.Union([Type.String(), Type.Null()]) });

@@ -10,6 +10,7 @@ import { MAX_MESSAGE_LENGTH, type ChatMessage, type ChatRoom } from './schemas.t
 import { iso } from '../../http/wire.ts';
 
 import { chatRateLimited, chatSendLimiter } from './send-limit.ts';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 
 /** bus channel of one room's messages; every instance relays it to its local /topic/chat/{id} subscribers */
 export const roomChannel = (roomId: number) => `room:${roomId}`;
@@ -108,14 +109,13 @@ export function chatService(deps: Deps) {
       const limit = opts.limit ?? 20;
       let after: RoomCursor | undefined;
       if (opts.cursor) {
-        const m = /^(\d{1,17})_(\d{1,16})$/.exec(opts.cursor);
-        if (!m) throw badRequest('INVALID_CURSOR', '커서 형식이 올바르지 않습니다');
-        after = { sortUs: Number(m[1]), id: Number(m[2]) };
+        const c = decodeCursor<{ t: number; id: number }>(opts.cursor, (c) => Number.isSafeInteger(c.t) && Number.isSafeInteger(c.id));
+        after = { sortUs: c.t, id: c.id };
       }
       const rows = await repo.roomsOf(memberId, { q: opts.q?.trim() || undefined, after, limit });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return { items: page.map(toRoom), nextCursor: rows.length > limit && last ? `${last.sort_us}_${last.id}` : null };
+      return { items: page.map(toRoom), nextCursor: rows.length > limit && last ? encodeCursor({ t: last.sort_us, id: last.id }) : null };
     },
 
     /** unread messages over all my rooms (the chat badge) */

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Nullable } from '../../http/wire.ts';
+import { CursorParam } from '../../lib/cursor.ts';
 
 export const JobName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9][a-z0-9-]*$' });
 export const JobNameParams = Type.Object({ name: JobName });
@@ -44,11 +45,11 @@ export const RunNowResult = Type.Object({
 });
 
 export const HistoryQuery = Type.Object({
-  cursor: Type.Optional(Type.Integer({ minimum: 1 })),
+  cursor: Type.Optional(CursorParam),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 });
 
 export const HistoryPage = Type.Object({
   items: Type.Array(JobRunSchema),
-  nextCursor: Type.Union([Type.Integer(), Type.Null()]),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
 });

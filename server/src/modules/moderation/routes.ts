@@ -7,6 +7,7 @@ import { BanBody } from './schemas.ts';
 import { AdminReportPage, AdminReportQuery, Cursor, Limit, Report, TargetTypeSchema } from '../reports/schemas.ts';
 import { reportsService } from '../reports/service.ts';
 import { moderationService, type ContentType } from './service.ts';
+import { decodeIdCursor } from '../../lib/cursor.ts';
 
 const tags = ['admin'];
 
@@ -88,7 +89,7 @@ export const moderationRoutes: FastifyPluginAsync = async (app) => {
   }, async (req) => {
     requireAdmin(req);
     const q = req.query as { targetType: 'POST' | 'MEMBER' | 'REVIEW'; cursor?: string; limit?: number };
-    return moderation.listBanned(q.targetType, q.cursor ? Number(q.cursor) : undefined, q.limit ?? 20);
+    return moderation.listBanned(q.targetType, decodeIdCursor(q.cursor) ?? undefined, q.limit ?? 20);
   });
 
   app.get('/adm/reports', {
@@ -118,7 +119,7 @@ export const moderationRoutes: FastifyPluginAsync = async (app) => {
   }, async (req) => {
     requireAdmin(req);
     const q = req.query as { status?: 'OPEN' | 'BANNED' | 'DISMISSED'; cursor?: string; limit?: number };
-    return moderation.listCases(q.status ?? 'OPEN', q.cursor ? Number(q.cursor) : undefined, q.limit ?? 20);
+    return moderation.listCases(q.status ?? 'OPEN', decodeIdCursor(q.cursor) ?? undefined, q.limit ?? 20);
   });
 
   app.post('/adm/moderation-cases/:id/dismiss', {

@@ -10,6 +10,7 @@ import type { NotificationRow } from '../notifications/service.ts';
 import { findTarget, TARGET_NAMES, type TargetType } from './targets.ts';
 import { assessReporters, loadReporters, type Assessment } from './standing.ts';
 import { iso, isoOrNull } from '../../http/wire.ts';
+import { nextIdCursor } from '../../lib/cursor.ts';
 
 /**
  * 5 or more pending reports on one target within 30 days make a case (SPEC §6). The job bans only
@@ -212,7 +213,7 @@ export function moderationService(deps: Deps) {
     const page = rows.slice(0, limit);
     return {
       items: page.map(toCase),
-      nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
+      nextCursor: nextIdCursor(rows, limit),
     };
   }
 
@@ -262,7 +263,7 @@ export function moderationService(deps: Deps) {
         banReason: r.ban_reason,
         bannedAt: iso(r.banned_at),
       })),
-      nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
+      nextCursor: nextIdCursor(rows, limit),
     };
   }
 

@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { notFound } from '../../http/errors.ts';
 import { NOTIFICATION_COLUMNS, type NotificationRow } from './service.ts';
 import { iso, isoOrNull } from '../../http/wire.ts';
+import { decodeIdCursor, nextIdCursor } from '../../lib/cursor.ts';
 
 export const toNotificationJson = (r: NotificationRow) => ({ ...r, readAt: isoOrNull(r.readAt), createdAt: iso(r.createdAt) });
 
@@ -14,10 +15,10 @@ export function notificationQueries(db: Database) {
       const rows = await db.query<NotificationRow>(
         `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE member_id = $1 AND ($2::bigint IS NULL OR id < $2)
            AND (NOT $3 OR read_at IS NULL) ORDER BY id DESC LIMIT $4`,
-        [memberId, opts.cursor ? Number(opts.cursor) : null, opts.unread ?? false, limit + 1],
+        [memberId, decodeIdCursor(opts.cursor), opts.unread ?? false, limit + 1],
       );
       const page = rows.slice(0, limit);
-      return { items: page.map(toNotificationJson), nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null };
+      return { items: page.map(toNotificationJson), nextCursor: nextIdCursor(rows, limit) };
     },
     async unreadCount(memberId: number) {
       const row = await db.one<{ n: number }>('SELECT count(*)::int AS n FROM notifications WHERE member_id = $1 AND read_at IS NULL', [memberId]);

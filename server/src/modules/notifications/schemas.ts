@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { CursorParam } from '../../lib/cursor.ts';
 
 /** a stored notification; also the JSON body of MESSAGE frames on /user/queue/notifications */
 export const Notification = Type.Object({
@@ -14,7 +15,7 @@ export const Notification = Type.Object({
 });
 
 export const NotificationListQuery = Type.Object({
-  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$' })),
+  cursor: Type.Optional(CursorParam),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   unread: Type.Optional(Type.Boolean({ description: 'true 면 읽지 않은 알림만' })),
 });

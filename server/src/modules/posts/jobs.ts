@@ -3,6 +3,7 @@
 import type { Deps } from '../../deps.ts';
 import type { JobDefinition } from '../../jobs/types.ts';
 import { removeFiles } from '../images/service.ts';
+import { postsRepository } from './repository.ts';
 
 export const PURGE_AFTER_DAYS = 30;
 /** a file younger than this may belong to an upload whose row is not committed yet */
@@ -12,22 +13,15 @@ export const MANAGED_FOLDERS = ['originals', 'renditions', 'avatars'];
 const BATCH = 500;
 
 export async function purgeDeletedPosts(deps: Deps, now: Date) {
-  const { db } = deps;
+  const repo = postsRepository(deps.db);
   const cutoff = new Date(now.getTime() - PURGE_AFTER_DAYS * 86_400_000);
-  const candidates = await db.query<{ id: number }>(
-    `SELECT p.id FROM posts p WHERE p.deleted_at IS NOT NULL AND p.deleted_at < $1
-       AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.post_id = p.id) ORDER BY p.id LIMIT ${BATCH}`,
-    [cutoff],
-  );
+  const candidates = await repo.purgeCandidates(cutoff, BATCH);
   let purged = 0;
   let kept = 0;
   for (const { id } of candidates) {
-    const images = await db.query<{ original_path: string; thumb_path: string | null; detail_path: string | null }>(
-      'SELECT original_path, thumb_path, detail_path FROM post_images WHERE post_id = $1',
-      [id],
-    );
+    const images = await repo.images(id);
     try {
-      await db.query('DELETE FROM posts WHERE id = $1 AND deleted_at IS NOT NULL', [id]);
+      await repo.hardDelete(id);
     } catch (err) {
       // still referenced by another module's rows (chat rooms, reviews...): keep it
       if ((err as { code?: string }).code === '23503') {
@@ -45,12 +39,7 @@ export async function purgeDeletedPosts(deps: Deps, now: Date) {
 /** Removes files in the managed folders (of the local folder or the bucket) that no post image or avatar refers to. */
 export async function purgeOrphanFiles(deps: Deps, now: Date) {
   const { storage } = deps;
-  const referenced = new Set<string>();
-  for (const r of await deps.db.query<{ p: string }>(
-    `SELECT original_path AS p FROM post_images UNION ALL SELECT thumb_path FROM post_images WHERE thumb_path IS NOT NULL
-     UNION ALL SELECT detail_path FROM post_images WHERE detail_path IS NOT NULL
-     UNION ALL SELECT avatar_path FROM members WHERE avatar_path IS NOT NULL`,
-  )) referenced.add(r.p);
+  const referenced = await postsRepository(deps.db).referencedFiles();
   let removed = 0;
   for (const folder of MANAGED_FOLDERS) {
     for await (const obj of storage.list(`${folder}/`)) {

@@ -7,7 +7,8 @@ import { IdParams } from '../../http/wire.ts';
 import {
   DateRangeQuery, FavoriteOut, ListQuery, PageQuery, PostDetail, PostMultipartBody, PostPage,
 } from './schemas.ts';
-import { parsePostData, postsService } from './service.ts';
+import { parsePostData } from './data.ts';
+import { postsService } from './service.ts';
 
 const tags = ['posts'];
 const Created = Type.Object({ id: Type.Integer() });

@@ -1,6 +1,7 @@
 // Listing shapes: the JSON `data` part of the multipart create/edit body, and every response.
 import { Type, type Static } from 'typebox';
 import { Id, Nullable } from '../../http/wire.ts';
+import { CursorParam } from '../../lib/cursor.ts';
 import { TrustOut } from '../trust/schemas.ts';
 import { RADII_KM } from '../neighbourhoods/geo.ts';
 
@@ -168,14 +169,14 @@ export const ListQuery = Type.Object({
   authorId: Type.Optional(Id),
   sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('fee_asc'), Type.Literal('fee_desc'), Type.Literal('distance')])),
   ...NearFields,
-  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  cursor: Type.Optional(CursorParam),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
   includeBanned: Type.Optional(Type.Boolean({ description: '관리자 전용: 정지된 게시글 포함' })),
 });
 export type ListQuery = Static<typeof ListQuery>;
 
 export const PageQuery = Type.Object({
-  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  cursor: Type.Optional(CursorParam),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
 });
 

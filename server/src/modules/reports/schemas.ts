@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Id } from '../../http/wire.ts';
+import { CursorParam } from '../../lib/cursor.ts';
 
 export const REPORT_REASONS = {
   SPAM: '스팸·광고',
@@ -46,7 +47,7 @@ export const Report = Type.Object({
 export const ReasonList = Type.Array(Type.Object({ code: ReasonSchema, label: Type.String() }));
 
 /** cursor: the last item's id from the previous page (opaque to clients) */
-export const Cursor = Type.String({ pattern: '^[0-9]{1,16}$', description: '이전 응답의 nextCursor' });
+export const Cursor = CursorParam;
 export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20 });
 
 export const AdminReportQuery = Type.Object(

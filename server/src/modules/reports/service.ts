@@ -6,6 +6,7 @@ import { AUTO_BAN_WINDOW_DAYS } from '../moderation/service.ts';
 import { findTarget, TARGET_NAMES } from '../moderation/targets.ts';
 import { REPORT_REASONS, type AdminReportQuery, type CreateReportBody, type ReportReason } from './schemas.ts';
 import { iso, isoOrNull } from '../../http/wire.ts';
+import { decodeIdCursor, nextIdCursor } from '../../lib/cursor.ts';
 
 
 interface ReportRow {
@@ -62,7 +63,8 @@ export function reportsService(deps: Deps) {
       const filters = [sql`true`];
       if (query.status) filters.push(sql`r.status = ${query.status}`);
       if (query.targetType) filters.push(sql`r.target_type = ${query.targetType}`);
-      if (query.cursor) filters.push(sql`r.id < ${Number(query.cursor)}`);
+      const after = decodeIdCursor(query.cursor);
+      if (after) filters.push(sql`r.id < ${after}`);
       const rows = await db.query<ReportRow & {
         reporter_nickname: string; resolved_at: Date | null; label: string | null; owner_id: number | null;
         banned: boolean | null; total: number; pending: number; recent: number;
@@ -96,7 +98,7 @@ export function reportsService(deps: Deps) {
           reasonLabel: REPORT_REASONS[r.reason],
           resolvedAt: isoOrNull(r.resolved_at),
         })),
-        nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
+        nextCursor: nextIdCursor(rows, limit),
       };
     },
 

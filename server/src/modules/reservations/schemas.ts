@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Id, Nullable } from '../../http/wire.ts';
 import { STATUSES } from './status.ts';
+import { CursorParam } from '../../lib/cursor.ts';
 
 export const StatusSchema = Type.Union(STATUSES.map((s) => Type.Literal(s)), { description: '예약 상태 (SPEC §5)' });
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Asia/Seoul 달력 날짜 YYYY-MM-DD' });
@@ -31,7 +32,7 @@ export const StatusChangeBody = Type.Object(
 );
 export type StatusChangeBody = Static<typeof StatusChangeBody>;
 
-const Cursor = Type.String({ pattern: '^[0-9]{1,16}$', description: '이전 응답의 nextCursor' });
+const Cursor = CursorParam;
 const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20 });
 export const SentQuery = Type.Object({ status: Type.Optional(StatusSchema), cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) });
 export const ReceivedQuery = Type.Object({

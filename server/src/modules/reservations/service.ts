@@ -19,6 +19,7 @@ import {
   allowedActions, checkTransition, isReviewable, STATUS_TABLE, STATUSES, type Actor, type Status,
 } from './status.ts';
 import { iso } from '../../http/wire.ts';
+import { decodeIdCursor, nextIdCursor } from '../../lib/cursor.ts';
 
 /** longest rental and how far ahead one may book */
 export const MAX_RENTAL_DAYS = 90;
@@ -423,7 +424,8 @@ export function reservationsService(deps: Deps) {
       }
       const where = [...base];
       if (filter.status) where.push(sql`r.status = ${filter.status}`);
-      if (filter.cursor) where.push(sql`r.id < ${Number(filter.cursor)}`);
+      const after = decodeIdCursor(filter.cursor);
+      if (after) where.push(sql`r.id < ${after}`);
       const rows = await db.query<ReservationRow>(sql`
         ${sql.raw(SELECT_RESERVATION)} WHERE ${sql.join(where, ' AND ')} ORDER BY r.id DESC LIMIT ${limit + 1}`);
       const page = rows.slice(0, limit);
@@ -434,7 +436,7 @@ export function reservationsService(deps: Deps) {
       for (const c of countRows) counts[c.status] = c.n;
       return {
         items: page.map((r) => toView(r, options.get(r.id) ?? [], side === 'sent' ? 'BORROWER' : 'LENDER')),
-        nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
+        nextCursor: nextIdCursor(rows, limit),
         counts,
       };
     },

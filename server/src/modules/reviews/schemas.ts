@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Id } from '../../http/wire.ts';
+import { CursorParam } from '../../lib/cursor.ts';
 
 const Score = Type.Integer({ minimum: 1, maximum: 5 });
 
@@ -39,7 +40,7 @@ export const Review = Type.Object({
 
 export const ReviewListQuery = Type.Object(
   {
-    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$', description: '이전 응답의 nextCursor' })),
+    cursor: Type.Optional(CursorParam),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
   },
   { additionalProperties: false },

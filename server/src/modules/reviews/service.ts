@@ -8,6 +8,7 @@ import type { CreateReviewBody, ReviewListQuery } from './schemas.ts';
 import { aiSummary, extractiveSummary, type Averages } from './summary.ts';
 import { iso } from '../../http/wire.ts';
 import { reviewsRepository, type ReviewRow, type SummaryTarget } from './repository.ts';
+import { decodeIdCursor, nextIdCursor } from '../../lib/cursor.ts';
 
 export type { SummaryTarget };
 
@@ -54,11 +55,11 @@ export function reviewsService(deps: Deps) {
     if (type === 'POST') await assertPostReadable(id, admin);
     else await assertMember(id);
     const limit = query.limit ?? 20;
-    const rows = await reviews.page(type, id, { limit, before: query.cursor ? Number(query.cursor) : undefined, includeBanned: admin });
+    const rows = await reviews.page(type, id, { limit, before: decodeIdCursor(query.cursor) ?? undefined, includeBanned: admin });
     const page = rows.slice(0, limit);
     return {
       items: page.map(toReview),
-      nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
+      nextCursor: nextIdCursor(rows, limit),
     };
   }
 

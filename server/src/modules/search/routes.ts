@@ -3,7 +3,7 @@ import type { Static } from 'typebox';
 import { requireMember, type AuthMember } from '../../http/auth.ts';
 import { createRateLimiter, enforceLimit } from '../../http/rate-limit.ts';
 import type { Queryable } from '../../db/client.ts';
-import { pointOfQuery } from '../posts/service.ts';
+import { pointOfQuery } from '../posts/list.ts';
 import { IdParams } from '../../http/wire.ts';
 import { AiSearchQuery, AiSearchResult, SearchPage, SearchQuery, SimilarResult, SUGGEST_BODY_LIMIT, SuggestBody, SuggestResult } from './schemas.ts';
 import { searchService, type SearchFilters } from './service.ts';

@@ -1,0 +1,77 @@
+// Rows to API responses: the listing card and the listing page.
+import { iso } from '../../http/wire.ts';
+import { mediaUrl } from '../images/service.ts';
+import { roundDistanceKm } from '../neighbourhoods/geo.ts';
+import type { Trust } from '../trust/score.ts';
+import type { DetailRow, ImageRow, ListRow, OptionRow, RegionRow } from './repository.ts';
+import type { PostListItem } from './schemas.ts';
+
+export function toListItem(r: ListRow): PostListItem {
+  return {
+    id: r.id,
+    title: r.title,
+    fee: r.fee,
+    deposit: r.deposit,
+    thumbnailUrl: mediaUrl(r.thumb),
+    regions: r.regions ?? [],
+    category: { id: r.category_id, name: r.category_name, parent: r.parent_id ? { id: r.parent_id, name: r.parent_name! } : null },
+    createdAt: iso(r.created_at),
+    favoriteCount: r.favorite_count,
+    author: { id: r.author_id, nickname: r.nickname, rating: r.owner_rating, reviewCount: r.owner_review_count },
+    neighbourhood: r.neighbourhood_code ? { code: r.neighbourhood_code, name: r.neighbourhood_name!, verified: r.owner_verified } : null,
+    distanceKm: roundDistanceKm(r.distance_m),
+    banned: r.banned,
+  };
+}
+
+export interface DetailParts {
+  images: ImageRow[];
+  options: OptionRow[];
+  regions: RegionRow[];
+  blockedDates: string[];
+  trust: Trust;
+  /** the return address may be shown to this viewer */
+  exactPlace: boolean;
+  viewerId: number | undefined;
+}
+
+export function toDetail(p: DetailRow, parts: DetailParts) {
+  const category = { id: p.category_id, name: p.category_name, parent: p.parent_id ? { id: p.parent_id, name: p.parent_name! } : null };
+  return {
+    id: p.id,
+    title: p.title,
+    content: p.content,
+    fee: p.fee,
+    deposit: p.deposit,
+    receiveMethod: p.receive_method,
+    returnMethod: p.return_method,
+    returnAddress: parts.exactPlace ? p.return_address : null,
+    neighbourhood: p.neighbourhood_code ? { code: p.neighbourhood_code, name: p.neighbourhood_name!, verified: p.owner_verified } : null,
+    category,
+    categoryPath: [...(category.parent ? [category.parent] : []), { id: category.id, name: category.name }],
+    regions: parts.regions.map((r) => ({ id: r.id, name: r.name, parentName: r.parent_name })),
+    images: parts.images.map((i) => ({
+      id: i.id,
+      isPrimary: i.is_primary,
+      status: i.status,
+      originalUrl: mediaUrl(i.original_path)!,
+      thumbUrl: mediaUrl(i.thumb_path ?? i.original_path)!,
+      detailUrl: mediaUrl(i.detail_path ?? i.original_path)!,
+      width: i.width,
+      height: i.height,
+    })),
+    options: parts.options.map((o) => ({ id: o.id, name: o.name, fee: o.fee, deposit: o.deposit })),
+    blockedDates: parts.blockedDates,
+    owner: {
+      id: p.author_id, nickname: p.nickname, avatarUrl: mediaUrl(p.avatar_path),
+      rating: p.owner_rating, reviewCount: p.owner_review_count, trust: parts.trust,
+    },
+    favoriteCount: p.favorite_count,
+    isFavorite: p.is_favorite,
+    isOwner: parts.viewerId === p.author_id,
+    banned: p.banned_at !== null,
+    embeddingStatus: p.embedding_status,
+    createdAt: iso(p.created_at),
+    updatedAt: iso(p.updated_at),
+  };
+}
