@@ -70,6 +70,10 @@ export interface Config {
   notificationRetentionDays: number;
   /** on SIGTERM: /readyz answers 503 but requests are still served this long, then the server closes */
   shutdownDrainMs: number;
+  /** e-mail: SMTP server URL (null = .eml files in DATA_DIR/outbox), sender, and the site address used in links */
+  mail: { smtpUrl: string | null; from: string; outboxDir: string; publicUrl: string };
+  /** per IP and, separately, per address: password-reset and verification mails asked for */
+  mailLinkRateLimit: { max: number; windowMs: number };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -159,6 +163,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       notificationRetentionDays: int('NOTIFICATION_RETENTION_DAYS', 30),
       // behind a proxy (server mode) the balancer needs time to see /readyz fail; alone, nothing takes over
       shutdownDrainMs: int('SHUTDOWN_DRAIN_MS', str('DATABASE_URL') ? 5000 : 0),
+      mail: {
+        smtpUrl: str('SMTP_URL') || null,
+        from: str('MAIL_FROM', '취밋 <no-reply@chwimeet.local>'),
+        outboxDir: path.join(dataDir, 'outbox'),
+        // links in mails must be absolute: behind a proxy set the address people type
+        publicUrl: str('PUBLIC_URL', `http://localhost:${int('PORT', 8080)}`).replace(/\/+$/, ''),
+      },
+      mailLinkRateLimit: { max: int('MAIL_LINK_RATE_LIMIT_MAX', 5), windowMs: int('MAIL_LINK_RATE_LIMIT_WINDOW_MS', 3_600_000) },
     };
   } finally {
     process.env = saved;

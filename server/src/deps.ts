@@ -10,6 +10,7 @@ import { memoryBus, redisBus, type Bus } from './realtime/bus.ts';
 import { databaseSessions, redisSessions, type SessionStore } from './sessions.ts';
 import { announcingRevocations } from './realtime/revocation.ts';
 import { createNotificationService, type NotificationService } from './modules/notifications/service.ts';
+import { mailService } from './modules/mail/service.ts';
 import type { ChatLLM } from './ai/types.ts';
 import { createChatLLM } from './ai/llm.ts';
 import type { Scheduler } from './jobs/scheduler.ts';
@@ -97,7 +98,12 @@ export async function createDeps(
   signals.setMaxListeners(50);
   const llm: ChatLLM | null = createChatLLM(config.llm);
   const storage = createStorage(config);
-  return { config, db, redis, bus, sessions, clock, log, signals, llm, storage, notifications: createNotificationService(db, bus) };
+  const deps: Deps = {
+    config, db, redis, bus, sessions, clock, log, signals, llm, storage,
+    // important notifications are also mailed to members who asked for it
+    notifications: createNotificationService(db, bus, (rows) => mailService(deps).queueNotificationCopies(rows)),
+  };
+  return deps;
 }
 
 /** createDeps for a command-line entry point (server, CLI): a database or Redis that cannot be reached is one line on stderr and exit code 1. */

@@ -8,5 +8,6 @@ import { sessionJobs } from './sessions-cleanup.ts';
 import { notificationJobs } from '../modules/notifications/jobs.ts';
 import { reservationJobs } from '../modules/reservations/jobs.ts';
 import { paymentJobs } from '../modules/payments/jobs.ts';
+import { mailJobs } from '../modules/mail/jobs.ts';
 
-export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...sessionJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs];
+export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...sessionJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs, ...mailJobs];

@@ -15,8 +15,13 @@ export interface MemberRow {
   region_name: string | null;
   banned_at: Date | null;
   ban_reason: string | null;
+  email_verified_at: Date | null;
+  mail_notifications: boolean;
   created_at: Date;
 }
+
+/** what a mailed link is for (email_tokens.purpose) */
+export type EmailTokenPurpose = 'VERIFY_EMAIL' | 'RESET_PASSWORD';
 
 /** What a request needs to know about the member behind a session (http/auth.ts). */
 export interface SessionMemberRow {
@@ -32,11 +37,12 @@ export interface ProfileChanges {
   phone?: string | null;
   address?: string | null;
   regionId?: number | null;
+  mailNotifications?: boolean;
 }
 
 const SELECT_MEMBER = sql`
   SELECT m.id, m.email, m.password_hash, m.nickname, m.role, m.phone, m.address, m.avatar_path, m.region_id,
-         r.name AS region_name, m.banned_at, m.ban_reason, m.created_at
+         r.name AS region_name, m.banned_at, m.ban_reason, m.email_verified_at, m.mail_notifications, m.created_at
   FROM members m LEFT JOIN regions r ON r.id = m.region_id`;
 
 export function membersRepository(db: Queryable) {
@@ -61,7 +67,7 @@ export function membersRepository(db: Queryable) {
     },
     async updateProfile(id: number, changes: ProfileChanges): Promise<void> {
       // column names are fixed here; only the values come from the request
-      const columns = { nickname: 'nickname', phone: 'phone', address: 'address', regionId: 'region_id' } as const;
+      const columns = { nickname: 'nickname', phone: 'phone', address: 'address', regionId: 'region_id', mailNotifications: 'mail_notifications' } as const;
       const sets = (Object.keys(columns) as (keyof typeof columns)[])
         .filter((key) => changes[key] !== undefined)
         .map((key) => sql`${sql.raw(columns[key])} = ${changes[key]}`);
@@ -76,6 +82,24 @@ export function membersRepository(db: Queryable) {
     },
     async promoteToAdmin(id: number, passwordHash: string): Promise<void> {
       await db.query(sql`UPDATE members SET role = 'ADMIN', password_hash = ${passwordHash}, updated_at = now() WHERE id = ${id}`);
+    },
+    async markEmailVerified(id: number, at: Date): Promise<void> {
+      await db.query(sql`UPDATE members SET email_verified_at = coalesce(email_verified_at, ${at}) WHERE id = ${id}`);
+    },
+    /** A new link replaces the member's earlier unused links of the same purpose (only the newest mail works). */
+    async replaceToken(memberId: number, purpose: EmailTokenPurpose, tokenHash: string, expiresAt: Date): Promise<void> {
+      await db.query(sql`DELETE FROM email_tokens WHERE member_id = ${memberId} AND purpose = ${purpose} AND used_at IS NULL`);
+      await db.query(sql`
+        INSERT INTO email_tokens (member_id, purpose, token_hash, expires_at)
+        VALUES (${memberId}, ${purpose}, ${tokenHash}, ${expiresAt})`);
+    },
+    /** Uses a link once: the member it belongs to, or null when unknown, used, expired or for another purpose. */
+    async useToken(tokenHash: string, purpose: EmailTokenPurpose, now: Date): Promise<number | null> {
+      const row = await db.one<{ member_id: number }>(sql`
+        UPDATE email_tokens SET used_at = ${now}
+        WHERE token_hash = ${tokenHash} AND purpose = ${purpose} AND used_at IS NULL AND expires_at > ${now}
+        RETURNING member_id`);
+      return row?.member_id ?? null;
     },
     sessionMember: (id: number) =>
       db.one<SessionMemberRow>(sql`SELECT id, nickname, role, banned_at IS NOT NULL AS banned FROM members WHERE id = ${id}`),

@@ -6,8 +6,12 @@ import { AppError } from '../../http/errors.ts';
 import { createRateLimiter, enforceLimit } from '../../http/rate-limit.ts';
 import { IdParams } from '../../http/wire.ts';
 import { BanBody } from '../moderation/schemas.ts';
-import { LoginBody, MyMember, Nickname, ProfilePatch, PublicMember, SignUpBody } from './schemas.ts';
+import {
+  LoginBody, MailQueued, MyMember, Nickname, PasswordResetBody, PasswordResetRequest, ProfilePatch, PublicMember, SignUpBody,
+  VerificationBody,
+} from './schemas.ts';
 import { membersService } from './service.ts';
+import { accountMail } from './account-mail.ts';
 import { moderationService } from '../moderation/service.ts';
 import { profileExtras } from '../trust/profile.ts';
 import { PublicProfile } from '../trust/schemas.ts';
@@ -24,6 +28,11 @@ export const membersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // every attempt from one address, whatever the email: guessing across many accounts is limited too
   const loginIpLimiter = createRateLimiter({ ...config.loginIpRateLimit, redis, prefix, name: 'login-ip' });
   const signUpLimiter = createRateLimiter({ ...config.signUpRateLimit, redis, prefix, name: 'signup' });
+  // mailed links: per address of the caller and per mailbox, so nobody can flood someone's inbox
+  const mailIpLimiter = createRateLimiter({ ...config.mailLinkRateLimit, redis, prefix, name: 'mail-link-ip' });
+  const mailToLimiter = createRateLimiter({ ...config.mailLinkRateLimit, redis, prefix, name: 'mail-link-to' });
+  const links = accountMail(app.deps);
+  const MAIL_QUEUED = '입력하신 주소로 가입된 계정이 있으면 메일을 보냈어요. 메일함을 확인해 주세요';
 
   async function startSession(reply: FastifyReply, memberId: number) {
     const sid = await app.deps.sessions.create(memberId);
@@ -42,6 +51,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const body = req.body;
     await enforceLimit(signUpLimiter, req.ip, reply, '회원 가입');
     const m = await members.signUp(body, 'USER', req.ip);
+    await links.sendVerification(m.id);
     await startSession(reply, m.id);
     return reply.status(201).send(members.toMy(m));
   });
@@ -77,6 +87,47 @@ export const membersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     else if (req.sessionId) await app.deps.sessions.destroy(req.sessionId);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send(null);
+  });
+
+  app.post('/members/password-reset', {
+    schema: {
+      tags, summary: '비밀번호 재설정 메일 요청 (가입 여부와 관계없이 같은 응답)', body: PasswordResetRequest,
+      response: { 202: MailQueued },
+    },
+  }, async (req, reply) => {
+    const email = req.body.email.trim().toLowerCase();
+    await enforceLimit(mailIpLimiter, req.ip, reply, '비밀번호 재설정 요청');
+    await enforceLimit(mailToLimiter, email, reply, '비밀번호 재설정 요청');
+    await links.requestPasswordReset(email);
+    return reply.status(202).send({ message: MAIL_QUEUED });
+  });
+
+  app.post('/members/password-reset/confirm', {
+    schema: {
+      tags, summary: '메일의 링크로 새 비밀번호 설정 (한 번, 30분 안에; 모든 기기에서 로그아웃됨)', body: PasswordResetBody,
+      response: { 204: Type.Null() },
+    },
+  }, async (req, reply) => {
+    await links.resetPassword(req.body.token, req.body.password);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send(null);
+  });
+
+  app.post('/members/me/email-verification', {
+    schema: { tags, summary: '이메일 인증 메일 다시 받기', response: { 202: MailQueued } },
+  }, async (req, reply) => {
+    const me = requireMember(req);
+    await enforceLimit(mailIpLimiter, req.ip, reply, '인증 메일 요청');
+    await enforceLimit(mailToLimiter, `member:${me.id}`, reply, '인증 메일 요청');
+    await links.sendVerification(me.id);
+    return reply.status(202).send({ message: '인증 메일을 보냈어요. 메일함을 확인해 주세요' });
+  });
+
+  app.post('/members/email-verification/confirm', {
+    schema: { tags, summary: '메일의 링크로 이메일 인증 (로그인 없이도 됨)', body: VerificationBody, response: { 200: Type.Object({ verified: Type.Boolean() }) } },
+  }, async (req) => {
+    await links.confirmVerification(req.body.token);
+    return { verified: true };
   });
 
   app.get('/members/me', { schema: { tags, summary: '내 정보', response: { 200: MyMember } } }, async (req) => {

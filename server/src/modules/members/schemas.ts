@@ -17,6 +17,8 @@ export const ProfilePatch = Type.Object(
     phone: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9+\\- ]{7,20}$' }), Type.Null()])),
     address: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
     regionId: Type.Optional(Type.Union([Id, Type.Null()])),
+    /** a mail copy of important notifications (sent once the address is verified) */
+    mailNotifications: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -43,4 +45,14 @@ export const MyMember = Type.Object({
   avatarUrl: Type.Union([Type.String(), Type.Null()]),
   region: RegionRef,
   createdAt: Type.String(),
+  emailVerified: Type.Boolean(),
+  mailNotifications: Type.Boolean(),
 });
+
+/** the token of a mailed link: 32 random bytes, base64url */
+export const LinkToken = Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' });
+export const PasswordResetRequest = Type.Object({ email: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export const PasswordResetBody = Type.Object({ token: LinkToken, password: Password }, { additionalProperties: false });
+export const VerificationBody = Type.Object({ token: LinkToken }, { additionalProperties: false });
+/** the same answer whether or not the address has an account */
+export const MailQueued = Type.Object({ message: Type.String() });

@@ -21,6 +21,8 @@ function toMy(m: MemberRow) {
     avatarUrl: mediaUrl(m.avatar_path),
     region: m.region_id ? { id: m.region_id, name: m.region_name! } : null,
     createdAt: iso(m.created_at),
+    emailVerified: m.email_verified_at !== null,
+    mailNotifications: m.mail_notifications,
   };
 }
 
@@ -49,7 +51,7 @@ function uniqueToConflict(err: unknown): never {
   throw err;
 }
 
-const hashPassword = (password: string) => hash(password, { algorithm: Algorithm.Argon2id });
+export const hashPassword = (password: string) => hash(password, { algorithm: Algorithm.Argon2id });
 
 /**
  * An unknown email is verified against this hash (same algorithm and cost as real ones), so it takes as

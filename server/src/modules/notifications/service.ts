@@ -50,7 +50,8 @@ export interface NotificationService {
   notify(n: NewNotification): Promise<NotificationRow>;
 }
 
-export function createNotificationService(db: Database, bus: Bus): NotificationService {
+/** `afterPublish`: runs with every published batch (the mail module queues mail copies there). */
+export function createNotificationService(db: Database, bus: Bus, afterPublish?: (rows: NotificationRow[]) => Promise<void>): NotificationService {
   const service: NotificationService = {
     async insert(q, n) {
       const row = await q.one<NotificationRow>(
@@ -85,6 +86,7 @@ export function createNotificationService(db: Database, bus: Bus): NotificationS
     },
     async publish(rows) {
       for (const row of rows) await bus.publish(userChannel(row.memberId), { kind: 'notification', notification: row });
+      if (rows.length) await afterPublish?.(rows);
     },
     async notify(n) {
       const row = await service.insert(db, n);
