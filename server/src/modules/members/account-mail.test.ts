@@ -10,7 +10,7 @@ import { linkIn, parseMail, startSmtpServer, type TestSmtpServer } from '../../.
 import { Scheduler } from '../../jobs/scheduler.ts';
 import { mailJobs } from '../mail/jobs.ts';
 import { MAIL_MAX_ATTEMPTS, mailService } from '../mail/service.ts';
-import { connectStomp, waitFor } from '../../realtime/test-support.ts';
+import { connectStomp, waitFor } from '../../../test/factories.ts';
 
 let smtp: TestSmtpServer;
 let ctx: TestContext;
