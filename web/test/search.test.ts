@@ -247,8 +247,9 @@ test('hybrid search: why each hit matched, infinite scroll, and a notice when se
 
   // a fee range narrows the ranked results before ranking (filters go into the URL)
   await page.getByRole('button', { name: /필터/ }).first().click();
+  // no 적용 button: the fee applies by itself once typing pauses, like every other filter
+  assert.equal(await page.getByRole('button', { name: '적용' }).count(), 0);
   await page.getByLabel('최대 대여료').fill('9500');
-  await page.getByRole('button', { name: '적용' }).first().click();
   await page.waitForURL((u) => u.searchParams.get('maxFee') === '9500');
   await page.waitForFunction(() => {
     const prices = [...document.querySelectorAll('.post-card-price strong')].map((e) => Number(e.textContent!.replace(/\D/g, '')));
@@ -262,7 +263,6 @@ test('hybrid search: why each hit matched, infinite scroll, and a notice when se
   const [from, to] = [dayNextMonth(3), dayNextMonth(5)];
   await page.getByLabel('빌리는 날').fill(from);
   await page.getByLabel('돌려주는 날').fill(to);
-  await page.getByRole('button', { name: '적용' }).nth(1).click();
   await page.waitForURL((u) => u.searchParams.get('from') === from && u.searchParams.get('to') === to);
   await page.getByRole('button', { name: /대여 가능 필터 해제/ }).waitFor();
   assert.equal(await page.getByLabel('정렬').locator('option[value="fee_asc"]').isDisabled(), true);

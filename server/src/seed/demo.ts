@@ -8,7 +8,7 @@ import type { Deps } from '../deps.ts';
 import { seedActivity } from './activity.ts';
 import { seedHistory } from './history.ts';
 import { demoListings } from './listings.ts';
-import { pictureSvg, renderPicture } from './pictures.ts';
+import { pictureKind, pictureSvg, renderPicture } from './pictures.ts';
 import { mulberry32 } from '../lib/random.ts';
 
 export const DEMO_PASSWORD = 'chwimeet1234';
@@ -178,7 +178,7 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
   const jobs = plans.flatMap((plan, p) => Array.from({ length: plan.imageCount }, (_, v) => ({ p, v })));
   const stored = await mapLimit(jobs, 4, async ({ p, v }) => {
     const plan = plans[p];
-    const svg = pictureSvg(plan.category.top, mulberry32(plan.pictureSeed + v), v);
+    const svg = pictureSvg(pictureKind(plan.listing.t, plan.category.top), plan.category.top, mulberry32(plan.pictureSeed + v), v);
     return { p, v, image: await storeImage(deps.storage, await renderPicture(svg)) };
   });
 

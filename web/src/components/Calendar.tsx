@@ -60,23 +60,32 @@ function Month({ first, today, min, marked, onDayClick, dayClass }: {
   const lead = new Date(`${first}T00:00:00Z`).getUTCDay();
   const days: string[] = [];
   for (let d = first; d.slice(0, 7) === first.slice(0, 7); d = addDays(d, 1)) days.push(d);
+  const title = `${y}년 ${m}월`;
+  // A plain group of day buttons, not role="grid": a grid promises arrow-key navigation over rows and cells
+  // that this calendar does not have (axe: aria-required-children). Weekday headers are visual only; each
+  // day reads as "12월 3일" (the month and 일 are for screen readers, the number is what is seen).
   return (
-    <div className="calendar-month">
-      <div className="calendar-title">{y}년 {m}월</div>
-      <div className="calendar-grid" role="grid">
-        {WEEKDAYS.map((w, i) => <div key={w} className={`calendar-weekday${i === 0 ? ' sun' : ''}`}>{w}</div>)}
+    <div className="calendar-month" role="group" aria-label={title}>
+      <div className="calendar-title" aria-hidden="true">{title}</div>
+      <div className="calendar-grid">
+        {WEEKDAYS.map((w, i) => <div key={w} className={`calendar-weekday${i === 0 ? ' sun' : ''}`} aria-hidden="true">{w}</div>)}
         {Array.from({ length: lead }, (_, i) => <div key={`lead${i}`} />)}
         {days.map((day) => {
           const past = day < min;
           const isMarked = marked.has(day);
           const cls = ['calendar-day', past && 'past', isMarked && 'marked', day === today && 'today', dayClass?.(day)]
             .filter(Boolean).join(' ');
-          const label = `${Number(day.slice(5, 7))}월 ${Number(day.slice(8))}일${isMarked ? ' (불가)' : ''}`;
+          const label = (
+            <>
+              <span className="sr-only">{Number(day.slice(5, 7))}월 </span>{Number(day.slice(8))}
+              <span className="sr-only">일{isMarked ? ' (불가)' : ''}</span>
+            </>
+          );
           return onDayClick ? (
-            <button key={day} type="button" className={cls} disabled={past} aria-pressed={isMarked} aria-label={label}
-              data-day={day} onClick={() => onDayClick(day)}>{Number(day.slice(8))}</button>
+            <button key={day} type="button" className={cls} disabled={past} aria-pressed={isMarked}
+              data-day={day} onClick={() => onDayClick(day)}>{label}</button>
           ) : (
-            <div key={day} className={cls} aria-label={label} data-day={day}>{Number(day.slice(8))}</div>
+            <div key={day} className={cls} data-day={day}>{label}</div>
           );
         })}
       </div>

@@ -18,9 +18,9 @@ export function ChatButton({ postId }: { postId: number }) {
     });
   };
   return (
-    <button type="button" className="btn btn-outline chat-start-btn" onClick={onClick} disabled={open.isPending} aria-label="채팅하기">
+    <button type="button" className="btn btn-outline chat-start-btn" onClick={onClick} disabled={open.isPending}>
       <ChatIcon size={18} />
-      채팅
+      채팅하기
     </button>
   );
 }

@@ -35,17 +35,20 @@ function TopBar() {
   return (
     <header className="topbar">
       <div className="topbar-inner">
-        <Link to="/" className="logo" aria-label="취밋 홈">
-          <span className="logo-mark">취</span>
+        {/* named by its text, not aria-label (the visible words must be part of the name: WCAG 2.5.3) */}
+        <Link to="/" className="logo">
+          <span className="logo-mark" aria-hidden="true">취</span>
           <span className="logo-text">취밋</span>
+          <span className="sr-only"> 홈</span>
         </Link>
         {onSearchPage ? <div className="topbar-spacer" /> : <HeaderSearch />}
         <nav className="topbar-actions">
           <NavLink to="/posts/new" className="topbar-link desktop-only">등록하기</NavLink>
           <TopBarLiveLinks />
           {me ? (
-            <Link to="/my" className="topbar-me" aria-label="마이페이지">
-              <Avatar url={me.avatarUrl} name={me.nickname} size={32} />
+            <Link to="/my" className="topbar-me">
+              <span className="sr-only">마이페이지</span>
+              <Avatar url={me.avatarUrl} name={me.nickname} size={32} decorative />
               <span className="desktop-only">{me.nickname}</span>
             </Link>
           ) : (

@@ -14,6 +14,21 @@ export function CountBadge({ count, testId }: { count: number | undefined; testI
   return <span className="count-badge" data-testid={testId} aria-hidden="true">{countLabel(count)}</span>;
 }
 
+/**
+ * An icon link's name with its badge, read as "알림 (읽지 않은 알림 3개)": built from the link's own text
+ * rather than an aria-label, so the visible count is part of the name (WCAG 2.5.3 label in name).
+ */
+function SpokenCount({ name, what, count, testId }: { name: string; what: string; count: number | undefined; testId?: string }) {
+  if (!count) return <span className="sr-only">{name}</span>;
+  return (
+    <>
+      <span className="sr-only">{`${name} (${what} `}</span>
+      <span className="count-badge" data-testid={testId}>{countLabel(count)}</span>
+      <span className="sr-only">개)</span>
+    </>
+  );
+}
+
 /** on the 채팅 tab */
 export function ChatUnreadBadge() {
   const { data: me } = useMe();
@@ -29,14 +44,13 @@ export function TopBarLiveLinks() {
   if (!me) return null;
   return (
     <>
-      <Link to="/chats" className="icon-btn live-link desktop-only" aria-label={chats ? `채팅 (안 읽은 메시지 ${chats}개)` : '채팅'}>
+      <Link to="/chats" className="icon-btn live-link desktop-only">
         <ChatIcon size={22} />
-        <CountBadge count={chats} />
+        <SpokenCount name="채팅" what="안 읽은 메시지" count={chats} />
       </Link>
-      <Link to="/notifications" className="icon-btn live-link" data-testid="notification-bell"
-        aria-label={notifications ? `알림 (읽지 않은 알림 ${notifications}개)` : '알림'}>
+      <Link to="/notifications" className="icon-btn live-link" data-testid="notification-bell">
         <BellIcon size={22} />
-        <CountBadge count={notifications} testId="notification-badge" />
+        <SpokenCount name="알림" what="읽지 않은 알림" count={notifications} testId="notification-badge" />
       </Link>
     </>
   );

@@ -5,9 +5,10 @@ import { errorMessage } from '../api/client.ts';
 import { useMe } from '../api/members.ts';
 import { ChevronLeftIcon } from './Icons.tsx';
 
-export function Avatar({ url, name, size = 40 }: { url: string | null | undefined; name: string; size?: number }) {
+/** `decorative` when the surrounding link or text already names the member (an empty alt then). */
+export function Avatar({ url, name, size = 40, decorative = false }: { url: string | null | undefined; name: string; size?: number; decorative?: boolean }) {
   const style = { width: size, height: size, fontSize: size * 0.42 };
-  if (url) return <img className="avatar" src={url} alt={`${name} 프로필`} style={style} />;
+  if (url) return <img className="avatar" src={url} alt={decorative ? '' : `${name} 프로필`} style={style} />;
   return <span className="avatar avatar-fallback" style={style} aria-hidden="true">{name.slice(0, 1)}</span>;
 }
 

@@ -246,10 +246,10 @@ function PostForm({ editId, initial }: { editId?: number; initial: PostDraft }) 
           onFee={(v) => set('fee', v)} onDeposit={(v) => set('deposit', v)} />
 
         <Field label="받는 방법">
-          <Segmented name="receiveMethod" value={draft.receiveMethod} onChange={(m) => set('receiveMethod', m)} />
+          <Segmented name="receiveMethod" label="받는 방법" value={draft.receiveMethod} onChange={(m) => set('receiveMethod', m)} />
         </Field>
         <Field label="돌려주는 방법">
-          <Segmented name="returnMethod" value={draft.returnMethod} onChange={(m) => set('returnMethod', m)} />
+          <Segmented name="returnMethod" label="돌려주는 방법" value={draft.returnMethod} onChange={(m) => set('returnMethod', m)} />
         </Field>
         {draft.returnMethod !== 'DIRECT' && (
           <Field label="반납 장소" htmlFor="post-return-address"
@@ -263,11 +263,19 @@ function PostForm({ editId, initial }: { editId?: number; initial: PostDraft }) 
           <div className="options-editor">
             {draft.options.map((o, i) => (
               <div className="option-row" key={o.key}>
-                <input aria-label={`옵션 ${i + 1} 이름`} value={o.name} maxLength={40} placeholder="옵션 이름"
+                {/* name on its own line, the two amounts under it with visible captions: on a phone the
+                    four-column row left the name a few characters wide and the amounts unlabelled */}
+                <input className="option-name" aria-label={`옵션 ${i + 1} 이름`} value={o.name} maxLength={40} placeholder="옵션 이름 (예: 그라운드시트)"
                   onKeyDown={blockEnterWhileComposing} onChange={(e) => updateOption(o.key, { name: e.target.value })} />
-                <WonInput aria-label={`옵션 ${i + 1} 하루 요금`} value={o.fee} placeholder="요금" onChange={(v) => updateOption(o.key, { fee: v })} />
-                <WonInput aria-label={`옵션 ${i + 1} 보증금`} value={o.deposit} placeholder="보증금" onChange={(v) => updateOption(o.key, { deposit: v })} />
-                <button type="button" className="icon-btn" aria-label={`옵션 ${i + 1} 삭제`}
+                <div className="option-amount">
+                  <span aria-hidden="true">하루 요금</span>
+                  <WonInput aria-label={`옵션 ${i + 1} 하루 요금`} value={o.fee} placeholder="0" onChange={(v) => updateOption(o.key, { fee: v })} />
+                </div>
+                <div className="option-amount">
+                  <span aria-hidden="true">보증금</span>
+                  <WonInput aria-label={`옵션 ${i + 1} 보증금`} value={o.deposit} placeholder="0" onChange={(v) => updateOption(o.key, { deposit: v })} />
+                </div>
+                <button type="button" className="icon-btn option-remove" aria-label={`옵션 ${i + 1} 삭제`}
                   onClick={() => set('options', draft.options.filter((x) => x.key !== o.key))}>
                   <CloseIcon size={18} />
                 </button>
@@ -328,9 +336,10 @@ function WonInput({ value, onChange, ...rest }: { value: string; onChange: (v: s
   );
 }
 
-function Segmented({ name, value, onChange }: { name: string; value: Method; onChange: (m: Method) => void }) {
+/** `name` is the form field (English, never shown); `label` is what screen readers announce. */
+function Segmented({ name, label, value, onChange }: { name: string; label: string; value: Method; onChange: (m: Method) => void }) {
   return (
-    <div className="segmented" role="radiogroup" aria-label={name}>
+    <div className="segmented" role="radiogroup" aria-label={label}>
       {METHODS.map((m) => (
         <label key={m} className={value === m ? 'on' : ''}>
           <input type="radio" name={name} value={m} checked={value === m} onChange={() => onChange(m)} />

@@ -2,7 +2,7 @@
 // in two modes — "검색" (hybrid keyword + meaning ranking, a reason per hit, or a sorted list) and
 // "AI 검색" (a question answered in Korean, citing only listings that were found).
 // Every filter lives in the URL, so results can be shared and the back button works.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { indexTree, nodeLabel, useCategories, useRegions } from '../../api/catalog.ts';
 import { usePostList, type PostSort } from '../../api/posts.ts';
@@ -299,6 +299,13 @@ function KeywordBox({ value, onSearch, placeholder, label, button }: {
   );
 }
 
+/** How long fee typing must pause before the range applies (each keystroke would otherwise search). */
+const FEE_APPLY_DELAY_MS = 700;
+
+/**
+ * 하루 대여료 range. Like every other filter it applies by itself, no 적용 button: when typing pauses,
+ * on Enter, or when leaving the field, and only while the range is valid.
+ */
 function FeeRange({ min, max, onApply }: { min?: number; max?: number; onApply: (min?: number, max?: number) => void }) {
   const [lo, setLo] = useState(min?.toString() ?? '');
   const [hi, setHi] = useState(max?.toString() ?? '');
@@ -312,24 +319,34 @@ function FeeRange({ min, max, onApply }: { min?: number; max?: number; onApply: 
   const hiN = hi === '' ? undefined : Number(hi);
   const negative = (loN !== undefined && !(loN >= 0)) || (hiN !== undefined && !(hiN >= 0));
   const invalid = negative || (loN !== undefined && hiN !== undefined && loN > hiN);
+  const changed = !invalid && (loN !== min || hiN !== max);
+  const apply = useRef(() => {});
+  apply.current = () => { if (changed) onApply(loN, hiN); };
+  useEffect(() => {
+    if (!changed) return;
+    const timer = setTimeout(() => apply.current(), FEE_APPLY_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [changed, lo, hi]);
+  const onKeyDown = (e: KeyboardEvent) => { if (e.key === 'Enter') apply.current(); };
   return (
-    // noValidate: any whole number of 원 is a fee; the step only drives the arrow keys
-    <form className="field" noValidate onSubmit={(e) => { e.preventDefault(); if (!invalid) onApply(loN, hiN); }}>
-      <span className="field-label">하루 대여료</span>
+    <div className="field" role="group" aria-labelledby="fee-range-label">
+      <span className="field-label" id="fee-range-label">하루 대여료</span>
       <div className="range-row">
         <input type="number" inputMode="numeric" min={0} step={1000} placeholder="최소" aria-label="최소 대여료" value={lo}
-          onChange={(e) => setLo(e.target.value)} />
+          onChange={(e) => setLo(e.target.value)} onKeyDown={onKeyDown} onBlur={() => apply.current()} />
         <span>~</span>
         <input type="number" inputMode="numeric" min={0} step={1000} placeholder="최대" aria-label="최대 대여료" value={hi}
-          onChange={(e) => setHi(e.target.value)} />
-        <button className="btn btn-small" disabled={invalid}>적용</button>
+          onChange={(e) => setHi(e.target.value)} onKeyDown={onKeyDown} onBlur={() => apply.current()} />
       </div>
       {invalid && <span className="field-hint bad">{negative ? '금액은 0원 이상으로 입력해 주세요' : '최소 금액이 최대 금액보다 커요'}</span>}
-    </form>
+    </div>
   );
 }
 
-/** "빌릴 날짜": only listings free (not blocked, not booked) on every day of the range. */
+/**
+ * "빌릴 날짜": only listings free (not blocked, not booked) on every day of the range. Applies as soon as
+ * a picked day makes a valid range, like the other filters.
+ */
 function DateRange({ from, to, onApply }: { from?: string; to?: string; onApply: (from?: string, to?: string) => void }) {
   const [start, setStart] = useState(from ?? '');
   const [end, setEnd] = useState(to ?? '');
@@ -341,17 +358,21 @@ function DateRange({ from, to, onApply }: { from?: string; to?: string; onApply:
   }
   const today = seoulDate();
   const invalid = start !== '' && end !== '' && start > end;
+  const pick = (nextStart: string, nextEnd: string) => {
+    setStart(nextStart);
+    setEnd(nextEnd);
+    if (!(nextStart !== '' && nextEnd !== '' && nextStart > nextEnd)) onApply(nextStart || undefined, nextEnd || undefined);
+  };
   return (
-    <form className="field" onSubmit={(e) => { e.preventDefault(); if (!invalid) onApply(start || undefined, end || undefined); }}>
-      <span className="field-label">빌릴 날짜</span>
+    <div className="field" role="group" aria-labelledby="date-range-label">
+      <span className="field-label" id="date-range-label">빌릴 날짜</span>
       <div className="range-row date-row">
-        <input type="date" min={today} aria-label="빌리는 날" value={start} onChange={(e) => setStart(e.target.value)} />
+        <input type="date" min={today} aria-label="빌리는 날" value={start} onChange={(e) => pick(e.target.value, end)} />
         <span>~</span>
-        <input type="date" min={start || today} aria-label="돌려주는 날" value={end} onChange={(e) => setEnd(e.target.value)} />
-        <button className="btn btn-small" disabled={invalid}>적용</button>
+        <input type="date" min={start || today} aria-label="돌려주는 날" value={end} onChange={(e) => pick(start, e.target.value)} />
       </div>
       {invalid ? <span className="field-hint bad">돌려주는 날이 빌리는 날보다 빨라요</span>
         : <span className="field-hint muted">그 기간에 예약이 없고 막힌 날이 없는 물건만 보여요</span>}
-    </form>
+    </div>
   );
 }
