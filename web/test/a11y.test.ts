@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { insertReservation } from '../../server/src/modules/reservations/testing.ts';
+import { insertReservation } from '../../server/test/factories.ts';
 import {
   catalogIds, createListingViaApi, dayNextMonth, DESKTOP, launchBrowser, makePng, openLoggedInPage, openPage, PHONE, type TestPage,
   startServer, type TestServer,
