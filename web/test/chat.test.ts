@@ -225,7 +225,7 @@ test('a long conversation opens at the newest messages and pages back with ì´ì 
 });
 
 test('timeline rules: merge by seq keeps each message once; resync starts after the highest seq held without gaps', () => {
-  const msg = (seq: number): ChatMessage => ({ id: seq, roomId: 1, seq, senderId: 1, clientId: `c${seq}`, content: `m${seq}`, createdAt: '2025-05-01T00:00:00Z' });
+  const msg = (seq: number): ChatMessage => ({ id: seq, roomId: 1, seq, senderId: 1, clientId: `c${seq}`, kind: 'TEXT', content: `m${seq}`, photo: null, appointment: null, warning: null, createdAt: '2025-05-01T00:00:00Z' });
   const held = mergeMessages([], [msg(3), msg(1), msg(2)]);
   assert.deepEqual(held.map((m) => m.seq), [1, 2, 3]);
   assert.equal(mergeMessages(held, [msg(2), msg(3)]), held); // nothing new: the same array

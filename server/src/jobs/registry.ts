@@ -9,5 +9,6 @@ import { notificationJobs } from '../modules/notifications/jobs.ts';
 import { reservationJobs } from '../modules/reservations/jobs.ts';
 import { paymentJobs } from '../modules/payments/jobs.ts';
 import { mailJobs } from '../modules/mail/jobs.ts';
+import { chatJobs } from '../modules/chat/jobs.ts';
 
-export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...sessionJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs, ...mailJobs];
+export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...sessionJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs, ...mailJobs, ...chatJobs];

@@ -1,12 +1,15 @@
 // The WebSocket endpoint /ws: STOMP 1.2 sessions authenticated by the session cookie, and what each
 // destination means. Contract for clients (web app, tests):
 //   SUBSCRIBE /topic/chat/{roomId}        room members only; MESSAGE body = ChatMessage JSON
-//                                         {id, roomId, seq, senderId, clientId, content, createdAt}, header `seq`
+//                                         {id, roomId, seq, senderId, clientId, kind, content, photo, appointment, warning, createdAt}, header `seq`
 //   SUBSCRIBE /user/queue/notifications   my notifications; MESSAGE body = Notification JSON
 //                                         {id, memberId, type, title, body, targetType, targetId, readAt, createdAt}
 //   SUBSCRIBE /user/queue/chat            my chat events (room list, badges); MESSAGE body =
 //                                         {kind:'chat-message', message} | {kind:'chat-read', roomId, memberId, lastReadSeq, unreadCount}
 //   SEND /app/chat/{roomId}               body {clientId: uuid, content}; the RECEIPT means "stored"
+//   SEND /app/chat/{roomId}/appointments  body {clientId, meetAt (ISO date-time), place, neighbourhoodCode?}: a 약속 card
+//   SEND /app/chat/{roomId}/appointments/{appointmentId}/accept   body {clientId}: the other side accepts
+//   (photos are uploaded over HTTP, POST /api/v1/chats/{id}/photos, and arrive on the room topic like any message)
 // Anything refused is an ERROR frame, after which the server closes the socket (STOMP 1.2) — except a
 // SEND refused by the chat rate limit: ERROR with the SEND's receipt-id, `code: CHAT_RATE_LIMITED` and
 // `retry-after` (seconds), and the session goes on. Limits (config.stomp): sockets per member (per
@@ -31,6 +34,8 @@ const SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
 
 const ROOM_TOPIC = /^\/topic\/chat\/([1-9][0-9]{0,15})$/;
 const ROOM_APP = /^\/app\/chat\/([1-9][0-9]{0,15})$/;
+const ROOM_APPOINTMENTS = /^\/app\/chat\/([1-9][0-9]{0,15})\/appointments$/;
+const APPOINTMENT_ACCEPT = /^\/app\/chat\/([1-9][0-9]{0,15})\/appointments\/([1-9][0-9]{0,15})\/accept$/;
 
 export const realtimeGateway: FastifyPluginAsync = async (app) => {
   const { deps } = app;
@@ -153,17 +158,25 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
       },
 
       async send(destination, body) {
-        const room = ROOM_APP.exec(destination);
-        if (!room) throw new StompRefusal(`보낼 수 없는 주소입니다: ${destination.slice(0, 100)}`);
-        let input: { clientId?: unknown; content?: unknown } | null = null;
+        const text = ROOM_APP.exec(destination);
+        const propose = ROOM_APPOINTMENTS.exec(destination);
+        const accept = APPOINTMENT_ACCEPT.exec(destination);
+        if (!text && !propose && !accept) throw new StompRefusal(`보낼 수 없는 주소입니다: ${destination.slice(0, 100)}`);
+        let input: Record<string, unknown> | null = null;
         try {
           input = JSON.parse(body.toString('utf8'));
         } catch {
           // answered below, like any other body that is not an object
         }
-        if (!input || typeof input !== 'object') throw new StompRefusal('메시지 본문은 JSON {clientId, content} 이어야 합니다');
+        if (!input || typeof input !== 'object' || Array.isArray(input)) throw new StompRefusal('메시지 본문은 JSON 객체여야 합니다 (예: {clientId, content})');
         try {
-          const { duplicate } = await chat.send(member.id, Number(room[1]), { clientId: input.clientId, content: input.content });
+          const { duplicate } = text
+            ? await chat.send(member.id, Number(text[1]), { clientId: input.clientId, content: input.content })
+            : propose
+              ? await chat.proposeAppointment(member.id, Number(propose[1]), {
+                  clientId: input.clientId, meetAt: input.meetAt, place: input.place, neighbourhoodCode: input.neighbourhoodCode,
+                })
+              : await chat.acceptAppointment(member.id, Number(accept![1]), Number(accept![2]), { clientId: input.clientId });
           if (!duplicate) chatMessages.inc({ kind: 'sent' });
         } catch (err) {
           throw asRefusal(err);

@@ -6,32 +6,9 @@ import { cursorPaging, type CursorPage } from './paging.ts';
 
 export const MAX_MESSAGE_LENGTH = 1000;
 
-/** one stored message; also the body of MESSAGE frames on /topic/chat/{roomId} */
-export interface ChatMessage {
-  id: number;
-  roomId: number;
-  /** 1, 2, 3 … without gaps inside a room */
-  seq: number;
-  senderId: number;
-  clientId: string;
-  content: string;
-  createdAt: string;
-}
-
-export interface ChatRoom {
-  id: number;
-  post: { id: number; title: string; thumbnailUrl: string | null };
-  lenderId: number;
-  borrowerId: number;
-  other: { id: number; nickname: string; avatarUrl: string | null };
-  lastSeq: number;
-  lastReadSeq: number;
-  otherLastReadSeq: number;
-  unreadCount: number;
-  lastMessage: ChatMessage | null;
-  lastMessageAt: string | null;
-  createdAt: string;
-}
+// the server's response shapes (one contract): a message is text, a photo or a 약속 card
+export type { Appointment, ChatMessage, ChatRoom } from '../../../server/src/modules/chat/schemas.ts';
+import type { ChatMessage, ChatRoom } from '../../../server/src/modules/chat/schemas.ts';
 
 export type RoomPage = CursorPage<ChatRoom>;
 
@@ -102,3 +79,17 @@ export const postMessage = (roomId: number, body: { clientId: string; content: s
 
 export const markRoomRead = (roomId: number, seq: number) =>
   api<{ roomId: number; lastReadSeq: number; unreadCount: number }>(`/chats/${roomId}/read`, { method: 'PATCH', body: { seq } });
+
+/** a photo message (multipart, the same checks as listing photos); the same clientId is stored once */
+export function postPhoto(roomId: number, clientId: string, image: File) {
+  const form = new FormData();
+  form.append('clientId', clientId);
+  form.append('image', image);
+  return api<ChatMessage>(`/chats/${roomId}/photos`, { method: 'POST', body: form });
+}
+
+export const proposeAppointment = (roomId: number, body: { clientId: string; meetAt: string; place: string; neighbourhoodCode?: string }) =>
+  api<ChatMessage>(`/chats/${roomId}/appointments`, { method: 'POST', body });
+
+export const acceptAppointment = (roomId: number, appointmentId: number, clientId: string) =>
+  api<ChatMessage>(`/chats/${roomId}/appointments/${appointmentId}/accept`, { method: 'POST', body: { clientId } });

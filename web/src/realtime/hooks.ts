@@ -58,5 +58,5 @@ export function useRoomMessages(roomId: number, meId: number, live: boolean) {
     });
   }, [store, conn, live, roomId]);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  return { ...snapshot, loadOlder: store.loadOlder, send: store.send, retry: store.retry, discard: store.discard };
+  return { ...snapshot, loadOlder: store.loadOlder, send: store.send, retry: store.retry, discard: store.discard, add: store.add };
 }

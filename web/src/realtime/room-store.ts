@@ -83,6 +83,9 @@ export class RoomStore {
     }
   };
 
+  /** a message stored through a REST call of its own (a photo, a 약속): shown at once, before the topic echoes it */
+  add = (m: ChatMessage) => this.merge([m]);
+
   /** a MESSAGE from /topic/chat/{roomId} */
   receive = (m: ChatMessage) => {
     if (m?.roomId !== this.roomId) return;

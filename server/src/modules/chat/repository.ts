@@ -10,8 +10,52 @@ export interface MessageRow {
   seq: number;
   senderId: number;
   clientId: string;
+  kind: 'TEXT' | 'PHOTO' | 'APPOINTMENT';
   content: string;
+  photoPath: string | null;
+  photoWidth: number | null;
+  photoHeight: number | null;
   createdAt: Date | string;
+  /** the 약속 of an APPOINTMENT message, in its current state (null columns otherwise) */
+  apptId: number | null;
+  apptProposerId: number;
+  apptMeetAt: Date | string;
+  apptPlace: string;
+  apptHoodCode: string | null;
+  apptHoodName: string | null;
+  apptStatus: 'PROPOSED' | 'ACCEPTED';
+  apptAcceptedAt: Date | string | null;
+}
+
+export interface NewMessage {
+  roomId: number;
+  seq: number;
+  senderId: number;
+  clientId: string;
+  kind: MessageRow['kind'];
+  content: string;
+  photo?: { path: string; width: number; height: number };
+  appointmentId?: number;
+}
+
+export interface AppointmentRow {
+  id: number;
+  room_id: number;
+  proposer_id: number;
+  meet_at: Date | string;
+  place: string;
+  status: 'PROPOSED' | 'ACCEPTED';
+}
+
+/** an accepted 약속 whose reminder is due, with whom to remind */
+export interface DueAppointmentRow {
+  id: number;
+  room_id: number;
+  meet_at: Date | string;
+  place: string;
+  hood_name: string | null;
+  member_ids: number[];
+  post_title: string;
 }
 
 /** a room as one member (`me`) sees it */
@@ -31,11 +75,8 @@ export interface RoomRow {
   other_avatar: string | null;
   thumb: string | null;
   unread: number;
+  /** the newest message's id (the service loads those messages in one batch) */
   lm_id: number | null;
-  lm_sender: number;
-  lm_client: string;
-  lm_content: string;
-  lm_at: Date | string;
   /** the list's sort key in microseconds (the cursor) */
   sort_us: number;
 }
@@ -45,8 +86,13 @@ export interface RoomCursor {
   id: number;
 }
 
-const MESSAGE_COLUMNS = sql.raw(`m.id, m.room_id AS "roomId", m.seq, m.sender_id AS "senderId", m.client_id::text AS "clientId",
-  m.content, m.created_at AS "createdAt"`);
+const MESSAGE_SELECT = sql.raw(`SELECT m.id, m.room_id AS "roomId", m.seq, m.sender_id AS "senderId", m.client_id::text AS "clientId",
+  m.kind, m.content, m.photo_path AS "photoPath", m.photo_width AS "photoWidth", m.photo_height AS "photoHeight", m.created_at AS "createdAt",
+  a.id AS "apptId", a.proposer_id AS "apptProposerId", a.meet_at AS "apptMeetAt", a.place AS "apptPlace",
+  a.neighbourhood_code AS "apptHoodCode", n.name AS "apptHoodName", a.status AS "apptStatus", a.accepted_at AS "apptAcceptedAt"
+  FROM chat_messages m
+  LEFT JOIN chat_appointments a ON a.id = m.appointment_id
+  LEFT JOIN neighbourhoods n ON n.code = a.neighbourhood_code`);
 
 /** rooms as one member (`me`) sees them; callers add `WHERE me.member_id = …` */
 const ROOM_SELECT = sql.raw(`
@@ -57,7 +103,7 @@ const ROOM_SELECT = sql.raw(`
       ORDER BY i.is_primary DESC, i.sort_order, i.id LIMIT 1) AS thumb,
     (SELECT count(*)::int FROM chat_messages um
       WHERE um.room_id = r.id AND um.seq > me.last_read_seq AND um.sender_id <> me.member_id) AS unread,
-    lm.id AS lm_id, lm.sender_id AS lm_sender, lm.client_id::text AS lm_client, lm.content AS lm_content, lm.created_at AS lm_at,
+    lm.id AS lm_id,
     (extract(epoch FROM coalesce(r.last_message_at, r.created_at)) * 1000000)::bigint AS sort_us
   FROM chat_members me
   JOIN chat_rooms r ON r.id = me.room_id
@@ -129,15 +175,24 @@ export function chatRepository(db: Queryable) {
       (await db.one<{ last_seq: number }>(sql`SELECT last_seq FROM chat_rooms WHERE id = ${roomId}`))?.last_seq ?? 0,
 
     messagesAfter: (roomId: number, after: number, limit: number) =>
-      db.query<MessageRow>(sql`SELECT ${MESSAGE_COLUMNS} FROM chat_messages m WHERE m.room_id = ${roomId} AND m.seq > ${after} ORDER BY m.seq LIMIT ${limit}`),
+      db.query<MessageRow>(sql`${MESSAGE_SELECT} WHERE m.room_id = ${roomId} AND m.seq > ${after} ORDER BY m.seq LIMIT ${limit}`),
 
     /** newest first */
     messagesBefore: (roomId: number, before: number, limit: number) =>
-      db.query<MessageRow>(sql`SELECT ${MESSAGE_COLUMNS} FROM chat_messages m WHERE m.room_id = ${roomId} AND m.seq < ${before} ORDER BY m.seq DESC LIMIT ${limit}`),
+      db.query<MessageRow>(sql`${MESSAGE_SELECT} WHERE m.room_id = ${roomId} AND m.seq < ${before} ORDER BY m.seq DESC LIMIT ${limit}`),
+
+    messagesByIds: (ids: number[]) =>
+      ids.length ? db.query<MessageRow>(sql`${MESSAGE_SELECT} WHERE m.id = ANY(${ids}::bigint[])`) : Promise.resolve([]),
 
     messageByClientId: (roomId: number, senderId: number, clientId: string) =>
-      db.one<MessageRow>(sql`SELECT ${MESSAGE_COLUMNS} FROM chat_messages m
-        WHERE m.room_id = ${roomId} AND m.sender_id = ${senderId} AND m.client_id = ${clientId}`),
+      db.one<MessageRow>(sql`${MESSAGE_SELECT} WHERE m.room_id = ${roomId} AND m.sender_id = ${senderId} AND m.client_id = ${clientId}`),
+
+    /** a photo message of the room, when `memberId` belongs to the room */
+    photoFor: (memberId: number, roomId: number, messageId: number) =>
+      db.one<{ photo_path: string }>(
+        sql`SELECT m.photo_path FROM chat_messages m JOIN chat_members cm ON cm.room_id = m.room_id AND cm.member_id = ${memberId}
+            WHERE m.id = ${messageId} AND m.room_id = ${roomId} AND m.photo_path IS NOT NULL`,
+      ),
 
     /** takes the room row lock and the next sequence; undefined when the room is not the sender's */
     nextSeq: (roomId: number, senderId: number) =>
@@ -147,13 +202,45 @@ export function chatRepository(db: Queryable) {
             RETURNING last_seq, lender_id, borrower_id, (SELECT nickname FROM members WHERE id = ${senderId}) AS sender_nickname`,
       ),
 
-    /** undefined when (room, sender, clientId) is already stored */
-    insertMessage: (m: { roomId: number; seq: number; senderId: number; clientId: string; content: string }) =>
-      db.one<MessageRow>(
-        sql`INSERT INTO chat_messages AS m (room_id, seq, sender_id, client_id, content)
-            VALUES (${m.roomId}, ${m.seq}, ${m.senderId}, ${m.clientId}, ${m.content})
-            ON CONFLICT (room_id, sender_id, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
+    /** the new message's id; undefined when (room, sender, clientId) is already stored */
+    insertMessage: async (m: NewMessage) =>
+      (await db.one<{ id: number }>(
+        sql`INSERT INTO chat_messages (room_id, seq, sender_id, client_id, kind, content, photo_path, photo_width, photo_height, appointment_id)
+            VALUES (${m.roomId}, ${m.seq}, ${m.senderId}, ${m.clientId}, ${m.kind}, ${m.content},
+              ${m.photo?.path ?? null}, ${m.photo?.width ?? null}, ${m.photo?.height ?? null}, ${m.appointmentId ?? null})
+            ON CONFLICT (room_id, sender_id, client_id) DO NOTHING RETURNING id`,
+      ))?.id,
+
+    neighbourhoodExists: async (code: string) => !!(await db.one(sql`SELECT 1 FROM neighbourhoods WHERE code = ${code}`)),
+
+    insertAppointment: async (a: { roomId: number; proposerId: number; meetAt: Date; place: string; neighbourhoodCode: string | null }) =>
+      (await db.one<{ id: number }>(
+        sql`INSERT INTO chat_appointments (room_id, proposer_id, meet_at, place, neighbourhood_code)
+            VALUES (${a.roomId}, ${a.proposerId}, ${a.meetAt}, ${a.place}, ${a.neighbourhoodCode}) RETURNING id`,
+      ))!.id,
+
+    appointmentFor: (roomId: number, appointmentId: number) =>
+      db.one<AppointmentRow>(
+        sql`SELECT id, room_id, proposer_id, meet_at, place, status FROM chat_appointments WHERE id = ${appointmentId} AND room_id = ${roomId} FOR UPDATE`,
       ),
+
+    acceptAppointment: (appointmentId: number, at: Date) =>
+      db.query(sql`UPDATE chat_appointments SET status = 'ACCEPTED', accepted_at = ${at} WHERE id = ${appointmentId} AND status = 'PROPOSED'`),
+
+    /** accepted 약속 meeting within (now, now + lead], not yet reminded */
+    dueAppointments: (now: Date, leadMs: number, limit: number) =>
+      db.query<DueAppointmentRow>(
+        sql`SELECT a.id, a.room_id, a.meet_at, a.place, n.name AS hood_name, ARRAY[r.lender_id, r.borrower_id] AS member_ids, p.title AS post_title
+            FROM chat_appointments a JOIN chat_rooms r ON r.id = a.room_id JOIN posts p ON p.id = r.post_id
+            LEFT JOIN neighbourhoods n ON n.code = a.neighbourhood_code
+            WHERE a.status = 'ACCEPTED' AND a.reminded_at IS NULL
+              AND a.meet_at > ${now} AND a.meet_at <= ${new Date(now.getTime() + leadMs)}
+            ORDER BY a.meet_at LIMIT ${limit}`,
+      ),
+
+    /** claims one reminder (true once, whoever asks first) */
+    claimReminder: async (appointmentId: number, at: Date) =>
+      (await db.query(sql`UPDATE chat_appointments SET reminded_at = ${at} WHERE id = ${appointmentId} AND reminded_at IS NULL RETURNING id`)).length === 1,
 
     /** moves the read pointer forward, never past the last message; undefined when not a member */
     advanceRead: (roomId: number, memberId: number, seq: number) =>

@@ -1,15 +1,33 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
-import { IdParams } from '../../http/wire.ts';
+import type { FastifyReply } from 'fastify';
+import { Id, IdParams } from '../../http/wire.ts';
+import { badRequest } from '../../http/errors.ts';
+import { multipartValidator } from '../../http/validation.ts';
+import { readMultipart } from '../images/multipart.ts';
+import { sendPrivateImage } from '../images/routes.ts';
 import {
-  ChatMessage, ChatRoom, MessagePage, MessagesQuery, OpenRoomBody, ReadBody, ReadResult, RoomList, RoomListQuery, SendMessageBody,
+  AcceptAppointmentBody, ChatMessage, ChatRoom, MessagePage, ProposeAppointmentBody, MessagesQuery, OpenRoomBody, ReadBody, ReadResult, RoomList, RoomListQuery, SendMessageBody,
 } from './schemas.ts';
 import { chatService } from './service.ts';
 import { AppError } from '../../http/errors.ts';
 import { CHAT_RATE_LIMITED } from './send-limit.ts';
 
 const tags = ['chat'];
+
+const PhotoParams = Type.Object({ id: Id, messageId: Id });
+const AppointmentParams = Type.Object({ id: Id, appointmentId: Id });
+
+/** a send refused by the chat rate limit says when to retry */
+async function withRetryAfter<T>(reply: FastifyReply, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    if (err instanceof AppError && err.code === CHAT_RATE_LIMITED) reply.header('retry-after', String(err.extra.retryAfter));
+    throw err;
+  }
+}
 
 export const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const chat = chatService(app.deps);
@@ -60,13 +78,57 @@ export const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req, reply) => {
     const me = requireMember(req);
-    try {
-      const { message, duplicate } = await chat.send(me.id, req.params.id, req.body);
-      return reply.status(duplicate ? 200 : 201).send(message);
-    } catch (err) {
-      if (err instanceof AppError && err.code === CHAT_RATE_LIMITED) reply.header('retry-after', String(err.extra.retryAfter));
-      throw err;
-    }
+    const { message, duplicate } = await withRetryAfter(reply, () => chat.send(me.id, req.params.id, req.body));
+    return reply.status(duplicate ? 200 : 201).send(message);
+  });
+
+  app.post('/chats/:id/photos', {
+    validatorCompiler: multipartValidator,
+    schema: {
+      tags, summary: '사진 보내기 (multipart: clientId 필드 + image 파일 1개; 게시글 사진과 같은 검사, 방 참여자만 볼 수 있음)',
+      params: IdParams, consumes: ['multipart/form-data'],
+      body: Type.Object({
+        clientId: Type.String({ format: 'uuid' }),
+        image: Type.String({ format: 'binary', description: 'JPEG/PNG/WebP, 최대 10MB' }),
+      }, { required: ['clientId', 'image'] }),
+      response: { 200: ChatMessage, 201: ChatMessage },
+    },
+  }, async (req, reply) => {
+    const me = requireMember(req);
+    const { fields, files } = await readMultipart(req, 'image', 1);
+    if (files.length !== 1) throw badRequest('IMAGE_REQUIRED', '이미지 파일 1개를 보내 주세요');
+    const { message, duplicate } = await withRetryAfter(reply, () => chat.sendPhoto(me.id, req.params.id, { clientId: fields.clientId, image: files[0] }));
+    return reply.status(duplicate ? 200 : 201).send(message);
+  });
+
+  app.get('/chats/:id/photos/:messageId', {
+    schema: { tags, summary: '채팅 사진 원본 (방 참여자만)', params: PhotoParams },
+  }, async (req, reply) => {
+    const me = requireMember(req);
+    const key = await chat.photoKey(me.id, req.params.id, req.params.messageId);
+    return sendPrivateImage(req, reply, app.deps.storage, key);
+  });
+
+  app.post('/chats/:id/appointments', {
+    schema: {
+      tags, summary: '약속 잡기 (시간, 장소, 선택: 동) — 상대방이 수락',
+      params: IdParams, body: ProposeAppointmentBody, response: { 200: ChatMessage, 201: ChatMessage },
+    },
+  }, async (req, reply) => {
+    const me = requireMember(req);
+    const { message, duplicate } = await withRetryAfter(reply, () => chat.proposeAppointment(me.id, req.params.id, req.body));
+    return reply.status(duplicate ? 200 : 201).send(message);
+  });
+
+  app.post('/chats/:id/appointments/:appointmentId/accept', {
+    schema: {
+      tags, summary: '약속 수락 (제안받은 쪽만; 1시간 전에 두 사람 모두에게 알림)',
+      params: AppointmentParams, body: AcceptAppointmentBody, response: { 200: ChatMessage, 201: ChatMessage },
+    },
+  }, async (req, reply) => {
+    const me = requireMember(req);
+    const { message, duplicate } = await withRetryAfter(reply, () => chat.acceptAppointment(me.id, req.params.id, req.params.appointmentId, req.body));
+    return reply.status(duplicate ? 200 : 201).send(message);
   });
 
   app.patch('/chats/:id/read', {

@@ -7,8 +7,10 @@ import { contentTypeOf } from '../../storage/index.ts';
 import { MyMember } from '../members/schemas.ts';
 import { membersService } from '../members/service.ts';
 import { readMultipart, storeAll } from './multipart.ts';
-import { removeFiles } from './service.ts';
 import { multipartValidator } from '../../http/validation.ts';
+import { isPublicMediaKey, removeFiles } from './service.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Storage } from '../../storage/index.ts';
 
 /** every stored name is random (a new upload is a new name), so a response never changes: cache it for a year */
 export const MEDIA_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -19,17 +21,29 @@ export const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/media/*', { schema: { hide: true } }, async (req, reply) => {
     // no params schema: declaring the wildcard made every /media request a 500 (cause not found yet); storage checks the key
     const key = (req.params as { '*': string })['*'];
-    const object = await storage.open(key);
-    if (!object) return sendProblem(reply, req, new AppError(404, 'NOT_FOUND', '요청한 파일을 찾을 수 없습니다'));
-    reply.header('cache-control', MEDIA_CACHE_CONTROL).header('etag', object.etag).header('last-modified', object.lastModified.toUTCString());
-    reply.header('x-content-type-options', 'nosniff');
-    if (req.headers['if-none-match'] === object.etag) {
-      object.body.destroy();
-      return reply.status(304).send();
-    }
-    return reply.type(contentTypeOf(key)).header('content-length', object.size).send(object.body);
+    if (!isPublicMediaKey(key)) return sendProblem(reply, req, mediaNotFound());
+    return sendStored(req, reply, storage, key, MEDIA_CACHE_CONTROL);
   });
 };
+
+const mediaNotFound = () => new AppError(404, 'NOT_FOUND', '요청한 파일을 찾을 수 없습니다');
+
+/** streams one stored object (never buffered) with validators; 404 when missing */
+async function sendStored(req: FastifyRequest, reply: FastifyReply, storage: Storage, key: string, cacheControl: string) {
+  const object = await storage.open(key);
+  if (!object) return sendProblem(reply, req, mediaNotFound());
+  reply.header('cache-control', cacheControl).header('etag', object.etag).header('last-modified', object.lastModified.toUTCString());
+  reply.header('x-content-type-options', 'nosniff');
+  if (req.headers['if-none-match'] === object.etag) {
+    object.body.destroy();
+    return reply.status(304).send();
+  }
+  return reply.type(contentTypeOf(key)).header('content-length', object.size).send(object.body);
+}
+
+/** a private image (chat photo, condition record) to someone the caller has already authorised: browser cache only */
+export const sendPrivateImage = (req: FastifyRequest, reply: FastifyReply, storage: Storage, key: string) =>
+  sendStored(req, reply, storage, key, 'private, max-age=86400');
 
 export const imagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const members = membersService(app.deps);

@@ -56,6 +56,13 @@ export async function removeFiles(storage: Storage, rels: (string | null | undef
 
 export const mediaUrl = (rel: string | null | undefined) => (rel ? `/media/${rel}` : null);
 
+/**
+ * Storage folders /media never serves: chat photos and condition-record photos are answered only to the
+ * people allowed to see them, by their own routes (sendPrivateImage).
+ */
+export const PRIVATE_MEDIA_FOLDERS = ['chat', 'inspections'] as const;
+export const isPublicMediaKey = (key: string) => !PRIVATE_MEDIA_FOLDERS.some((folder) => key.startsWith(`${folder}/`));
+
 /** WebP rendition sizes (cover crop): list thumbnails and the detail gallery. */
 export const RENDITIONS = {
   thumb: { width: 800, height: 600, quality: 78 },

@@ -5,7 +5,12 @@ import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, typ
 import { Link, useParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { isApiError } from '../../api/client.ts';
-import { markRoomRead, MAX_MESSAGE_LENGTH, useChatRoom, type ChatMessage, type ChatRoom } from '../../api/chat.ts';
+import {
+  acceptAppointment, markRoomRead, MAX_MESSAGE_LENGTH, postPhoto, proposeAppointment, useChatRoom, type Appointment, type ChatMessage, type ChatRoom,
+} from '../../api/chat.ts';
+import { errorMessage } from '../../api/client.ts';
+import { useMyNeighbourhoods } from '../../api/neighbourhoods.ts';
+import { uuid } from '../../realtime/connection.ts';
 import { useMe } from '../../api/members.ts';
 import { ChevronRightIcon, ImageIcon, SendIcon } from '../../components/Icons.tsx';
 import { EmptyState, ErrorBox, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
@@ -65,6 +70,13 @@ function RoomView({ room, meId }: { room: ChatRoom; meId: number }) {
     timeline.send(content);
   };
   const readUpTo = room.otherLastReadSeq;
+  // a 약속 shows its newest state (the acceptance is a later message carrying the same card)
+  const appointments = new Map<number, Appointment>();
+  for (const m of messages) if (m.appointment) appointments.set(m.appointment.id, m.appointment);
+  const stored = (m: ChatMessage) => {
+    atBottom.current = true;
+    timeline.add(m);
+  };
   const lastReadMine = [...messages].reverse().find((m) => m.senderId === meId && m.seq <= readUpTo)?.seq;
 
   return (
@@ -98,7 +110,8 @@ function RoomView({ room, meId }: { room: ChatRoom; meId: number }) {
         )}
         <ol className="chat-messages" data-testid="chat-messages">
           {messages.map((m, i) => (
-            <MessageItem key={m.seq} message={m} mine={m.senderId === meId} read={m.seq === lastReadMine}
+            <MessageItem key={m.seq} message={m} mine={m.senderId === meId} read={m.seq === lastReadMine} meId={meId}
+              appointment={m.appointment ? appointments.get(m.appointment.id) ?? m.appointment : null} onStored={stored}
               newDay={i === 0 || seoulDate(new Date(messages[i - 1].createdAt)) !== seoulDate(new Date(m.createdAt))} />
           ))}
           {pending.map((p) => (
@@ -107,23 +120,79 @@ function RoomView({ room, meId }: { room: ChatRoom; meId: number }) {
         </ol>
         <div ref={bottom} className="chat-bottom" />
       </div>
-      <Composer onSend={send} />
+      <Composer onSend={send} roomId={room.id} onStored={stored} />
     </div>
   );
 }
 
-function MessageItem({ message, mine, read, newDay }: { message: ChatMessage; mine: boolean; read: boolean; newDay: boolean }) {
+const meetFormat = new Intl.DateTimeFormat('ko-KR', { timeZone: TIME_ZONE, month: 'long', day: 'numeric', weekday: 'short', hour: 'numeric', minute: '2-digit' });
+
+interface ItemProps {
+  message: ChatMessage;
+  mine: boolean;
+  read: boolean;
+  newDay: boolean;
+  meId: number;
+  /** the card's newest state, when the message carries a 약속 */
+  appointment: Appointment | null;
+  onStored: (m: ChatMessage) => void;
+}
+
+function MessageItem({ message, mine, read, newDay, meId, appointment, onStored }: ItemProps) {
   return (
     <>
       {newDay && <li className="chat-day"><span>{koreanDayOf(message.createdAt)}</span></li>}
-      <li className={`chat-msg ${mine ? 'mine' : 'theirs'}`} data-testid="chat-message" data-seq={message.seq}>
-        <p className="chat-bubble">{message.content}</p>
+      <li className={`chat-msg ${mine ? 'mine' : 'theirs'}`} data-testid="chat-message" data-seq={message.seq} data-kind={message.kind}>
+        {message.photo ? (
+          <a className="chat-photo" href={message.photo.url} target="_blank" rel="noreferrer">
+            <img src={message.photo.url} width={message.photo.width} height={message.photo.height} alt="채팅 사진" loading="lazy" />
+          </a>
+        ) : appointment ? (
+          <AppointmentCard roomId={message.roomId} appointment={appointment} meId={meId} note={message.content} onStored={onStored} />
+        ) : (
+          <p className="chat-bubble">{message.content}</p>
+        )}
         <span className="chat-meta">
           {read && <span className="chat-read">읽음</span>}
           <time dateTime={message.createdAt}>{timeOf(message.createdAt)}</time>
         </span>
+        {message.warning && <p className="chat-warning" role="note" data-testid="chat-warning">{message.warning}</p>}
       </li>
     </>
+  );
+}
+
+function AppointmentCard({ roomId, appointment, meId, note, onStored }: { roomId: number; appointment: Appointment; meId: number; note: string; onStored: (m: ChatMessage) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const accepted = appointment.status === 'ACCEPTED';
+  const canAccept = !accepted && appointment.proposerId !== meId;
+  const accept = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onStored(await acceptAppointment(roomId, appointment.id, uuid()));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="chat-appointment" data-testid="chat-appointment" data-status={appointment.status}>
+      <p className="chat-appointment-title">{note.startsWith('약속을 수락') ? '약속을 수락했어요' : '약속 제안'}</p>
+      <dl>
+        <dt>언제</dt><dd>{meetFormat.format(new Date(appointment.meetAt))}</dd>
+        <dt>어디서</dt><dd>{appointment.place}{appointment.neighbourhood ? ` · ${appointment.neighbourhood.name}` : ''}</dd>
+      </dl>
+      <p className="chat-appointment-status">{accepted ? '확정된 약속이에요. 1시간 전에 알려 드릴게요.' : '상대방의 수락을 기다리고 있어요.'}</p>
+      {canAccept && (
+        <button type="button" className="btn btn-small btn-primary" onClick={accept} disabled={busy}>
+          {busy ? '수락하는 중…' : '약속 수락하기'}
+        </button>
+      )}
+      {error && <p className="form-error" role="alert">{error}</p>}
+    </div>
   );
 }
 
@@ -147,8 +216,10 @@ function PendingItem({ pending, onRetry, onDiscard }: { pending: PendingMessage;
   );
 }
 
-function Composer({ onSend }: { onSend: (content: string) => void }) {
+function Composer({ onSend, roomId, onStored }: { onSend: (content: string) => void; roomId: number; onStored: (m: ChatMessage) => void }) {
   const [text, setText] = useState('');
+  const [planning, setPlanning] = useState(false);
+  const [photoState, setPhotoState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const input = useRef<HTMLTextAreaElement>(null);
   useLayoutEffect(() => {
     // grows with the text up to five lines
@@ -164,13 +235,73 @@ function Composer({ onSend }: { onSend: (content: string) => void }) {
     setText('');
     input.current?.focus();
   };
+  const sendPhoto = async (file: File | undefined) => {
+    if (!file) return;
+    setPhotoState({ busy: true, error: null });
+    try {
+      onStored(await postPhoto(roomId, uuid(), file));
+      setPhotoState({ busy: false, error: null });
+    } catch (e) {
+      setPhotoState({ busy: false, error: errorMessage(e) });
+    }
+  };
   return (
-    <form className="chat-composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
-      <textarea ref={input} rows={1} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onEnter(submit)}
-        placeholder="메시지 보내기" aria-label="메시지" maxLength={MAX_MESSAGE_LENGTH} enterKeyHint="send" />
-      <button type="submit" className="chat-send" aria-label="보내기" disabled={!text.trim()}>
-        <SendIcon size={20} />
-      </button>
+    <div className="chat-compose-area">
+      {planning && <AppointmentForm roomId={roomId} onDone={(m) => { setPlanning(false); onStored(m); }} onCancel={() => setPlanning(false)} />}
+      {photoState.error && <p className="form-error chat-compose-error" role="alert">{photoState.error}</p>}
+      <form className="chat-composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        <label className="chat-tool" aria-label="사진 보내기" title="사진 보내기">
+          <ImageIcon size={20} />
+          <input type="file" accept="image/jpeg,image/png,image/webp" className="sr-only" disabled={photoState.busy}
+            data-testid="chat-photo-input"
+            onChange={(e) => { void sendPhoto(e.currentTarget.files?.[0]); e.currentTarget.value = ''; }} />
+        </label>
+        <button type="button" className="chat-tool chat-tool-text" aria-expanded={planning} onClick={() => setPlanning((v) => !v)}>약속</button>
+        <textarea ref={input} rows={1} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onEnter(submit)}
+          placeholder={photoState.busy ? '사진 보내는 중…' : '메시지 보내기'} aria-label="메시지" maxLength={MAX_MESSAGE_LENGTH} enterKeyHint="send" />
+        <button type="submit" className="chat-send" aria-label="보내기" disabled={!text.trim()}>
+          <SendIcon size={20} />
+        </button>
+      </form>
+    </div>
+  );
+}
+
+/** 약속 잡기: a time, a place, and optionally one of my 동네 */
+function AppointmentForm({ roomId, onDone, onCancel }: { roomId: number; onDone: (m: ChatMessage) => void; onCancel: () => void }) {
+  const hoods = useMyNeighbourhoods();
+  const [when, setWhen] = useState('');
+  const [place, setPlace] = useState('');
+  const [hood, setHood] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      // the picker gives Seoul wall-clock time; the server takes an instant
+      const meetAt = new Date(`${when}:00+09:00`).toISOString();
+      onDone(await proposeAppointment(roomId, { clientId: uuid(), meetAt, place: place.trim(), ...(hood ? { neighbourhoodCode: hood } : {}) }));
+    } catch (e) {
+      setError(e instanceof RangeError ? '약속 시간을 골라 주세요' : errorMessage(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="chat-appointment-form" aria-label="약속 잡기" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <label>언제<input type="datetime-local" required value={when} onChange={(e) => setWhen(e.target.value)} /></label>
+      <label>어디서<input type="text" required maxLength={100} placeholder="예: 망원역 2번 출구" value={place} onChange={(e) => setPlace(e.target.value)} /></label>
+      <label>동네 (선택)
+        <select value={hood} onChange={(e) => setHood(e.target.value)}>
+          <option value="">선택 안 함</option>
+          {hoods.data?.map((h) => <option key={h.code} value={h.code}>{h.name}</option>)}
+        </select>
+      </label>
+      {error && <p className="form-error" role="alert">{error}</p>}
+      <div className="chat-appointment-actions">
+        <button type="button" className="btn btn-small btn-ghost" onClick={onCancel}>취소</button>
+        <button type="submit" className="btn btn-small btn-primary" disabled={busy || !when || !place.trim()}>{busy ? '보내는 중…' : '약속 제안하기'}</button>
+      </div>
     </form>
   );
 }
