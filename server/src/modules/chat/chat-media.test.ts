@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import sharp from 'sharp';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
-import { insertPost } from '../../realtime/test-support.ts';
-import { jpeg, jpegWithGps, multipart } from '../posts/test-support.ts';
+import { insertPost, jpeg, jpegWithGps, multipart } from '../../../test/factories.ts';
 import { chatJobs } from './jobs.ts';
 import { CHAT_WARNINGS } from './warnings.ts';
 
