@@ -18,7 +18,7 @@ import { seedDemo } from '../server/src/seed/demo.ts';
 import { runEmbeddingPass } from '../server/src/modules/embeddings/service.ts';
 import { searchService, type SearchMode } from '../server/src/modules/search/service.ts';
 import { calibrationFor } from '../server/src/modules/search/calibration.ts';
-import { suggestService } from '../server/src/modules/search/suggest.ts';
+import { recommendationsService } from '../server/src/modules/recommendations/service.ts';
 import { insertListings } from '../server/test/factories.ts';
 import { withPgliteDeps } from './pglite-deps.ts';
 
@@ -139,7 +139,7 @@ async function main(deps: Deps) {
 
   if (process.env.EVAL_SUGGEST) {
     // category suggestion, leave-one-out over all listings: its own title + description, itself excluded
-    const suggest = suggestService(deps);
+    const suggest = recommendationsService(deps);
     const cats = await db.query<{ id: number; title: string; content: string; category_id: number }>(sql`SELECT id, title, content, category_id FROM posts ORDER BY id`);
     let top1 = 0;
     for (const l of cats) {

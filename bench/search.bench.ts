@@ -9,7 +9,7 @@ import { sql } from '../server/src/db/sql.ts';
 import { embedderFor } from '../server/src/ai/embedder.ts';
 import { searchService, filterConditions, vectorRank } from '../server/src/modules/search/service.ts';
 import { embeddingWorker, startEmbeddingNudger } from '../server/src/modules/embeddings/service.ts';
-import { queryVector } from '../server/src/modules/embeddings/store.ts';
+import { queryVector } from '../server/src/modules/embeddings/repository.ts';
 import { KOREAN_LISTINGS, ensureMember, insertListings, regionId } from '../server/test/factories.ts';
 import { demoListings } from '../server/src/seed/listings.ts';
 import { withPgliteDeps } from './pglite-deps.ts';

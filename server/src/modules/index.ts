@@ -13,7 +13,8 @@ import { notificationRoutes } from './notifications/routes.ts';
 import { reservationsRoutes } from './reservations/routes.ts';
 import { paymentsRoutes } from './payments/routes.ts';
 import { searchRoutes } from './search/routes.ts';
+import { recommendationsRoutes } from './recommendations/routes.ts';
 import { neighbourhoodsRoutes } from './neighbourhoods/routes.ts';
 import { blocksRoutes } from './blocks/routes.ts';
 
-export const apiModules: FastifyPluginAsync[] = [membersRoutes, catalogRoutes, postsRoutes, imagesRoutes, reviewsRoutes, reportsRoutes, moderationRoutes, reservationsRoutes, paymentsRoutes, jobsAdminRoutes, chatRoutes, notificationRoutes, searchRoutes, neighbourhoodsRoutes, blocksRoutes];
+export const apiModules: FastifyPluginAsync[] = [membersRoutes, catalogRoutes, postsRoutes, imagesRoutes, reviewsRoutes, reportsRoutes, moderationRoutes, reservationsRoutes, paymentsRoutes, jobsAdminRoutes, chatRoutes, notificationRoutes, searchRoutes, recommendationsRoutes, neighbourhoodsRoutes, blocksRoutes];

@@ -3,7 +3,7 @@
 import type { Deps } from '../../deps.ts';
 import type { JobDefinition } from '../../jobs/types.ts';
 import { embedderFor } from '../../ai/embedder.ts';
-import { sql } from '../../db/sql.ts';
+import { embeddingsRepository } from './repository.ts';
 import { createEmbeddingWorker, MAX_OUTAGE_BACKOFF_MS, type EmbeddingWorker, type PassResult } from './worker.ts';
 import { markEmbedderDown, markEmbedderUp } from './health.ts';
 
@@ -84,10 +84,9 @@ export function startEmbeddingNudger(deps: Deps): () => Promise<void> {
   // (not at the next hourly run), so embedding resumes as soon as the service is back.
   const scheduleRetry = async () => {
     if (stopped) return;
-    const row = await deps.db.one<{ due: Date | null }>(sql`SELECT min(embedding_next_attempt_at) AS due FROM posts
-      WHERE embedding_status = 'WAIT' AND deleted_at IS NULL AND embedding_next_attempt_at IS NOT NULL`);
-    if (!row?.due || stopped) return;
-    const delay = Math.min(Math.max(new Date(row.due).getTime() - deps.clock.now().getTime(), 0) + 50, MAX_OUTAGE_BACKOFF_MS);
+    const due = await embeddingsRepository(deps.db).nextRetryDue();
+    if (!due || stopped) return;
+    const delay = Math.min(Math.max(due.getTime() - deps.clock.now().getTime(), 0) + 50, MAX_OUTAGE_BACKOFF_MS);
     if (retry) clearTimeout(retry);
     retry = setTimeout(() => { retry = null; pass(); }, delay);
     retry.unref?.();

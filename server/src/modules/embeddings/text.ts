@@ -1,7 +1,5 @@
 // The text a listing is embedded from (SPEC §8): title, content, category path, region names,
 // fee, deposit, methods. One function so the worker, suggestions and benchmarks agree.
-import type { Queryable } from '../../db/client.ts';
-import { sql } from '../../db/sql.ts';
 
 const METHOD: Record<string, string> = { DIRECT: '직거래', DELIVERY: '택배', ANY: '직거래 또는 택배' };
 
@@ -29,17 +27,4 @@ export function listingText(p: EmbeddingSource): string {
   ]
     .filter(Boolean)
     .join('\n');
-}
-
-/** Loads the embedding sources of the given posts (any state; the caller filters). */
-export async function loadSources(q: Queryable, ids: number[]): Promise<(EmbeddingSource & { embedding_status: string; embedding_version: number })[]> {
-  if (!ids.length) return [];
-  return q.query(sql`SELECT p.id, p.title, p.content, p.fee, p.deposit, p.receive_method, p.return_method,
-      p.embedding_status, p.embedding_version,
-      coalesce(pc.name || ' > ', '') || c.name AS category_path,
-      (SELECT string_agg(coalesce(rp.name || ' ', '') || r.name, ', ' ORDER BY r.id)
-         FROM post_regions pr JOIN regions r ON r.id = pr.region_id LEFT JOIN regions rp ON rp.id = r.parent_id
-        WHERE pr.post_id = p.id) AS regions
-    FROM posts p JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id
-    WHERE p.id = ANY(${ids}::bigint[])`);
 }

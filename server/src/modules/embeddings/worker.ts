@@ -13,12 +13,11 @@
 // outage up to MAX_OUTAGE_BACKOFF_MS: an outage of any length loses nothing, and the first pass after
 // it embeds everything.
 // Safe with any number of workers in any number of processes: every state change is conditional.
-import type { Database, Queryable } from '../../db/client.ts';
-import { sql } from '../../db/sql.ts';
+import type { Database } from '../../db/client.ts';
 import type { Embedder } from '../../ai/types.ts';
 import { isEmbedderUnavailable } from '../../ai/openai-embedder.ts';
-import { listingText, loadSources } from './text.ts';
-import { ensureVectorTable, vectorTable, writeVectors } from './store.ts';
+import { listingText } from './text.ts';
+import { embeddingsRepository } from './repository.ts';
 
 export interface WorkerOptions {
   leaseMs: number;
@@ -43,11 +42,6 @@ export function backoffMs(attempts: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
 }
 
-/** Row locks always taken in id order: no lock cycles between workers' multi-row updates. */
-async function lockInOrder(tx: Queryable, ids: number[]) {
-  await tx.query(sql`SELECT id FROM posts WHERE id = ANY(${ids}::bigint[]) ORDER BY id FOR UPDATE`);
-}
-
 export interface EmbeddingWorker {
   readonly embedder: Embedder;
   /** consecutive batches the embeddings service could not answer (0 once it answers) */
@@ -63,16 +57,13 @@ export interface EmbeddingWorker {
 export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: WorkerOptions): EmbeddingWorker {
   let prepared: Promise<{ requeued: number }> | null = null;
   let outages = 0;
+  const repo = embeddingsRepository(db);
 
   async function prepare() {
-    await ensureVectorTable(db, embedder.dimensions);
-    const rows = await db.query(sql`UPDATE posts SET embedding_status = 'WAIT', embedding_attempts = 0,
-        embedding_error = NULL, embedding_next_attempt_at = NULL
-      WHERE embedding_status = 'DONE' AND embedding_model IS DISTINCT FROM ${embedder.id} RETURNING id`);
-    if (db.vectorAvailable) {
-      await db.query(sql`DELETE FROM ${sql.raw(vectorTable(embedder.dimensions))} WHERE embedder_id <> ${embedder.id}`);
-    }
-    return { requeued: rows.length };
+    if (db.vectorAvailable) await repo.ensureVectorTable(embedder.dimensions);
+    const requeued = await repo.requeueOtherModels(embedder.id);
+    if (db.vectorAvailable) await repo.deleteOtherModelVectors(embedder.dimensions, embedder.id);
+    return { requeued };
   }
 
   async function runOnce(now: Date) {
@@ -80,36 +71,21 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
 
     // Lease: a claim older than leaseMs belongs to a worker that died; the row goes back to WAIT
     // (counted as an attempt, so a listing that kills workers ends FAILED instead of looping).
-    const expired = await db.query(sql`UPDATE posts SET
-        embedding_status = CASE WHEN embedding_attempts + 1 >= ${opts.maxAttempts} THEN 'FAILED' ELSE 'WAIT' END,
-        embedding_attempts = embedding_attempts + 1, embedding_error = 'lease expired',
-        embedding_claimed_at = NULL
-      WHERE embedding_status = 'PENDING' AND id IN (SELECT id FROM posts WHERE embedding_status = 'PENDING'
-        AND embedding_claimed_at < ${new Date(now.getTime() - opts.leaseMs)} ORDER BY id FOR UPDATE)
-      RETURNING id`);
-    result.recovered = expired.length;
+    result.recovered = await repo.recoverExpiredLeases(new Date(now.getTime() - opts.leaseMs), opts.maxAttempts);
 
     // 1. select due WAIT rows
-    const candidates = await db.query<{ id: number }>(sql`SELECT id FROM posts
-      WHERE embedding_status = 'WAIT' AND deleted_at IS NULL
-        AND (embedding_next_attempt_at IS NULL OR embedding_next_attempt_at <= ${now})
-      ORDER BY id LIMIT ${opts.batchSize}`);
+    const candidates = await repo.dueIds(now, opts.batchSize);
     result.candidates = candidates.length;
     if (!candidates.length) return result;
 
-    // 2. claim: one conditional UPDATE; only rows still WAIT are ours. Rows are locked in id order
-    //    (the FOR UPDATE subquery) so concurrent claims and finishes can never deadlock.
-    const claimed = await db.query<{ id: number; embedding_version: number }>(sql`UPDATE posts SET
-        embedding_status = 'PENDING', embedding_version = embedding_version + 1, embedding_claimed_at = ${now}
-      WHERE embedding_status = 'WAIT' AND id IN (SELECT id FROM posts
-        WHERE id = ANY(${candidates.map((c) => c.id)}::bigint[]) AND embedding_status = 'WAIT' ORDER BY id FOR UPDATE)
-      RETURNING id, embedding_version`);
+    // 2. claim: one conditional UPDATE; only rows still WAIT are ours
+    const claimed = await repo.claim(candidates, now);
     result.claimed = claimed.length;
     if (!claimed.length) return result;
     const version = new Map(claimed.map((c) => [c.id, c.embedding_version]));
 
     // 3. re-read: only rows still PENDING with our version (an edit may have re-queued one meanwhile)
-    const sources = (await loadSources(db, [...version.keys()])).filter(
+    const sources = (await repo.loadSources([...version.keys()])).filter(
       (s) => s.embedding_status === 'PENDING' && s.embedding_version === version.get(s.id),
     );
     if (!sources.length) return result;
@@ -125,30 +101,18 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
       if (isEmbedderUnavailable(err)) {
         // the service, not these listings: back to WAIT, no attempt counted, retried after the outage backoff
         const delayMs = Math.min(backoffMs(++outages, opts.backoffBaseMs), MAX_OUTAGE_BACKOFF_MS);
-        const rows = await db.transaction(async (tx) => {
-          await lockInOrder(tx, ids);
-          return tx.query(sql`UPDATE posts SET embedding_status = 'WAIT', embedding_error = ${message}, embedding_claimed_at = NULL,
-              embedding_next_attempt_at = ${new Date(now.getTime() + delayMs)}
-            FROM unnest(${ids}::bigint[], ${versions}::int[]) AS u(id, v)
-            WHERE posts.id = u.id AND posts.embedding_version = u.v AND posts.embedding_status = 'PENDING'
-            RETURNING posts.id`);
+        result.retried += await db.transaction(async (tx) => {
+          const r = embeddingsRepository(tx);
+          await r.lockInOrder(ids);
+          return r.releaseForOutage(ids, versions, message, new Date(now.getTime() + delayMs));
         });
-        result.retried += rows.length;
         return result;
       }
       // back to WAIT with backoff, or FAILED after maxAttempts; the last error is kept
       const rows = await db.transaction(async (tx) => {
-        await lockInOrder(tx, ids);
-        return tx.query<{ embedding_status: string }>(sql`UPDATE posts SET
-          embedding_status = CASE WHEN embedding_attempts + 1 >= ${opts.maxAttempts} THEN 'FAILED' ELSE 'WAIT' END,
-          embedding_attempts = embedding_attempts + 1,
-          embedding_error = ${message},
-          embedding_claimed_at = NULL,
-          embedding_next_attempt_at = ${now}::timestamptz
-            + (${opts.backoffBaseMs}::float8 * least(power(2, embedding_attempts), ${MAX_BACKOFF_MS / Math.max(1, opts.backoffBaseMs)}::float8)) * interval '1 millisecond'
-        FROM unnest(${ids}::bigint[], ${versions}::int[]) AS u(id, v)
-        WHERE posts.id = u.id AND posts.embedding_version = u.v AND posts.embedding_status = 'PENDING'
-        RETURNING posts.embedding_status`);
+        const r = embeddingsRepository(tx);
+        await r.lockInOrder(ids);
+        return r.failClaims(ids, versions, message, now, { maxAttempts: opts.maxAttempts, backoffBaseMs: opts.backoffBaseMs, maxBackoffMs: MAX_BACKOFF_MS });
       });
       for (const r of rows) r.embedding_status === 'FAILED' ? result.failed++ : result.retried++;
       return result;
@@ -157,19 +121,14 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
     outages = 0;
     // 4. DONE and the vector in one transaction; a row re-queued meanwhile is left alone
     result.done = await db.transaction(async (tx) => {
-      await lockInOrder(tx, ids);
-      const done = await tx.query<{ id: number }>(sql`UPDATE posts SET embedding_status = 'DONE',
-          embedding_model = ${embedder.id}, embedding_attempts = 0, embedding_error = NULL,
-          embedding_claimed_at = NULL, embedding_next_attempt_at = NULL
-        FROM unnest(${ids}::bigint[], ${versions}::int[]) AS u(id, v)
-        WHERE posts.id = u.id AND posts.embedding_version = u.v AND posts.embedding_status = 'PENDING'
-        RETURNING posts.id`);
-      if (db.vectorAvailable && done.length) {
-        const keep = new Set(done.map((d) => d.id));
-        const idx = ids.map((id, i) => [id, i] as const).filter(([id]) => keep.has(id));
-        await writeVectors(tx, embedder.dimensions, embedder.id, idx.map(([id]) => id), idx.map(([, i]) => vectors[i]));
+      const r = embeddingsRepository(tx);
+      await r.lockInOrder(ids);
+      const done = new Set(await r.finishClaims(ids, versions, embedder.id));
+      if (db.vectorAvailable && done.size) {
+        const idx = ids.map((id, i) => [id, i] as const).filter(([id]) => done.has(id));
+        await r.writeVectors(embedder.dimensions, embedder.id, idx.map(([id]) => id), idx.map(([, i]) => vectors[i]));
       }
-      return done.length;
+      return done.size;
     });
     return result;
   }

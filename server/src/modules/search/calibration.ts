@@ -10,9 +10,8 @@
 // and its NULL_QUANTILE quantile is the floor (from a normal fit while there are few pairs).
 // Cached per database and embedder for CACHE_MS; too few stored vectors → null (no semantic-only hits).
 import type { Deps } from '../../deps.ts';
-import { sql } from '../../db/sql.ts';
 import { embedderFor } from '../../ai/embedder.ts';
-import { vectorTable } from '../embeddings/store.ts';
+import { searchRepository } from './repository.ts';
 
 export interface Calibration {
   nullMean: number;
@@ -60,16 +59,7 @@ export function nullStatistics(sims: number[]): { mean: number; std: number; qua
 
 async function deriveFromStoredVectors(deps: Deps): Promise<Calibration | null> {
   const embedder = embedderFor(deps.config);
-  const table = sql.raw(vectorTable(embedder.dimensions));
-  // an even spread over the catalogue by post id (deterministic, no random()): every k-th vector
-  const ids = (await deps.db.query<{ id: number }>(sql`
-    WITH n AS (SELECT count(*)::int AS n FROM ${table})
-    SELECT e.post_id AS id FROM (SELECT post_id, row_number() OVER (ORDER BY post_id) AS rn FROM ${table}) e, n
-    WHERE e.rn % greatest(1, n.n / ${SAMPLE}) = 0 LIMIT ${SAMPLE}`)).map((r) => r.id);
-  const rows = await deps.db.query<{ v: string; top: number; title: string }>(sql`
-    SELECT e.embedding::text AS v, coalesce(c.parent_id, c.id) AS top, p.title
-    FROM ${table} e JOIN posts p ON p.id = e.post_id JOIN categories c ON c.id = p.category_id
-    WHERE e.post_id = ANY(${ids}::bigint[]) AND e.embedder_id = ${embedder.id}`);
+  const rows = await searchRepository(deps.db).calibrationSample(embedder.dimensions, embedder.id, SAMPLE);
   if (new Set(rows.map((r) => r.top)).size < 2) return null;
   // Queries are short; listing texts carry shared boilerplate (fee, methods, region) that makes two
   // listings look alike. So the pseudo-queries are the sampled listings' titles, embedded now, and the

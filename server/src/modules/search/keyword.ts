@@ -17,8 +17,9 @@
 // PostgreSQL rank identically.
 import { disassemble } from 'es-hangul';
 import type { Database, Queryable } from '../../db/client.ts';
-import { sql, type Sql } from '../../db/sql.ts';
+import type { Sql } from '../../db/sql.ts';
 import { stem, words } from '../../ai/korean-text.ts';
+import { searchRepository } from './repository.ts';
 
 /** candidates per query term (an arbitrary subset of a very common term's listings) */
 export const CANDIDATES_PER_TERM = 1_000;
@@ -81,12 +82,6 @@ export function jamoDistance(a: string, b: string): number {
 /** How many jamo edits a word of this many characters may be off by: 1 per 2 syllables, at least 1. */
 export const typoBudget = (term: string) => Math.max(1, Math.floor(Array.from(term).length / 2));
 
-const TEXT = sql.raw(`(p.title || ' ' || p.content)`);
-const containsTerm = (t: string): Sql => sql`text_bigrams(${TEXT}) @> text_bigrams(${t}::text) AND ${TEXT} ILIKE ${'%' + t + '%'}`;
-// Bitmap scans only: the planner prices the bigram containment per row far too low and would
-// rather read every listing than the GIN index.
-const KEYWORD_SETTINGS = 'SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off';
-
 export interface QueryTerm {
   /** the term searched for (after a typo correction) */
   term: string;
@@ -120,10 +115,8 @@ const dfCache = new WeakMap<object, Map<string, { df: number; at: number }>>();
 async function corpusStats(db: Database, now = Date.now()): Promise<CorpusStats> {
   const hit = corpusCache.get(db);
   if (hit && now - hit.at < STATS_TTL_MS) return hit;
-  const row = await db.one<{ n: number; avg_len: number | null }>(sql`SELECT
-      (SELECT count(*) FROM posts WHERE deleted_at IS NULL)::int AS n,
-      (SELECT avg(char_length(title) + char_length(content)) FROM (SELECT title, content FROM posts ORDER BY id DESC LIMIT 1000) s)::float8 AS avg_len`);
-  const stats = { n: row?.n ?? 0, avgLen: row?.avg_len ?? 100, at: now };
+  const row = await searchRepository(db).corpusStats();
+  const stats = { n: row.n, avgLen: row.avgLen ?? 100, at: now };
   corpusCache.set(db, stats);
   return stats;
 }
@@ -140,13 +133,13 @@ async function documentFrequencies(db: Database, terms: string[], now = Date.now
   }
   if (missing.length) {
     await db.transaction(async (tx) => {
-      await tx.exec(KEYWORD_SETTINGS);
+      const repo = searchRepository(tx);
+      await repo.useBitmapScans();
       for (const t of missing) {
-        const row = await tx.one<{ df: number }>(sql`SELECT count(*)::int AS df FROM (SELECT 1 FROM posts p
-          WHERE ${containsTerm(t)} AND p.deleted_at IS NULL LIMIT ${DF_CAP}) s`);
-        out.set(t, row!.df);
+        const df = await repo.documentFrequency(t, DF_CAP);
+        out.set(t, df);
         if (cache.size >= DF_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-        cache.set(t, { df: row!.df, at: now });
+        cache.set(t, { df, at: now });
       }
     });
   }
@@ -155,9 +148,7 @@ async function documentFrequencies(db: Database, terms: string[], now = Date.now
 
 /** The closest known title word to a term nobody wrote, within the typo budget; null if none. */
 export async function correctTypo(q: Queryable, term: string): Promise<string | null> {
-  const rows = await q.query<{ term: string; sim: number }>(sql`SELECT v.term, similarity(v.roman, hangul_roman(${term})) AS sim
-    FROM search_vocab v WHERE v.roman % hangul_roman(${term}) AND v.term <> ${term}
-    ORDER BY 2 DESC, v.term LIMIT 20`);
+  const rows = await searchRepository(q).typoCandidates(term);
   const budget = typoBudget(term);
   let best: { term: string; d: number; sim: number } | null = null;
   for (const r of rows) {
@@ -206,32 +197,11 @@ export async function keywordRank(db: Database, terms: QueryTerm[], where: Sql[]
   if (!found.length) return [];
   const { avgLen } = await corpusStats(db);
   const totalIdf = terms.reduce((s, t) => s + t.idf, 0);
-  const conditions = sql.join(where, ' AND ');
-  const candidates = sql.join(
-    found.map((t) => sql`(SELECT p.id FROM posts p WHERE ${containsTerm(t.term)} AND ${conditions} LIMIT ${CANDIDATES_PER_TERM})`),
-    ' UNION ',
-  );
   return db.transaction(async (tx) => {
-    await tx.exec(KEYWORD_SETTINGS);
-    // Two statements: with the candidates as a literal id list the planner fetches them by primary
-    // key instead of guessing a join order from the filters' (often poor) row estimates.
-    const ids = (await tx.query<{ id: number }>(candidates)).map((r) => r.id);
-    if (!ids.length) return [];
-    const rows = await tx.query<{ id: number; bm25: number; matched: number; terms: string[] }>(sql`
-      SELECT p.id, coalesce(sum(s.w), 0)::float8 AS bm25, coalesce(sum(s.idf) FILTER (WHERE s.tf > 0), 0)::float8 AS matched,
-        coalesce(array_agg(s.t ORDER BY s.ord) FILTER (WHERE s.tf > 0), '{}') AS terms
-      FROM posts p,
-        LATERAL (SELECT lower(p.title) AS lt, lower(p.content) AS lc, char_length(p.title) + char_length(p.content) AS len) d,
-        LATERAL (SELECT u.t, u.ord, u.idf, f.tf,
-            u.idf * f.tf * ${BM25_K1 + 1}::float8 / (f.tf + ${BM25_K1}::float8 * (${1 - BM25_B}::float8 + ${BM25_B}::float8 * d.len / ${avgLen}::float8)) AS w
-          FROM unnest(${found.map((t) => t.term)}::text[], ${found.map((t) => t.idf)}::float8[]) WITH ORDINALITY AS u(t, idf, ord),
-            LATERAL (SELECT (${TITLE_WEIGHT} * (char_length(d.lt) - char_length(replace(d.lt, u.t, ''))) / char_length(u.t)
-                + (char_length(d.lc) - char_length(replace(d.lc, u.t, ''))) / char_length(u.t))::float8 AS tf) f) s
-      WHERE p.id = ANY(${ids}::bigint[])
-      GROUP BY p.id
-      HAVING sum(s.tf) > 0
-      ORDER BY 2 DESC, p.id
-      LIMIT ${limit}`);
+    const repo = searchRepository(tx);
+    await repo.useBitmapScans();
+    const ids = await repo.keywordCandidates(found.map((t) => t.term), where, CANDIDATES_PER_TERM);
+    const rows = await repo.bm25Scores(ids, found, { k1: BM25_K1, b: BM25_B, titleWeight: TITLE_WEIGHT, avgLen }, limit);
     return rows.map((r) => ({ id: r.id, bm25: r.bm25, coverage: totalIdf > 0 ? r.matched / totalIdf : 0, terms: r.terms }));
   });
 }

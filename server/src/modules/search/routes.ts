@@ -1,14 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from 'typebox';
-import { requireMember, type AuthMember } from '../../http/auth.ts';
+import type { AuthMember } from '../../http/auth.ts';
 import { createRateLimiter, enforceLimit } from '../../http/rate-limit.ts';
 import type { Queryable } from '../../db/client.ts';
 import { pointOfQuery } from '../posts/list.ts';
-import { IdParams } from '../../http/wire.ts';
-import { AiSearchQuery, AiSearchResult, SearchPage, SearchQuery, SimilarResult, SUGGEST_BODY_LIMIT, SuggestBody, SuggestResult } from './schemas.ts';
+import { AiSearchQuery, AiSearchResult, SearchPage, SearchQuery } from './schemas.ts';
 import { searchService, type SearchFilters } from './service.ts';
 import { aiSearch } from './answer.ts';
-import { suggestService } from './suggest.ts';
 
 const tags = ['search'];
 
@@ -22,7 +20,6 @@ async function filtersOf(db: Queryable, q: Static<typeof SearchQuery>, viewer: A
 
 export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const search = searchService(app.deps);
-  const suggest = suggestService(app.deps);
   // per client address: search (and more so AI search, which may call an LLM) is the costliest read
   const { config, redis } = app.deps;
   const searchLimiter = createRateLimiter({ ...config.searchRateLimit, redis, prefix: config.redisPrefix, name: 'search' });
@@ -48,26 +45,5 @@ export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await enforceLimit(aiSearchLimiter, req.ip, reply, 'AI 검색', 'TOO_MANY_REQUESTS');
     const q = req.query;
     return aiSearch(app.deps, q.q, await filtersOf(app.deps.db, q, req.member));
-  });
-
-  app.get('/posts/:id/similar', {
-    schema: { tags, summary: '비슷한 게시글', params: IdParams, response: { 200: SimilarResult } },
-  }, async (req) => {
-    const { id } = req.params;
-    return suggest.similar(id, undefined, req.member?.id ?? null);
-  });
-
-  app.post('/posts/suggest', {
-    schema: {
-      tags, summary: '게시글 작성 도우미: 카테고리, 대여료/보증금 추천, AI 초안',
-      body: SuggestBody, response: { 200: SuggestResult },
-    },
-    // photos as data: URLs need more than the app-wide 1 MiB; members only, checked before the body is read
-    bodyLimit: SUGGEST_BODY_LIMIT,
-    onRequest: async (req) => {
-      requireMember(req);
-    },
-  }, async (req) => {
-    return suggest.suggest(req.body);
   });
 };

@@ -1,4 +1,4 @@
-// The search, embedding-worker and similar-listing cases, run by two files against two drivers:
+// The search, embedding-worker and recommendation (similar listings, suggest) cases, run by two files against two drivers:
 // search.test.ts (embedded: PGlite in-process) and search.pg-socket.test.ts (server mode: the `pg`
 // pool against a PGlite with pgvector served over the Postgres wire protocol).
 import { test, before, after } from 'node:test';
@@ -9,7 +9,7 @@ import { runEmbeddingPass } from '../embeddings/service.ts';
 import { KOREAN_LISTINGS, categoryId, insertListings, regionId } from '../../../test/factories.ts';
 import { filterConditions, fuse, queryTerms, vectorRank } from './service.ts';
 import { embedderFor } from '../../ai/embedder.ts';
-import { SUGGEST_BODY_LIMIT, SUGGEST_MAX_IMAGE_CHARS, SUGGEST_MAX_IMAGES } from './schemas.ts';
+import { SUGGEST_BODY_LIMIT, SUGGEST_MAX_IMAGE_CHARS, SUGGEST_MAX_IMAGES } from '../recommendations/schemas.ts';
 
 export function searchCases(open: () => Promise<TestContext>) {
 let ctx: TestContext;

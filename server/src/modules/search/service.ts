@@ -12,28 +12,23 @@
 // Paging: the fused ranking is deterministic for a given query and data, so the cursor is an offset
 // into it (at most 2 × BRANCH_LIMIT hits per query).
 import type { Deps } from '../../deps.ts';
-import type { Database, Queryable } from '../../db/client.ts';
-import { sql, type Sql } from '../../db/sql.ts';
 import { badRequest } from '../../http/errors.ts';
 import { embedderFor } from '../../ai/embedder.ts';
 import { words } from '../../ai/korean-text.ts';
-import { publicPostCondition } from '../posts/visibility.ts';
-import { categoryFilter, regionFilter } from '../catalog/service.ts';
-import { availableBetween } from '../reservations/booked.ts';
-import { LIST_ITEM_FROM, listItemSelect } from '../posts/repository.ts';
 import { toListItem } from '../posts/mapping.ts';
 import type { Point } from '../neighbourhoods/geo.ts';
-import { distanceFrom, withinRadius } from '../neighbourhoods/repository.ts';
-import { visibleToViewer } from '../blocks/repository.ts';
 import type { MatchInfo, SearchHit, SearchPage } from './schemas.ts';
-import { queryVector, vectorTable } from '../embeddings/store.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { keywordRank, queryTerms, weighTerms, type KeywordHit, type QueryTerm } from './keyword.ts';
 import { calibrationFor, type Calibration } from './calibration.ts';
 import { describeMatch } from './reasons.ts';
 import { embedderDown, markEmbedderDown, markEmbedderUp } from '../embeddings/health.ts';
+import { embeddingsRepository } from '../embeddings/repository.ts';
+import { filterSql, searchRepository, type SearchFilters, type VectorHit } from './repository.ts';
+import type { Sql } from '../../db/sql.ts';
 
 export { queryTerms } from './keyword.ts';
+export type { SearchFilters } from './repository.ts';
 
 export const BRANCH_LIMIT = 100;
 const HNSW_EF_SEARCH = 100;
@@ -43,31 +38,10 @@ const HNSW_MAX_SCAN_TUPLES = 2_000;
 const HNSW_MIN_USABLE = 10;
 /** a query's embedding may take this long before search answers from keywords alone */
 export const QUERY_EMBED_TIMEOUT_MS = 3_000;
-// Planner settings per branch, each sent as one script (one round trip) inside the branch's transaction.
-const HNSW_WALK_SETTINGS = `SET LOCAL hnsw.ef_search = ${HNSW_EF_SEARCH}; SET LOCAL hnsw.iterative_scan = relaxed_order;
-  SET LOCAL hnsw.max_scan_tuples = ${HNSW_MAX_SCAN_TUPLES}; SET LOCAL enable_sort = off`; // the index order, not a sort of every distance
-const EXACT_SCAN_SETTINGS = 'SET LOCAL enable_sort = on; SET LOCAL enable_indexscan = off';
-
 export type SearchMode = 'hybrid' | 'keyword' | 'semantic';
 export type SearchSort = 'relevance' | 'newest' | 'fee' | 'distance';
 /** why the vector branch did not take part although it was wanted */
 export type SemanticFallback = 'NO_VECTOR_STORE' | 'EMBEDDER_UNAVAILABLE';
-
-export interface SearchFilters {
-  categoryId?: number;
-  regionId?: number;
-  minFee?: number;
-  maxFee?: number;
-  from?: string;
-  to?: string;
-  /** listings to leave out (e.g. the listing itself for "similar") */
-  excludeIds?: number[];
-  /** the caller: listings of members blocked either way are left out */
-  viewerId?: number | null;
-  /** distances are measured from here (cards carry distanceKm); with radiusKm, only listings within it */
-  point?: Point | null;
-  radiusKm?: number;
-}
 
 export interface RankedHit {
   id: number;
@@ -75,23 +49,10 @@ export interface RankedHit {
   match: MatchInfo;
 }
 
-export function filterConditions(f: SearchFilters, alias = 'p'): Sql[] {
-  const a = sql.raw(alias);
-  const where: Sql[] = [sql.raw(publicPostCondition(alias))];
-  if (f.categoryId) where.push(categoryFilter([f.categoryId], alias));
-  if (f.regionId) where.push(regionFilter([f.regionId], alias));
-  if (f.minFee !== undefined) where.push(sql`${a}.fee >= ${f.minFee}`);
-  if (f.maxFee !== undefined) where.push(sql`${a}.fee <= ${f.maxFee}`);
-  if (f.from || f.to) {
-    const from = f.from ?? f.to!;
-    const to = f.to ?? f.from!;
-    if (from > to) throw badRequest('BAD_DATES', '시작일은 종료일보다 늦을 수 없습니다');
-    where.push(availableBetween(alias, from, to));
-  }
-  if (f.excludeIds?.length) where.push(sql`${a}.id <> ALL(${f.excludeIds}::bigint[])`);
-  if (f.viewerId) where.push(visibleToViewer(f.viewerId, alias));
-  if (f.point && f.radiusKm) where.push(withinRadius(alias, f.point, f.radiusKm));
-  return where;
+/** The filters as SQL conditions, after checking them (a date range must not run backwards). */
+export function filterConditions(f: SearchFilters): Sql[] {
+  if (f.from && f.to && f.from > f.to) throw badRequest('BAD_DATES', '시작일은 종료일보다 늦을 수 없습니다');
+  return filterSql(f);
 }
 
 /** Is the semantic branch usable for this embedder? (pgvector present and its table exists) */
@@ -102,8 +63,7 @@ export async function semanticAvailable(deps: Deps): Promise<boolean> {
   let byDims = vectorReady.get(deps.db);
   if (!byDims) vectorReady.set(deps.db, (byDims = new Map()));
   if (!byDims.has(dims)) {
-    const row = await deps.db.one<{ ok: boolean }>(sql`SELECT to_regclass(${vectorTable(dims)}) IS NOT NULL AS ok`);
-    if (!row?.ok) return false; // not created yet: ask again next time
+    if (!(await embeddingsRepository(deps.db).vectorTableExists(dims))) return false; // not created yet: ask again next time
     byDims.set(dims, true);
   }
   return true;
@@ -118,30 +78,21 @@ export async function semanticAvailable(deps: Deps): Promise<boolean> {
  * `limit` (a selective filter, or a small catalogue) or too few matches above `floor`, the exact
  * scan over the filtered listings answers instead. `exact` forces the exact scan (recall reference).
  */
-export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = BRANCH_LIMIT, exact = false, floor = -1) {
+export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = BRANCH_LIMIT, exact = false, floor = -1): Promise<VectorHit[]> {
   const dims = embedderFor(deps.config).dimensions;
-  const table = sql.raw(vectorTable(dims));
-  const qv = queryVector(vector, dims);
-  const conditions = sql.join(where, ' AND ');
   return deps.db.transaction(async (tx) => {
-    let rows: { id: number; sim: number }[] = [];
+    const repo = searchRepository(tx);
+    let rows: VectorHit[] = [];
     if (!exact) {
-      await tx.exec(HNSW_WALK_SETTINGS);
-      rows = await tx.query<{ id: number; sim: number }>(sql`
-        SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim FROM ${table} e
-        WHERE (SELECT true FROM posts p WHERE p.id = e.post_id AND ${conditions})
-        ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
+      await repo.useHnswWalk(HNSW_EF_SEARCH, HNSW_MAX_SCAN_TUPLES);
+      rows = await repo.vectorWalk(dims, vector, where, limit);
     }
     // The walk can also get lost: a listing unlike the rest of the catalogue may be unreachable from
     // the graph's entry point. Few usable matches → ask the exact scan.
     const usable = rows.filter((r) => r.sim >= floor).length;
     if (rows.length < limit || usable < Math.min(limit, HNSW_MIN_USABLE)) {
-      await tx.exec(EXACT_SCAN_SETTINGS);
-      rows = await tx.query<{ id: number; sim: number }>(sql`
-        SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim
-        FROM ${table} e JOIN posts p ON p.id = e.post_id
-        WHERE ${conditions}
-        ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
+      await repo.useExactScan();
+      rows = await repo.vectorExact(dims, vector, where, limit);
     }
     return rows.sort((x, y) => y.sim - x.sim || x.id - y.id);
   });
@@ -199,12 +150,9 @@ export function fuse(keyword: KeywordHit[], semantic: { id: number; sim: number 
   });
 }
 
-type ListRow = Parameters<typeof toListItem>[0];
-
 /** Ranked ids → hits with their listing cards, in rank order (a listing gone meanwhile is skipped). */
-export async function withListings(q: Queryable, ranked: RankedHit[], point: Point | null = null): Promise<SearchHit[]> {
-  if (!ranked.length) return [];
-  const rows = await q.query<ListRow>(sql`SELECT ${listItemSelect(point)} FROM ${LIST_ITEM_FROM} WHERE p.id = ANY(${ranked.map((h) => h.id)}::bigint[])`);
+export async function withListings(deps: Deps, ranked: RankedHit[], point: Point | null = null): Promise<SearchHit[]> {
+  const rows = await searchRepository(deps.db).listCards(ranked.map((h) => h.id), point);
   const byId = new Map(rows.map((r) => [r.id, toListItem(r)]));
   return ranked.flatMap((h) => {
     const listing = byId.get(h.id);
@@ -213,10 +161,9 @@ export async function withListings(q: Queryable, ranked: RankedHit[], point: Poi
 }
 
 /** Orders matched hits by something other than relevance (ties keep relevance order). */
-async function orderHits(db: Database, hits: RankedHit[], sort: Exclude<SearchSort, 'distance'>): Promise<RankedHit[]> {
+async function orderHits(deps: Deps, hits: RankedHit[], sort: Exclude<SearchSort, 'distance'>): Promise<RankedHit[]> {
   if (sort === 'relevance' || hits.length < 2) return hits;
-  const rows = await db.query<{ id: number; created_at: Date; fee: number }>(
-    sql`SELECT p.id, p.created_at, p.fee FROM posts p WHERE p.id = ANY(${hits.map((h) => h.id)}::bigint[])`);
+  const rows = await searchRepository(deps.db).sortKeys(hits.map((h) => h.id));
   const key = new Map(rows.map((r) => [r.id, r]));
   const rank = new Map(hits.map((h, i) => [h.id, i]));
   const by = sort === 'newest'
@@ -304,12 +251,8 @@ export function searchService(deps: Deps) {
     if (sort === 'distance' && !point) throw badRequest('POINT_REQUIRED', '거리순 정렬에는 near=me 또는 lat/lng가 필요합니다');
     if (query === '') {
       // no query at all: the filtered catalogue (newest first, by fee or nearest first), cards and all in one statement
-      const order = sort === 'distance' ? sql`${distanceFrom('p', point!)}, p.id`
-        : sort === 'fee' ? sql.raw('p.fee ASC, p.id DESC') : sql.raw('p.created_at DESC, p.id DESC');
-      const where = [...filterConditions(filters), ...(sort === 'distance' ? [sql`p.lat IS NOT NULL`] : [])];
-      const rows = await deps.db.query<ListRow>(sql`SELECT ${listItemSelect(point)} FROM ${LIST_ITEM_FROM}
-        WHERE ${sql.join(where, ' AND ')}
-        ORDER BY ${order} LIMIT ${limit + 1} OFFSET ${offset}`);
+      const order = sort === 'distance' || sort === 'fee' ? sort : 'newest';
+      const rows = await searchRepository(deps.db).browse(filterConditions(filters), order, point, limit, offset);
       return {
         items: rows.slice(0, limit).map((r) => ({ listing: toListItem(r), score: 0, match: { keyword: null, semantic: null, reason: '', reasons: [] } })),
         nextCursor: rows.length > limit ? encodeOffset(offset + limit) : null,
@@ -320,9 +263,9 @@ export function searchService(deps: Deps) {
       };
     }
     const ranked = await rank(query, filters, { mode });
-    const hits = sort === 'distance' ? await byDistance(deps.db, ranked.hits, point!) : await orderHits(deps.db, ranked.hits, sort);
+    const hits = sort === 'distance' ? await byDistance(deps, ranked.hits, point!) : await orderHits(deps, ranked.hits, sort);
     return {
-      items: await withListings(deps.db, hits.slice(offset, offset + limit), point),
+      items: await withListings(deps, hits.slice(offset, offset + limit), point),
       nextCursor: hits.length > offset + limit ? encodeOffset(offset + limit) : null,
       mode,
       semanticAvailable: ranked.fallback ? false : await semanticAvailable(deps),
@@ -335,11 +278,9 @@ export function searchService(deps: Deps) {
 }
 
 /** The matches re-ordered nearest first (located listings only; ties keep their rank order). */
-async function byDistance(q: Queryable, hits: RankedHit[], point: Point): Promise<RankedHit[]> {
+async function byDistance(deps: Deps, hits: RankedHit[], point: Point): Promise<RankedHit[]> {
   if (!hits.length) return hits;
-  const rows = await q.query<{ id: number; d: number }>(
-    sql`SELECT p.id, ${distanceFrom('p', point)} AS d FROM posts p WHERE p.id = ANY(${hits.map((h) => h.id)}::bigint[]) AND p.lat IS NOT NULL`,
-  );
+  const rows = await searchRepository(deps.db).distances(hits.map((h) => h.id), point);
   const dist = new Map(rows.map((r) => [r.id, r.d]));
   return hits.filter((h) => dist.has(h.id)).sort((a, b) => dist.get(a.id)! - dist.get(b.id)!);
 }

@@ -2,18 +2,16 @@
 // a vote of the nearest existing listings' categories), fee/deposit suggestion (median of comparable
 // listings in that category) and an AI draft (vision LLM with photos, else from the hint text).
 import type { Deps } from '../../deps.ts';
-import { sql } from '../../db/sql.ts';
 import { notFound } from '../../http/errors.ts';
 import { embedderFor } from '../../ai/embedder.ts';
 import { parseJsonReply } from '../../ai/llm.ts';
 import type { ChatMessage } from '../../ai/types.ts';
-import { publicPostCondition } from '../posts/visibility.ts';
-import { visibleToViewer } from '../blocks/repository.ts';
-import { vectorTable } from '../embeddings/store.ts';
-import { filterConditions, fuse, semanticAvailable, vectorRank, withListings } from './service.ts';
-import { keywordRank, queryTerms, weighTerms } from './keyword.ts';
-import { calibrationFor } from './calibration.ts';
-import type { SearchHit } from './schemas.ts';
+import { embeddingsRepository } from '../embeddings/repository.ts';
+import { filterConditions, fuse, semanticAvailable, vectorRank, withListings } from '../search/service.ts';
+import { keywordRank, queryTerms, weighTerms } from '../search/keyword.ts';
+import { calibrationFor } from '../search/calibration.ts';
+import type { SearchHit } from '../search/schemas.ts';
+import { recommendationsRepository } from './repository.ts';
 
 const NEIGHBOURS = 15;
 // The category vote: only the nearest VOTERS neighbours, each weighted exp((score − best) / T), so the
@@ -64,7 +62,8 @@ export function voteWeights<T extends { score: number }>(near: T[], temperature:
   return near.map((n, i) => ({ ...n, weight: i < VOTERS ? Math.exp((n.score - best) / temperature) : 0 }));
 }
 
-export function suggestService(deps: Deps) {
+export function recommendationsService(deps: Deps) {
+  const repo = recommendationsRepository(deps.db);
   /** Nearest public listings to a text: vector neighbours, or keyword ones without pgvector. */
   async function neighbours(text: string, excludeIds: number[] = []) {
     const where = filterConditions({ excludeIds });
@@ -78,31 +77,25 @@ export function suggestService(deps: Deps) {
   }
 
   async function similar(postId: number, limit = 6, viewerId: number | null = null): Promise<{ items: SearchHit[]; semanticAvailable: boolean }> {
-    const post = await deps.db.one<{ id: number; title: string; content: string }>(
-      sql`SELECT p.id, p.title, p.content FROM posts p WHERE p.id = ${postId} AND ${sql.raw(publicPostCondition('p'))} AND ${visibleToViewer(viewerId)}`,
-    );
+    const post = await repo.publicPost(postId, viewerId);
     if (!post) throw notFound('게시글');
     const where = filterConditions({ excludeIds: [postId], viewerId });
     const semantic = await semanticAvailable(deps);
     let ranked: ReturnType<typeof fuse> = [];
     if (semantic) {
-      const table = sql.raw(vectorTable(embedderFor(deps.config).dimensions));
-      const own = await deps.db.one<{ v: string }>(sql`SELECT embedding::text AS v FROM ${table} WHERE post_id = ${postId}`);
+      const own = await embeddingsRepository(deps.db).vectorOf(embedderFor(deps.config).dimensions, postId);
       const calibration = await calibrationFor(deps);
-      if (own) ranked = fuse([], await vectorRank(deps, JSON.parse(own.v), where, limit, false, calibration?.minSimilarity ?? -1), calibration);
+      if (own) ranked = fuse([], await vectorRank(deps, own, where, limit, false, calibration?.minSimilarity ?? -1), calibration);
     }
     // keyword fallback: no vector store, or this listing is not embedded yet
     if (!ranked.length) ranked = fuse(await keywordRank(deps.db, await weighTerms(deps.db, queryTerms(post.title)), where, limit), [], null);
-    return { items: await withListings(deps.db, ranked), semanticAvailable: semantic };
+    return { items: await withListings(deps, ranked), semanticAvailable: semantic };
   }
 
   async function suggestCategories(text: string, excludeIds: number[] = []): Promise<{ guesses: CategoryGuess[]; neighbourIds: number[] }> {
     const near = await neighbours(text, excludeIds);
     if (!near.length) return { guesses: [], neighbourIds: [] };
-    const rows = await deps.db.query<{ id: number; category_id: number; name: string; path: string }>(sql`
-      SELECT p.id, p.category_id, c.name, coalesce(pc.name || ' > ', '') || c.name AS path
-      FROM posts p JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id
-      WHERE p.id = ANY(${near.map((n) => n.id)}::bigint[])`);
+    const rows = await repo.categoriesOf(near.map((n) => n.id));
     const byId = new Map(rows.map((r) => [r.id, r]));
     const votes = new Map<number, { guess: CategoryGuess; weight: number }>();
     let total = 0;
@@ -124,12 +117,8 @@ export function suggestService(deps: Deps) {
 
   /** Median fee/deposit of comparable listings: the neighbours in the category, else the whole category. */
   async function priceSuggestion(categoryId: number, neighbourIds: number[]) {
-    let rows = await deps.db.query<{ fee: number; deposit: number }>(sql`SELECT p.fee, p.deposit FROM posts p
-      WHERE p.id = ANY(${neighbourIds}::bigint[]) AND p.category_id = ${categoryId} AND ${sql.raw(publicPostCondition('p'))}`);
-    if (rows.length < 3) {
-      rows = await deps.db.query(sql`SELECT p.fee, p.deposit FROM posts p
-        WHERE p.category_id = ${categoryId} AND ${sql.raw(publicPostCondition('p'))} ORDER BY p.created_at DESC LIMIT 50`);
-    }
+    let rows = await repo.pricesAmong(neighbourIds, categoryId);
+    if (rows.length < 3) rows = await repo.recentPrices(categoryId, 50);
     if (!rows.length) return { fee: null, deposit: null };
     const stat = (xs: number[]) => ({ suggested: priceRound(median(xs)), min: Math.min(...xs), max: Math.max(...xs), basedOn: xs.length });
     return { fee: stat(rows.map((r) => r.fee)), deposit: stat(rows.map((r) => r.deposit)) };

@@ -1,0 +1,169 @@
+// Every SQL statement of the embeddings domain: where vectors live, the worker's claim/finish
+// statements (see worker.ts for the protocol) and the sources listings are embedded from.
+//
+// Vectors: post_embeddings (512 = local embedder) or post_embeddings_d<dims> for an API model with
+// another dimension (HNSW needs one fixed dimension per index → one table per dimension). Without
+// pgvector there is no store: the worker records DONE only and semantic search is off.
+import type { Queryable } from '../../db/client.ts';
+import { sql, type Sql } from '../../db/sql.ts';
+import { LOCAL_DIMENSIONS } from '../../ai/local-embedder.ts';
+import type { EmbeddingSource } from './text.ts';
+
+export function vectorTable(dims: number): string {
+  if (!Number.isInteger(dims) || dims < 1 || dims > 2000) throw new Error(`지원하지 않는 임베딩 차원: ${dims} (1–2000)`);
+  return dims === LOCAL_DIMENSIONS ? 'post_embeddings' : `post_embeddings_d${dims}`;
+}
+
+export const vectorLiteral = (v: number[]) => '[' + v.map((x) => (Number.isFinite(x) ? x.toFixed(6) : '0')).join(',') + ']';
+
+/** SQL for `vector literal` as a parameter cast to the table's type. */
+export const queryVector = (v: number[], dims: number): Sql => sql`${vectorLiteral(v)}::vector(${sql.raw(String(dims))})`;
+
+export interface SourceRow extends EmbeddingSource {
+  embedding_status: string;
+  embedding_version: number;
+}
+
+/** A claimed row: its id and the version this claim gave it. */
+export interface ClaimRow {
+  id: number;
+  embedding_version: number;
+}
+
+export function embeddingsRepository(db: Queryable) {
+  return {
+    /** Creates the table for a non-default dimension (idempotent); the 512 table comes from migration 021. */
+    async ensureVectorTable(dims: number): Promise<void> {
+      if (dims === LOCAL_DIMENSIONS) return;
+      const t = vectorTable(dims);
+      await db.exec(`CREATE TABLE IF NOT EXISTS ${t} (
+          post_id bigint PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+          embedder_id text NOT NULL,
+          embedding vector(${dims}) NOT NULL,
+          updated_at timestamptz NOT NULL DEFAULT now());
+        CREATE INDEX IF NOT EXISTS ${t}_hnsw ON ${t} USING hnsw (embedding vector_cosine_ops);`);
+    },
+
+    async vectorTableExists(dims: number): Promise<boolean> {
+      const row = await db.one<{ ok: boolean }>(sql`SELECT to_regclass(${vectorTable(dims)}) IS NOT NULL AS ok`);
+      return row?.ok ?? false;
+    },
+
+    /** A listing's stored vector, or null when it has none yet. */
+    async vectorOf(dims: number, postId: number): Promise<number[] | null> {
+      const row = await db.one<{ v: string }>(sql`SELECT embedding::text AS v FROM ${sql.raw(vectorTable(dims))} WHERE post_id = ${postId}`);
+      return row ? (JSON.parse(row.v) as number[]) : null;
+    },
+
+    /** Upserts vectors (unnest of text[] → vector: arrays of vector do not bind). */
+    async writeVectors(dims: number, embedderId: string, ids: number[], vectors: number[][]): Promise<void> {
+      if (!ids.length) return;
+      await db.query(sql`INSERT INTO ${sql.raw(vectorTable(dims))} (post_id, embedder_id, embedding, updated_at)
+        SELECT u.id, ${embedderId}, u.v::vector, now() FROM unnest(${ids}::bigint[], ${vectors.map(vectorLiteral)}::text[]) AS u(id, v)
+        ON CONFLICT (post_id) DO UPDATE SET embedder_id = EXCLUDED.embedder_id, embedding = EXCLUDED.embedding, updated_at = now()`);
+    },
+
+    /** Listings embedded by another model go back to WAIT; returns how many. */
+    async requeueOtherModels(embedderId: string): Promise<number> {
+      const rows = await db.query<{ id: number }>(sql`UPDATE posts SET embedding_status = 'WAIT', embedding_attempts = 0,
+          embedding_error = NULL, embedding_next_attempt_at = NULL
+        WHERE embedding_status = 'DONE' AND embedding_model IS DISTINCT FROM ${embedderId} RETURNING id`);
+      return rows.length;
+    },
+
+    async deleteOtherModelVectors(dims: number, embedderId: string): Promise<void> {
+      await db.query(sql`DELETE FROM ${sql.raw(vectorTable(dims))} WHERE embedder_id <> ${embedderId}`);
+    },
+
+    /** Claims older than `before` return to WAIT (one attempt counted; FAILED at maxAttempts). */
+    async recoverExpiredLeases(before: Date, maxAttempts: number): Promise<number> {
+      const rows = await db.query<{ id: number }>(sql`UPDATE posts SET
+          embedding_status = CASE WHEN embedding_attempts + 1 >= ${maxAttempts} THEN 'FAILED' ELSE 'WAIT' END,
+          embedding_attempts = embedding_attempts + 1, embedding_error = 'lease expired',
+          embedding_claimed_at = NULL
+        WHERE embedding_status = 'PENDING' AND id IN (SELECT id FROM posts WHERE embedding_status = 'PENDING'
+          AND embedding_claimed_at < ${before} ORDER BY id FOR UPDATE)
+        RETURNING id`);
+      return rows.length;
+    },
+
+    /** WAIT listings due at `now`, oldest id first. */
+    async dueIds(now: Date, limit: number): Promise<number[]> {
+      const rows = await db.query<{ id: number }>(sql`SELECT id FROM posts
+        WHERE embedding_status = 'WAIT' AND deleted_at IS NULL
+          AND (embedding_next_attempt_at IS NULL OR embedding_next_attempt_at <= ${now})
+        ORDER BY id LIMIT ${limit}`);
+      return rows.map((r) => r.id);
+    },
+
+    /** One conditional UPDATE: WAIT → PENDING, version + 1; only rows still WAIT are returned (ours). */
+    claim(ids: number[], now: Date): Promise<ClaimRow[]> {
+      // rows locked in id order (the FOR UPDATE subquery) so concurrent claims and finishes never deadlock
+      return db.query<ClaimRow>(sql`UPDATE posts SET
+          embedding_status = 'PENDING', embedding_version = embedding_version + 1, embedding_claimed_at = ${now}
+        WHERE embedding_status = 'WAIT' AND id IN (SELECT id FROM posts
+          WHERE id = ANY(${ids}::bigint[]) AND embedding_status = 'WAIT' ORDER BY id FOR UPDATE)
+        RETURNING id, embedding_version`);
+    },
+
+    /** Row locks always taken in id order: no lock cycles between workers' multi-row updates. */
+    async lockInOrder(ids: number[]): Promise<void> {
+      await db.query(sql`SELECT id FROM posts WHERE id = ANY(${ids}::bigint[]) ORDER BY id FOR UPDATE`);
+    },
+
+    /** The service was unavailable: our claims back to WAIT, no attempt counted, due at `due`. */
+    async releaseForOutage(ids: number[], versions: number[], message: string, due: Date): Promise<number> {
+      const rows = await db.query<{ id: number }>(sql`UPDATE posts SET embedding_status = 'WAIT', embedding_error = ${message},
+          embedding_claimed_at = NULL, embedding_next_attempt_at = ${due}
+        FROM unnest(${ids}::bigint[], ${versions}::int[]) AS u(id, v)
+        WHERE posts.id = u.id AND posts.embedding_version = u.v AND posts.embedding_status = 'PENDING'
+        RETURNING posts.id`);
+      return rows.length;
+    },
+
+    /** These listings failed: back to WAIT with exponential backoff, FAILED after maxAttempts. */
+    failClaims(ids: number[], versions: number[], message: string, now: Date, o: { maxAttempts: number; backoffBaseMs: number; maxBackoffMs: number }) {
+      return db.query<{ embedding_status: string }>(sql`UPDATE posts SET
+          embedding_status = CASE WHEN embedding_attempts + 1 >= ${o.maxAttempts} THEN 'FAILED' ELSE 'WAIT' END,
+          embedding_attempts = embedding_attempts + 1,
+          embedding_error = ${message},
+          embedding_claimed_at = NULL,
+          embedding_next_attempt_at = ${now}::timestamptz
+            + (${o.backoffBaseMs}::float8 * least(power(2, embedding_attempts), ${o.maxBackoffMs / Math.max(1, o.backoffBaseMs)}::float8)) * interval '1 millisecond'
+        FROM unnest(${ids}::bigint[], ${versions}::int[]) AS u(id, v)
+        WHERE posts.id = u.id AND posts.embedding_version = u.v AND posts.embedding_status = 'PENDING'
+        RETURNING posts.embedding_status`);
+    },
+
+    /** Our claims still PENDING become DONE; returns their ids (a row re-queued meanwhile is left alone). */
+    async finishClaims(ids: number[], versions: number[], embedderId: string): Promise<number[]> {
+      const rows = await db.query<{ id: number }>(sql`UPDATE posts SET embedding_status = 'DONE',
+          embedding_model = ${embedderId}, embedding_attempts = 0, embedding_error = NULL,
+          embedding_claimed_at = NULL, embedding_next_attempt_at = NULL
+        FROM unnest(${ids}::bigint[], ${versions}::int[]) AS u(id, v)
+        WHERE posts.id = u.id AND posts.embedding_version = u.v AND posts.embedding_status = 'PENDING'
+        RETURNING posts.id`);
+      return rows.map((r) => r.id);
+    },
+
+    /** When the first listing put back after a failure is due again, or null. */
+    async nextRetryDue(): Promise<Date | null> {
+      const row = await db.one<{ due: Date | null }>(sql`SELECT min(embedding_next_attempt_at) AS due FROM posts
+        WHERE embedding_status = 'WAIT' AND deleted_at IS NULL AND embedding_next_attempt_at IS NOT NULL`);
+      return row?.due ? new Date(row.due) : null;
+    },
+
+    /** The embedding sources of the given posts (any state; the caller filters). */
+    loadSources(ids: number[]): Promise<SourceRow[]> {
+      if (!ids.length) return Promise.resolve([]);
+      return db.query<SourceRow>(sql`SELECT p.id, p.title, p.content, p.fee, p.deposit, p.receive_method, p.return_method,
+          p.embedding_status, p.embedding_version,
+          coalesce(pc.name || ' > ', '') || c.name AS category_path,
+          (SELECT string_agg(coalesce(rp.name || ' ', '') || r.name, ', ' ORDER BY r.id)
+             FROM post_regions pr JOIN regions r ON r.id = pr.region_id LEFT JOIN regions rp ON rp.id = r.parent_id
+            WHERE pr.post_id = p.id) AS regions
+        FROM posts p JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id
+        WHERE p.id = ANY(${ids}::bigint[])`);
+    },
+  };
+}

@@ -1,0 +1,202 @@
+// Every SQL statement of search: the filters (inside both branches, before ranking), the vector
+// branch's HNSW walk and exact scan, the keyword branch's corpus statistics, candidates and BM25
+// scores, the typo vocabulary, the listing cards of ranked ids, and the calibration sample.
+// The rules (which branch, fusion, typo budget, floors) stay in service.ts / keyword.ts / calibration.ts.
+import type { Queryable } from '../../db/client.ts';
+import { sql, type Sql } from '../../db/sql.ts';
+import { publicPostCondition } from '../posts/visibility.ts';
+import { categoryFilter, regionFilter } from '../catalog/service.ts';
+import { availableBetween } from '../reservations/booked.ts';
+import { LIST_ITEM_FROM, listItemSelect, type ListRow } from '../posts/repository.ts';
+import type { Point } from '../neighbourhoods/geo.ts';
+import { distanceFrom, withinRadius } from '../neighbourhoods/repository.ts';
+import { visibleToViewer } from '../blocks/repository.ts';
+import { queryVector, vectorTable } from '../embeddings/repository.ts';
+
+export interface SearchFilters {
+  categoryId?: number;
+  regionId?: number;
+  minFee?: number;
+  maxFee?: number;
+  from?: string;
+  to?: string;
+  /** listings to leave out (e.g. the listing itself for "similar") */
+  excludeIds?: number[];
+  /** the caller: listings of members blocked either way are left out */
+  viewerId?: number | null;
+  /** distances are measured from here (cards carry distanceKm); with radiusKm, only listings within it */
+  point?: Point | null;
+  radiusKm?: number;
+}
+
+/** The filters as SQL conditions on posts `p` (dates are checked by the service before). */
+export function filterSql(f: SearchFilters): Sql[] {
+  const where: Sql[] = [sql.raw(publicPostCondition('p'))];
+  if (f.categoryId) where.push(categoryFilter([f.categoryId], 'p'));
+  if (f.regionId) where.push(regionFilter([f.regionId], 'p'));
+  if (f.minFee !== undefined) where.push(sql`p.fee >= ${f.minFee}`);
+  if (f.maxFee !== undefined) where.push(sql`p.fee <= ${f.maxFee}`);
+  if (f.from || f.to) where.push(availableBetween('p', f.from ?? f.to!, f.to ?? f.from!));
+  if (f.excludeIds?.length) where.push(sql`p.id <> ALL(${f.excludeIds}::bigint[])`);
+  if (f.viewerId) where.push(visibleToViewer(f.viewerId, 'p'));
+  if (f.point && f.radiusKm) where.push(withinRadius('p', f.point, f.radiusKm));
+  return where;
+}
+
+export interface VectorHit {
+  id: number;
+  sim: number;
+}
+export interface Bm25Row {
+  id: number;
+  bm25: number;
+  /** IDF mass of the matched terms */
+  matched: number;
+  terms: string[];
+}
+export interface SortKeyRow {
+  id: number;
+  created_at: Date;
+  fee: number;
+}
+export interface CalibrationRow {
+  v: string;
+  top: number;
+  title: string;
+}
+export type BrowseOrder = 'newest' | 'fee' | 'distance';
+
+/** BM25 parameters (k1, b), the title's weight and the corpus's mean length. */
+export interface Bm25Params {
+  k1: number;
+  b: number;
+  titleWeight: number;
+  avgLen: number;
+}
+
+const TEXT = sql.raw(`(p.title || ' ' || p.content)`);
+/** p's title or content contains the term: the character-bigram GIN index (migration 022) narrows, ILIKE decides. */
+const containsTerm = (t: string): Sql => sql`text_bigrams(${TEXT}) @> text_bigrams(${t}::text) AND ${TEXT} ILIKE ${'%' + t + '%'}`;
+const and = (where: Sql[]) => sql.join(where, ' AND ');
+
+export function searchRepository(db: Queryable) {
+  return {
+    // ── vector branch (each setting is SET LOCAL: call inside the branch's transaction) ──
+    /** Walk the HNSW index in index order with pgvector's iterative scan, at most maxScanTuples visited. */
+    useHnswWalk: (efSearch: number, maxScanTuples: number) => db.exec(`SET LOCAL hnsw.ef_search = ${Math.trunc(efSearch)};
+      SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.max_scan_tuples = ${Math.trunc(maxScanTuples)};
+      SET LOCAL enable_sort = off`), // the index order, not a sort of every distance
+    useExactScan: () => db.exec('SET LOCAL enable_sort = on; SET LOCAL enable_indexscan = off'),
+
+    /** Nearest vectors by the index walk; the filters are a per-row subquery, so the planner cannot
+     *  turn them into a join that scans every post. */
+    vectorWalk: (dims: number, vector: number[], where: Sql[], limit: number) => {
+      const qv = queryVector(vector, dims);
+      return db.query<VectorHit>(sql`
+        SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim FROM ${sql.raw(vectorTable(dims))} e
+        WHERE (SELECT true FROM posts p WHERE p.id = e.post_id AND ${and(where)})
+        ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
+    },
+    /** Nearest vectors by an exact scan over the filtered listings. */
+    vectorExact: (dims: number, vector: number[], where: Sql[], limit: number) => {
+      const qv = queryVector(vector, dims);
+      return db.query<VectorHit>(sql`
+        SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim
+        FROM ${sql.raw(vectorTable(dims))} e JOIN posts p ON p.id = e.post_id
+        WHERE ${and(where)}
+        ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
+    },
+
+    /** An even spread of up to `sample` stored vectors by post id (no random()), with top category and title. */
+    async calibrationSample(dims: number, embedderId: string, sample: number): Promise<CalibrationRow[]> {
+      const table = sql.raw(vectorTable(dims));
+      const ids = (await db.query<{ id: number }>(sql`
+        WITH n AS (SELECT count(*)::int AS n FROM ${table})
+        SELECT e.post_id AS id FROM (SELECT post_id, row_number() OVER (ORDER BY post_id) AS rn FROM ${table}) e, n
+        WHERE e.rn % greatest(1, n.n / ${sample}) = 0 LIMIT ${sample}`)).map((r) => r.id);
+      return db.query<CalibrationRow>(sql`
+        SELECT e.embedding::text AS v, coalesce(c.parent_id, c.id) AS top, p.title
+        FROM ${table} e JOIN posts p ON p.id = e.post_id JOIN categories c ON c.id = p.category_id
+        WHERE e.post_id = ANY(${ids}::bigint[]) AND e.embedder_id = ${embedderId}`);
+    },
+
+    // ── keyword branch ──
+    /** Bitmap scans only: the planner prices the bigram containment per row far too low and would
+     *  rather read every listing than the GIN index. SET LOCAL: call inside a transaction. */
+    useBitmapScans: () => db.exec('SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off'),
+
+    /** Live listings and the mean text length of the newest 1,000 (BM25 needs only its order of magnitude). */
+    async corpusStats(): Promise<{ n: number; avgLen: number | null }> {
+      const row = await db.one<{ n: number; avg_len: number | null }>(sql`SELECT
+          (SELECT count(*) FROM posts WHERE deleted_at IS NULL)::int AS n,
+          (SELECT avg(char_length(title) + char_length(content)) FROM (SELECT title, content FROM posts ORDER BY id DESC LIMIT 1000) s)::float8 AS avg_len`);
+      return { n: row?.n ?? 0, avgLen: row?.avg_len ?? null };
+    },
+
+    /** Live listings containing the term, counted up to `cap`. */
+    async documentFrequency(term: string, cap: number): Promise<number> {
+      const row = await db.one<{ df: number }>(sql`SELECT count(*)::int AS df FROM (SELECT 1 FROM posts p
+        WHERE ${containsTerm(term)} AND p.deleted_at IS NULL LIMIT ${cap}) s`);
+      return row?.df ?? 0;
+    },
+
+    /** Title words that sound like the term (trigram similarity of their romanisation), best first. */
+    typoCandidates: (term: string) => db.query<{ term: string; sim: number }>(sql`SELECT v.term, similarity(v.roman, hangul_roman(${term})) AS sim
+      FROM search_vocab v WHERE v.roman % hangul_roman(${term}) AND v.term <> ${term}
+      ORDER BY 2 DESC, v.term LIMIT 20`),
+
+    /** Per term, up to `perTerm` listings containing it that pass the filters (a bounded candidate set). */
+    async keywordCandidates(terms: string[], where: Sql[], perTerm: number): Promise<number[]> {
+      if (!terms.length) return [];
+      const rows = await db.query<{ id: number }>(sql.join(
+        terms.map((t) => sql`(SELECT p.id FROM posts p WHERE ${containsTerm(t)} AND ${and(where)} LIMIT ${perTerm})`),
+        ' UNION ',
+      ));
+      return rows.map((r) => r.id);
+    },
+
+    /** BM25 of the candidates for the weighted terms, best first (at most `limit`). Given as a literal
+     *  id list, the planner fetches the candidates by primary key instead of guessing a join order. */
+    bm25Scores(ids: number[], terms: { term: string; idf: number }[], p: Bm25Params, limit: number): Promise<Bm25Row[]> {
+      if (!ids.length || !terms.length) return Promise.resolve([]);
+      return db.query<Bm25Row>(sql`
+        SELECT p.id, coalesce(sum(s.w), 0)::float8 AS bm25, coalesce(sum(s.idf) FILTER (WHERE s.tf > 0), 0)::float8 AS matched,
+          coalesce(array_agg(s.t ORDER BY s.ord) FILTER (WHERE s.tf > 0), '{}') AS terms
+        FROM posts p,
+          LATERAL (SELECT lower(p.title) AS lt, lower(p.content) AS lc, char_length(p.title) + char_length(p.content) AS len) d,
+          LATERAL (SELECT u.t, u.ord, u.idf, f.tf,
+              u.idf * f.tf * ${p.k1 + 1}::float8 / (f.tf + ${p.k1}::float8 * (${1 - p.b}::float8 + ${p.b}::float8 * d.len / ${p.avgLen}::float8)) AS w
+            FROM unnest(${terms.map((t) => t.term)}::text[], ${terms.map((t) => t.idf)}::float8[]) WITH ORDINALITY AS u(t, idf, ord),
+              LATERAL (SELECT (${p.titleWeight} * (char_length(d.lt) - char_length(replace(d.lt, u.t, ''))) / char_length(u.t)
+                  + (char_length(d.lc) - char_length(replace(d.lc, u.t, ''))) / char_length(u.t))::float8 AS tf) f) s
+        WHERE p.id = ANY(${ids}::bigint[])
+        GROUP BY p.id
+        HAVING sum(s.tf) > 0
+        ORDER BY 2 DESC, p.id
+        LIMIT ${limit}`);
+    },
+
+    // ── results ──
+    /** Listing cards of these ids (any order; the caller orders). */
+    listCards: (ids: number[], point: Point | null) => ids.length
+      ? db.query<ListRow>(sql`SELECT ${listItemSelect(point)} FROM ${LIST_ITEM_FROM} WHERE p.id = ANY(${ids}::bigint[])`)
+      : Promise.resolve([]),
+
+    /** Creation time and fee of these ids, for sort=newest|fee. */
+    sortKeys: (ids: number[]) => db.query<SortKeyRow>(sql`SELECT p.id, p.created_at, p.fee FROM posts p WHERE p.id = ANY(${ids}::bigint[])`),
+
+    /** Distance in km from the point of these ids that have a location. */
+    distances: (ids: number[], point: Point) => db.query<{ id: number; d: number }>(
+      sql`SELECT p.id, ${distanceFrom('p', point)} AS d FROM posts p WHERE p.id = ANY(${ids}::bigint[]) AND p.lat IS NOT NULL`),
+
+    /** No query: the filtered catalogue as cards, one page of it (limit + 1 rows tell whether more exist). */
+    browse(where: Sql[], order: BrowseOrder, point: Point | null, limit: number, offset: number): Promise<ListRow[]> {
+      const by = order === 'distance' ? sql`${distanceFrom('p', point!)}, p.id`
+        : order === 'fee' ? sql.raw('p.fee ASC, p.id DESC') : sql.raw('p.created_at DESC, p.id DESC');
+      const all = order === 'distance' ? [...where, sql`p.lat IS NOT NULL`] : where;
+      return db.query<ListRow>(sql`SELECT ${listItemSelect(point)} FROM ${LIST_ITEM_FROM}
+        WHERE ${and(all)}
+        ORDER BY ${by} LIMIT ${limit + 1} OFFSET ${offset}`);
+    },
+  };
+}
