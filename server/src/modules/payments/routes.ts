@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
 import { IdParams } from '../../http/wire.ts';
 import { Reservation } from '../reservations/schemas.ts';
-import { paymentsService, type ConfirmBody as ConfirmInput } from './service.ts';
+import { paymentsService } from './service.ts';
 
 const ConfirmBody = Type.Object(
   {
@@ -14,12 +14,14 @@ const ConfirmBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const paymentsRoutes: FastifyPluginAsync = async (app) => {
+const tags = ['reservations', 'payments'];
+
+export const paymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const payments = paymentsService(app.deps);
 
   app.post('/reservations/:id/payment/confirm', {
     schema: {
-      tags: ['reservations', 'payments'],
+      tags,
       summary: '결제 확인 → 수령 대기(PENDING_PICKUP)',
       description:
         'direct(기본): 빌려주는 사람이 입금을 확인합니다 (본문 없음). toss: 빌리는 사람의 브라우저가 결제창에서 받은 ' +
@@ -35,6 +37,6 @@ export const paymentsRoutes: FastifyPluginAsync = async (app) => {
       if (req.body === undefined || req.body === null) req.body = {};
     },
   }, async (req) => {
-    return payments.confirm(requireMember(req), (req.params as { id: number }).id, (req.body ?? {}) as ConfirmInput);
+    return payments.confirm(requireMember(req), req.params.id, req.body ?? {});
   });
 };

@@ -1,12 +1,13 @@
 // Timed rules of the rental lifecycle (SPEC §5, §9). Each run uses ctx.now only, and every change is
-// a conditional update (status transition from the expected status, or "...sent_at IS NULL"), so a
+// a set-based conditional update (from the expected status, or "...notified_at IS NULL"), so a
 // second run — or a concurrent run on another instance — finds nothing left to do.
 import type { Deps } from '../../deps.ts';
-import { sql } from '../../db/sql.ts';
 import type { JobDefinition, JobContext } from '../../jobs/types.ts';
+import type { NewNotification } from '../notifications/service.ts';
 import { addDays, seoulDate } from '../../lib/dates.ts';
-import { reservationsService } from './service.ts';
-import type { Status } from './status.ts';
+import { reservationsRepository, type DueWhen, type NoticeRow } from './repository.ts';
+import { STATUS_TABLE, type Status } from './status.ts';
+import { statusNotices } from './transitions.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -33,53 +34,47 @@ export const TIMED_RULES = {
 const BATCH = 500;
 
 /**
- * Moves every reservation matching `where` from `from` to `to` as SYSTEM; returns how many moved.
- * Candidates are read first and each moved by a conditional transition, so concurrent runs share the
- * work without applying anything twice.
+ * Moves every reservation in `from` that is due to `to` as SYSTEM, a batch per statement (set-based:
+ * one UPDATE with its log, one INSERT of the notices), and returns how many moved. Rows locked by a
+ * concurrent run are skipped by this one and moved by that one, so nothing moves twice.
  */
-async function moveAll(deps: Deps, now: Date, from: Status, to: Status, where: ReturnType<typeof sql>, reason: string) {
-  const service = reservationsService(deps);
-  const ids = await deps.db.query<{ id: number }>(sql`
-    SELECT id FROM reservations WHERE status = ${from} AND ${where} ORDER BY id LIMIT ${BATCH}`);
-  let moved = 0;
-  for (const { id } of ids) {
-    if (await service.systemTransition(id, from, to, now, reason)) moved++;
+async function moveAll(deps: Deps, now: Date, from: Status, to: Status, due: DueWhen, reason: string) {
+  if (!STATUS_TABLE[from].next.includes(to) || !STATUS_TABLE[to].setBy.includes('SYSTEM')) {
+    throw new Error(`the system may not move ${from} → ${to} (status.ts)`);
   }
-  return moved;
+  let total = 0;
+  for (;;) {
+    const notes = await deps.db.transaction(async (tx) => {
+      const moved = await reservationsRepository(tx).moveDue(from, to, due, reason, now, BATCH);
+      total += moved.length;
+      return { count: moved.length, rows: await deps.notifications.insertMany(tx, moved.flatMap((r) => statusNotices(r, to, 'SYSTEM', reason))) };
+    });
+    await deps.notifications.publish(notes.rows);
+    if (notes.count < BATCH) return total;
+  }
 }
 
 export async function expireReservations({ deps, now }: JobContext) {
   const today = seoulDate(now);
   const requests = await moveAll(deps, now, 'PENDING_APPROVAL', 'EXPIRED',
-    sql`(created_at <= ${new Date(now.getTime() - TIMED_RULES.requestTtlMs)} OR start_date < ${today}::date)`,
+    { createdBefore: new Date(now.getTime() - TIMED_RULES.requestTtlMs), startBefore: today },
     '응답 기한이 지나 요청이 만료되었습니다');
   const payments = await moveAll(deps, now, 'PENDING_PAYMENT', 'EXPIRED',
-    sql`(status_changed_at <= ${new Date(now.getTime() - TIMED_RULES.paymentTtlMs)} OR start_date < ${today}::date)`,
+    { changedBefore: new Date(now.getTime() - TIMED_RULES.paymentTtlMs), startBefore: today },
     '결제 기한이 지나 예약이 만료되었습니다');
   return { expiredRequests: requests, expiredPayments: payments };
 }
 
-/** Claims a one-time notice column (e.g. return_reminded_at) for the rows that still lack it. */
+/** Claims a one-time notice (e.g. return_reminded_at) of RENTING reservations ending in `end`, notices of a batch in one INSERT. */
 async function notifyOnce(
   deps: Deps,
   now: Date,
   column: 'return_reminded_at' | 'overdue_notified_at',
-  where: ReturnType<typeof sql>,
-  notes: (r: { id: number; borrower_id: number; lender_id: number; title: string; end_date: string }) => {
-    memberId: number; type: string; title: string; body: string;
-  }[],
+  end: { from?: string; to: string },
+  notes: (r: NoticeRow) => NewNotification[],
 ) {
-  const col = sql.raw(column);
   const rows = await deps.db.transaction(async (tx) => {
-    // the listing's title comes back with the claim (one statement for the batch)
-    const claimed = await tx.query<{ id: number; borrower_id: number; lender_id: number; title: string; end_date: string }>(sql`
-      UPDATE reservations r SET ${col} = ${now}
-      FROM posts p
-      WHERE p.id = r.post_id
-        AND r.id IN (SELECT id FROM reservations WHERE ${col} IS NULL AND ${where} ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-        AND r.${col} IS NULL
-      RETURNING r.id, r.borrower_id, r.lender_id, p.title, r.end_date`);
-    // and the notices of the whole batch in one more statement
+    const claimed = await reservationsRepository(tx).claimRentingNotice(column, end, now, BATCH);
     const inserted = await deps.notifications.insertMany(tx, claimed.flatMap((r) => notes(r).map((n) => ({ ...n, targetType: 'RESERVATION', targetId: r.id }))));
     return { claimed: claimed.length, inserted };
   });
@@ -90,8 +85,7 @@ async function notifyOnce(
 /** The day before the end date (Seoul), the borrower is reminded once. */
 export async function remindReturns({ deps, now }: JobContext) {
   const today = seoulDate(now);
-  const reminded = await notifyOnce(deps, now, 'return_reminded_at',
-    sql`status = 'RENTING' AND end_date BETWEEN ${today}::date AND ${addDays(today, 1)}::date`,
+  const reminded = await notifyOnce(deps, now, 'return_reminded_at', { from: today, to: addDays(today, 1) },
     (r) => [{
       memberId: r.borrower_id,
       type: 'RETURN_REMINDER',
@@ -107,21 +101,20 @@ export async function remindReturns({ deps, now }: JobContext) {
  */
 export async function detectOverdue({ deps, now }: JobContext) {
   const today = seoulDate(now);
-  const notified = await notifyOnce(deps, now, 'overdue_notified_at',
-    sql`status = 'RENTING' AND end_date < ${today}::date`,
+  const notified = await notifyOnce(deps, now, 'overdue_notified_at', { to: addDays(today, -1) },
     (r) => [
       { memberId: r.borrower_id, type: 'RETURN_OVERDUE', title: '반납일이 지났습니다', body: `${r.title} — 반납일 ${r.end_date}. 바로 반납해 주세요` },
       { memberId: r.lender_id, type: 'RETURN_OVERDUE', title: '빌려준 물건이 반납되지 않았습니다', body: `${r.title} — 반납일 ${r.end_date}` },
     ]);
   const markedLost = await moveAll(deps, now, 'RENTING', 'LOST_OR_UNRETURNED',
-    sql`end_date < ${addDays(today, -TIMED_RULES.overdueGraceDays)}::date`,
+    { endBefore: addDays(today, -TIMED_RULES.overdueGraceDays) },
     `반납일로부터 ${TIMED_RULES.overdueGraceDays}일이 지나도록 반납되지 않았습니다`);
   return { notified, markedLost };
 }
 
 /** Stale end states complete themselves (upstream queried the wrong status here: each rule names its own). */
 export async function autoComplete({ deps, now }: JobContext) {
-  const before = (ms: number) => sql`status_changed_at <= ${new Date(now.getTime() - ms)}`;
+  const before = (ms: number) => ({ changedBefore: new Date(now.getTime() - ms) });
   const toRefund = await moveAll(deps, now, 'RETURN_COMPLETED', 'PENDING_REFUND', before(TIMED_RULES.returnCompletedToRefundMs),
     '반납 완료 후 자동으로 보증금 환급 단계로 넘어갔습니다');
   const refunded = await moveAll(deps, now, 'PENDING_REFUND', 'REFUND_COMPLETED', before(TIMED_RULES.refundAutoCompleteMs),

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireMember } from '../../http/auth.ts';
 import { IdParams } from '../../http/wire.ts';
 import {
@@ -6,11 +6,10 @@ import {
   SentQuery, StatusChangeBody,
 } from './schemas.ts';
 import { reservationsService } from './service.ts';
-import type { Status } from './status.ts';
 
 const tags = ['reservations'];
 
-export const reservationsRoutes: FastifyPluginAsync = async (app) => {
+export const reservationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const reservations = reservationsService(app.deps);
 
   app.post('/reservations', {
@@ -19,32 +18,32 @@ export const reservationsRoutes: FastifyPluginAsync = async (app) => {
       body: CreateReservationBody, response: { 201: Reservation },
     },
   }, async (req, reply) => {
-    const created = await reservations.create(requireMember(req), req.body as CreateReservationBody);
+    const created = await reservations.create(requireMember(req), req.body);
     return reply.status(201).send(created);
   });
 
   app.get('/reservations/sent', {
     schema: { tags, summary: '내가 보낸 예약 (상태별 건수 포함)', querystring: SentQuery, response: { 200: ReservationPage } },
   }, async (req) => {
-    return reservations.list(requireMember(req), 'sent', req.query as { status?: Status; cursor?: string; limit?: number });
+    return reservations.list(requireMember(req), 'sent', req.query);
   });
 
   app.get('/reservations/received', {
     schema: { tags, summary: '내 물건에 들어온 예약 (게시글별 필터)', querystring: ReceivedQuery, response: { 200: ReservationPage } },
   }, async (req) => {
-    return reservations.list(requireMember(req), 'received', req.query as { status?: Status; postId?: number; cursor?: string; limit?: number });
+    return reservations.list(requireMember(req), 'received', req.query);
   });
 
   app.get('/reservations/:id', {
     schema: { tags, summary: '예약 상세 (상태 변경 기록 포함; 당사자와 관리자만)', params: IdParams, response: { 200: ReservationDetail } },
   }, async (req) => {
-    return reservations.detail(requireMember(req), (req.params as { id: number }).id);
+    return reservations.detail(requireMember(req), req.params.id);
   });
 
   app.put('/reservations/:id', {
     schema: { tags, summary: '예약 요청 수정 (빌리는 사람, 승인 대기 중에만)', params: IdParams, body: EditReservationBody, response: { 200: Reservation } },
   }, async (req) => {
-    return reservations.edit(requireMember(req), (req.params as { id: number }).id, req.body as EditReservationBody);
+    return reservations.edit(requireMember(req), req.params.id, req.body);
   });
 
   app.patch('/reservations/:id/status', {
@@ -57,6 +56,6 @@ export const reservationsRoutes: FastifyPluginAsync = async (app) => {
       params: IdParams, body: StatusChangeBody, response: { 200: Reservation },
     },
   }, async (req) => {
-    return reservations.changeStatus(requireMember(req), (req.params as { id: number }).id, req.body as StatusChangeBody);
+    return reservations.changeStatus(requireMember(req), req.params.id, req.body);
   });
 };

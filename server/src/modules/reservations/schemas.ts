@@ -3,7 +3,8 @@ import { Id, Nullable } from '../../http/wire.ts';
 import { STATUSES } from './status.ts';
 import { CursorParam } from '../../lib/cursor.ts';
 
-export const StatusSchema = Type.Union(STATUSES.map((s) => Type.Literal(s)), { description: '예약 상태 (SPEC §5)' });
+// an enum, not a union of mapped literals: a mapped array loses the tuple type and Static<> becomes never
+export const StatusSchema = Type.Enum(STATUSES, { description: '예약 상태 (SPEC §5)' });
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Asia/Seoul 달력 날짜 YYYY-MM-DD' });
 const Method = Type.Union([Type.Literal('DIRECT'), Type.Literal('DELIVERY')]);
 

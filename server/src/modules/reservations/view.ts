@@ -1,0 +1,81 @@
+// How a reservation is shown to one of its parties (or an admin): the response mapping.
+import type { Config } from '../../config.ts';
+import type { AuthMember } from '../../http/auth.ts';
+import { iso } from '../../http/wire.ts';
+import { mediaUrl } from '../images/service.ts';
+import { orderIdOf, payerOf } from '../payments/provider.ts';
+import type { ReservationOptionRow, ReservationRow, StatusLogRow } from './repository.ts';
+import { allowedActions, isReviewable, STATUS_TABLE, type Actor } from './status.ts';
+
+export type ViewerRole = 'BORROWER' | 'LENDER' | 'ADMIN';
+
+/** The caller's part in a reservation, or null when it is none of their business. */
+export function roleOf(row: Pick<ReservationRow, 'borrower_id' | 'lender_id'>, member: AuthMember): ViewerRole | null {
+  if (row.borrower_id === member.id) return 'BORROWER';
+  if (row.lender_id === member.id) return 'LENDER';
+  if (member.role === 'ADMIN') return 'ADMIN';
+  return null;
+}
+
+export const subjectOf = (row: Pick<ReservationRow, 'status' | 'receive_method' | 'return_method'>) => ({
+  status: row.status,
+  receiveMethod: row.receive_method,
+  returnMethod: row.return_method,
+});
+
+export function reservationView(payments: Config['payments'], row: ReservationRow, options: ReservationOptionRow[], role: ViewerRole) {
+  const actor: Actor | null = role === 'ADMIN' ? null : role;
+  const payer = payerOf(payments);
+  return {
+    id: row.id,
+    status: row.status,
+    statusLabel: STATUS_TABLE[row.status].label,
+    post: { id: row.post_id, title: row.post_title, imageUrl: mediaUrl(row.post_image) },
+    borrower: { id: row.borrower_id, nickname: row.borrower_nickname },
+    lender: { id: row.lender_id, nickname: row.lender_nickname },
+    startDate: row.start_date,
+    endDate: row.end_date,
+    receiveMethod: row.receive_method,
+    returnMethod: row.return_method,
+    address: row.address,
+    options: options.map((o) => ({ id: o.option_id, name: o.name, fee: o.fee, deposit: o.deposit })),
+    price: {
+      days: row.days,
+      dailyFee: row.daily_fee,
+      optionsDailyFee: row.options_daily_fee,
+      rentalFee: row.rental_fee,
+      deposit: row.deposit,
+      optionsDeposit: row.options_deposit,
+      total: row.total_amount,
+    },
+    receiveShipment: row.receive_carrier ? { carrier: row.receive_carrier, trackingNumber: row.receive_tracking_no ?? '' } : null,
+    returnShipment: row.return_carrier ? { carrier: row.return_carrier, trackingNumber: row.return_tracking_no ?? '' } : null,
+    myRole: role,
+    allowedActions: allowedActions(subjectOf(row), actor),
+    payment: {
+      provider: payments.provider,
+      payer,
+      orderId: orderIdOf(row.id),
+      amount: row.total_amount,
+      paid: row.paid,
+      canConfirm: row.status === 'PENDING_PAYMENT' && actor === payer,
+    },
+    reviewable: isReviewable(row.status),
+    reviewId: row.review_id,
+    statusChangedAt: iso(row.status_changed_at),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export const logView = (l: StatusLogRow) => ({
+  id: l.id,
+  from: l.from_status,
+  to: l.to_status,
+  actorRole: l.actor_role,
+  actor: l.actor_id ? { id: l.actor_id, nickname: l.nickname ?? '' } : null,
+  reason: l.reason,
+  carrier: l.carrier,
+  trackingNumber: l.tracking_number,
+  at: iso(l.created_at),
+});
