@@ -55,7 +55,7 @@ const specActions = (status: Status, actor: Actor) => SPEC[status].next.filter((
 test('the status table is SPEC §5', () => {
   for (const s of STATUSES) {
     assert.deepEqual([...STATUS_TABLE[s].next].sort(), [...SPEC[s].next].sort(), `next of ${s}`);
-    const expectedSetBy = new Set<Actor>([...SPEC[s].setBy, ...(SYSTEM_ALSO.includes(s) ? [S] : [])]);
+    const expectedSetBy: Set<Actor> = new Set([...SPEC[s].setBy, ...(SYSTEM_ALSO.includes(s) ? [S] : [])]);
     assert.deepEqual(new Set(STATUS_TABLE[s].setBy), expectedSetBy, `set by of ${s}`);
     for (const from of STATUSES) {
       if (SPEC[from].next.includes(s)) assert.deepEqual(requiredFields(from, s).sort(), specRequires(from, s).sort(), `fields of ${from} → ${s}`);
