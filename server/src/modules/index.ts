@@ -16,5 +16,6 @@ import { searchRoutes } from './search/routes.ts';
 import { recommendationsRoutes } from './recommendations/routes.ts';
 import { neighbourhoodsRoutes } from './neighbourhoods/routes.ts';
 import { blocksRoutes } from './blocks/routes.ts';
+import { inspectionsRoutes } from './inspections/routes.ts';
 
-export const apiModules: FastifyPluginAsync[] = [membersRoutes, catalogRoutes, postsRoutes, imagesRoutes, reviewsRoutes, reportsRoutes, moderationRoutes, reservationsRoutes, paymentsRoutes, jobsAdminRoutes, chatRoutes, notificationRoutes, searchRoutes, recommendationsRoutes, neighbourhoodsRoutes, blocksRoutes];
+export const apiModules: FastifyPluginAsync[] = [membersRoutes, catalogRoutes, postsRoutes, imagesRoutes, reviewsRoutes, reportsRoutes, moderationRoutes, reservationsRoutes, paymentsRoutes, jobsAdminRoutes, chatRoutes, notificationRoutes, searchRoutes, recommendationsRoutes, neighbourhoodsRoutes, blocksRoutes, inspectionsRoutes];

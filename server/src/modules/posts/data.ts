@@ -9,6 +9,11 @@ const validators = { create: compileBounded(PostCreateData), update: compileBoun
 
 /** Parses and validates the JSON `data` part against its TypeBox schema. */
 export function parsePostData(raw: string | undefined, kind: 'create' | 'update'): PostData {
+  return parseDataPart<PostData>(raw, validators[kind]);
+}
+
+/** Parses a multipart request's JSON `data` part and checks it with a compiled TypeBox validator (also condition records). */
+export function parseDataPart<T>(raw: string | undefined, validator: ReturnType<typeof compileBounded>): T {
   if (raw === undefined) throw badRequest('DATA_REQUIRED', 'data 필드(JSON)가 필요합니다');
   let value: unknown;
   try {
@@ -16,12 +21,12 @@ export function parsePostData(raw: string | undefined, kind: 'create' | 'update'
   } catch {
     throw badRequest('INVALID_JSON', 'data 필드가 올바른 JSON이 아닙니다');
   }
-  const errors = validators[kind].errors(value);
+  const errors = validator.errors(value);
   if (errors) {
     const first = errors[0];
     throw badRequest('VALIDATION_FAILED', `입력값이 올바르지 않습니다 (data${first?.instancePath ?? ''}: ${first?.message ?? ''})`, { errors });
   }
-  return value as PostData;
+  return value as T;
 }
 
 /** 1–MAX_IMAGES images after the create or edit, and the primary index among them. */
