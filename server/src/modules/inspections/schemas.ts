@@ -48,6 +48,11 @@ export const ConditionView = Type.Object({
   checklist: Type.Array(Type.String(), { description: '이 게시글 분류의 점검 항목' }),
   records: Type.Array(ConditionRecord),
   claim: Type.Union([Claim, Type.Null()]),
+  can: Type.Object({
+    record: Type.Array(Stage, { description: '지금 내가 남길 수 있는 상태 기록 단계' }),
+    claim: Type.Boolean({ description: '지금 보증금 차감을 청구할 수 있는지 (빌려준 사람)' }),
+    answer: Type.Boolean({ description: '답할 청구가 있는지 (빌린 사람)' }),
+  }),
   deposit: Type.Object({
     total: Type.Integer({ description: '보증금 (옵션 보증금 포함)' }),
     deductions: Type.Integer({ description: '수락(또는 관리자가 인정)된 차감 합계' }),

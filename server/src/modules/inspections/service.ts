@@ -89,6 +89,11 @@ export function inspectionsService(deps: Deps) {
           createdAt: iso(r.created_at),
         })),
         claim: claim ? toClaim(claim, items) : null,
+        can: {
+          record: (['PICKUP', 'RETURN'] as const).filter((stage) => RECORD_WINDOWS[stage].includes(facts.status) && !records.some((r) => r.stage === stage)),
+          claim: memberId === facts.lender_id && !claim && CLAIM_WINDOW.includes(facts.status),
+          answer: memberId === facts.borrower_id && claim?.status === 'OPEN',
+        },
         deposit: { total, deductions, refund: Math.max(0, total - deductions) },
       };
     },

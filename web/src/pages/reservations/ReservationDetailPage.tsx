@@ -11,6 +11,7 @@ import { EmptyState, ErrorBox, PageHeader, Spinner, useDocumentTitle } from '../
 import { koreanDate, koreanDateRange, koreanDayOf, methodLabel } from '../../lib/format.ts';
 import { canEditRequest, RequestEditor } from './RequestEditor.tsx';
 import { ReviewBlock } from './ReviewBlock.tsx';
+import { ConditionBlock } from './ConditionBlock.tsx';
 import { PaymentStep, StatusActions } from './StatusActions.tsx';
 
 export function ReservationDetailPage() {
@@ -75,6 +76,8 @@ function ReservationView({ r }: { r: ReservationDetail }) {
         <h2>결제 금액</h2>
         <PriceTable price={r.price} />
       </section>
+
+      <ConditionBlock r={r} />
 
       <ReviewBlock r={r} />
 
