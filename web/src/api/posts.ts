@@ -38,6 +38,8 @@ export interface PostListItem {
   /** from the requested point (near=me / lat,lng), rounded; null without one */
   distanceKm: number | null;
   banned: boolean;
+  /** the owner paused it (only their own lists show it) */
+  paused: boolean;
 }
 
 export type PostPage = CursorPage<PostListItem>;
@@ -81,6 +83,13 @@ export interface PostDetail {
   isFavorite: boolean;
   isOwner: boolean;
   banned: boolean;
+  /** owner and admins only */
+  banReason: string | null;
+  reviewRequested: boolean;
+  paused: boolean;
+  bumpedAt: string | null;
+  /** owner only; null or past = may bump now */
+  nextBumpAt: string | null;
   embeddingStatus: string;
   createdAt: string;
   updatedAt: string;
@@ -189,6 +198,19 @@ export function useSetFavorite(id: number) {
       );
       void qc.invalidateQueries({ queryKey: postKeys.favorites });
     },
+  });
+}
+
+/** The owner's controls: 숨기기/다시 보이기, 끌어올리기, 재검토 요청. Each refreshes the listing and the lists. */
+export function usePostControl(id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (action: { kind: 'pause' | 'resume' | 'bump' } | { kind: 'review-request'; message?: string }) =>
+      api<unknown>(`/posts/${id}/${action.kind}`, {
+        method: 'POST',
+        body: action.kind === 'review-request' ? { message: action.message } : undefined,
+      }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: postKeys.all }),
   });
 }
 

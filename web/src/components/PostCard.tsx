@@ -20,6 +20,7 @@ export function PostCard({ post, note }: { post: PostListItem; note?: ReactNode 
           <span className="thumb-placeholder"><ImageIcon size={28} /></span>
         )}
         {post.banned && <span className="badge badge-danger post-card-badge">정지됨</span>}
+        {!post.banned && post.paused && <span className="badge badge-soft post-card-badge" data-testid="paused-badge">숨김</span>}
       </div>
       <div className="post-card-body">
         <h3 className="post-card-title">{post.title}</h3>

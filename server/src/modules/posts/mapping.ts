@@ -1,10 +1,14 @@
 // Rows to API responses: the listing card and the listing page.
-import { iso } from '../../http/wire.ts';
+import { iso, isoOrNull } from '../../http/wire.ts';
 import { mediaUrl } from '../images/service.ts';
 import { roundDistanceKm } from '../neighbourhoods/geo.ts';
 import type { Trust } from '../trust/score.ts';
 import type { DetailRow, ImageRow, ListRow, OptionRow, RegionRow } from './repository.ts';
-import type { PostListItem } from './schemas.ts';
+import { BUMP_INTERVAL_MS, type PostListItem } from './schemas.ts';
+
+/** When the listing may be bumped again (null: never bumped, may bump now). */
+export const nextBumpOf = (bumpedAt: Date | null): string | null =>
+  bumpedAt ? iso(new Date(new Date(bumpedAt).getTime() + BUMP_INTERVAL_MS)) : null;
 
 export function toListItem(r: ListRow): PostListItem {
   return {
@@ -21,6 +25,7 @@ export function toListItem(r: ListRow): PostListItem {
     neighbourhood: r.neighbourhood_code ? { code: r.neighbourhood_code, name: r.neighbourhood_name!, verified: r.owner_verified } : null,
     distanceKm: roundDistanceKm(r.distance_m),
     banned: r.banned,
+    paused: r.paused,
   };
 }
 
@@ -33,6 +38,8 @@ export interface DetailParts {
   /** the return address may be shown to this viewer */
   exactPlace: boolean;
   viewerId: number | undefined;
+  /** the owner or an admin: sees the ban reason and the owner's controls */
+  staff: boolean;
 }
 
 export function toDetail(p: DetailRow, parts: DetailParts) {
@@ -70,6 +77,11 @@ export function toDetail(p: DetailRow, parts: DetailParts) {
     isFavorite: p.is_favorite,
     isOwner: parts.viewerId === p.author_id,
     banned: p.banned_at !== null,
+    banReason: parts.staff ? p.ban_reason : null,
+    reviewRequested: parts.staff && p.review_requested,
+    paused: p.paused_at !== null,
+    bumpedAt: parts.staff ? isoOrNull(p.bumped_at) : null,
+    nextBumpAt: parts.staff ? nextBumpOf(p.bumped_at) : null,
     embeddingStatus: p.embedding_status,
     createdAt: iso(p.created_at),
     updatedAt: iso(p.updated_at),

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { startRenditionWorker } from '../images/renditions.ts';
 import { jobDefinitions } from '../../jobs/registry.ts';
+import { addDays, seoulDate } from '../../lib/dates.ts';
 import { jpeg, jpegWithGps, multipart, sendPost, imageParts } from '../../../test/factories.ts';
 
 let ctx: TestContext;
@@ -300,9 +301,13 @@ test('delete: soft, owner or admin only; hidden afterwards', async () => {
 
 test('banned listings and banned owners are hidden except from admins', async () => {
   const banned = await create(owner.cookie, { title: '정지될 게시글입니다' });
-  await ctx.deps.db.query('UPDATE posts SET banned_at = now() WHERE id = $1', [banned]);
+  await ctx.deps.db.query(`UPDATE posts SET banned_at = now(), ban_reason = '금지 품목' WHERE id = $1`, [banned]);
   assert.equal((await get(`/api/v1/posts/${banned}`, other.cookie)).statusCode, 404);
-  assert.equal((await get(`/api/v1/posts/${banned}`, owner.cookie)).statusCode, 404);
+  // the owner sees it with the reason (to fix it and ask for a review), nobody else does
+  const asOwner = await get(`/api/v1/posts/${banned}`, owner.cookie);
+  assert.equal(asOwner.statusCode, 200);
+  assert.equal(asOwner.json().banned, true);
+  assert.equal(asOwner.json().banReason, '금지 품목');
   const asAdmin = await get(`/api/v1/posts/${banned}`, admin.cookie);
   assert.equal(asAdmin.statusCode, 200);
   assert.equal(asAdmin.json().banned, true);
@@ -496,4 +501,114 @@ test('posts-purge job: removes old soft-deleted posts without reservations, and 
     await job.run({ deps: ctx.deps, now: new Date() });
     assert.ok(await ctx.deps.db.one('SELECT 1 FROM posts WHERE id = $1', [reserved]));
   }
+});
+
+const call = (method: 'POST' | 'PUT' | 'DELETE', url: string, cookie?: string, payload?: unknown) =>
+  ctx.app.inject({ method, url, payload: payload as object, headers: cookie ? { cookie } : {} });
+const feedIds = async (query = '') =>
+  ((await get(`/api/v1/posts?limit=50${query}`)).json().items as { id: number }[]).map((i) => i.id);
+
+test('pause: owner only; hidden from the feed, search and favorites lists, kept on its page with the flag; no new reservations; resume', async () => {
+  const seller = await ctx.signUp();
+  const id = await create(seller.cookie, { title: '숨길 캠핑 의자 대여', content: '접이식 의자입니다 숨김시험' });
+  assert.ok((await feedIds(`&authorId=${seller.id}`)).includes(id));
+
+  assert.equal((await call('POST', `/api/v1/posts/${id}/pause`)).statusCode, 401);
+  const byOther = await call('POST', `/api/v1/posts/${id}/pause`, other.cookie);
+  assert.equal(byOther.statusCode, 403);
+  assert.equal((await call('POST', '/api/v1/posts/999999999/pause', seller.cookie)).statusCode, 404);
+  assert.equal((await call('POST', '/api/v1/posts/abc/pause', seller.cookie)).statusCode, 400);
+  assert.equal((await get(`/api/v1/posts/${id}`)).json().paused, false, 'nothing changed by the refused calls');
+
+  const paused = await call('POST', `/api/v1/posts/${id}/pause`, seller.cookie);
+  assert.equal(paused.statusCode, 200);
+  assert.deepEqual(paused.json(), { paused: true });
+  assert.equal((await call('POST', `/api/v1/posts/${id}/pause`, seller.cookie)).statusCode, 200, 'pausing twice is fine');
+
+  assert.ok(!(await feedIds(`&authorId=${seller.id}`)).includes(id), 'not in the feed');
+  const kw = encodeURIComponent('숨김시험');
+  assert.equal((await get(`/api/v1/posts?keyword=${kw}`)).json().items.length, 0);
+  const search = (await get(`/api/v1/search?q=${kw}`)).json();
+  assert.ok(!search.items.some((h: { listing: { id: number } }) => h.listing.id === id), 'not in search');
+  const mine = (await get('/api/v1/posts/my?limit=50', seller.cookie)).json();
+  assert.equal(mine.items.find((i: { id: number }) => i.id === id)?.paused, true, 'the owner sees it flagged');
+  const page = await get(`/api/v1/posts/${id}`, seller.cookie);
+  assert.equal(page.statusCode, 200);
+  assert.equal(page.json().paused, true);
+
+  const request = await call('POST', '/api/v1/reservations', other.cookie, {
+    postId: id, startDate: addDays(seoulDate(new Date()), 10), endDate: addDays(seoulDate(new Date()), 11), receiveMethod: 'DIRECT', returnMethod: 'DIRECT',
+  });
+  assert.equal(request.statusCode, 409, request.body);
+  assert.equal(request.json().code, 'POST_PAUSED');
+
+  assert.deepEqual((await call('POST', `/api/v1/posts/${id}/resume`, seller.cookie)).json(), { paused: false });
+  assert.ok((await feedIds(`&authorId=${seller.id}`)).includes(id), 'back in the feed');
+});
+
+test('bump: once per 3 days, moves the listing to the top of the newest feed; 409 with the next time otherwise', async () => {
+  const seller = await ctx.signUp();
+  const older = await create(seller.cookie, { title: '먼저 올린 자전거' });
+  const newer = await create(seller.cookie, { title: '나중에 올린 자전거' });
+  assert.deepEqual(await feedIds(`&authorId=${seller.id}`), [newer, older]);
+
+  assert.equal((await call('POST', `/api/v1/posts/${older}/bump`, other.cookie)).statusCode, 403);
+  assert.equal((await call('POST', `/api/v1/posts/${older}/bump`)).statusCode, 401);
+  const bumped = await call('POST', `/api/v1/posts/${older}/bump`, seller.cookie);
+  assert.equal(bumped.statusCode, 200, bumped.body);
+  const { bumpedAt, nextBumpAt } = bumped.json();
+  assert.equal(new Date(nextBumpAt).getTime() - new Date(bumpedAt).getTime(), 3 * 86_400_000);
+  assert.deepEqual(await feedIds(`&authorId=${seller.id}`), [older, newer]);
+  // the newest feed pages by the bump time
+  const first = (await get(`/api/v1/posts?authorId=${seller.id}&limit=1`)).json();
+  assert.deepEqual(first.items.map((i: { id: number }) => i.id), [older]);
+  const second = (await get(`/api/v1/posts?authorId=${seller.id}&limit=1&cursor=${first.nextCursor}`)).json();
+  assert.deepEqual(second.items.map((i: { id: number }) => i.id), [newer]);
+
+  const again = await call('POST', `/api/v1/posts/${older}/bump`, seller.cookie);
+  assert.equal(again.statusCode, 409);
+  assert.equal(again.json().code, 'BUMP_TOO_SOON');
+  assert.equal(again.json().nextBumpAt, nextBumpAt);
+  const detail = (await get(`/api/v1/posts/${older}`, seller.cookie)).json();
+  assert.equal(detail.nextBumpAt, nextBumpAt);
+  assert.equal((await get(`/api/v1/posts/${older}`, other.cookie)).json().nextBumpAt, null, 'only the owner sees the bump times');
+
+  // three days later (set-up: the last bump moved back) it may bump again
+  await ctx.deps.db.query(`UPDATE posts SET bumped_at = bumped_at - interval '3 days' WHERE id = $1`, [older]);
+  assert.equal((await call('POST', `/api/v1/posts/${older}/bump`, seller.cookie)).statusCode, 200);
+
+  // two bumps at once: exactly one passes
+  const racers = await Promise.all([1, 2].map(() => call('POST', `/api/v1/posts/${newer}/bump`, seller.cookie)));
+  assert.deepEqual(racers.map((r) => r.statusCode).sort(), [200, 409]);
+  await call('POST', `/api/v1/posts/${newer}/pause`, seller.cookie);
+  await ctx.deps.db.query(`UPDATE posts SET bumped_at = NULL WHERE id = $1`, [newer]);
+  assert.equal((await call('POST', `/api/v1/posts/${newer}/bump`, seller.cookie)).json().code, 'POST_PAUSED');
+});
+
+test('banned listing: the owner edits it and asks for a review, which opens a case in the admin queue', async () => {
+  const seller = await ctx.signUp();
+  const id = await create(seller.cookie, { title: '정지 후 고칠 게시글' });
+  assert.equal((await call('POST', `/api/v1/posts/${id}/review-request`, seller.cookie, {})).json().code, 'NOT_BANNED');
+  await ctx.deps.db.query(`UPDATE posts SET banned_at = now(), ban_reason = '연락처 노출' WHERE id = $1`, [id]);
+
+  const edited = await sendPost(ctx.app, { method: 'PUT', url: `/api/v1/posts/${id}`, cookie: seller.cookie, data: { ...base(), title: '연락처를 지운 게시글' }, images: [] });
+  assert.equal(edited.statusCode, 200, edited.body);
+  assert.equal(edited.json().title, '연락처를 지운 게시글');
+  assert.equal(edited.json().banned, true, 'still banned until an admin lifts it');
+
+  assert.equal((await call('POST', `/api/v1/posts/${id}/review-request`, other.cookie, {})).statusCode, 403);
+  assert.equal((await call('POST', `/api/v1/posts/${id}/review-request`, seller.cookie, { message: 'x'.repeat(501) })).statusCode, 400);
+  assert.equal((await call('POST', `/api/v1/posts/${id}/review-request`, seller.cookie, { extra: 1 })).statusCode, 400);
+  const openCases = async () =>
+    (await ctx.deps.db.query(`SELECT note FROM moderation_cases WHERE target_type = 'POST' AND target_id = $1 AND status = 'OPEN'`, [id])).map((r) => r.note);
+  assert.deepEqual(await openCases(), [], 'refused requests stored nothing');
+
+  const asked = await call('POST', `/api/v1/posts/${id}/review-request`, seller.cookie, { message: '연락처를 지웠어요' });
+  assert.equal(asked.statusCode, 202, asked.body);
+  await call('POST', `/api/v1/posts/${id}/review-request`, seller.cookie, { message: '다시 봐 주세요' });
+  assert.deepEqual(await openCases(), ['작성자 재검토 요청: 다시 봐 주세요'], 'one open case, refreshed');
+  assert.equal((await get(`/api/v1/posts/${id}`, seller.cookie)).json().reviewRequested, true);
+
+  const queue = (await get('/api/v1/adm/moderation-cases?status=OPEN', admin.cookie)).json();
+  assert.ok(queue.items.some((c: { targetType: string; targetId: number }) => c.targetType === 'POST' && c.targetId === id));
 });

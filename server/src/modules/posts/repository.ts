@@ -19,8 +19,10 @@ export interface ListRow {
   fee: number;
   deposit: number;
   created_at: Date;
-  created_key: string;
+  /** the newest feed's key: the last bump, else the creation (text keeps microseconds) */
+  listed_key: string;
   banned: boolean;
+  paused: boolean;
   author_id: number;
   nickname: string;
   category_id: number;
@@ -44,6 +46,8 @@ export interface PostStateRow {
   author_id: number;
   deleted_at: Date | null;
   banned_at: Date | null;
+  paused_at: Date | null;
+  bumped_at: Date | null;
   neighbourhood_code: string | null;
 }
 
@@ -65,6 +69,10 @@ export interface DetailRow {
   parent_name: string | null;
   deleted_at: Date | null;
   banned_at: Date | null;
+  ban_reason: string | null;
+  paused_at: Date | null;
+  bumped_at: Date | null;
+  review_requested: boolean;
   embedding_status: string;
   created_at: Date;
   updated_at: Date;
@@ -129,8 +137,8 @@ export const ownerVerified = (alias: string) => sql`EXISTS (SELECT 1 FROM member
  * SELECT list of a listing card (ListRow); `p` is the posts alias. Reused by search for its result
  * items. With a point, each card carries its distance from it (metres).
  */
-export const listItemSelect = (point?: Point | null) => sql`p.id, p.title, p.fee, p.deposit, p.created_at, p.created_at::text AS created_key,
-  p.banned_at IS NOT NULL AS banned, m.id AS author_id, m.nickname,
+export const listItemSelect = (point?: Point | null) => sql`p.id, p.title, p.fee, p.deposit, p.created_at, p.listed_at::text AS listed_key,
+  p.banned_at IS NOT NULL AS banned, p.paused_at IS NOT NULL AS paused, m.id AS author_id, m.nickname,
   c.id AS category_id, c.name AS category_name, pc.id AS parent_id, pc.name AS parent_name,
   (SELECT count(*)::int FROM favorites f WHERE f.post_id = p.id) AS favorite_count,
   (SELECT coalesce(i.thumb_path, i.original_path) FROM post_images i WHERE i.post_id = p.id
@@ -168,14 +176,14 @@ export interface Position {
 
 function orderOf(sort: Sort, point: Point | null): Sql {
   if (sort === 'distance') return sql`${distanceFrom('p', point!)} ASC, p.id ASC`;
-  if (sort === 'newest') return sql`p.created_at DESC, p.id DESC`;
+  if (sort === 'newest') return sql`p.listed_at DESC, p.id DESC`;
   if (sort === 'fee_asc') return sql`p.fee ASC, p.id ASC`;
   return sql`p.fee DESC, p.id DESC`;
 }
 
 function after(c: Position, point: Point | null): Sql {
   if (c.s === 'distance') return sql`(${distanceFrom('p', point!)}, p.id) > (${c.k}::float8, ${c.id}::bigint)`;
-  if (c.s === 'newest') return sql`(p.created_at, p.id) < (${c.k}::timestamptz, ${c.id}::bigint)`;
+  if (c.s === 'newest') return sql`(p.listed_at, p.id) < (${c.k}::timestamptz, ${c.id}::bigint)`;
   if (c.s === 'fee_asc') return sql`(p.fee, p.id) > (${c.k}::int, ${c.id}::bigint)`;
   return sql`(p.fee, p.id) < (${c.k}::int, ${c.id}::bigint)`;
 }
@@ -183,7 +191,7 @@ function after(c: Position, point: Point | null): Sql {
 /** The position a card ends a page at, for the next cursor. */
 export const positionOf = (sort: Sort, r: ListRow): Position => ({
   s: sort,
-  k: sort === 'newest' ? r.created_key : sort === 'distance' ? r.distance_m! : r.fee,
+  k: sort === 'newest' ? r.listed_key : sort === 'distance' ? r.distance_m! : r.fee,
   id: r.id,
 });
 
@@ -207,7 +215,7 @@ export function postsRepository(db: Queryable) {
     // ---- one listing's rows
     /** `lock`: FOR UPDATE, inside an edit's transaction */
     state: (id: number, opts: { lock?: boolean; includeDeleted?: boolean } = {}) =>
-      db.one<PostStateRow>(sql`SELECT id, author_id, deleted_at, banned_at, neighbourhood_code FROM posts
+      db.one<PostStateRow>(sql`SELECT id, author_id, deleted_at, banned_at, paused_at, bumped_at, neighbourhood_code FROM posts
         WHERE id = ${id} ${opts.includeDeleted ? sql.empty() : sql`AND deleted_at IS NULL`} ${opts.lock ? sql`FOR UPDATE` : sql.empty()}`),
     images: (postId: number) => db.query<ImageRow>(sql`SELECT id, original_path, thumb_path, detail_path, width, height, is_primary, status
       FROM post_images WHERE post_id = ${postId} ORDER BY sort_order, id`),
@@ -222,7 +230,9 @@ export function postsRepository(db: Queryable) {
         .map((r) => r.day),
     detail: (id: number, viewerId: number | undefined) =>
       db.one<DetailRow>(sql`SELECT p.id, p.author_id, p.title, p.content, p.fee, p.deposit, p.receive_method, p.return_method, p.return_address,
-          p.neighbourhood_code, p.category_id, p.deleted_at, p.banned_at, p.embedding_status, p.created_at, p.updated_at,
+          p.neighbourhood_code, p.category_id, p.deleted_at, p.banned_at, p.ban_reason, p.paused_at, p.bumped_at,
+          p.embedding_status, p.created_at, p.updated_at,
+          EXISTS (SELECT 1 FROM moderation_cases mc WHERE mc.target_type = 'POST' AND mc.target_id = p.id AND mc.status = 'OPEN') AS review_requested,
           ${sql.raw(publicPostCondition('p'))} AS public, ${visibleToViewer(viewerId)} AS unblocked, m.nickname, m.avatar_path,
           ${lenderRatingColumns('m.id')}, ${ownerVerified('p')} AS owner_verified,
           (SELECT nb.name FROM neighbourhoods nb WHERE nb.code = p.neighbourhood_code) AS neighbourhood_name,
@@ -283,6 +293,26 @@ export function postsRepository(db: Queryable) {
     placeImage: (imageId: number, sort: number, primary: boolean) =>
       db.query(sql`UPDATE post_images SET sort_order = ${sort}, is_primary = ${primary} WHERE id = ${imageId}`),
     deleteImages: (ids: number[]) => db.query(sql`DELETE FROM post_images WHERE id = ANY(${ids}::bigint[])`),
+    /** pause (a time) or resume (null); false when it already was in that state */
+    setPaused: async (id: number, at: Date | null) =>
+      !!(await db.one(sql`UPDATE posts SET paused_at = ${at}, updated_at = now()
+        WHERE id = ${id} AND deleted_at IS NULL AND paused_at IS ${at ? sql`NULL` : sql`NOT NULL`} RETURNING id`)),
+    /**
+     * Bumps to the top of the newest feed when the last bump is older than `notBefore` (one
+     * conditional UPDATE, so two bumps at once cannot both pass); null when too soon.
+     */
+    bump: (id: number, at: Date, notBefore: Date) =>
+      db.one<{ bumped_at: Date }>(sql`UPDATE posts SET bumped_at = ${at}
+        WHERE id = ${id} AND deleted_at IS NULL AND (bumped_at IS NULL OR bumped_at <= ${notBefore}) RETURNING bumped_at`),
+    /**
+     * The owner of a banned listing asks for another look: the listing's open case in the admin
+     * moderation queue (one per target), opened or refreshed with the owner's note.
+     */
+    requestReview: (id: number, note: string, at: Date) =>
+      db.query(sql`INSERT INTO moderation_cases (target_type, target_id, report_count, score, note, created_at, updated_at)
+        VALUES ('POST', ${id}, 0, 0, ${note}, ${at}, ${at})
+        ON CONFLICT (target_type, target_id) WHERE status = 'OPEN'
+        DO UPDATE SET note = EXCLUDED.note, updated_at = EXCLUDED.updated_at`),
     softDelete: (id: number) => db.query(sql`UPDATE posts SET deleted_at = now(), updated_at = now() WHERE id = ${id} AND deleted_at IS NULL`),
 
     // ---- lists

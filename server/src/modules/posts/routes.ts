@@ -5,7 +5,8 @@ import { multipartValidator } from '../../http/validation.ts';
 import { readMultipart } from '../images/multipart.ts';
 import { IdParams } from '../../http/wire.ts';
 import {
-  DateRangeQuery, FavoriteOut, ListQuery, PageQuery, PostDetail, PostMultipartBody, PostPage,
+  BumpOut, DateRangeQuery, FavoriteOut, ListQuery, PageQuery, PausedOut, PostDetail, PostMultipartBody, PostPage,
+  ReviewRequestBody, ReviewRequestOut,
 } from './schemas.ts';
 import { parsePostData } from './data.ts';
 import { postsService } from './service.ts';
@@ -74,6 +75,30 @@ export const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await posts.remove(requireMember(req), req.params.id);
     return reply.status(204).send(null);
   });
+
+  // ---- the owner's controls
+  app.post('/posts/:id/pause', {
+    schema: { tags, summary: '숨기기 (목록·검색·비슷한 게시글에서 빠짐, 진행 중인 예약은 그대로; 작성자만)', params: IdParams, response: { 200: PausedOut } },
+  }, async (req) => posts.setPaused(requireMember(req), req.params.id, true));
+
+  app.post('/posts/:id/resume', {
+    schema: { tags, summary: '다시 보이기 (작성자만)', params: IdParams, response: { 200: PausedOut } },
+  }, async (req) => posts.setPaused(requireMember(req), req.params.id, false));
+
+  app.post('/posts/:id/bump', {
+    schema: {
+      tags, summary: '끌어올리기 (최신순 맨 위로, 게시글마다 3일에 한 번; 작성자만)',
+      description: '너무 이르면 409 BUMP_TOO_SOON과 nextBumpAt(다음 가능 시각)을 돌려줍니다.',
+      params: IdParams, response: { 200: BumpOut },
+    },
+  }, async (req) => posts.bump(requireMember(req), req.params.id));
+
+  app.post('/posts/:id/review-request', {
+    schema: {
+      tags, summary: '정지된 게시글 재검토 요청 (작성자만; 관리자 신고 대기열에 올라갑니다)',
+      params: IdParams, body: ReviewRequestBody, response: { 202: ReviewRequestOut },
+    },
+  }, async (req, reply) => reply.status(202).send(await posts.requestReview(requireMember(req), req.params.id, req.body.message)));
 
   app.get('/posts/:id/unavailable-dates', {
     schema: {

@@ -8,6 +8,9 @@ import { RADII_KM } from '../neighbourhoods/geo.ts';
 export const MAX_FEE = 10_000_000; // 원 per day
 export const MAX_DEPOSIT = 100_000_000; // 원
 export const MAX_OPTIONS = 5;
+/** 끌어올리기: at most once per this many days per listing */
+export const BUMP_INTERVAL_DAYS = 3;
+export const BUMP_INTERVAL_MS = BUMP_INTERVAL_DAYS * 86_400_000;
 
 const Won = (max: number) => Type.Integer({ minimum: 0, maximum: max });
 export const Method = Type.Union([Type.Literal('DIRECT'), Type.Literal('DELIVERY'), Type.Literal('ANY')]);
@@ -106,6 +109,7 @@ export const PostListItem = Type.Object({
   /** km from the requested point (near=me or lat/lng), 0.1 km steps under 10 km; null without a point */
   distanceKm: Nullable(Type.Number()),
   banned: Type.Boolean(),
+  paused: Type.Boolean({ description: '작성자가 숨김 (내 게시글 목록에서만 보임)' }),
 });
 export type PostListItem = Static<typeof PostListItem>;
 
@@ -147,6 +151,11 @@ export const PostDetail = Type.Object({
   isFavorite: Type.Boolean(),
   isOwner: Type.Boolean(),
   banned: Type.Boolean(),
+  banReason: Nullable(Type.String({ description: '정지 사유 (작성자와 관리자에게만)' })),
+  reviewRequested: Type.Boolean({ description: '재검토 요청이 관리자 대기열에 있음 (작성자와 관리자에게만)' }),
+  paused: Type.Boolean({ description: '작성자가 숨김: 목록·검색·비슷한 게시글에서 빠지고 새 예약을 받지 않음' }),
+  bumpedAt: Nullable(Type.String({ description: '마지막 끌어올리기 (작성자와 관리자에게만)' })),
+  nextBumpAt: Nullable(Type.String({ description: '다음 끌어올리기 가능 시각, null이면 지금 가능 (작성자와 관리자에게만)' })),
   embeddingStatus: Type.String(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
@@ -181,4 +190,11 @@ export const PageQuery = Type.Object({
 });
 
 export const DateRangeQuery = Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day) });
+export const PausedOut = Type.Object({ paused: Type.Boolean() });
+export const BumpOut = Type.Object({ bumpedAt: Type.String(), nextBumpAt: Type.String() });
+export const ReviewRequestBody = Type.Object(
+  { message: Type.Optional(Type.String({ maxLength: 500, description: '무엇을 고쳤는지 관리자에게 남길 말' })) },
+  { additionalProperties: false },
+);
+export const ReviewRequestOut = Type.Object({ reviewRequested: Type.Boolean() });
 export const FavoriteOut = Type.Object({ favorited: Type.Boolean(), favoriteCount: Type.Integer() });

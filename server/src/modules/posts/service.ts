@@ -13,11 +13,13 @@ import { addDays, isValidDate, seoulDate } from '../../lib/dates.ts';
 import { trustOf } from '../trust/score.ts';
 import { withinRadius } from '../neighbourhoods/repository.ts';
 import { visibleToViewer } from '../blocks/repository.ts';
-import { publicPostCondition } from './visibility.ts';
+import { listedPostCondition, publicPostCondition } from './visibility.ts';
 import { mayReadExactPlace } from './places.ts';
 import { assertImageCount } from './data.ts';
 import { listPosts, pointOfQuery } from './list.ts';
-import { toDetail } from './mapping.ts';
+import { nextBumpOf, toDetail } from './mapping.ts';
+import { BUMP_INTERVAL_DAYS, BUMP_INTERVAL_MS } from './schemas.ts';
+import { iso } from '../../http/wire.ts';
 import { keywordFilter, postsRepository, type ImageRow, type Place, type PostsRepository } from './repository.ts';
 import type { ListQuery, PostData } from './schemas.ts';
 
@@ -71,9 +73,8 @@ export function postsService(deps: Deps) {
     const r = postsRepository(q);
     const post = await r.state(id, { lock });
     if (!post) throw notFound('게시글');
+    // the owner of a banned listing may fix it too (then ask for a review); it stays banned until an admin lifts it
     if (post.author_id !== member.id) throw forbidden('본인 게시글만 수정할 수 있습니다');
-    // a hidden listing stays as the admin saw it (an edit used to be saved, then answered 404)
-    if (post.banned_at) throw conflict('POST_BANNED', '관리자가 숨긴 게시글은 수정할 수 없습니다');
     const existing = await r.images(id);
     const keepIds = data.keepImageIds ?? existing.map((i) => i.id);
     const unknown = keepIds.filter((k) => !existing.some((e) => e.id === k));
@@ -83,6 +84,14 @@ export function postsService(deps: Deps) {
     const unknownOption = (data.options ?? []).find((o) => o.id && !currentOptions.some((c) => c.id === o.id));
     if (unknownOption) throw badRequest('UNKNOWN_OPTION', `이 게시글의 옵션이 아닙니다: ${unknownOption.id}`);
     return { keepIds, existing, post };
+  }
+
+  /** The caller's own listing (not deleted), for the owner's controls. */
+  async function ownListing(member: AuthMember, id: number) {
+    const post = await repo.state(id);
+    if (!post) throw notFound('게시글');
+    if (post.author_id !== member.id) throw forbidden('본인 게시글만 관리할 수 있습니다');
+    return post;
   }
 
   const publicCards = (viewerId: number | undefined): Sql[] => [sql.raw(publicPostCondition('p')), visibleToViewer(viewerId)];
@@ -165,7 +174,7 @@ export function postsService(deps: Deps) {
 
     async list(query: ListQuery, viewer: AuthMember | null) {
       const where: Sql[] = [];
-      where.push(viewer?.role === 'ADMIN' && query.includeBanned ? sql`p.deleted_at IS NULL` : sql.raw(publicPostCondition('p')));
+      where.push(viewer?.role === 'ADMIN' && query.includeBanned ? sql`p.deleted_at IS NULL` : sql.raw(listedPostCondition('p')));
       if (query.keyword) {
         const kw = keywordFilter(query.keyword);
         if (kw) where.push(kw);
@@ -196,7 +205,9 @@ export function postsService(deps: Deps) {
     async detail(id: number, viewer: AuthMember | null) {
       const p = await repo.detail(id, viewer?.id);
       const admin = viewer?.role === 'ADMIN';
-      if (!p || p.deleted_at || (!p.public && !admin) || (!p.unblocked && !admin)) throw notFound('게시글');
+      const owner = !!viewer && viewer.id === p?.author_id;
+      // the owner still sees a banned listing (with the reason) so they can fix it and ask for a review
+      if (!p || p.deleted_at || (!admin && !owner && (!p.public || !p.unblocked))) throw notFound('게시글');
       const [exactPlace, images, options, regions, blockedDates, trust] = await Promise.all([
         mayReadExactPlace(db, { id: p.id, author_id: p.author_id }, viewer),
         repo.images(id),
@@ -205,7 +216,38 @@ export function postsService(deps: Deps) {
         repo.blockedDaysFrom(id, seoulDate(deps.clock.now())),
         trustOf(db, p.author_id, deps.clock.now()),
       ]);
-      return toDetail(p, { images, options, regions, blockedDates, trust, exactPlace, viewerId: viewer?.id });
+      return toDetail(p, { images, options, regions, blockedDates, trust, exactPlace, viewerId: viewer?.id, staff: owner || admin });
+    },
+
+    /** 숨기기 / 다시 보이기: idempotent; a paused listing leaves the feed, search and similar listings. */
+    async setPaused(member: AuthMember, id: number, paused: boolean) {
+      await ownListing(member, id);
+      if (await repo.setPaused(id, paused ? deps.clock.now() : null)) deps.signals.emit('post-changed', id);
+      return { paused };
+    },
+
+    /** 끌어올리기: back to the top of the newest feed, once per BUMP_INTERVAL_DAYS. */
+    async bump(member: AuthMember, id: number) {
+      const post = await ownListing(member, id);
+      if (post.banned_at) throw conflict('POST_BANNED', '관리자가 숨긴 게시글은 끌어올릴 수 없습니다');
+      if (post.paused_at) throw conflict('POST_PAUSED', '숨긴 게시글은 끌어올릴 수 없어요. 먼저 다시 보이게 해 주세요');
+      const now = deps.clock.now();
+      const row = await repo.bump(id, now, new Date(now.getTime() - BUMP_INTERVAL_MS));
+      if (!row) {
+        const last = (await repo.state(id))?.bumped_at ?? now;
+        const nextBumpAt = nextBumpOf(last)!;
+        throw conflict('BUMP_TOO_SOON', `끌어올리기는 ${BUMP_INTERVAL_DAYS}일에 한 번 할 수 있어요. ${seoulTime(nextBumpAt)}부터 다시 할 수 있어요`, { nextBumpAt });
+      }
+      return { bumpedAt: iso(row.bumped_at), nextBumpAt: nextBumpOf(row.bumped_at)! };
+    },
+
+    /** The owner of a banned listing asks an admin to look again (the moderation queue). */
+    async requestReview(member: AuthMember, id: number, message: string | undefined) {
+      const post = await ownListing(member, id);
+      if (!post.banned_at) throw conflict('NOT_BANNED', '정지되지 않은 게시글입니다');
+      const note = `작성자 재검토 요청${message?.trim() ? `: ${message.trim()}` : ''}`;
+      await repo.requestReview(id, note, deps.clock.now());
+      return { reviewRequested: true };
     },
 
     async unavailable(id: number, from?: string, to?: string) {
@@ -238,5 +280,9 @@ export function postsService(deps: Deps) {
     },
   };
 }
+
+/** e.g. "12월 4일 오후 03:10" (Asia/Seoul) */
+const seoulTime = (at: string) =>
+  new Intl.DateTimeFormat('ko-KR', { timeZone: 'Asia/Seoul', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(at));
 
 export type PostsService = ReturnType<typeof postsService>;

@@ -70,6 +70,8 @@ export interface RequestPostRow {
   receive_method: 'ANY' | Method;
   return_method: 'ANY' | Method;
   title: string;
+  /** the owner paused it (숨김): no new requests, running ones carry on */
+  paused: boolean;
 }
 
 export interface PostOptionRow {
@@ -216,7 +218,7 @@ export function reservationsRepository(db: Queryable) {
     /** The listing when the public may see it (and so book it). */
     publicPost: (postId: number) =>
       db.one<RequestPostRow>(sql`
-        SELECT p.id, p.author_id, p.fee, p.deposit, p.receive_method, p.return_method, p.title
+        SELECT p.id, p.author_id, p.fee, p.deposit, p.receive_method, p.return_method, p.title, p.paused_at IS NOT NULL AS paused
         FROM posts p WHERE p.id = ${postId} AND ${sql.raw(publicPostCondition('p'))}`),
 
     postOptions: (postId: number, optionIds: number[]) =>

@@ -3,7 +3,7 @@
 import type { Clock } from '../../deps.ts';
 import type { Queryable } from '../../db/client.ts';
 import type { AuthMember } from '../../http/auth.ts';
-import { badRequest, forbidden, notFound } from '../../http/errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import { assertNotBlocked } from '../blocks/service.ts';
 import { assertDatesFree } from './booked.ts';
 import { addDays, isValidDate, rentalDays, seoulDate } from '../../lib/dates.ts';
@@ -39,6 +39,7 @@ export async function validateRequest(
   const repo = reservationsRepository(q);
   const post = await repo.publicPost(postId);
   if (!post) throw notFound('게시글');
+  if (post.paused && exceptReservationId === undefined) throw conflict('POST_PAUSED', '작성자가 숨긴 게시글이라 지금은 예약을 받지 않아요');
   if (post.author_id === member.id) throw forbidden('내 물건은 예약할 수 없습니다', 'OWN_POST');
   await assertNotBlocked(q, member.id, post.author_id, '예약 요청');
   if (!methodAllows(post.receive_method, input.receiveMethod)) {

@@ -4,7 +4,7 @@
 // The rules (which branch, fusion, typo budget, floors) stay in service.ts / keyword.ts / calibration.ts.
 import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
-import { publicPostCondition } from '../posts/visibility.ts';
+import { listedPostCondition } from '../posts/visibility.ts';
 import { categoryFilter, regionFilter } from '../catalog/service.ts';
 import { availableBetween } from '../reservations/booked.ts';
 import { LIST_ITEM_FROM, listItemSelect, type ListRow } from '../posts/repository.ts';
@@ -31,7 +31,7 @@ export interface SearchFilters {
 
 /** The filters as SQL conditions on posts `p` (dates are checked by the service before). */
 export function filterSql(f: SearchFilters): Sql[] {
-  const where: Sql[] = [sql.raw(publicPostCondition('p'))];
+  const where: Sql[] = [sql.raw(listedPostCondition('p'))];
   if (f.categoryId) where.push(categoryFilter([f.categoryId], 'p'));
   if (f.regionId) where.push(regionFilter([f.regionId], 'p'));
   if (f.minFee !== undefined) where.push(sql`p.fee >= ${f.minFee}`);
@@ -56,7 +56,8 @@ export interface Bm25Row {
 }
 export interface SortKeyRow {
   id: number;
-  created_at: Date;
+  /** the newest order's key: the last bump, else the creation */
+  listed_at: Date;
   fee: number;
 }
 export interface CalibrationRow {
@@ -183,7 +184,7 @@ export function searchRepository(db: Queryable) {
       : Promise.resolve([]),
 
     /** Creation time and fee of these ids, for sort=newest|fee. */
-    sortKeys: (ids: number[]) => db.query<SortKeyRow>(sql`SELECT p.id, p.created_at, p.fee FROM posts p WHERE p.id = ANY(${ids}::bigint[])`),
+    sortKeys: (ids: number[]) => db.query<SortKeyRow>(sql`SELECT p.id, p.listed_at, p.fee FROM posts p WHERE p.id = ANY(${ids}::bigint[])`),
 
     /** Distance in km from the point of these ids that have a location. */
     distances: (ids: number[], point: Point) => db.query<{ id: number; d: number }>(
@@ -192,7 +193,7 @@ export function searchRepository(db: Queryable) {
     /** No query: the filtered catalogue as cards, one page of it (limit + 1 rows tell whether more exist). */
     browse(where: Sql[], order: BrowseOrder, point: Point | null, limit: number, offset: number): Promise<ListRow[]> {
       const by = order === 'distance' ? sql`${distanceFrom('p', point!)}, p.id`
-        : order === 'fee' ? sql.raw('p.fee ASC, p.id DESC') : sql.raw('p.created_at DESC, p.id DESC');
+        : order === 'fee' ? sql.raw('p.fee ASC, p.id DESC') : sql.raw('p.listed_at DESC, p.id DESC');
       const all = order === 'distance' ? [...where, sql`p.lat IS NOT NULL`] : where;
       return db.query<ListRow>(sql`SELECT ${listItemSelect(point)} FROM ${LIST_ITEM_FROM}
         WHERE ${and(all)}

@@ -167,7 +167,7 @@ async function orderHits(deps: Deps, hits: RankedHit[], sort: Exclude<SearchSort
   const key = new Map(rows.map((r) => [r.id, r]));
   const rank = new Map(hits.map((h, i) => [h.id, i]));
   const by = sort === 'newest'
-    ? (a: RankedHit, b: RankedHit) => new Date(key.get(b.id)?.created_at ?? 0).getTime() - new Date(key.get(a.id)?.created_at ?? 0).getTime()
+    ? (a: RankedHit, b: RankedHit) => new Date(key.get(b.id)?.listed_at ?? 0).getTime() - new Date(key.get(a.id)?.listed_at ?? 0).getTime()
     : (a: RankedHit, b: RankedHit) => (key.get(a.id)?.fee ?? 0) - (key.get(b.id)?.fee ?? 0);
   return [...hits].sort((a, b) => by(a, b) || rank.get(a.id)! - rank.get(b.id)!);
 }

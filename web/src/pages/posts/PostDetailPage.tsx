@@ -1,11 +1,11 @@
 // A listing: photos, owner, price, options, methods, unavailable dates; owner can edit/delete.
 // Later capabilities add sections here (booking calendar, reviews, similar listings, chat button).
 import { Place, Rating, TrustFacts, TrustScore } from '../../components/Trust.tsx';
-import { useMemo, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client.ts';
 import { useMe } from '../../api/members.ts';
-import { useDeletePost, usePost, useSetFavorite, useUnavailableDates, type PostDetail } from '../../api/posts.ts';
+import { useDeletePost, usePost, usePostControl, useSetFavorite, useUnavailableDates, type PostDetail } from '../../api/posts.ts';
 import { BookingPanel } from '../../components/BookingPanel.tsx';
 import { Calendar } from '../../components/Calendar.tsx';
 import { ChatButton } from '../../components/ChatButton.tsx';
@@ -49,6 +49,7 @@ function PostDetailView({ post }: { post: PostDetail }) {
           <OwnerRow post={post} />
           <header className="detail-head">
             {post.banned && <p className="badge badge-danger">관리자에 의해 정지된 게시글입니다</p>}
+            {!post.banned && post.paused && <p className="badge badge-soft" data-testid="paused-badge">숨김 · 목록과 검색에 보이지 않아요</p>}
             <h1 className="detail-title">{post.title}</h1>
             <p className="detail-meta">
               <Link to={`/search?category=${post.category.id}`}>{post.categoryPath.map((c) => c.name).join(' › ')}</Link>
@@ -88,6 +89,7 @@ function PostDetailView({ post }: { post: PostDetail }) {
               </ul>
             </Section>
           )}
+          {post.isOwner && <OwnerControls post={post} />}
           {post.isOwner && <Availability postId={post.id} />}
           <BookingPanel post={post} />
           <ReviewsSection target="posts" id={post.id} />
@@ -122,6 +124,48 @@ function OwnerRow({ post }: { post: PostDetail }) {
       </div>
       <TrustScore trust={post.owner.trust} />
     </Link>
+  );
+}
+
+/** 숨기기 / 끌어올리기, and for a banned listing its reason and the 재검토 요청. */
+function OwnerControls({ post }: { post: PostDetail }) {
+  const control = usePostControl(post.id);
+  const [message, setMessage] = useState('');
+  const bumpWait = post.nextBumpAt && new Date(post.nextBumpAt).getTime() > Date.now() ? post.nextBumpAt : null;
+  if (post.banned) {
+    return (
+      <Section title="정지된 게시글">
+        <p data-testid="ban-reason">정지 사유: {post.banReason || '운영 정책 위반'}</p>
+        <p className="muted">내용을 고친 뒤 재검토를 요청하면 관리자가 다시 확인해요.</p>
+        {post.reviewRequested ? (
+          <p className="badge badge-soft">재검토 요청을 보냈어요</p>
+        ) : (
+          <form className="review-request" onSubmit={(e) => { e.preventDefault(); control.mutate({ kind: 'review-request', message }); }}>
+            <label htmlFor="review-message">관리자에게 남길 말 (선택)</label>
+            <textarea id="review-message" maxLength={500} value={message} onChange={(e) => setMessage(e.target.value)} />
+            <button type="submit" className="btn btn-primary" disabled={control.isPending}>재검토 요청</button>
+          </form>
+        )}
+        {control.error && <p className="form-error" role="alert">{errorMessage(control.error)}</p>}
+      </Section>
+    );
+  }
+  return (
+    <Section title="게시글 관리">
+      <div className="action-buttons">
+        <button type="button" className="btn btn-ghost" disabled={control.isPending}
+          onClick={() => control.mutate({ kind: post.paused ? 'resume' : 'pause' })}>
+          {post.paused ? '다시 보이기' : '숨기기'}
+        </button>
+        <button type="button" className="btn btn-ghost" disabled={control.isPending || post.paused || !!bumpWait}
+          onClick={() => control.mutate({ kind: 'bump' })}>끌어올리기</button>
+      </div>
+      <p className="muted">
+        {post.paused ? '숨긴 동안에는 목록·검색에 보이지 않고 새 예약을 받지 않아요. 진행 중인 예약은 그대로예요.'
+          : bumpWait ? `${relativeTime(post.bumpedAt!)} 끌어올렸어요. 3일에 한 번 할 수 있어요.` : '끌어올리면 최신순 맨 위에 보여요 (3일에 한 번).'}
+      </p>
+      {control.error && <p className="form-error" role="alert">{errorMessage(control.error)}</p>}
+    </Section>
   );
 }
 
@@ -188,7 +232,7 @@ function ActionBar({ post }: { post: PostDetail }) {
         <>
           {favorite.error && <span className="form-error">{errorMessage(favorite.error)}</span>}
           {!post.banned && <ChatButton postId={post.id} />}
-          {!post.banned && (
+          {!post.banned && !post.paused && (
             <button type="button" className="btn btn-primary"
               onClick={() => document.getElementById('booking')?.scrollIntoView({ behavior: 'smooth', block: 'start' })}>예약하기</button>
           )}
