@@ -24,6 +24,9 @@ const PostDetailPage = () => page(() => import('./pages/posts/PostDetailPage.tsx
 const PostFormPage = () => page(() => import('./pages/posts/PostFormPage.tsx'), 'PostFormPage');
 const LoginPage = () => page(() => import('./pages/auth/LoginPage.tsx'), 'LoginPage');
 const SignUpPage = () => page(() => import('./pages/auth/SignUpPage.tsx'), 'SignUpPage');
+const ForgotPasswordPage = () => page(() => import('./pages/auth/PasswordResetPages.tsx'), 'ForgotPasswordPage');
+const ResetPasswordPage = () => page(() => import('./pages/auth/PasswordResetPages.tsx'), 'ResetPasswordPage');
+const VerifyEmailPage = () => page(() => import('./pages/auth/PasswordResetPages.tsx'), 'VerifyEmailPage');
 const MyPage = () => page(() => import('./pages/my/MyPage.tsx'), 'MyPage');
 const MyNeighbourhoodsPage = () => page(() => import('./pages/neighbourhoods/MyNeighbourhoodsPage.tsx'), 'MyNeighbourhoodsPage');
 const MemberProfilePage = () => page(() => import('./pages/members/MemberProfilePage.tsx'), 'MemberProfilePage');
@@ -62,6 +65,9 @@ export const router = createBrowserRouter([
           { path: 'posts/:id/edit', element: <RequireAuth><PostFormPage /></RequireAuth> },
           { path: 'login', element: <LoginPage /> },
           { path: 'signup', element: <SignUpPage /> },
+          { path: 'forgot-password', element: <ForgotPasswordPage /> },
+          { path: 'reset-password', element: <ResetPasswordPage /> },
+          { path: 'verify-email', element: <VerifyEmailPage /> },
           { path: 'my', element: <RequireAuth><MyPage /></RequireAuth> },
           { path: 'my/neighbourhoods', element: <RequireAuth><MyNeighbourhoodsPage /></RequireAuth> },
           { path: 'members/:id', element: <MemberProfilePage /> },

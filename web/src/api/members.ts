@@ -2,23 +2,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, upload, isId } from './client.ts';
 import type { Trust } from './neighbourhoods.ts';
+import type { Static } from 'typebox';
+import type { MyMember as MyMemberSchema, ProfilePatch } from '../../../server/src/modules/members/schemas.ts';
 
 export interface RegionRef {
   id: number;
   name: string;
 }
 
-export interface MyMember {
-  id: number;
-  email: string;
-  nickname: string;
-  role: 'USER' | 'ADMIN' | string;
-  phone: string | null;
-  address: string | null;
-  avatarUrl: string | null;
-  region: RegionRef | null;
-  createdAt: string;
-}
+/** the logged-in member's own view: the server's schema (one contract, no hand copy) */
+export type MyMember = Static<typeof MyMemberSchema>;
 
 export interface PublicMember {
   id: number;
@@ -33,12 +26,7 @@ export interface PublicMember {
   blockedByMe: boolean;
 }
 
-export interface ProfilePatch {
-  nickname?: string;
-  phone?: string | null;
-  address?: string | null;
-  regionId?: number | null;
-}
+export type { ProfilePatch };
 
 export const memberKeys = {
   me: ['me'] as const,
@@ -122,5 +110,39 @@ export function useMember(id: number) {
     queryKey: memberKeys.member(id),
     queryFn: () => api<PublicMember>(`/members/${id}`),
     enabled: isId(id),
+  });
+}
+
+/** "비밀번호를 잊으셨나요?": the answer is the same whether or not the address has an account. */
+export function useRequestPasswordReset() {
+  return useMutation({
+    mutationFn: (email: string) => api<{ message: string }>('/members/password-reset', { method: 'POST', body: { email } }),
+  });
+}
+
+/** Sets a new password with the mailed link; every session ends, so the member logs in again. */
+export function useResetPassword() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { token: string; password: string }) =>
+      api<void>('/members/password-reset/confirm', { method: 'POST', body }),
+    onSuccess: () => {
+      qc.setQueryData(memberKeys.me, null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' && q.queryKey[0] !== 'catalog' });
+    },
+  });
+}
+
+export function useConfirmEmail() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (token: string) => api<{ verified: boolean }>('/members/email-verification/confirm', { method: 'POST', body: { token } }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: memberKeys.me }),
+  });
+}
+
+export function useResendVerification() {
+  return useMutation({
+    mutationFn: () => api<{ message: string }>('/members/me/email-verification', { method: 'POST' }),
   });
 }

@@ -6,6 +6,7 @@ import { useMe } from '../api/members.ts';
 import { blockEnterWhileComposing } from '../lib/ime.ts';
 import { Avatar } from './ui.tsx';
 import { ChatUnreadBadge, TopBarLiveLinks } from './LiveBadges.tsx';
+import { EmailVerificationBanner } from './EmailVerificationBanner.tsx';
 import { ChatIcon, HomeIcon, PlusCircleIcon, SearchIcon, UserIcon } from './Icons.tsx';
 
 const NAV_ITEMS = [
@@ -20,6 +21,7 @@ export function Layout() {
   return (
     <div className="app">
       <TopBar />
+      <EmailVerificationBanner />
       <main className="app-main">
         <Outlet />
       </main>

@@ -42,6 +42,7 @@ export function LoginPage() {
             <input id="login-password" type="password" autoComplete="current-password" required value={password}
               onChange={(e) => setPassword(e.target.value)} placeholder="8자 이상" />
           </div>
+          <p className="auth-forgot"><Link to="/forgot-password">비밀번호를 잊으셨나요?</Link></p>
           <FormError error={login.error} />
           <button className="btn btn-primary btn-block btn-large" disabled={login.isPending}>
             {login.isPending ? '로그인 중…' : '로그인'}

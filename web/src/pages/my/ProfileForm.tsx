@@ -17,6 +17,7 @@ export function ProfileForm({ me }: { me: MyMember }) {
   const [regionId, setRegionId] = useState<number | undefined>(me.region?.id);
   const [address, setAddress] = useState(me.address ?? '');
   const [phone, setPhone] = useState(me.phone ?? '');
+  const [mailNotifications, setMailNotifications] = useState(me.mailNotifications);
   const [avatarProblem, setAvatarProblem] = useState('');
   const [saved, setSaved] = useState(false);
   const nicknameState = useNicknameAvailability(nickname, me.nickname);
@@ -37,6 +38,7 @@ export function ProfileForm({ me }: { me: MyMember }) {
       regionId: regionId ?? null,
       address: address.trim() || null,
       phone: phone.trim() || null,
+      mailNotifications,
     };
     setSaved(false);
     update.mutate(patch, { onSuccess: () => setSaved(true) });
@@ -74,6 +76,16 @@ export function ProfileForm({ me }: { me: MyMember }) {
         <label className="field-label" htmlFor="profile-phone">전화번호 (선택)</label>
         <input id="profile-phone" name="phone" type="tel" inputMode="tel" value={phone} maxLength={20}
           onChange={(e) => { setPhone(e.target.value); setSaved(false); }} placeholder="010-1234-5678" />
+      </div>
+      <div className="field">
+        <label className="check-row" htmlFor="profile-mail-notifications">
+          <input id="profile-mail-notifications" type="checkbox" checked={mailNotifications}
+            onChange={(e) => { setMailNotifications(e.target.checked); setSaved(false); }} aria-describedby="profile-mail-hint" />
+          <span>중요한 알림(예약 요청·상태 변경, 반납 알림, 운영 안내)을 메일로도 받기</span>
+        </label>
+        <span id="profile-mail-hint" className="field-hint muted">
+          {me.emailVerified ? `${me.email} 주소로 보내요` : '이메일 인증을 마치면 메일이 가요'}
+        </span>
       </div>
       <FormError error={update.error} />
       {saved && <p className="form-ok" role="status">저장했어요</p>}
