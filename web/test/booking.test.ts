@@ -227,9 +227,20 @@ test('borrower reviews a returned rental, lender replies, a report reaches the a
   await b.page.getByTestId('review-item').getByText('텐트가 깨끗하고').waitFor();
   assert.equal(await b.page.getByRole('form', { name: '후기 작성' }).count(), 0);
 
-  // --- lender replies once, from the reservation
+  // --- reviews both ways, written blind: the lender sees only that a review arrived, writes theirs
+  // about the borrower, and then sees the borrower's review and replies once, from the reservation
   const l = await loggedInPage(lender.cookie);
   await l.page.goto(`/reservations/${reservationId}`);
+  await l.page.getByTestId('review-sealed').waitFor();
+  assert.equal(await l.page.getByText('텐트가 깨끗하고').count(), 0, 'sealed until the lender writes theirs');
+  const lenderForm = l.page.getByRole('form', { name: '후기 작성' });
+  await lenderForm.getByRole('radio', { name: '물건 관리 5점' }).click();
+  await lenderForm.getByRole('radio', { name: '시간 약속 5점' }).click();
+  await lenderForm.getByRole('radio', { name: '소통 4점' }).click();
+  await lenderForm.getByLabel('후기').fill('깨끗하게 쓰고 제시간에 돌려주셨어요.');
+  await lenderForm.getByRole('button', { name: '후기 등록' }).click();
+  await l.page.getByTestId('review-item').getByText('텐트가 깨끗하고').waitFor();
+  await l.page.getByTestId('borrower-review-item').getByText('제시간에 돌려주셨어요').waitFor();
   await l.page.getByRole('button', { name: '답글 달기' }).click();
   await l.page.getByLabel('답글 (한 번만 쓸 수 있어요)').fill('깨끗하게 써 주셔서 감사해요!');
   await l.page.getByRole('button', { name: '답글 등록' }).click();

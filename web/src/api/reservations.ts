@@ -1,5 +1,6 @@
 // Reservations (SPEC §5): request, lists sent/received with counts per status, detail with the
 // status log, status changes (only what `allowedActions` offers) and the payment confirmation.
+import type { Trust } from './neighbourhoods.ts';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, isId } from './client.ts';
 import { cursorPaging, type CursorPage } from './paging.ts';
@@ -90,6 +91,8 @@ export interface Reservation {
   reviewable: boolean;
   /** the review written for this reservation, if any */
   reviewId: number | null;
+  /** the borrower's trust, for the lender deciding on a request; null in the borrower's own view */
+  borrowerTrust: Trust | null;
   statusChangedAt: string;
   createdAt: string;
   updatedAt: string;

@@ -4,6 +4,7 @@ import type { Reservation } from '../api/reservations.ts';
 import { shortDate, won } from '../lib/format.ts';
 import { ImageIcon } from './Icons.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
+import { TrustScore } from './Trust.tsx';
 
 export function ReservationCard({ r }: { r: Reservation }) {
   const other = r.myRole === 'LENDER' ? `빌리는 분 ${r.borrower.nickname}` : `빌려주는 분 ${r.lender.nickname}`;
@@ -23,7 +24,9 @@ export function ReservationCard({ r }: { r: Reservation }) {
         <span className="reservation-meta">
           {r.startDate === r.endDate ? shortDate(r.startDate) : `${shortDate(r.startDate)} ~ ${shortDate(r.endDate)}`} · {r.price.days}일
         </span>
-        <span className="reservation-meta">{other} · <b>{won(r.price.total)}</b></span>
+        <span className="reservation-meta">
+          {other}{r.borrowerTrust && r.myRole === 'LENDER' && <> <TrustScore trust={r.borrowerTrust} /></>} · <b>{won(r.price.total)}</b>
+        </span>
       </div>
     </Link>
   );

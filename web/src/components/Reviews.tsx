@@ -4,7 +4,8 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMe } from '../api/members.ts';
 import {
-  SCORE_FIELDS, useReplyReview, useReviews, useReviewSummary, type Review, type ReviewTarget,
+  BORROWER_SCORE_FIELDS, SCORE_FIELDS, useBorrowerReviews, useReplyReview, useReviews, useReviewSummary,
+  type BorrowerReview, type Review, type ReviewTarget,
 } from '../api/reviews.ts';
 import { pageItems } from '../api/paging.ts';
 import { relativeTime } from '../lib/format.ts';
@@ -120,5 +121,43 @@ export function ReplyForm({ reviewId }: { reviewId: number }) {
         <button type="submit" className="btn btn-small btn-primary" disabled={reply.isPending || !content.trim()}>답글 등록</button>
       </div>
     </form>
+  );
+}
+
+/** The lender's review of a borrower (물건 관리 · 시간 약속 · 소통). */
+export function BorrowerReviewItem({ review, showPost = false }: { review: BorrowerReview; showPost?: boolean }) {
+  return (
+    <article className="review-item" data-testid="borrower-review-item">
+      <header className="review-head">
+        <Avatar url={review.author.avatarUrl} name={review.author.nickname} size={36} />
+        <div className="review-head-text">
+          <Link to={`/members/${review.author.id}`}><strong>{review.author.nickname}</strong></Link>
+          <span className="muted"><Stars value={review.overallScore} size={12} /> {review.overallScore.toFixed(1)} · {relativeTime(review.createdAt)}</span>
+        </div>
+      </header>
+      {showPost && <Link className="review-post" to={`/posts/${review.post.id}`}>{review.post.title}</Link>}
+      <p className="review-scores muted">{BORROWER_SCORE_FIELDS.map((f) => `${f.label} ${review[f.key]}`).join(' · ')}</p>
+      <p className="review-comment">{review.comment}</p>
+    </article>
+  );
+}
+
+/** Reviews a member received from lenders, as borrower (member profile). */
+export function BorrowerReviewsSection({ memberId, title }: { memberId: number; title: string }) {
+  const query = useBorrowerReviews(memberId);
+  const reviews = pageItems(query.data);
+  return (
+    <section className="reviews-section" data-testid="borrower-reviews">
+      <h2 className="reviews-title">{title} {reviews.length > 0 && <span className="muted">{reviews.length}{query.hasNextPage ? '+' : ''}</span>}</h2>
+      {query.isPending ? <Spinner /> : query.isError && !query.data ? <ErrorBox error={query.error} onRetry={() => query.refetch()} />
+        : reviews.length === 0 ? <p className="muted">아직 후기가 없어요.</p> : (
+          <>
+            <ul className="review-list">
+              {reviews.map((r) => <li key={r.id}><BorrowerReviewItem review={r} showPost /></li>)}
+            </ul>
+            <LoadMore query={query} />
+          </>
+        )}
+    </section>
   );
 }

@@ -98,6 +98,10 @@ test('admin bans a review: hidden from lists and summaries except for admins; au
   const review = (await post(`/reservations/${resId}/review`, borrower.cookie, {
     equipmentScore: 1, kindnessScore: 1, responseScore: 1, comment: '광고성 문구가 가득한 리뷰',
   })).json();
+  // the lender's review too, so the borrower's is no longer sealed (reviews/blind.ts)
+  assert.equal((await post(`/reservations/${resId}/borrower-review`, lender.cookie, {
+    careScore: 4, punctualityScore: 4, communicationScore: 4, comment: '무난했어요',
+  })).statusCode, 201);
 
   assert.equal((await post(`/adm/reviews/${review.id}/ban`, lender.cookie, { reason: '광고' })).statusCode, 403);
   const banned = await post(`/adm/reviews/${review.id}/ban`, admin.cookie, { reason: '광고' });

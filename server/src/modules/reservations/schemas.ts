@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Id, Nullable } from '../../http/wire.ts';
 import { STATUSES } from './status.ts';
 import { CursorParam } from '../../lib/cursor.ts';
+import { TrustOut } from '../trust/schemas.ts';
 
 // an enum, not a union of mapped literals: a mapped array loses the tuple type and Static<> becomes never
 export const StatusSchema = Type.Enum(STATUSES, { description: '예약 상태 (SPEC §5)' });
@@ -83,6 +84,8 @@ export const Reservation = Type.Object({
   }),
   reviewable: Type.Boolean(),
   reviewId: Type.Union([Type.Integer(), Type.Null()], { description: '이 예약에 작성된 후기 (없으면 null)' }),
+  /** the borrower's trust, for the lender (and admins) deciding on a request; null for the borrower */
+  borrowerTrust: Nullable(TrustOut),
   statusChangedAt: Type.String(),
   createdAt: Type.String(),
   updatedAt: Type.String(),

@@ -13,6 +13,7 @@ import { checkTransition, STATUSES, type Status } from './status.ts';
 import { statusChanged, transitions } from './transitions.ts';
 import { decodeIdCursor, nextIdCursor } from '../../lib/cursor.ts';
 import { logView, reservationView, roleOf, subjectOf, type ViewerRole } from './view.ts';
+import { trustOf, trustOfMany } from '../trust/score.ts';
 
 export { MAX_DAYS_AHEAD, MAX_RENTAL_DAYS } from './request.ts';
 export { roleOf, subjectOf, type ViewerRole } from './view.ts';
@@ -48,7 +49,9 @@ export function reservationsService(deps: Deps) {
 
   async function view(member: AuthMember, id: number) {
     const { row, role } = await loadFor(member, id);
-    return toView(row, (await optionsOf([id])).get(id) ?? [], role);
+    // The lender decides on a request knowing the borrower's trust (issue 10); the borrower needs none.
+    const borrowerTrust = role === 'BORROWER' ? null : await trustOf(db, row.borrower_id, deps.clock.now());
+    return { ...toView(row, (await optionsOf([id])).get(id) ?? [], role), borrowerTrust };
   }
 
   return {
@@ -134,8 +137,12 @@ export function reservationsService(deps: Deps) {
       const options = await optionsOf(page.map((r) => r.id));
       const counts: Record<string, number> = Object.fromEntries(STATUSES.map((s) => [s, 0]));
       for (const c of await repo.countsByStatus(scope)) counts[c.status] = c.n;
+      const trusts = side === 'sent' ? null : await trustOfMany(db, page.map((r) => r.borrower_id), deps.clock.now());
       return {
-        items: page.map((r) => toView(r, options.get(r.id) ?? [], side === 'sent' ? 'BORROWER' : 'LENDER')),
+        items: page.map((r) => ({
+          ...toView(r, options.get(r.id) ?? [], side === 'sent' ? 'BORROWER' : 'LENDER'),
+          borrowerTrust: trusts?.get(r.borrower_id) ?? null,
+        })),
         nextCursor: nextIdCursor(rows, limit),
         counts,
       };

@@ -8,7 +8,3 @@ export const REVIEW_BLIND_DAYS = 7;
 /** Which side wrote a review: the borrower's review of the lender (reviews) or the lender's of the borrower (borrower_reviews). */
 export type ReviewKind = 'LENDER' | 'BORROWER';
 
-/** The same rule in code, for a single review already read with whether its counterpart exists. */
-export function isReleased(createdAt: Date, counterpartWritten: boolean, now: Date): boolean {
-  return counterpartWritten || now.getTime() - createdAt.getTime() >= REVIEW_BLIND_DAYS * 86_400_000;
-}

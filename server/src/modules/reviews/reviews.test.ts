@@ -19,6 +19,12 @@ const inject = (c: TestContext, method: 'GET' | 'POST', url: string, cookie?: st
 const scores = (e: number, k: number, r: number, comment = '텐트 상태가 아주 좋았어요.') => ({
   equipmentScore: e, kindnessScore: k, responseScore: r, comment,
 });
+/** The lender's review of the borrower: once both wrote, both reviews are released (blind.ts). */
+const lenderReviews = async (c: TestContext, reservationId: number, lenderCookie: string) => {
+  const res = await inject(c, 'POST', `/reservations/${reservationId}/borrower-review`, lenderCookie,
+    { careScore: 5, punctualityScore: 5, communicationScore: 5, comment: '깨끗하게 쓰고 제때 돌려주셨어요.' });
+  assert.equal(res.statusCode, 201, res.body);
+};
 
 test('only the borrower reviews, once, and only once the rental is reviewable', async () => {
   const { lender, borrower, postId, reservationId } = await rental(ctx);
@@ -90,6 +96,9 @@ test('the lender replies once; nobody else may', async () => {
   const other = await ctx.signUp();
   const review = (await inject(ctx, 'POST', `/reservations/${reservationId}/review`, borrower.cookie, scores(4, 5, 5))).json();
   const url = `/reviews/${review.id}/reply`;
+  const sealed = await inject(ctx, 'POST', url, lender.cookie, { content: '아직 안 보이는 리뷰' });
+  assert.equal(sealed.statusCode, 404, 'the lender cannot answer a review still sealed from them');
+  await lenderReviews(ctx, reservationId, lender.cookie);
   assert.equal((await inject(ctx, 'POST', url, undefined, { content: '감사합니다' })).statusCode, 401);
   assert.equal((await inject(ctx, 'POST', url, borrower.cookie, { content: '셀프 답글' })).json().code, 'NOT_LENDER');
   assert.equal((await inject(ctx, 'POST', url, other.cookie, { content: '남의 답글' })).statusCode, 403);
@@ -105,8 +114,10 @@ test('the lender replies once; nobody else may', async () => {
   assert.equal(again.json().code, 'ALREADY_REPLIED');
   const stored = await ctx.deps.db.one<{ reply: string }>('SELECT reply FROM reviews WHERE id = $1', [review.id]);
   assert.equal(stored!.reply, '깨끗하게 써 주셔서 감사합니다!');
-  const notes = await ctx.deps.db.query(`SELECT 1 FROM notifications WHERE member_id = $1 AND type = 'REVIEW'`, [borrower.id]);
-  assert.equal(notes.length, 1, 'the reviewer hears of the reply');
+  const notes = await ctx.deps.db.query<{ title: string }>(
+    `SELECT title FROM notifications WHERE member_id = $1 AND type = 'REVIEW' ORDER BY id`, [borrower.id]);
+  assert.deepEqual(notes.map((n) => n.title), ['빌려준 분이 후기를 남겼습니다', '리뷰에 답글이 달렸습니다'],
+    'the reviewer hears of the lender\'s review and of the reply');
 });
 
 test('listing and member review lists page by cursor; unknown targets are 404', async () => {
@@ -119,6 +130,8 @@ test('listing and member review lists page by cursor; unknown targets are 404', 
     const resId = await insertReservation(ctx.deps.db, { postId, borrowerId: borrower.id, status: 'REFUND_COMPLETED' });
     ids.push((await inject(ctx, 'POST', `/reservations/${resId}/review`, borrower.cookie, scores(5, 5, 5, `리뷰 ${ids.length}`))).json().id);
   }
+  assert.equal((await inject(ctx, 'GET', `/posts/${postA}/reviews`)).json().items.length, 0, 'sealed for 7 days while the lender has not written');
+  clock.advanceDays(7);
   const page1 = (await inject(ctx, 'GET', `/posts/${postA}/reviews?limit=2`)).json();
   assert.deepEqual(page1.items.map((r: { id: number }) => r.id), [ids[2], ids[1]]);
   const page2 = (await inject(ctx, 'GET', `/posts/${postA}/reviews?limit=2&cursor=${page1.nextCursor}`)).json();
@@ -145,7 +158,9 @@ test('summaries: averages per score, cached text invalidated by a new review, a 
   const write = async (s: ReturnType<typeof scores>) => {
     const borrower = await ctx.signUp();
     const resId = await insertReservation(ctx.deps.db, { postId, borrowerId: borrower.id, status: 'RETURN_COMPLETED' });
-    return (await inject(ctx, 'POST', `/reservations/${resId}/review`, borrower.cookie, s)).json();
+    const review = (await inject(ctx, 'POST', `/reservations/${resId}/review`, borrower.cookie, s)).json();
+    await lenderReviews(ctx, resId, lender.cookie);
+    return review;
   };
   await write(scores(5, 4, 3, '텐트가 깨끗하고 튼튼했어요. 설치도 쉬웠습니다.'));
   const second = await write(scores(3, 5, 4, '텐트가 깨끗했어요. 답장이 조금 늦었어요.'));
@@ -244,6 +259,7 @@ describe('with an OpenAI-compatible LLM configured', () => {
   test('the AI summary is requested with the reviews, cached, and refreshed by a new review', async () => {
     const { lender, borrower, postId, reservationId } = await rental(llmCtx);
     await inject(llmCtx, 'POST', `/reservations/${reservationId}/review`, borrower.cookie, scores(5, 5, 4, '버너 화력이 좋고 깨끗했어요.'));
+    await lenderReviews(llmCtx, reservationId, lender.cookie);
     const s1 = (await inject(llmCtx, 'GET', `/posts/${postId}/reviews/summary`)).json();
     assert.equal(s1.summary.source, 'AI');
     assert.equal(s1.summary.text, '장비가 깨끗하고 빌려준 분이 친절하다는 평가가 많습니다.');
@@ -258,15 +274,16 @@ describe('with an OpenAI-compatible LLM configured', () => {
     const b2 = await llmCtx.signUp();
     const r2 = await insertReservation(llmCtx.deps.db, { postId, borrowerId: b2.id, status: 'PENDING_REFUND' });
     await inject(llmCtx, 'POST', `/reservations/${r2}/review`, b2.cookie, scores(4, 4, 4, '무난했어요.'));
+    await lenderReviews(llmCtx, r2, lender.cookie);
     const s2 = (await inject(llmCtx, 'GET', `/posts/${postId}/reviews/summary`)).json();
     assert.equal(s2.count, 2);
     assert.equal(requests.length, 2, 'a new review asks the LLM again');
-    assert.ok(lender.id > 0);
   });
 
   test('an LLM failure falls back to the extractive summary and is retried on the next read', async () => {
-    const { borrower, postId, reservationId } = await rental(llmCtx);
+    const { lender, borrower, postId, reservationId } = await rental(llmCtx);
     await inject(llmCtx, 'POST', `/reservations/${reservationId}/review`, borrower.cookie, scores(2, 3, 4, '조금 낡았지만 쓸 만했어요.'));
+    await lenderReviews(llmCtx, reservationId, lender.cookie);
     mode = 'fail';
     const before = requests.length;
     const s1 = (await inject(llmCtx, 'GET', `/posts/${postId}/reviews/summary`)).json();

@@ -65,3 +65,51 @@ export const ReviewSummary = Type.Object({
 });
 
 export const ReservationIdParams = Type.Object({ id: Id });
+
+// ---- the lender's review of the borrower (reviews both ways) ----------------------------------
+
+export const CreateBorrowerReviewBody = Type.Object(
+  {
+    careScore: Type.Integer({ minimum: 1, maximum: 5, description: '물건을 아껴 썼는지 (1–5)' }),
+    punctualityScore: Type.Integer({ minimum: 1, maximum: 5, description: '약속·반납 시간 (1–5)' }),
+    communicationScore: Type.Integer({ minimum: 1, maximum: 5, description: '연락·소통 (1–5)' }),
+    comment: Type.String({ minLength: 1, maxLength: 2000, description: '후기 내용' }),
+  },
+  { additionalProperties: false },
+);
+export type CreateBorrowerReviewBody = Static<typeof CreateBorrowerReviewBody>;
+
+export const BorrowerReview = Type.Object({
+  id: Type.Integer(),
+  reservationId: Type.Integer(),
+  post: Type.Object({ id: Type.Integer(), title: Type.String() }),
+  /** the lender who wrote it */
+  author: Type.Object({ id: Type.Integer(), nickname: Type.String(), avatarUrl: Type.Union([Type.String(), Type.Null()]) }),
+  borrowerId: Type.Integer(),
+  careScore: Score,
+  punctualityScore: Score,
+  communicationScore: Score,
+  /** mean of the three scores, one decimal */
+  overallScore: Type.Number(),
+  comment: Type.String(),
+  createdAt: Type.String(),
+});
+
+export const BorrowerReviewPage = Type.Object({
+  items: Type.Array(BorrowerReview),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Both reviews of one reservation as one of its two parties may see them. */
+export const ReservationReviews = Type.Object({
+  fromBorrower: Type.Union([Review, Type.Null()], { description: '빌린 사람이 쓴 후기 (공개 전이면 null)' }),
+  fromLender: Type.Union([BorrowerReview, Type.Null()], { description: '빌려준 사람이 쓴 후기 (공개 전이면 null)' }),
+  sealed: Type.Object(
+    { fromBorrower: Type.Boolean(), fromLender: Type.Boolean() },
+    { description: '상대가 이미 썼지만 아직 공개되지 않은 후기 (내 후기를 쓰거나 7일이 지나면 공개)' },
+  ),
+  /** when a sealed review shows even without the caller's own review */
+  releaseAt: Type.Union([Type.String(), Type.Null()]),
+  /** the caller may still write their side */
+  canWrite: Type.Boolean(),
+});

@@ -1,13 +1,16 @@
-// Reviews: the borrower reviews a finished rental once, the lender replies once; lists and summaries.
+// Reviews both ways: after a finished rental the borrower reviews the lender (and the lender replies
+// once) and the lender reviews the borrower, once each per reservation. Both are written blind
+// (blind.ts): the other side and the public see a review only once both wrote theirs or 7 days passed.
 import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import { mediaUrl } from '../images/service.ts';
 import type { NotificationRow } from '../notifications/service.ts';
 import { isReviewable } from '../reservations/status.ts';
-import type { CreateReviewBody, ReviewListQuery } from './schemas.ts';
+import type { CreateBorrowerReviewBody, CreateReviewBody, ReviewListQuery } from './schemas.ts';
 import { aiSummary, extractiveSummary, type Averages } from './summary.ts';
 import { iso } from '../../http/wire.ts';
-import { reviewsRepository, type ReviewRow, type SummaryTarget } from './repository.ts';
+import { REVIEW_BLIND_DAYS } from './blind.ts';
+import { reviewsRepository, type BorrowerReviewRow, type Reader, type ReviewRow, type SummaryTarget } from './repository.ts';
 import { decodeIdCursor, nextIdCursor } from '../../lib/cursor.ts';
 
 export type { SummaryTarget };
@@ -32,15 +35,39 @@ function toReview(r: ReviewRow) {
   };
 }
 
+function toBorrowerReview(r: BorrowerReviewRow) {
+  return {
+    id: r.id,
+    reservationId: r.reservation_id,
+    post: { id: r.post_id, title: r.post_title },
+    author: { id: r.author_id, nickname: r.author_nickname, avatarUrl: mediaUrl(r.author_avatar) },
+    borrowerId: r.borrower_id,
+    careScore: r.care_score,
+    punctualityScore: r.punctuality_score,
+    communicationScore: r.communication_score,
+    overallScore: round1((r.care_score + r.punctuality_score + r.communication_score) / 3),
+    comment: r.comment,
+    createdAt: iso(r.created_at),
+  };
+}
+
+/** A page of rows fetched with limit + 1, as items and the next cursor. */
+function pageOf<R extends { id: number }, T>(rows: R[], limit: number, map: (r: R) => T) {
+  return { items: rows.slice(0, limit).map(map), nextCursor: nextIdCursor(rows, limit) };
+}
+
 export function reviewsService(deps: Deps) {
   const { db, notifications } = deps;
   const reviews = reviewsRepository(db);
 
-  async function visibleReview(id: number, admin: boolean) {
-    const row = await reviews.byId(id);
-    if (!row || (row.banned_at && !admin)) throw notFound('리뷰');
+  /** A review as `reader` may see it: admins always; others once released (or their own), never banned. */
+  async function visibleReview(id: number, reader: Reader) {
+    const row = await reviews.byId(id, reader.now);
+    const visible = row && (reader.admin || (!row.banned_at && (row.released || row.author_id === reader.viewerId)));
+    if (!visible) throw notFound('리뷰');
     return row;
   }
+  const readerOf = (viewerId: number | null, admin: boolean): Reader => ({ now: deps.clock.now(), viewerId, admin });
 
   /** A listing's reviews are readable where the listing is: publicly visible, or by an admin. */
   async function assertPostReadable(postId: number, admin: boolean) {
@@ -51,16 +78,12 @@ export function reviewsService(deps: Deps) {
     if (!(await reviews.memberExists(memberId))) throw notFound('회원');
   }
 
-  async function list(type: SummaryTarget, id: number, query: ReviewListQuery, admin: boolean) {
+  async function list(type: SummaryTarget, id: number, query: ReviewListQuery, viewerId: number | null, admin: boolean) {
     if (type === 'POST') await assertPostReadable(id, admin);
     else await assertMember(id);
     const limit = query.limit ?? 20;
-    const rows = await reviews.page(type, id, { limit, before: decodeIdCursor(query.cursor) ?? undefined, includeBanned: admin });
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(toReview),
-      nextCursor: nextIdCursor(rows, limit),
-    };
+    const rows = await reviews.page(type, id, readerOf(viewerId, admin), { limit, before: decodeIdCursor(query.cursor) ?? undefined });
+    return pageOf(rows, limit, toReview);
   }
 
   /**
@@ -70,7 +93,8 @@ export function reviewsService(deps: Deps) {
   async function summary(type: SummaryTarget, id: number, admin: boolean) {
     if (type === 'POST') await assertPostReadable(id, admin);
     else await assertMember(id);
-    const agg = await reviews.summaryAggregate(type, id);
+    const now = deps.clock.now();
+    const agg = await reviews.summaryAggregate(type, id, now);
     const base = { targetType: type, targetId: id, count: agg.n };
     if (agg.n === 0) {
       return {
@@ -88,7 +112,7 @@ export function reviewsService(deps: Deps) {
       return { ...base, averages, summary: { text: agg.cached_text, source: agg.cached_source, generatedAt: iso(agg.cached_at) } };
     }
 
-    const inputs = await reviews.summaryInputs(type, id);
+    const inputs = await reviews.summaryInputs(type, id, now);
     let text: string;
     let source: 'AI' | 'EXTRACTIVE' = 'EXTRACTIVE';
     let cacheable = true;
@@ -104,7 +128,6 @@ export function reviewsService(deps: Deps) {
     } else {
       text = extractiveSummary(inputs, averages, agg.n);
     }
-    const now = deps.clock.now();
     if (cacheable) {
       await reviews.saveSummary({ type, id, fingerprint, count: agg.n, source, text, at: now });
     }
@@ -115,9 +138,69 @@ export function reviewsService(deps: Deps) {
     list,
     summary,
 
-    /** One review, as the public may see it (banned only for admins). */
-    async get(id: number, admin: boolean) {
-      return toReview(await visibleReview(id, admin));
+    /** One review, as the caller may see it (unreleased only for its author, banned only for admins). */
+    async get(id: number, viewerId: number | null, admin: boolean) {
+      return toReview(await visibleReview(id, readerOf(viewerId, admin)));
+    },
+
+    /** The reviews a member received as borrower (released ones, plus those the caller wrote). */
+    async listAsBorrower(memberId: number, query: ReviewListQuery, viewerId: number | null, admin: boolean) {
+      await assertMember(memberId);
+      const limit = query.limit ?? 20;
+      const rows = await reviews.borrowerPage(memberId, readerOf(viewerId, admin), { limit, before: decodeIdCursor(query.cursor) ?? undefined });
+      return pageOf(rows, limit, toBorrowerReview);
+    },
+
+    /**
+     * Both reviews of a reservation for one of its parties: their own always, the other's once
+     * released; a written but unreleased one is reported as sealed, with when it opens by itself.
+     */
+    async ofReservation(reservationId: number, memberId: number) {
+      const res = await reviews.reservationForReview(reservationId);
+      if (!res || (res.borrower_id !== memberId && res.lender_id !== memberId)) throw notFound('예약');
+      const now = deps.clock.now();
+      const { fromBorrower, fromLender } = await reviews.ofReservation(reservationId, now);
+      const iAmBorrower = res.borrower_id === memberId;
+      const shows = (r: { released: boolean; author_id: number } | undefined) => !!r && (r.released || r.author_id === memberId);
+      const other = iAmBorrower ? fromLender : fromBorrower;
+      const sealedOther = !!other && !shows(other);
+      return {
+        fromBorrower: fromBorrower && shows(fromBorrower) && !fromBorrower.banned_at ? toReview(fromBorrower) : null,
+        fromLender: fromLender && shows(fromLender) ? toBorrowerReview(fromLender) : null,
+        sealed: { fromBorrower: !iAmBorrower && sealedOther, fromLender: iAmBorrower && sealedOther },
+        releaseAt: sealedOther ? new Date(other.created_at.getTime() + REVIEW_BLIND_DAYS * 86_400_000).toISOString() : null,
+        canWrite: isReviewable(res.status) && !(iAmBorrower ? fromBorrower : fromLender),
+      };
+    },
+
+    /** The lender reviews the borrower once the rental is settled (once per reservation). */
+    async createForBorrower(reservationId: number, memberId: number, body: CreateBorrowerReviewBody) {
+      const comment = body.comment.trim();
+      if (!comment) throw badRequest('EMPTY_COMMENT', '후기 내용을 적어 주세요');
+      const notes: NotificationRow[] = [];
+      const review = await db.transaction(async (tx) => {
+        const txReviews = reviewsRepository(tx);
+        const res = await txReviews.reservationForReview(reservationId);
+        if (!res || (res.borrower_id !== memberId && res.lender_id !== memberId)) throw notFound('예약');
+        if (res.lender_id !== memberId) throw forbidden('빌려준 사람만 빌린 사람의 후기를 쓸 수 있습니다', 'NOT_LENDER');
+        if (!isReviewable(res.status)) throw conflict('NOT_REVIEWABLE', '반납이 완료된 뒤에 후기를 쓸 수 있습니다');
+        const now = deps.clock.now();
+        const id = await txReviews.insertBorrowerReview({
+          reservationId: res.id, postId: res.post_id, authorId: memberId, borrowerId: res.borrower_id, careScore: body.careScore,
+          punctualityScore: body.punctualityScore, communicationScore: body.communicationScore, comment, at: now,
+        });
+        if (!id) throw conflict('ALREADY_REVIEWED', '이 예약에는 이미 후기를 남겼습니다');
+        const full = (await txReviews.borrowerReviewById(id, now))!;
+        notes.push(
+          await notifications.insert(tx, {
+            memberId: res.borrower_id, type: 'REVIEW', title: '빌려준 분이 후기를 남겼습니다',
+            body: `「${res.title}」 거래 후기가 도착했어요. 내 후기를 쓰면 바로 볼 수 있어요`, targetType: 'RESERVATION', targetId: res.id,
+          }),
+        );
+        return toBorrowerReview(full);
+      });
+      await notifications.publish(notes);
+      return review;
     },
 
     async create(reservationId: number, memberId: number, body: CreateReviewBody) {
@@ -137,7 +220,7 @@ export function reviewsService(deps: Deps) {
           kindnessScore: body.kindnessScore, responseScore: body.responseScore, comment, at: deps.clock.now(),
         });
         if (!id) throw conflict('ALREADY_REVIEWED', '이 예약에는 이미 리뷰를 남겼습니다');
-        const full = (await txReviews.byId(id))!;
+        const full = (await txReviews.byId(id, deps.clock.now()))!;
         notes.push(
           await notifications.insert(tx, {
             memberId: res.lender_id, type: 'REVIEW', title: '새 리뷰가 등록되었습니다',
@@ -153,7 +236,7 @@ export function reviewsService(deps: Deps) {
     async reply(reviewId: number, memberId: number, contentRaw: string, admin: boolean) {
       const content = contentRaw.trim();
       if (!content) throw badRequest('EMPTY_REPLY', '답글 내용을 적어 주세요');
-      const current = await visibleReview(reviewId, admin);
+      const current = await visibleReview(reviewId, readerOf(memberId, admin));
       if (current.lender_id !== memberId) throw forbidden('빌려준 사람만 답글을 쓸 수 있습니다', 'NOT_LENDER');
       const notes: NotificationRow[] = [];
       const review = await db.transaction(async (tx) => {
@@ -166,7 +249,7 @@ export function reviewsService(deps: Deps) {
             body: `「${current.post_title}」 리뷰에 빌려준 분이 답글을 남겼습니다`, targetType: 'POST', targetId: current.post_id,
           }),
         );
-        return toReview((await txReviews.byId(reviewId))!);
+        return toReview((await txReviews.byId(reviewId, deps.clock.now()))!);
       });
       await notifications.publish(notes);
       return review;

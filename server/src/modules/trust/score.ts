@@ -80,3 +80,9 @@ export async function trustOf(q: Queryable, memberId: number, now: Date): Promis
   };
 }
 
+
+/** Trust of several members (each once), e.g. the borrowers of a lender's incoming requests. */
+export async function trustOfMany(q: Queryable, memberIds: number[], now: Date): Promise<Map<number, Trust>> {
+  const ids = [...new Set(memberIds)];
+  return new Map(await Promise.all(ids.map(async (id) => [id, await trustOf(q, id, now)] as const)));
+}

@@ -7,6 +7,7 @@ import { statusLabel, useReservation, type ReservationDetail, type StatusLogEntr
 import { PriceTable } from '../../components/RequestFields.tsx';
 import { ImageIcon } from '../../components/Icons.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { TrustFacts, TrustScore } from '../../components/Trust.tsx';
 import { EmptyState, ErrorBox, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
 import { koreanDate, koreanDateRange, koreanDayOf, methodLabel } from '../../lib/format.ts';
 import { canEditRequest, RequestEditor } from './RequestEditor.tsx';
@@ -44,6 +45,11 @@ function ReservationView({ r }: { r: ReservationDetail }) {
           <StatusBadge status={r.status} label={r.statusLabel} />
           <strong className="reservation-title">{r.post.title}</strong>
           <span className="reservation-meta">{roleText}</span>
+          {r.borrowerTrust && r.myRole !== 'BORROWER' && (
+            <span className="reservation-meta" data-testid="borrower-trust">
+              빌리는 분 신뢰 온도 <TrustScore trust={r.borrowerTrust} /> <TrustFacts trust={r.borrowerTrust} />
+            </span>
+          )}
         </div>
       </Link>
 

@@ -1,45 +1,82 @@
-// The review part of a reservation: the borrower's form once reviewable (three 1–5 scores + comment),
-// the written review afterwards, and the lender's reply form under it.
+// The reviews of a settled reservation, both ways: each party writes theirs once (the borrower scores
+// the listing and lender, the lender scores the borrower), blind — the other's review shows once both
+// wrote one or 7 days passed (server: reviews/blind.ts). The lender replies to the borrower's review.
 import { useState, type FormEvent } from 'react';
 import type { ReservationDetail } from '../../api/reservations.ts';
-import { SCORE_FIELDS, useCreateReview, useReservationReview, type ReviewInput } from '../../api/reviews.ts';
-import { ReviewItem } from '../../components/Reviews.tsx';
+import {
+  BORROWER_SCORE_FIELDS, SCORE_FIELDS, useCreateBorrowerReview, useCreateReview, useReservationReviews,
+} from '../../api/reviews.ts';
+import { BorrowerReviewItem, ReviewItem } from '../../components/Reviews.tsx';
 import { StarInput } from '../../components/Stars.tsx';
 import { FormError, Spinner } from '../../components/ui.tsx';
+import { koreanDayOf } from '../../lib/format.ts';
 
 export function ReviewBlock({ r }: { r: ReservationDetail }) {
   const party = r.myRole === 'BORROWER' || r.myRole === 'LENDER';
-  const review = useReservationReview(r.post.id, r.id, r.reviewId, r.reviewable && party);
+  const reviews = useReservationReviews(r.id, r.reviewable && party);
   if (!r.reviewable || !party) return null;
+  const iBorrowed = r.myRole === 'BORROWER';
+  const other = iBorrowed ? r.lender.nickname : r.borrower.nickname;
+  const data = reviews.data;
+  const sealedOther = data && (iBorrowed ? data.sealed.fromLender : data.sealed.fromBorrower);
+  const mine = data && (iBorrowed ? data.fromBorrower : data.fromLender);
+  const theirs = data && (iBorrowed ? data.fromLender : data.fromBorrower);
   return (
-    <section className="reservation-section">
+    <section className="reservation-section" data-testid="review-block">
       <h2>후기</h2>
-      {review.isPending ? <Spinner /> : review.data ? (
-        <ReviewItem review={review.data} />
-      ) : r.myRole === 'BORROWER' ? (
-        <ReviewForm reservationId={r.id} postId={r.post.id} lender={r.lender.nickname} />
-      ) : (
-        <p className="muted">아직 {r.borrower.nickname}님이 후기를 남기지 않았어요.</p>
+      {reviews.isPending ? <Spinner /> : !data ? <FormError error={reviews.error} /> : (
+        <>
+          {data.canWrite && (iBorrowed ? <LenderReviewForm reservationId={r.id} who={other} /> : <BorrowerReviewForm reservationId={r.id} who={other} />)}
+          {mine && <h3 className="review-block-title">내가 쓴 후기</h3>}
+          {data.fromBorrower && mine === data.fromBorrower && <ReviewItem review={data.fromBorrower} />}
+          {data.fromLender && mine === data.fromLender && <BorrowerReviewItem review={data.fromLender} />}
+          <h3 className="review-block-title">{other}님이 쓴 후기</h3>
+          {theirs ? (iBorrowed ? data.fromLender && <BorrowerReviewItem review={data.fromLender} /> : data.fromBorrower && <ReviewItem review={data.fromBorrower} />)
+            : sealedOther ? (
+              <p className="muted" data-testid="review-sealed">
+                {other}님이 후기를 남겼어요. {data.canWrite ? '내 후기를 쓰면 바로 볼 수 있어요' : '곧 공개돼요'}
+                {data.releaseAt && ` (늦어도 ${koreanDayOf(data.releaseAt)}에 공개)`}.
+              </p>
+            ) : <p className="muted">아직 {other}님이 후기를 남기지 않았어요.</p>}
+        </>
       )}
     </section>
   );
 }
 
-function ReviewForm({ reservationId, postId, lender }: { reservationId: number; postId: number; lender: string }) {
-  const create = useCreateReview(reservationId, postId);
-  const [scores, setScores] = useState({ equipmentScore: 0, kindnessScore: 0, responseScore: 0 });
+/** The borrower reviews the listing and its lender. */
+function LenderReviewForm({ reservationId, who }: { reservationId: number; who: string }) {
+  const create = useCreateReview(reservationId);
+  return <ScoreForm fields={SCORE_FIELDS} who={who} pending={create.isPending} error={create.error}
+    onSubmit={(scores, comment) => create.mutate({ ...scores, comment })} />;
+}
+
+/** The lender reviews the borrower. */
+function BorrowerReviewForm({ reservationId, who }: { reservationId: number; who: string }) {
+  const create = useCreateBorrowerReview(reservationId);
+  return <ScoreForm fields={BORROWER_SCORE_FIELDS} who={who} pending={create.isPending} error={create.error}
+    onSubmit={(scores, comment) => create.mutate({ ...scores, comment })} />;
+}
+
+/** Three 1–5 scores and a comment; written once, then sealed from the other side until released. */
+function ScoreForm<K extends string>({ fields, who, pending, error, onSubmit }: {
+  fields: readonly { readonly key: K; readonly label: string }[];
+  who: string;
+  pending: boolean;
+  error: unknown;
+  onSubmit: (scores: Record<K, number>, comment: string) => void;
+}) {
+  const [scores, setScores] = useState(() => Object.fromEntries(fields.map((f) => [f.key, 0])) as Record<K, number>);
   const [comment, setComment] = useState('');
-  const ready = Object.values(scores).every((s) => s >= 1) && comment.trim().length > 0;
+  const ready = fields.every((f) => scores[f.key] >= 1) && comment.trim().length > 0;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!ready) return;
-    const body: ReviewInput = { ...scores, comment: comment.trim() };
-    create.mutate(body);
+    if (ready) onSubmit(scores, comment.trim());
   };
   return (
     <form className="form review-form" onSubmit={submit} aria-label="후기 작성">
-      <p className="muted">{lender}님과의 거래는 어떠셨나요? 후기는 한 번만 쓸 수 있어요.</p>
-      {SCORE_FIELDS.map((f) => (
+      <p className="muted">{who}님과의 거래는 어떠셨나요? 후기는 한 번만 쓸 수 있고, {who}님도 후기를 쓰거나 7일이 지나면 서로 공개돼요.</p>
+      {fields.map((f) => (
         <StarInput key={f.key} label={f.label} value={scores[f.key]} onChange={(n) => setScores((s) => ({ ...s, [f.key]: n }))} />
       ))}
       <label className="field">
@@ -47,8 +84,8 @@ function ReviewForm({ reservationId, postId, lender }: { reservationId: number; 
         <textarea rows={4} maxLength={2000} value={comment} onChange={(e) => setComment(e.target.value)}
           placeholder="물건 상태, 약속 시간, 친절함 등 다음 이웃에게 도움이 되는 이야기를 들려주세요" />
       </label>
-      <FormError error={create.error} />
-      <button type="submit" className="btn btn-primary btn-block" disabled={!ready || create.isPending}>후기 등록</button>
+      <FormError error={error} />
+      <button type="submit" className="btn btn-primary btn-block" disabled={!ready || pending}>후기 등록</button>
     </form>
   );
 }
