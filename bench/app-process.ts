@@ -23,13 +23,15 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-export async function startApp(env: Record<string, string>, timeoutMs = 120_000): Promise<AppProcess> {
+/** `cwd`: the checkout whose server runs (default: this one; the first-load bench compares against another). */
+export async function startApp(env: Record<string, string>, timeoutMs = 120_000, cwd = process.cwd()): Promise<AppProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));

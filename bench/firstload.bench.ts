@@ -1,6 +1,8 @@
 // First load on a phone (issue 11.8): first contentful paint of `/` and of a listing page in Debian's
 // Chromium with DevTools' "Slow 4G" profile (562.5 ms latency, 180 kB/s down, 84.4 kB/s up) and a 4×
 // CPU slowdown, cold cache each run; plus the compressed JS that `/` needs. Run: npm run bench:firstload
+// Before/after on a loaded machine: FIRSTLOAD_BASELINE=<another checkout> (its server and its built
+// web/dist, or FIRSTLOAD_BASELINE_DIST) runs beside this one, runs alternate, and the ratio is printed.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,19 +18,29 @@ if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('web/dist is 
 const load = firstLoad(dist);
 console.log(`JS for /: ${load.js.length} files, ${(load.bytes.brotli / 1024).toFixed(1)} KB br, ${(load.bytes.gzip / 1024).toFixed(1)} KB gzip, ${(load.bytes.raw / 1024).toFixed(1)} KB raw (budget ${FIRST_LOAD_JS_BUDGET / 1024} KB compressed)`);
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-firstload-'));
-const app = await startApp({ DATA_DIR: dataDir, JOBS_ENABLED: 'false' });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-try {
+const baselineCwd = process.env.FIRSTLOAD_BASELINE;
+const dataDirs: string[] = [];
+async function start(cwd: string, webDist: string) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-firstload-'));
+  dataDirs.push(dataDir);
+  const app = await startApp({ DATA_DIR: dataDir, JOBS_ENABLED: 'false', WEB_DIST: webDist }, 180_000, cwd);
   // the demo listings (seeded by the first start) give a real feed and a real listing page
   let postId: number | undefined;
-  for (const end = Date.now() + 120_000; !postId && Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+  for (const end = Date.now() + 180_000; !postId && Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
     const posts = await fetch(`${app.url}/api/v1/posts?limit=1`).then((r) => r.json()).catch(() => null);
     postId = posts?.items?.[0]?.id;
   }
   if (!postId) throw new Error('no demo listing appeared');
-
-  async function measure(url: string) {
+  return { app, postId };
+}
+const servers = [{ label: 'this', ...(await start(process.cwd(), dist)) }];
+if (baselineCwd) {
+  const baseDist = path.resolve(process.env.FIRSTLOAD_BASELINE_DIST ?? path.join(baselineCwd, 'web/dist'));
+  servers.push({ label: 'baseline', ...(await start(path.resolve(baselineCwd), baseDist)) });
+}
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+try {
+  async function measure(origin: string, url: string) {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'ko-KR' });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
@@ -38,7 +50,7 @@ try {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     let bytes = 0;
     cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (bytes += e.encodedDataLength));
-    await page.goto(app.url + url, { waitUntil: 'load' });
+    await page.goto(origin + url, { waitUntil: 'load' });
     const fcp = await page.evaluate(
       () =>
         new Promise<number>((resolve) => {
@@ -55,17 +67,26 @@ try {
     return { fcp, content, bytes };
   }
 
-  for (const [label, url] of [['/', '/'], ['listing', `/posts/${postId}`]] as const) {
-    const runs = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await measure(url));
-    const fcp = median(runs.map((r) => r.fcp));
-    console.log(
-      `${label.padEnd(8)} FCP ${Math.round(fcp)} ms (median of ${RUNS}: ${runs.map((r) => Math.round(r.fcp)).join(', ')}; budget 1500 ms)` +
-        `, content shown ${Math.round(median(runs.map((r) => r.content)))} ms, ${(median(runs.map((r) => r.bytes)) / 1024).toFixed(0)} KB transferred`,
-    );
+  const fcps = new Map<string, number>();
+  for (const page of ['/', 'listing']) {
+    const runs = new Map<string, Awaited<ReturnType<typeof measure>>[]>(servers.map((s) => [s.label, []]));
+    // alternate the servers run by run, so a change in the machine's load hits both alike
+    for (let i = 0; i < RUNS; i++) {
+      for (const s of servers) runs.get(s.label)!.push(await measure(s.app.url, page === '/' ? '/' : `/posts/${s.postId}`));
+    }
+    for (const [label, list] of runs) {
+      const fcp = median(list.map((r) => r.fcp));
+      fcps.set(`${label} ${page}`, fcp);
+      console.log(
+        `${label.padEnd(8)} ${page.padEnd(8)} FCP ${Math.round(fcp)} ms (median of ${RUNS}: ${list.map((r) => Math.round(r.fcp)).join(', ')}; budget 1500 ms)` +
+          `, content shown ${Math.round(median(list.map((r) => r.content)))} ms, ${(median(list.map((r) => r.bytes)) / 1024).toFixed(0)} KB transferred`,
+      );
+    }
+    if (baselineCwd) console.log(`${page}: FCP this/baseline = ${(fcps.get(`this ${page}`)! / fcps.get(`baseline ${page}`)!).toFixed(2)}`);
   }
+  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 } finally {
   await browser.close();
-  await app.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const s of servers) await s.app.stop();
+  for (const d of dataDirs) fs.rmSync(d, { recursive: true, force: true });
 }

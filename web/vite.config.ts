@@ -35,9 +35,32 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Puts the app's stylesheet into index.html as a <style> element instead of a <link>: on a phone the
+ * first paint no longer waits for a second round trip (≈0.6 s on slow 4G) before the shell can show.
+ * The .css file is still written (the manifest lists it). The server allows exactly this inline style
+ * through a CSP hash computed from the built index.html (server/src/http/web-index.ts).
+ */
+function inlineStylesheet(): Plugin {
+  return {
+    name: 'chwimeet-inline-css',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        return html.replace(/<link rel="stylesheet"[^>]*href="\/([^"]+\.css)"[^>]*>/g, (tag, file: string) => {
+          const asset = ctx.bundle?.[file];
+          if (!asset || asset.type !== 'asset') return tag;
+          return `<style>${String(asset.source).replace(/<\/style/gi, '<\\/style')}</style>`;
+        });
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root,
-  plugins: [react(), precompress()],
+  plugins: [react(), inlineStylesheet(), precompress()],
   // manifest: which chunks the entry needs (web/test/bundle.test.ts checks the first-load budget)
   build: { outDir: 'dist', emptyOutDir: true, manifest: true, chunkSizeWarningLimit: 800 },
   server: {

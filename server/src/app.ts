@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
@@ -17,6 +17,7 @@ import { AppError, badText, invalidText, nulRefused, sendProblem, toAppError } f
 import { parseQueryString, refuseInvalidQuery, registerJsonParser } from './http/encoding.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerCsrfGuard } from './http/csrf.ts';
+import { cspHeader, webIndex } from './http/web-index.ts';
 import { apiModules } from './modules/index.ts';
 import { realtimeGateway } from './realtime/gateway.ts';
 import { mediaRoutes } from './modules/images/routes.ts';
@@ -121,6 +122,20 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   return app;
 }
 
+/** The Content-Security-Policy of every response; index.html adds the hash of its inline style (http/web-index.ts). */
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
 /**
  * Security headers on every response (@fastify/helmet): the web app loads only its own scripts, styles,
  * images (and blob: previews of photos being uploaded) and connects only to its own origin; nothing may
@@ -129,21 +144,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
  */
 export function securityHeaders(https: boolean) {
   return {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     frameguard: { action: 'deny' as const },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' as const },
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
@@ -175,10 +176,13 @@ const shuttingDown = (app: App) => draining.has(app);
 
 /** The single-page app: static files, and index.html for any other non-API GET. */
 async function serveWebApp(app: App, webDist: string) {
-  const index = path.join(webDist, 'index.html');
-  const hasWeb = fs.existsSync(index);
-  const sendIndex = (reply: FastifyReply) =>
-    reply.type('text/html').header('cache-control', INDEX_CACHE_CONTROL).send(fs.createReadStream(index));
+  const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
+  const index = webIndex(webDist);
+  const sendIndex = (req: FastifyRequest, reply: FastifyReply) => {
+    const page = index.page(req.url);
+    return reply.type('text/html').header('cache-control', INDEX_CACHE_CONTROL)
+      .header('content-security-policy', cspHeader(CSP_DIRECTIVES, page.styleHashes)).send(page.html);
+  };
   // wildcard: files are looked up per request, so a rebuilt web/dist is served without a restart
   if (hasWeb) {
     await app.register(fastifyStatic, {
@@ -191,12 +195,12 @@ async function serveWebApp(app: App, webDist: string) {
       setHeaders: (reply, file) =>
         reply.header('cache-control', path.relative(webDist, file).startsWith(`assets${path.sep}`) ? ASSET_CACHE_CONTROL : INDEX_CACHE_CONTROL),
     });
-    app.get('/', { schema: { hide: true } }, (_req, reply) => sendIndex(reply));
+    app.get('/', { schema: { hide: true } }, (req, reply) => sendIndex(req, reply));
   }
   app.setNotFoundHandler((req, reply) => {
     // a missing /assets file (an old build's chunk) is a 404, never index.html under a script's name
     const isApi = /^\/(api|adm|ws|docs|openapi\.json|healthz|readyz|metrics|media|assets)(\/|$|\?)/.test(req.url);
-    if (req.method === 'GET' && !isApi && hasWeb) return sendIndex(reply);
+    if (req.method === 'GET' && !isApi && hasWeb) return sendIndex(req, reply);
     return sendProblem(reply, req, new AppError(404, 'NOT_FOUND', '요청한 주소를 찾을 수 없습니다'));
   });
 }

@@ -3,6 +3,7 @@
 // assets, HTML and API JSON go out compressed (br/gzip). Needs `npm run build:web` (npm test does it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -58,6 +59,29 @@ test('index.html (at / and for app routes) is revalidated on every load', async 
     assert.match(String(res.headers['content-type']), /text\/html/);
     assert.equal(res.headers['cache-control'], 'no-cache', url);
   }
+});
+
+test('index.html carries its stylesheet inline, allowed by its hash alone; a listing URL preloads its page chunk', async () => {
+  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+  assert.doesNotMatch(html, /<link rel="stylesheet"/, 'no render-blocking stylesheet request');
+  const css = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]);
+  assert.equal(css.length, 1);
+  assert.ok(css[0].includes('.topbar'), 'the app stylesheet, not a fragment');
+  const hash = `'sha256-${crypto.createHash('sha256').update(css[0]).digest('base64')}'`;
+
+  const home = await ctx.app.inject({ url: '/' });
+  const csp = String(home.headers['content-security-policy']);
+  assert.match(csp, new RegExp(`style-src 'self' ${hash.replace(/[+/]/g, '\\$&')}(;|$)`), csp);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  assert.equal(home.body, html, '/ is index.html as built');
+
+  const detail = firstLoad(dist).lazy.find((f) => path.basename(f).startsWith('PostDetailPage-'))!;
+  const listing = await ctx.app.inject({ url: '/posts/12?from=feed' });
+  assert.ok(listing.body.includes(`<link rel="modulepreload" crossorigin href="/${detail}">`), 'the listing page chunk comes with the entry');
+  assert.ok(!home.body.includes(detail), 'the home feed does not fetch the listing page');
+  // the API is not an app route: its CSP stays the plain one
+  const api = await ctx.app.inject({ url: '/api/v1/categories' });
+  assert.doesNotMatch(String(api.headers['content-security-policy']), /sha256/);
 });
 
 test('API JSON is compressed for clients that accept it', async () => {

@@ -36,7 +36,11 @@ export async function migrate(db: Database, log: (msg: string) => void = () => {
 
   const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
   const report: MigrationReport = { applied: [], skipped: [], vectorAvailable: db.vectorAvailable };
+  // One read of what is applied, so a later start (everything applied) costs one query instead of a
+  // transaction per file; a file still pending is checked again under the lock below.
+  const applied = new Set((await db.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name));
   for (const file of files) {
+    if (applied.has(file)) continue;
     const text = fs.readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8');
     if (text.startsWith('-- requires: vector') && !db.vectorAvailable) {
       report.skipped.push(file);
