@@ -10,5 +10,6 @@ import { reservationJobs } from '../modules/reservations/jobs.ts';
 import { paymentJobs } from '../modules/payments/jobs.ts';
 import { mailJobs } from '../modules/mail/jobs.ts';
 import { chatJobs } from '../modules/chat/jobs.ts';
+import { alertJobs } from '../modules/alerts/jobs.ts';
 
-export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...sessionJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs, ...mailJobs, ...chatJobs];
+export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...sessionJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs, ...mailJobs, ...chatJobs, ...alertJobs];

@@ -17,5 +17,6 @@ import { recommendationsRoutes } from './recommendations/routes.ts';
 import { neighbourhoodsRoutes } from './neighbourhoods/routes.ts';
 import { blocksRoutes } from './blocks/routes.ts';
 import { inspectionsRoutes } from './inspections/routes.ts';
+import { alertsRoutes } from './alerts/routes.ts';
 
-export const apiModules: FastifyPluginAsync[] = [membersRoutes, catalogRoutes, postsRoutes, imagesRoutes, reviewsRoutes, reportsRoutes, moderationRoutes, reservationsRoutes, paymentsRoutes, jobsAdminRoutes, chatRoutes, notificationRoutes, searchRoutes, recommendationsRoutes, neighbourhoodsRoutes, blocksRoutes, inspectionsRoutes];
+export const apiModules: FastifyPluginAsync[] = [membersRoutes, catalogRoutes, postsRoutes, imagesRoutes, reviewsRoutes, reportsRoutes, moderationRoutes, reservationsRoutes, paymentsRoutes, jobsAdminRoutes, chatRoutes, notificationRoutes, searchRoutes, recommendationsRoutes, neighbourhoodsRoutes, blocksRoutes, inspectionsRoutes, alertsRoutes];

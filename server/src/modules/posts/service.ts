@@ -22,6 +22,7 @@ import { BUMP_INTERVAL_DAYS, BUMP_INTERVAL_MS } from './schemas.ts';
 import { iso } from '../../http/wire.ts';
 import { keywordFilter, postsRepository, type ImageRow, type Place, type PostsRepository } from './repository.ts';
 import type { ListQuery, PostData } from './schemas.ts';
+import { queueAlertMatch } from '../alerts/service.ts';
 
 export function postsService(deps: Deps) {
   const { db, storage } = deps;
@@ -112,6 +113,7 @@ export function postsService(deps: Deps) {
           return postId;
         });
         deps.signals.emit('post-changed', id);
+        await queueAlertMatch(deps, id);
         return id;
       } catch (err) {
         await removeFiles(storage, stored.map((s) => s.path));
@@ -161,6 +163,7 @@ export function postsService(deps: Deps) {
       }
       await removeFiles(storage, removed.flatMap((r) => [r.original_path, r.thumb_path, r.detail_path]));
       deps.signals.emit('post-changed', id);
+      await queueAlertMatch(deps, id);
     },
 
     /** Soft delete: reservations, chats and reviews keep pointing at the row; the purge job removes it later. */

@@ -22,6 +22,8 @@ export interface SearchFilters {
   to?: string;
   /** listings to leave out (e.g. the listing itself for "similar") */
   excludeIds?: number[];
+  /** only these listings (an alert checks one new listing against its saved search) */
+  onlyIds?: number[];
   /** the caller: listings of members blocked either way are left out */
   viewerId?: number | null;
   /** distances are measured from here (cards carry distanceKm); with radiusKm, only listings within it */
@@ -38,6 +40,7 @@ export function filterSql(f: SearchFilters): Sql[] {
   if (f.maxFee !== undefined) where.push(sql`p.fee <= ${f.maxFee}`);
   if (f.from || f.to) where.push(availableBetween('p', f.from ?? f.to!, f.to ?? f.from!));
   if (f.excludeIds?.length) where.push(sql`p.id <> ALL(${f.excludeIds}::bigint[])`);
+  if (f.onlyIds) where.push(sql`p.id = ANY(${f.onlyIds}::bigint[])`);
   if (f.viewerId) where.push(visibleToViewer(f.viewerId, 'p'));
   if (f.point && f.radiusKm) where.push(withinRadius('p', f.point, f.radiusKm));
   return where;
