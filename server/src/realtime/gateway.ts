@@ -12,8 +12,8 @@
 //   (photos are uploaded over HTTP, POST /api/v1/chats/{id}/photos, and arrive on the room topic like any message)
 // Anything refused is an ERROR frame, after which the server closes the socket (STOMP 1.2) — except a
 // SEND refused by the chat rate limit: ERROR with the SEND's receipt-id, `code: CHAT_RATE_LIMITED` and
-// `retry-after` (seconds), and the session goes on. Limits (config.stomp): sockets per member (per
-// instance), subscriptions per socket, open transactions and SENDs buffered per transaction.
+// `retry-after` (seconds), and the session goes on. Limits (config.stomp): sockets per member (across
+// all instances, socket-registry.ts), subscriptions per socket, open transactions and SENDs buffered per transaction.
 // Logout and ban close the member's sockets on every instance at once (revocation.ts).
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import websocket from '@fastify/websocket';
@@ -25,6 +25,7 @@ import { chatService, type ChatEvent } from '../modules/chat/service.ts';
 import { userChannel } from '../modules/notifications/service.ts';
 import { RoomHub } from './room-hub.ts';
 import { StompConnection, StompRefusal, type Destinations } from './stomp-connection.ts';
+import { memorySocketRegistry, redisSocketRegistry, type SocketRegistry } from './socket-registry.ts';
 import { REVOCATIONS_CHANNEL, sessionHash, type Revocation } from './revocation.ts';
 import { CHAT_RATE_LIMITED } from '../modules/chat/send-limit.ts';
 
@@ -45,6 +46,9 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
     lastSeq: (roomId) => chat.lastSeq(roomId),
     after: async (roomId, after, limit) => (await chat.messagesOf(roomId, { after, limit })).items,
   });
+  // sockets per member, cluster-wide: a lease of 3 sweeps, renewed by every sweep of the owning instance
+  const sweepMs = deps.config.stomp.sessionCheckMs || 30_000;
+  const sockets: SocketRegistry = deps.redis ? redisSocketRegistry(deps.redis, deps.config.redisPrefix, sweepMs * 3) : memorySocketRegistry();
   /** the open sessions of this instance and whose login each rides on */
   const connections = new Map<StompConnection, { memberId: number; sessionId: string; sessionHash: string }>();
 
@@ -64,7 +68,7 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
     void sweepSessions()
       .catch((err) => deps.log.warn({ err: (err as Error).message }, 'websocket session sweep failed'))
       .finally(() => (sweeping = false));
-  }, deps.config.stomp.sessionCheckMs || 30_000);
+  }, sweepMs);
   sweep.unref();
   app.addHook('onClose', async () => {
     clearInterval(sweep);
@@ -73,6 +77,10 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
 
   async function sweepSessions() {
     const open = [...connections];
+    // this instance's sockets stay counted cluster-wide (a dead instance's sockets expire instead)
+    await sockets
+      .renew(open.map(([conn, owner]) => ({ memberId: owner.memberId, socketId: conn.sessionId })))
+      .catch((err) => deps.log.warn({ err: (err as Error).message }, 'websocket lease renewal failed'));
     const live = await deps.sessions.getMany([...new Set(open.map(([, o]) => o.sessionId))]);
     const memberIds = [...new Set(live.values())];
     const banned = new Set(await chat.bannedAmong(memberIds));
@@ -111,18 +119,23 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
   }, (socket, req) => {
     const member = req.member!;
     const sessionId = req.sessionId!;
-    let open = 0;
-    for (const o of connections.values()) if (o.memberId === member.id) open++;
-    if (open >= maxSocketsPerMember) {
-      return StompConnection.refuse(socket, `동시에 열 수 있는 연결은 최대 ${maxSocketsPerMember}개입니다. 다른 탭이나 기기의 연결을 닫아 주세요`);
-    }
     const options = { heartbeatMs, maxFrameBytes, maxSubscriptions, maxTransactions, maxTransactionFrames };
+    // the socket counts against the member's cap on every instance; frames wait until it is admitted
+    let counted: Promise<boolean> = Promise.resolve(false);
     const conn = new StompConnection(socket, destinationsFor(member, sessionId), options, (c) => {
       connections.delete(c);
       wsConnections.dec();
+      // after the count settles, so a socket closed while being counted is not left counted
+      void counted.then((added) => added && sockets.remove(member.id, c.sessionId)).catch(() => {});
     });
     connections.set(conn, { memberId: member.id, sessionId, sessionHash: sessionHash(sessionId) });
     wsConnections.inc();
+    counted = sockets.tryAdd(member.id, conn.sessionId, maxSocketsPerMember);
+    conn.admitWhen(
+      counted.then((added) => {
+        if (!added) throw new StompRefusal(`동시에 열 수 있는 연결은 최대 ${maxSocketsPerMember}개입니다. 다른 탭이나 기기의 연결을 닫아 주세요`);
+      }),
+    );
   });
 
   function destinationsFor(member: AuthMember, sessionId: string): Destinations {

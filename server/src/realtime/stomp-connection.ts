@@ -87,15 +87,20 @@ export class StompConnection {
     this.cleanup();
   }
 
+  /**
+   * Holds every frame until `admission` settles (e.g. the cluster-wide socket count). A refusal is one ERROR
+   * frame at once, then close, whether or not the client has sent anything yet.
+   */
+  admitWhen(admission: Promise<void>) {
+    const gate = admission.catch((err) => {
+      this.fail(err instanceof StompRefusal ? err.message : '연결을 받을 수 없습니다. 잠시 후 다시 연결해 주세요', undefined, 1008);
+    });
+    this.queue = this.queue.then(() => gate);
+  }
+
   /** the login behind this socket ended (logout, ban, expiry): an ERROR frame, then close (policy violation) */
   endSession() {
     this.fail(SESSION_ENDED, undefined, 1008);
-  }
-
-  /** refuses a socket before any STOMP exchange (e.g. too many sockets): one ERROR frame, then close */
-  static refuse(ws: WebSocket, message: string) {
-    ws.send(encodeFrame('ERROR', { message, 'content-type': 'text/plain;charset=utf-8' }, message));
-    ws.close(1008, 'refused');
   }
 
   private onMessage(data: Buffer) {
