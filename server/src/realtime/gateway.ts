@@ -126,7 +126,7 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
       connections.delete(c);
       wsConnections.dec();
       // after the count settles, so a socket closed while being counted is not left counted
-      void counted.then((added) => added && sockets.remove(member.id, c.sessionId)).catch(() => {});
+      void counted.then((added) => (added ? sockets.remove(member.id, c.sessionId) : undefined)).catch(() => {});
     });
     connections.set(conn, { memberId: member.id, sessionId, sessionHash: sessionHash(sessionId) });
     wsConnections.inc();
