@@ -87,7 +87,14 @@ export interface Reservation {
     amount: number;
     paid: boolean;
     canConfirm: boolean;
+    /** the borrower pressed "송금했어요" (direct) */
+    transferSentAt: string | null;
+    canMarkTransferSent: boolean;
+    /** the lender's account: only for the borrower of an approved reservation */
+    payoutAccount: PayoutAccount | null;
   };
+  /** this deal's chat room, if one was opened */
+  chatRoomId: number | null;
   reviewable: boolean;
   /** the review written for this reservation, if any */
   reviewId: number | null;
@@ -107,7 +114,15 @@ export interface StatusLogEntry {
   reason: string | null;
   carrier: string | null;
   trackingNumber: string | null;
+  /** a step that is not a status change (from = to) */
+  event: 'TRANSFER_SENT' | null;
   at: string;
+}
+
+export interface PayoutAccount {
+  bank: string;
+  accountNumber: string;
+  holder: string;
 }
 
 export interface ReservationDetail extends Reservation {
@@ -224,6 +239,34 @@ export function useChangeStatus(id: number) {
 }
 
 /** Direct provider: the lender confirms the money arrived (no body). The server decides "paid". */
+/** The borrower's "송금했어요" (direct payment). */
+export function useTransferSent(id: number) {
+  const refresh = useRefreshAfterChange();
+  return useMutation({
+    mutationFn: () => api<Reservation>(`/reservations/${id}/transfer-sent`, { method: 'POST' }),
+    onSuccess: refresh,
+  });
+}
+
+const payoutKey = ['members', 'me', 'payout-account'] as const;
+
+export function useMyPayoutAccount(enabled = true) {
+  return useQuery({
+    queryKey: payoutKey,
+    queryFn: ({ signal }) => api<{ account: (PayoutAccount & { updatedAt: string }) | null }>('/members/me/payout-account', { signal }),
+    enabled,
+  });
+}
+
+export function useSavePayoutAccount() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (account: PayoutAccount) =>
+      api<{ account: PayoutAccount & { updatedAt: string } }>('/members/me/payout-account', { method: 'PUT', body: account }),
+    onSuccess: (data) => qc.setQueryData(payoutKey, data),
+  });
+}
+
 export function useConfirmPayment(id: number) {
   const refresh = useRefreshAfterChange();
   return useMutation({

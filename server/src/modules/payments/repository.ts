@@ -38,10 +38,28 @@ export interface NewPayment {
   confirmed_by: number | null;
 }
 
+export interface PayoutAccountRow {
+  bank: string;
+  account_number: string;
+  holder: string;
+  updated_at: Date;
+}
+
 const json = (raw: unknown) => (raw === null || raw === undefined ? null : JSON.stringify(raw));
 
 export function paymentsRepository(db: Queryable) {
   return {
+    payoutAccountOf: (memberId: number) =>
+      db.one<PayoutAccountRow>(sql`SELECT bank, account_number, holder, updated_at FROM payout_accounts WHERE member_id = ${memberId}`),
+
+    savePayoutAccount: (memberId: number, a: { bank: string; accountNumber: string; holder: string }, now: Date) =>
+      db.one<PayoutAccountRow>(sql`
+        INSERT INTO payout_accounts (member_id, bank, account_number, holder, updated_at)
+        VALUES (${memberId}, ${a.bank}, ${a.accountNumber}, ${a.holder}, ${now})
+        ON CONFLICT (member_id) DO UPDATE SET bank = excluded.bank, account_number = excluded.account_number,
+          holder = excluded.holder, updated_at = excluded.updated_at
+        RETURNING bank, account_number, holder, updated_at`),
+
     paymentOf: (reservationId: number) =>
       db.one<PaymentRow>(sql`SELECT reservation_id, provider, payment_key, amount FROM payments WHERE reservation_id = ${reservationId}`),
 

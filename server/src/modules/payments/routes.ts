@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
 import { IdParams } from '../../http/wire.ts';
-import { Reservation } from '../reservations/schemas.ts';
+import { PayoutAccount, Reservation } from '../reservations/schemas.ts';
 import { paymentsService } from './service.ts';
 
 const ConfirmBody = Type.Object(
@@ -16,8 +16,37 @@ const ConfirmBody = Type.Object(
 
 const tags = ['reservations', 'payments'];
 
+const PayoutAccountBody = Type.Object(
+  {
+    bank: Type.String({ minLength: 1, maxLength: 30, description: '은행 이름 (예: 국민은행, 카카오뱅크)' }),
+    accountNumber: Type.String({ pattern: '^[0-9][0-9-]{4,28}[0-9]$', description: '계좌번호 (숫자와 -)' }),
+    holder: Type.String({ minLength: 1, maxLength: 30, description: '예금주' }),
+  },
+  { additionalProperties: false },
+);
+const PayoutAccountReply = Type.Object({
+  account: Type.Union([Type.Object({ ...PayoutAccount.properties, updatedAt: Type.String() }), Type.Null()]),
+});
+
 export const paymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const payments = paymentsService(app.deps);
+
+  app.get('/members/me/payout-account', {
+    schema: { tags: ['payments'], summary: '내 입금 계좌 (직접 결제에서 승인된 예약의 빌리는 사람에게만 보여요)', response: { 200: PayoutAccountReply } },
+  }, async (req) => payments.payoutAccount(requireMember(req)));
+
+  app.put('/members/me/payout-account', {
+    schema: { tags: ['payments'], summary: '내 입금 계좌 저장', body: PayoutAccountBody, response: { 200: PayoutAccountReply } },
+  }, async (req) => payments.savePayoutAccount(requireMember(req), req.body));
+
+  app.post('/reservations/:id/transfer-sent', {
+    schema: {
+      tags,
+      summary: '송금했어요 (direct 결제, 빌리는 사람, 결제 대기 중에만)',
+      description: '빌려주는 사람에게 알림이 가고 예약 기록에 남습니다. 결제 완료는 빌려주는 사람의 입금 확인(payment/confirm)으로만 바뀝니다.',
+      params: IdParams, response: { 200: Reservation },
+    },
+  }, async (req) => payments.markTransferSent(requireMember(req), req.params.id));
 
   app.post('/reservations/:id/payment/confirm', {
     schema: {

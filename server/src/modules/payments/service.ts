@@ -11,9 +11,11 @@ import type { Deps } from '../../deps.ts';
 import type { Queryable } from '../../db/client.ts';
 import type { AuthMember } from '../../http/auth.ts';
 import { badRequest, conflict, forbidden } from '../../http/errors.ts';
+import { iso } from '../../http/wire.ts';
+import { reservationsRepository } from '../reservations/repository.ts';
 import { roleOf, reservationsService } from '../reservations/service.ts';
 import { createPaymentProvider, orderIdOf, type PaymentProvider } from './provider.ts';
-import { paymentsRepository, type CaptureRow, type NewPayment } from './repository.ts';
+import { paymentsRepository, type CaptureRow, type NewPayment, type PayoutAccountRow } from './repository.ts';
 
 export interface ConfirmBody {
   paymentKey?: string;
@@ -26,6 +28,11 @@ export const CAPTURE_GRACE_MS = 5 * 60_000;
 /** Back-off of failed cancels: 1, 2, 4 … minutes, at most an hour. */
 const cancelBackoffMs = (attempts: number) => Math.min(60, 2 ** Math.max(0, attempts - 1)) * 60_000;
 const REFUND_REASON = '예약 상태가 바뀌어 결제를 반영할 수 없음 (자동 취소)';
+
+/** the log's reason when the lender confirms a direct payment */
+const DIRECT_CONFIRM_REASON = '빌려주는 사람이 입금을 확인했습니다';
+
+const accountView = (a: PayoutAccountRow) => ({ bank: a.bank, accountNumber: a.account_number, holder: a.holder, updatedAt: iso(a.updated_at) });
 
 type CancelOutcome = 'CANCELLED' | 'CANCEL_PENDING' | 'APPLIED';
 
@@ -89,6 +96,48 @@ export function paymentsService(deps: Deps, provider: PaymentProvider = createPa
 
   return {
     provider,
+
+    async payoutAccount(member: AuthMember) {
+      const account = await repo.payoutAccountOf(member.id);
+      return { account: account ? accountView(account) : null };
+    },
+
+    async savePayoutAccount(member: AuthMember, body: { bank: string; accountNumber: string; holder: string }) {
+      const account = { bank: body.bank.trim(), accountNumber: body.accountNumber.trim(), holder: body.holder.trim() };
+      if (!account.bank || !account.holder) throw badRequest('PAYOUT_ACCOUNT_INCOMPLETE', '은행과 예금주를 입력해 주세요');
+      const saved = await repo.savePayoutAccount(member.id, account, deps.clock.now());
+      return { account: accountView(saved!) };
+    },
+
+    /**
+     * The borrower says "송금했어요" (direct payment): recorded once in the history, and the lender is
+     * told to check the account and confirm. Saying it again changes nothing.
+     */
+    async markTransferSent(member: AuthMember, id: number) {
+      const row = await reservations.load(db, id);
+      const role = roleOf(row, member);
+      if (!role) throw forbidden('이 예약의 당사자만 볼 수 있습니다');
+      if (role !== 'BORROWER') throw forbidden('송금 표시는 빌리는 사람만 할 수 있습니다', 'NOT_BORROWER');
+      if (provider.name !== 'direct') throw conflict('NOT_DIRECT_PAYMENT', '카드 결제(토스)를 쓰는 예약에는 송금 표시가 없습니다');
+      if (row.status !== 'PENDING_PAYMENT') throw conflict('NOT_PAYABLE', '결제 대기 중인 예약이 아닙니다');
+      if (row.transfer_sent_at) return reservations.view(member, id);
+      const now = deps.clock.now();
+      const notes = await db.transaction(async (tx) => {
+        const txRepo = reservationsRepository(tx);
+        if (!(await txRepo.markTransferSent(id, now))) return [];
+        await txRepo.log({ reservationId: id, from: row.status, to: row.status, actor: 'BORROWER', actorId: member.id, event: 'TRANSFER_SENT', at: now });
+        return [await deps.notifications.insert(tx, {
+          memberId: row.lender_id,
+          type: 'TRANSFER_SENT',
+          title: `${member.nickname}님이 송금했어요`,
+          body: `${row.post_title} — ${row.total_amount.toLocaleString('ko-KR')}원. 계좌에 들어왔는지 확인하고 '입금 확인'을 눌러 주세요`,
+          targetType: 'RESERVATION',
+          targetId: id,
+        })];
+      });
+      await deps.notifications.publish(notes);
+      return reservations.view(member, id);
+    },
     async confirm(member: AuthMember, id: number, body: ConfirmBody) {
       const row = await reservations.load(db, id);
       const role = roleOf(row, member);
@@ -126,7 +175,7 @@ export function paymentsService(deps: Deps, provider: PaymentProvider = createPa
       };
       if (!paid.paymentKey) {
         // direct: nothing was taken anywhere, so there is nothing to keep or give back
-        const applied = await reservations.systemTransition(id, 'PENDING_PAYMENT', 'PENDING_PICKUP', now, undefined,
+        const applied = await reservations.systemTransition(id, 'PENDING_PAYMENT', 'PENDING_PICKUP', now, DIRECT_CONFIRM_REASON,
           (tx) => recordPayment(tx, capture, now));
         if (applied) return { reservation: await reservations.view(member, id), alreadyPaid: false };
         if (await repo.paymentOf(id)) return { reservation: await reservations.view(member, id), alreadyPaid: true };

@@ -38,6 +38,13 @@ export interface ReservationRow {
   lender_nickname: string;
   paid: boolean;
   review_id: number | null;
+  /** the borrower said "송금했어요" (direct payment) */
+  transfer_sent_at: Date | null;
+  /** the lender's payout account (payments/repository.ts); the view shows it only to the borrower once approved */
+  payout_bank: string | null;
+  payout_account_number: string | null;
+  payout_holder: string | null;
+  chat_room_id: number | null;
 }
 
 export interface ReservationOptionRow {
@@ -58,8 +65,12 @@ export interface StatusLogRow {
   reason: string | null;
   carrier: string | null;
   tracking_number: string | null;
+  event: LogEvent | null;
   created_at: Date;
 }
+
+/** history entries that are not status changes (from = to) */
+export type LogEvent = 'TRANSFER_SENT';
 
 /** The listing as a request needs it. */
 export interface RequestPostRow {
@@ -115,6 +126,7 @@ export interface LogEntry {
   reason?: string | null;
   carrier?: string | null;
   trackingNumber?: string | null;
+  event?: LogEvent | null;
   at: Date;
 }
 
@@ -146,11 +158,14 @@ const SELECT_RESERVATION = sql.raw(`
       ORDER BY i.is_primary DESC, i.sort_order, i.id LIMIT 1) AS post_image,
     b.nickname AS borrower_nickname, l.nickname AS lender_nickname,
     EXISTS (SELECT 1 FROM payments pay WHERE pay.reservation_id = r.id) AS paid,
-    (SELECT rv.id FROM reviews rv WHERE rv.reservation_id = r.id) AS review_id
+    (SELECT rv.id FROM reviews rv WHERE rv.reservation_id = r.id) AS review_id,
+    pa.bank AS payout_bank, pa.account_number AS payout_account_number, pa.holder AS payout_holder,
+    (SELECT c.id FROM chat_rooms c WHERE c.post_id = r.post_id AND c.borrower_id = r.borrower_id ORDER BY c.id LIMIT 1) AS chat_room_id
   FROM reservations r
   JOIN posts p ON p.id = r.post_id
   JOIN members b ON b.id = r.borrower_id
-  JOIN members l ON l.id = r.lender_id`);
+  JOIN members l ON l.id = r.lender_id
+  LEFT JOIN payout_accounts pa ON pa.member_id = r.lender_id`);
 
 /** Whose reservations a list shows: the borrower's (sent) or the lender's (received, optionally one listing). */
 export interface ListScope {
@@ -281,9 +296,16 @@ export function reservationsRepository(db: Queryable) {
 
     log: (e: LogEntry) =>
       db.query(sql`
-        INSERT INTO reservation_status_log (reservation_id, from_status, to_status, actor_role, actor_id, reason, carrier, tracking_number, created_at)
+        INSERT INTO reservation_status_log (reservation_id, from_status, to_status, actor_role, actor_id, reason, carrier, tracking_number,
+          event, created_at)
         VALUES (${e.reservationId}, ${e.from}, ${e.to}, ${e.actor}, ${e.actorId}, ${e.reason ?? null}, ${e.carrier ?? null},
-          ${e.trackingNumber ?? null}, ${e.at})`),
+          ${e.trackingNumber ?? null}, ${e.event ?? null}, ${e.at})`),
+
+    /** The borrower's "송금했어요", once, while the reservation waits for payment; false otherwise. */
+    markTransferSent: async (id: number, now: Date) =>
+      !!(await db.one(sql`
+        UPDATE reservations SET transfer_sent_at = ${now}, updated_at = ${now}
+        WHERE id = ${id} AND status = 'PENDING_PAYMENT' AND transfer_sent_at IS NULL RETURNING id`)),
 
     /**
      * One statement for a whole sweep: moves up to `limit` reservations in `from` that are due to `to`

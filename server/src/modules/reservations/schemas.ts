@@ -44,6 +44,12 @@ export const ReceivedQuery = Type.Object({
   limit: Type.Optional(Limit),
 });
 
+export const PayoutAccount = Type.Object({
+  bank: Type.String({ description: '은행' }),
+  accountNumber: Type.String({ description: '계좌번호' }),
+  holder: Type.String({ description: '예금주' }),
+});
+
 const Party = Type.Object({ id: Type.Integer(), nickname: Type.String() });
 const Shipment = Nullable(Type.Object({ carrier: Type.String(), trackingNumber: Type.String() }));
 
@@ -81,7 +87,11 @@ export const Reservation = Type.Object({
     amount: Type.Integer(),
     paid: Type.Boolean(),
     canConfirm: Type.Boolean({ description: '호출한 사람이 지금 POST /payment/confirm 을 부를 수 있는지' }),
+    transferSentAt: Type.Union([Type.String(), Type.Null()], { description: '빌리는 사람이 "송금했어요"를 누른 때 (direct)' }),
+    canMarkTransferSent: Type.Boolean({ description: '호출한 사람이 지금 POST /transfer-sent 를 부를 수 있는지' }),
+    payoutAccount: Type.Union([PayoutAccount, Type.Null()], { description: '빌려주는 사람의 입금 계좌: 승인된 예약의 빌리는 사람에게만 보입니다' }),
   }),
+  chatRoomId: Type.Union([Type.Integer(), Type.Null()], { description: '이 거래의 채팅방 (없으면 null)' }),
   reviewable: Type.Boolean(),
   reviewId: Type.Union([Type.Integer(), Type.Null()], { description: '이 예약에 작성된 후기 (없으면 null)' }),
   /** the borrower's trust, for the lender (and admins) deciding on a request; null for the borrower */
@@ -100,6 +110,7 @@ export const StatusLogEntry = Type.Object({
   reason: Nullable(Type.String()),
   carrier: Nullable(Type.String()),
   trackingNumber: Nullable(Type.String()),
+  event: Nullable(Type.Literal('TRANSFER_SENT', { description: '상태 변경이 아닌 기록 (from = to): TRANSFER_SENT = 송금했어요' })),
   at: Type.String(),
 });
 

@@ -5,7 +5,7 @@ import { iso } from '../../http/wire.ts';
 import { mediaUrl } from '../images/service.ts';
 import { orderIdOf, payerOf } from '../payments/provider.ts';
 import type { ReservationOptionRow, ReservationRow, StatusLogRow } from './repository.ts';
-import { allowedActions, isReviewable, STATUS_TABLE, type Actor } from './status.ts';
+import { allowedActions, HOLDING_STATUSES, isReviewable, STATUS_TABLE, type Actor } from './status.ts';
 
 export type ViewerRole = 'BORROWER' | 'LENDER' | 'ADMIN';
 
@@ -22,6 +22,15 @@ export const subjectOf = (row: Pick<ReservationRow, 'status' | 'receive_method' 
   receiveMethod: row.receive_method,
   returnMethod: row.return_method,
 });
+
+/**
+ * The lender's payout account, for the borrower only and only once the lender approved (the dates
+ * are held): never to the lender's other requesters, strangers or admins.
+ */
+function payoutAccountFor(row: ReservationRow, role: ViewerRole) {
+  if (role !== 'BORROWER' || !HOLDING_STATUSES.includes(row.status) || !row.payout_bank) return null;
+  return { bank: row.payout_bank, accountNumber: row.payout_account_number ?? '', holder: row.payout_holder ?? '' };
+}
 
 export function reservationView(payments: Config['payments'], row: ReservationRow, options: ReservationOptionRow[], role: ViewerRole) {
   const actor: Actor | null = role === 'ADMIN' ? null : role;
@@ -59,7 +68,11 @@ export function reservationView(payments: Config['payments'], row: ReservationRo
       amount: row.total_amount,
       paid: row.paid,
       canConfirm: row.status === 'PENDING_PAYMENT' && actor === payer,
+      transferSentAt: row.transfer_sent_at ? iso(row.transfer_sent_at) : null,
+      canMarkTransferSent: payments.provider === 'direct' && row.status === 'PENDING_PAYMENT' && role === 'BORROWER' && !row.transfer_sent_at,
+      payoutAccount: payoutAccountFor(row, role),
     },
+    chatRoomId: row.chat_room_id,
     reviewable: isReviewable(row.status),
     reviewId: row.review_id,
     statusChangedAt: iso(row.status_changed_at),
@@ -77,5 +90,6 @@ export const logView = (l: StatusLogRow) => ({
   reason: l.reason,
   carrier: l.carrier,
   trackingNumber: l.tracking_number,
+  event: l.event,
   at: iso(l.created_at),
 });

@@ -140,7 +140,7 @@ function Timeline({ log, r }: { log: StatusLogEntry[]; r: ReservationDetail }) {
         <li key={e.id}>
           <span className="timeline-dot" aria-hidden="true" />
           <div>
-            <strong>{statusLabel(e.to)}</strong>
+            <strong>{e.event === 'TRANSFER_SENT' ? '송금했어요' : statusLabel(e.to)}</strong>
             <span className="muted timeline-meta">
               {koreanDayOf(e.at)} {timeFormat.format(new Date(e.at))} · {actorName(e, r)}
             </span>

@@ -2,8 +2,10 @@
 // table decides), each with the inputs it needs (reason, or carrier + tracking number), and the
 // payment step for whoever confirms payment under the configured provider.
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import {
-  requiredFields, useChangeStatus, useConfirmPayment, type ReservationDetail, type Status,
+  requiredFields, useChangeStatus, useConfirmPayment, useMyPayoutAccount, useSavePayoutAccount, useTransferSent,
+  type ReservationDetail, type Status,
 } from '../../api/reservations.ts';
 import { FormError } from '../../components/ui.tsx';
 import { blockEnterWhileComposing } from '../../lib/ime.ts';
@@ -132,16 +134,22 @@ function TransitionForm({ from, to, pending, onSubmit, onCancel }: {
 /** PENDING_PAYMENT: the party who confirms payment gets the button; the other one is told what happens. */
 export function PaymentStep({ r }: { r: ReservationDetail }) {
   const confirm = useConfirmPayment(r.id);
+  const transferSent = useTransferSent(r.id);
   if (r.status !== 'PENDING_PAYMENT') return null;
   const direct = r.payment.provider === 'direct';
+  const chat = r.chatRoomId ? <Link className="btn btn-block" to={`/chats/${r.chatRoomId}`}>채팅으로 이야기하기</Link> : null;
   if (r.payment.canConfirm && direct) {
     return (
       <div className="payment-step" data-testid="payment-step">
-        <p><strong>{r.borrower.nickname}</strong>님이 대여료와 보증금 <strong>{won(r.payment.amount)}</strong>을 보내면 입금을 확인해 주세요.</p>
+        {r.payment.transferSentAt
+          ? <p><strong>{r.borrower.nickname}</strong>님이 <strong>{won(r.payment.amount)}</strong>을 송금했다고 알려 왔어요. 계좌에 들어왔는지 확인해 주세요.</p>
+          : <p><strong>{r.borrower.nickname}</strong>님이 대여료와 보증금 <strong>{won(r.payment.amount)}</strong>을 보내면 입금을 확인해 주세요.</p>}
         <button type="button" className="btn btn-primary btn-block" disabled={confirm.isPending} onClick={() => confirm.mutate(undefined)}>
           입금 확인 (결제 완료)
         </button>
         <FormError error={confirm.error} />
+        <PayoutAccountEditor />
+        {chat}
       </div>
     );
   }
@@ -153,15 +161,78 @@ export function PaymentStep({ r }: { r: ReservationDetail }) {
       </div>
     );
   }
+  if (direct && r.myRole === 'BORROWER') {
+    const account = r.payment.payoutAccount;
+    return (
+      <div className="payment-step" data-testid="payment-step">
+        <p>승인되었어요! {r.lender.nickname}님께 <strong>{won(r.payment.amount)}</strong>을 보내 주세요. 빌려주는 분이 입금을 확인하면 수령 대기로 바뀌어요.</p>
+        {account ? (
+          <dl className="payout-account" data-testid="payout-account">
+            <dt>은행</dt><dd>{account.bank}</dd>
+            <dt>계좌번호</dt><dd>{account.accountNumber}</dd>
+            <dt>예금주</dt><dd>{account.holder}</dd>
+          </dl>
+        ) : (
+          <p className="muted">빌려주는 분이 아직 계좌를 등록하지 않았어요. 채팅으로 받을 방법을 물어보세요.</p>
+        )}
+        {r.payment.transferSentAt ? (
+          <p className="field-hint" role="status">송금했다고 알렸어요. 빌려주는 분의 입금 확인을 기다리고 있어요.</p>
+        ) : (
+          <button type="button" className="btn btn-primary btn-block" disabled={!r.payment.canMarkTransferSent || transferSent.isPending}
+            onClick={() => transferSent.mutate()}>
+            송금했어요
+          </button>
+        )}
+        <FormError error={transferSent.error} />
+        {chat}
+      </div>
+    );
+  }
   return (
     <div className="payment-step" data-testid="payment-step">
-      {direct && r.myRole === 'BORROWER' ? (
-        <p>승인되었어요! {r.lender.nickname}님께 <strong>{won(r.payment.amount)}</strong>을 보내 주세요. 빌려주는 분이 입금을 확인하면 수령 대기로 바뀌어요.</p>
-      ) : direct ? (
-        <p className="muted">{r.borrower.nickname}님의 입금을 기다리고 있어요.</p>
-      ) : (
-        <p className="muted">빌리는 분의 결제를 기다리고 있어요.</p>
-      )}
+      {direct ? <p className="muted">{r.borrower.nickname}님의 입금을 기다리고 있어요.</p> : <p className="muted">빌리는 분의 결제를 기다리고 있어요.</p>}
+      {chat}
     </div>
+  );
+}
+
+/** The lender's payout account, editable where it is needed: on the payment step. */
+function PayoutAccountEditor() {
+  const current = useMyPayoutAccount();
+  const save = useSavePayoutAccount();
+  const [editing, setEditing] = useState(false);
+  const [bank, setBank] = useState('');
+  const [accountNumber, setAccountNumber] = useState('');
+  const [holder, setHolder] = useState('');
+  const account = current.data?.account;
+  if (current.isLoading) return null;
+  if (account && !editing) {
+    return (
+      <p className="muted" data-testid="my-payout-account">
+        입금 계좌: {account.bank} {account.accountNumber} ({account.holder}){' '}
+        <button type="button" className="btn btn-small" onClick={() => {
+          setBank(account.bank); setAccountNumber(account.accountNumber); setHolder(account.holder); setEditing(true);
+        }}>바꾸기</button>
+      </p>
+    );
+  }
+  const ready = bank.trim() && holder.trim() && /^[0-9][0-9-]{4,28}[0-9]$/.test(accountNumber.trim());
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!ready) return;
+    save.mutate({ bank: bank.trim(), accountNumber: accountNumber.trim(), holder: holder.trim() }, { onSuccess: () => setEditing(false) });
+  };
+  return (
+    <form className="form payout-form" onSubmit={submit} aria-label="입금 계좌 등록">
+      <p className="muted">입금 계좌를 등록하면 승인된 예약의 빌리는 분에게만 보여요.</p>
+      <label className="field"><span className="field-label">은행</span>
+        <input value={bank} maxLength={30} onChange={(e) => setBank(e.target.value)} placeholder="예: 국민은행" /></label>
+      <label className="field"><span className="field-label">계좌번호</span>
+        <input value={accountNumber} inputMode="numeric" maxLength={30} onChange={(e) => setAccountNumber(e.target.value)} placeholder="숫자와 - 만" /></label>
+      <label className="field"><span className="field-label">예금주</span>
+        <input value={holder} maxLength={30} onChange={(e) => setHolder(e.target.value)} /></label>
+      <button type="submit" className="btn btn-block" disabled={!ready || save.isPending}>계좌 저장</button>
+      <FormError error={save.error} />
+    </form>
   );
 }
