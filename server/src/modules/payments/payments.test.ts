@@ -143,7 +143,8 @@ describe('toss', () => {
   test('success: the server confirms with Toss, then marks paid; the same confirm again changes nothing', async () => {
     const r = await setup(ctx, lender, borrower);
     const view = await ctx.app.inject({ url: `/api/v1/reservations/${r.id}`, headers: { cookie: borrower.cookie } });
-    assert.deepEqual(view.json().payment, { provider: 'toss', payer: 'BORROWER', orderId: r.orderId, amount: r.amount, paid: false, canConfirm: true });
+    assert.deepEqual(view.json().payment, { provider: 'toss', payer: 'BORROWER', orderId: r.orderId, amount: r.amount, paid: false, canConfirm: true,
+      transferSentAt: null, canMarkTransferSent: false, payoutAccount: null });
     const before = toss.calls.length;
     const res = await confirm(ctx, r.id, borrower.cookie, { paymentKey: 'ok-1', orderId: r.orderId, amount: r.amount });
     assert.equal(res.statusCode, 200, res.body);
