@@ -178,3 +178,32 @@ test('session: a guest gets member null (200, not 401), a member gets their own 
   await ctx.app.inject({ method: 'POST', url: '/api/v1/members/logout', headers: { cookie: u.cookie } });
   assert.deepEqual((await ctx.app.inject({ url: '/api/v1/members/session', headers: { cookie: u.cookie } })).json(), { member: null });
 });
+
+test('phone: only Korean mobile numbers, stored as 010-1234-5678; a refused number changes nothing', async () => {
+  const u = await ctx.signUp();
+  const patch = (phone: unknown) => ctx.app.inject({ method: 'PATCH', url: '/api/v1/members/me', headers: { cookie: u.cookie }, payload: { phone } });
+  const accepted: [string, string][] = [
+    ['010-1234-5678', '010-1234-5678'],
+    ['01098765432', '010-9876-5432'],
+    ['010 2222 3333', '010-2222-3333'],
+    ['+82 10-1234-5678', '010-1234-5678'],
+    ['011-123-4567', '011-123-4567'],
+    ['016-1234-5678', '016-1234-5678'],
+  ];
+  for (const [input, stored] of accepted) {
+    const res = await patch(input);
+    assert.equal(res.statusCode, 200, input);
+    assert.equal(res.json().phone, stored, input);
+  }
+  for (const input of ['010-1234-567', '010-123-4567', '02-123-4567', '012-1234-5678', '010-1234-56789', '1234567', '+1 415 555 0100']) {
+    const res = await patch(input);
+    assert.equal(res.statusCode, 400, input);
+    assert.match(String(res.headers['content-type']), /application\/problem\+json/);
+  }
+  const refused = await patch('010-1234-567');
+  assert.equal(refused.json().code, 'INVALID_PHONE');
+  assert.match(refused.json().detail, /010-1234-5678/);
+  const me = await ctx.app.inject({ url: '/api/v1/members/me', headers: { cookie: u.cookie } });
+  assert.equal(me.json().phone, '016-1234-5678');
+  assert.equal((await patch(null)).json().phone, null);
+});

@@ -7,6 +7,7 @@ import { mediaUrl } from '../images/service.ts';
 import type { ProfilePatch } from './schemas.ts';
 import { iso } from '../../http/wire.ts';
 import { membersRepository, type MemberRow } from './repository.ts';
+import { normalizeMobile } from './phone.ts';
 
 export type { MemberRow };
 
@@ -105,9 +106,13 @@ export function membersService(deps: Deps) {
       return m;
     },
     async updateProfile(id: number, patch: ProfilePatch) {
+      const phone = typeof patch.phone === 'string' ? normalizeMobile(patch.phone) : patch.phone;
+      if (phone === null && typeof patch.phone === 'string') {
+        throw badRequest('INVALID_PHONE', '휴대전화 번호를 확인해 주세요 (예: 010-1234-5678)');
+      }
       if (patch.nickname !== undefined && (await repo.nicknameTaken(patch.nickname, id))) throw nicknameTakenError();
       await assertRegion(patch.regionId);
-      await repo.updateProfile(id, patch).catch(uniqueToConflict);
+      await repo.updateProfile(id, { ...patch, phone }).catch(uniqueToConflict);
       return byId(id);
     },
     async setAvatar(id: number, avatarPath: string | null) {

@@ -42,7 +42,7 @@ export function MyPage() {
         <Link to="/reservations?tab=received" className="my-link">받은 예약</Link>
         {me.role === 'ADMIN' && <Link to="/admin" className="my-link">관리자</Link>}
       </nav>
-      <Tabs tabs={TABS} value={tab} onChange={(id) => setParams(id === 'posts' ? {} : { tab: id }, { replace: true })} />
+      <Tabs tabs={TABS} value={tab} label="마이페이지 메뉴" onChange={(id) => setParams(id === 'posts' ? {} : { tab: id }, { replace: true })} />
       {tab === 'posts' && <MyPosts />}
       {tab === 'favorites' && <MyFavorites />}
       {tab === 'profile' && <ProfileForm me={me} />}

@@ -74,8 +74,9 @@ export function ProfileForm({ me }: { me: MyMember }) {
       </div>
       <div className="field">
         <label className="field-label" htmlFor="profile-phone">전화번호 (선택)</label>
-        <input id="profile-phone" name="phone" type="tel" inputMode="tel" value={phone} maxLength={20}
-          onChange={(e) => { setPhone(e.target.value); setSaved(false); }} placeholder="010-1234-5678" />
+        <input id="profile-phone" name="phone" type="tel" inputMode="tel" autoComplete="tel" value={phone} maxLength={20}
+          onChange={(e) => { setPhone(e.target.value); setSaved(false); }} placeholder="010-1234-5678" aria-describedby="profile-phone-hint" />
+        <span id="profile-phone-hint" className="field-hint muted">휴대전화 번호만 쓸 수 있어요</span>
       </div>
       <div className="field">
         <label className="check-row" htmlFor="profile-mail-notifications">
