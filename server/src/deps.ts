@@ -1,7 +1,7 @@
 // Everything a request handler or job may use, built once at start (main.ts) or per test.
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
 import type { Config } from './config.ts';
 import { openPglite, openPostgres, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
@@ -66,6 +66,8 @@ export async function createDeps(
   if (config.redisUrl) {
     // Reconnect forever once up, but fail fast at start: an unreachable Redis is a clear error, not a hang.
     let connected = false;
+    // loaded only here: the Redis client is a large part of module loading, and embedded mode never needs it
+    const { createClient } = await import('redis');
     redis = createClient({
       url: config.redisUrl,
       socket: { connectTimeout: 5000, reconnectStrategy: (retries, cause) => (connected ? Math.min(retries * 200, 5000) : cause) },

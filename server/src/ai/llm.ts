@@ -1,13 +1,15 @@
 // OpenAI-compatible chat completions (OpenAI, Ollama, vLLM …) behind ChatLLM; null when not configured.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { lazyOpenAI } from './openai-client.ts';
 import type { Config } from '../config.ts';
 import type { ChatLLM, ChatMessage } from './types.ts';
 
 export function createChatLLM(c: Config['llm']): ChatLLM | null {
   if (!c.baseUrl) return null;
-  const client = new OpenAI({ baseURL: c.baseUrl, apiKey: c.apiKey || 'none', timeout: c.timeoutMs, maxRetries: 0 });
+  const openai = lazyOpenAI({ baseURL: c.baseUrl, apiKey: c.apiKey || 'none', timeout: c.timeoutMs, maxRetries: 0 });
   return {
     async complete(messages: ChatMessage[], opts = {}) {
+      const { client } = await openai();
       const res = await client.chat.completions.create({
         model: opts.vision ? c.visionModel : c.model,
         messages: messages as OpenAI.Chat.Completions.ChatCompletionMessageParam[],

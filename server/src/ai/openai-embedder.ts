@@ -1,5 +1,5 @@
 // Any OpenAI-compatible embeddings API (OpenAI, Ollama, vLLM, TEI) by base URL, model, dimensions, key.
-import OpenAI from 'openai';
+import { lazyOpenAI } from './openai-client.ts';
 import type { Embedder } from './types.ts';
 
 export interface OpenAIEmbedderOptions {
@@ -25,20 +25,20 @@ export const isEmbedderUnavailable = (err: unknown): boolean => (err as Error | 
 const INPUT_REJECTED = new Set([400, 413, 422]);
 
 export function createOpenAIEmbedder(o: OpenAIEmbedderOptions): Embedder {
-  const client = new OpenAI({ baseURL: o.baseUrl, apiKey: o.apiKey || 'none', timeout: o.timeoutMs ?? 30_000, maxRetries: 1 });
+  const openai = lazyOpenAI({ baseURL: o.baseUrl, apiKey: o.apiKey || 'none', timeout: o.timeoutMs ?? 30_000, maxRetries: 1 });
   return {
     id: `openai:${o.model}:${o.dimensions}`,
     dimensions: o.dimensions,
     async embed(texts: string[]) {
       if (!texts.length) return [];
-      let res: Awaited<ReturnType<typeof client.embeddings.create>>;
-      try {
-        // float, not the SDK's default base64: compatible servers mishandle base64
-        res = await client.embeddings.create({ model: o.model, input: texts, dimensions: o.dimensions, encoding_format: 'float' });
-      } catch (err) {
-        if (err instanceof OpenAI.APIError && err.status !== undefined && INPUT_REJECTED.has(err.status)) throw err;
-        throw new EmbedderUnavailableError(`임베딩 서버 응답 없음: ${(err as Error).message}`, { cause: err });
-      }
+      const { client, sdk } = await openai();
+      // float, not the SDK's default base64: compatible servers mishandle base64
+      const res = await client.embeddings
+        .create({ model: o.model, input: texts, dimensions: o.dimensions, encoding_format: 'float' })
+        .catch((err: unknown) => {
+          if (err instanceof sdk.APIError && err.status !== undefined && INPUT_REJECTED.has(err.status)) throw err;
+          throw new EmbedderUnavailableError(`임베딩 서버 응답 없음: ${(err as Error).message}`, { cause: err });
+        });
       const out = [...res.data].sort((a, b) => a.index - b.index).map((d) => d.embedding as number[]);
       if (out.length !== texts.length) throw new EmbedderUnavailableError(`임베딩 응답 개수 불일치: ${out.length}/${texts.length}`);
       for (const v of out) {
