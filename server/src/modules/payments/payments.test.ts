@@ -362,6 +362,47 @@ describe('toss: a captured payment is never lost', () => {
     await reconcile(new Date(clock.now().getTime() + 3_600_000));
     assert.equal(toss.processed.get('ok-applied-1').status, 'DONE');
   });
+
+  const cancel = (id: number, cookie: string) => ctx.app.inject({
+    method: 'PATCH', url: `/api/v1/reservations/${id}/status`, headers: { cookie }, payload: { status: 'CANCELLED', reason: '사정이 생겼어요' },
+  });
+
+  test('paid, then cancelled: the payment is refunded through Toss\'s cancel API at once', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const key = 'ok-paid-then-cancelled-1';
+    assert.equal((await confirm(ctx, r.id, borrower.cookie, { paymentKey: key, orderId: r.orderId, amount: r.amount })).statusCode, 200);
+    assert.equal(await statusOf(ctx.deps.db, r.id), 'PENDING_PICKUP');
+    const res = await cancel(r.id, lender.cookie);
+    assert.equal(res.statusCode, 200, res.body);
+    const calls = toss.calls.filter((c) => c.path === `POST /v1/payments/${key}/cancel`);
+    assert.equal(calls.length, 1, 'Toss was asked to cancel once');
+    assert.equal(calls[0].body.cancelReason, '예약이 취소되어 결제를 환불합니다');
+    assert.equal(toss.processed.get(key).status, 'CANCELED');
+    assert.deepEqual((await captures(r.id)).map((c) => c.status), ['CANCELLED']);
+    assert.deepEqual(await reconcile(new Date(clock.now().getTime() + 3_600_000)), { applied: 0, cancelled: 0, pending: 0 }, 'nothing left to do');
+    assert.equal(toss.calls.filter((c) => c.path === `POST /v1/payments/${key}/cancel`).length, 1);
+  });
+
+  test('paid, then cancelled while Toss fails: the refund stays pending and the job finishes it', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const key = 'ok-cancelfail-paid-1';
+    assert.equal((await confirm(ctx, r.id, borrower.cookie, { paymentKey: key, orderId: r.orderId, amount: r.amount })).statusCode, 200);
+    assert.equal((await cancel(r.id, borrower.cookie)).statusCode, 200, 'the cancel itself succeeds');
+    assert.deepEqual((await captures(r.id)).map((c) => c.status), ['CANCEL_PENDING']);
+    assert.deepEqual(await reconcile(new Date(clock.now().getTime() + 2 * 60_000)), { applied: 0, cancelled: 0, pending: 1 });
+    assert.deepEqual(await reconcile(new Date(clock.now().getTime() + 60 * 60_000)), { applied: 0, cancelled: 1, pending: 0 });
+    assert.equal(toss.processed.get(key).status, 'CANCELED');
+    assert.deepEqual((await captures(r.id)).map((c) => c.status), ['CANCELLED']);
+  });
+
+  test('a paid cancel whose refund a crash never started is refunded by the job', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const key = 'ok-crash-cancel-1';
+    assert.equal((await confirm(ctx, r.id, borrower.cookie, { paymentKey: key, orderId: r.orderId, amount: r.amount })).statusCode, 200);
+    await ctx.deps.db.query(sql`UPDATE reservations SET status = 'CANCELLED' WHERE id = ${r.id}`); // cancelled, then the process died
+    assert.deepEqual(await reconcile(), { applied: 0, cancelled: 1, pending: 0 });
+    assert.equal(toss.processed.get(key).status, 'CANCELED');
+  });
 });
 
 describe('direct (default)', () => {

@@ -84,6 +84,12 @@ export function paymentsRepository(db: Queryable) {
     appliedCaptureOf: (reservationId: number) =>
       db.one<CaptureRow>(sql`SELECT * FROM payment_captures WHERE reservation_id = ${reservationId} AND status = 'APPLIED' ORDER BY id LIMIT 1`),
 
+    /** reservations cancelled after they were paid through the provider, whose money is still taken */
+    appliedOfCancelled: async (limit: number) =>
+      (await db.query<{ reservation_id: number }>(sql`
+        SELECT c.reservation_id FROM payment_captures c JOIN reservations r ON r.id = c.reservation_id
+        WHERE c.status = 'APPLIED' AND r.status = 'CANCELLED' ORDER BY c.id LIMIT ${limit}`)).map((r) => r.reservation_id),
+
     markApplied: (paymentKey: string, now: Date, onlyFromCaptured = false) =>
       db.query(sql`
         UPDATE payment_captures SET status = 'APPLIED', updated_at = ${now}

@@ -15,6 +15,7 @@ import { iso } from '../../http/wire.ts';
 import { reservationsRepository } from '../reservations/repository.ts';
 import { roleOf, reservationsService } from '../reservations/service.ts';
 import { createPaymentProvider, orderIdOf, type PaymentProvider } from './provider.ts';
+import { refunds, type CancelOutcome } from './refunds.ts';
 import { paymentsRepository, type CaptureRow, type NewPayment, type PayoutAccountRow } from './repository.ts';
 
 export interface ConfirmBody {
@@ -25,16 +26,11 @@ export interface ConfirmBody {
 
 /** A capture left CAPTURED this long is taken to be abandoned by a crashed request (the reconcile job finishes it). */
 export const CAPTURE_GRACE_MS = 5 * 60_000;
-/** Back-off of failed cancels: 1, 2, 4 … minutes, at most an hour. */
-const cancelBackoffMs = (attempts: number) => Math.min(60, 2 ** Math.max(0, attempts - 1)) * 60_000;
-const REFUND_REASON = '예약 상태가 바뀌어 결제를 반영할 수 없음 (자동 취소)';
-
 /** the log's reason when the lender confirms a direct payment */
 const DIRECT_CONFIRM_REASON = '빌려주는 사람이 입금을 확인했습니다';
 
 const accountView = (a: PayoutAccountRow) => ({ bank: a.bank, accountNumber: a.account_number, holder: a.holder, updatedAt: iso(a.updated_at) });
 
-type CancelOutcome = 'CANCELLED' | 'CANCEL_PENDING' | 'APPLIED';
 
 export function paymentsService(deps: Deps, provider: PaymentProvider = createPaymentProvider(deps.config.payments)) {
   const { db } = deps;
@@ -48,34 +44,9 @@ export function paymentsService(deps: Deps, provider: PaymentProvider = createPa
     if (p.payment_key) await txRepo.markApplied(p.payment_key, now);
   }
 
-  /**
-   * The capture cannot be used: mark it CANCEL_PENDING (only from CAPTURED, so one caller does it)
-   * and ask the provider to cancel it now; a failure stays CANCEL_PENDING for the reconcile job.
-   * Returns the capture's state afterwards.
-   */
-  async function refund(paymentKey: string, now: Date): Promise<CancelOutcome> {
-    await repo.markCancelPending(paymentKey, 'CAPTURED', REFUND_REASON, now);
-    return attemptCancel(paymentKey, now);
-  }
-
-  async function attemptCancel(paymentKey: string, now: Date): Promise<CancelOutcome> {
-    const claimed = await repo.claimCancelAttempt(paymentKey, now);
-    if (!claimed) {
-      const status = await repo.statusOf(paymentKey);
-      return status === 'CANCELLED' || status === 'APPLIED' ? status : 'CANCEL_PENDING';
-    }
-    try {
-      await provider.cancel(paymentKey, claimed.cancel_reason ?? REFUND_REASON);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      await repo.cancelFailed(paymentKey, message.slice(0, 500), new Date(now.getTime() + cancelBackoffMs(claimed.cancel_attempts)), now);
-      deps.log.error({ reservationId: claimed.reservation_id, paymentKey, err: message }, 'cancel of a payment failed; the reconcile job retries it');
-      return 'CANCEL_PENDING';
-    }
-    await repo.markCancelled(paymentKey, now);
-    deps.log.warn({ reservationId: claimed.reservation_id, paymentKey }, 'payment cancelled (refunded) at the provider');
-    return 'CANCELLED';
-  }
+  const money = refunds(deps, provider);
+  const refund = money.refundCapture;
+  const attemptCancel = money.attemptCancel;
 
   /**
    * Applies a capture to its reservation when it is still payable; otherwise (or when another
@@ -214,6 +185,11 @@ export function paymentsService(deps: Deps, provider: PaymentProvider = createPa
         const r = await settleCapture(c, now);
         if (r.applied) applied++;
         else if (r.refund === 'CANCELLED') cancelled++;
+        else pending++;
+      }
+      // a paid reservation cancelled while its refund could not be started (a crash after the cancel)
+      for (const reservationId of await money.appliedOfCancelled(100)) {
+        if ((await money.refundCancelledReservation(reservationId, now)) === 'CANCELLED') cancelled++;
         else pending++;
       }
       const due = await repo.dueCancels(now, 100);

@@ -6,6 +6,7 @@ import type { Deps } from '../../deps.ts';
 import type { Queryable } from '../../db/client.ts';
 import type { AuthMember } from '../../http/auth.ts';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors.ts';
+import { refunds } from '../payments/refunds.ts';
 import { reservationsRepository, type ReservationOptionRow, type ReservationRow } from './repository.ts';
 import { validateRequest } from './request.ts';
 import type { CreateReservationBody, EditReservationBody, StatusChangeBody } from './schemas.ts';
@@ -23,6 +24,7 @@ export function reservationsService(deps: Deps) {
   const { db, config } = deps;
   const repo = reservationsRepository(db);
   const moves = transitions(deps);
+  const money = refunds(deps);
 
   const toView = (row: ReservationRow, options: ReservationOptionRow[], role: ViewerRole) =>
     reservationView(config.payments, row, options, role);
@@ -158,6 +160,9 @@ export function reservationsService(deps: Deps) {
       const applied = await moves.inTx(row, body.status, role, member.id, body, now,
         body.status === 'PENDING_PAYMENT' ? (tx) => moves.approvalChecks(tx, row, now) : undefined);
       if (!applied) throw statusChanged();
+      // paid through the provider, then cancelled: the money goes back through its cancel API at once
+      // (a failure stays pending and the payments reconcile job retries it)
+      if (body.status === 'CANCELLED' && row.paid) await money.refundCancelledReservation(id, now);
       return view(member, id);
     },
 
