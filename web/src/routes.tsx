@@ -33,6 +33,7 @@ const MemberProfilePage = () => page(() => import('./pages/members/MemberProfile
 const ChatListPage = () => page(() => import('./pages/chat/ChatListPage.tsx'), 'ChatListPage');
 const ChatRoomPage = () => page(() => import('./pages/chat/ChatRoomPage.tsx'), 'ChatRoomPage');
 const NotificationsPage = () => page(() => import('./pages/notifications/NotificationsPage.tsx'), 'NotificationsPage');
+const AlertsPage = () => page(() => import('./pages/alerts/AlertsPage.tsx'), 'AlertsPage');
 const NotFoundPage = () => page(() => import('./pages/NotFoundPage.tsx'), 'NotFoundPage');
 const ReservationsPage = () => page(() => import('./pages/reservations/ReservationsPage.tsx'), 'ReservationsPage');
 const ReservationDetailPage = () => page(() => import('./pages/reservations/ReservationDetailPage.tsx'), 'ReservationDetailPage');
@@ -74,6 +75,7 @@ export const router = createBrowserRouter([
           { path: 'chats', element: <RequireAuth><ChatListPage /></RequireAuth> },
           { path: 'chats/:id', element: <RequireAuth><ChatRoomPage /></RequireAuth> },
           { path: 'notifications', element: <RequireAuth><NotificationsPage /></RequireAuth> },
+          { path: 'alerts', element: <RequireAuth><AlertsPage /></RequireAuth> },
           { path: 'reservations', element: <RequireAuth><ReservationsPage /></RequireAuth> },
           { path: 'reservations/:id', element: <RequireAuth><ReservationDetailPage /></RequireAuth> },
           {

@@ -138,6 +138,9 @@ async function documentFrequencies(db: Database, terms: string[], now = Date.now
       for (const t of missing) {
         const df = await repo.documentFrequency(t, DF_CAP);
         out.set(t, df);
+        // a term found nowhere is not cached: the next listing containing it must be findable at once
+        // (a cached 0 hid new listings from search and from keyword alerts for a minute)
+        if (df === 0) continue;
         if (cache.size >= DF_CACHE_SIZE) cache.delete(cache.keys().next().value!);
         cache.set(t, { df, at: now });
       }

@@ -40,6 +40,7 @@ export function MyPage() {
       <nav className="my-links" aria-label="예약 내역">
         <Link to="/reservations" className="my-link">보낸 예약</Link>
         <Link to="/reservations?tab=received" className="my-link">받은 예약</Link>
+        <Link to="/alerts" className="my-link">알림 설정</Link>
         {me.role === 'ADMIN' && <Link to="/admin" className="my-link">관리자</Link>}
       </nav>
       <Tabs tabs={TABS} value={tab} label="마이페이지 메뉴" onChange={(id) => setParams(id === 'posts' ? {} : { tab: id }, { replace: true })} />

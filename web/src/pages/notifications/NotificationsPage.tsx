@@ -15,6 +15,8 @@ const TYPE_LABELS: Record<string, string> = {
   MODERATION: '운영',
   CHAT_ROOM: '채팅',
   CHAT_MESSAGE: '채팅',
+  ALERT_MATCH: '키워드 알림',
+  DATE_FREE: '빈 날짜 알림',
 };
 const typeLabel = (n: AppNotification) =>
   TYPE_LABELS[n.type] ?? (n.type.startsWith('RESERVATION') ? '예약' : n.type.startsWith('REVIEW') ? '후기' : '알림');

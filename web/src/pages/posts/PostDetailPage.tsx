@@ -1,10 +1,11 @@
 // A listing: photos, owner, price, options, methods, unavailable dates; owner can edit/delete.
 // Later capabilities add sections here (booking calendar, reviews, similar listings, chat button).
 import { Place, Rating, TrustFacts, TrustScore } from '../../components/Trust.tsx';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client.ts';
 import { useMe } from '../../api/members.ts';
+import { useWatchDates } from '../../api/alerts.ts';
 import { useDeletePost, usePost, usePostControl, useSetFavorite, useUnavailableDates, type PostDetail } from '../../api/posts.ts';
 import { BookingPanel } from '../../components/BookingPanel.tsx';
 import { Calendar } from '../../components/Calendar.tsx';
@@ -92,6 +93,7 @@ function PostDetailView({ post }: { post: PostDetail }) {
           {post.isOwner && <OwnerControls post={post} />}
           {post.isOwner && <Availability postId={post.id} />}
           <BookingPanel post={post} />
+          {!post.isOwner && !post.banned && <DateAlertForm postId={post.id} />}
           <ReviewsSection target="posts" id={post.id} />
           <SimilarPosts postId={post.id} />
           {!post.isOwner && <p className="detail-report"><ReportButton targetType="POST" targetId={post.id} className="link-btn" /></p>}
@@ -165,6 +167,33 @@ function OwnerControls({ post }: { post: PostDetail }) {
           : bumpWait ? `${relativeTime(post.bumpedAt!)} 끌어올렸어요. 3일에 한 번 할 수 있어요.` : '끌어올리면 최신순 맨 위에 보여요 (3일에 한 번).'}
       </p>
       {control.error && <p className="form-error" role="alert">{errorMessage(control.error)}</p>}
+    </Section>
+  );
+}
+
+/** 빈 날짜 알림: tell me once when these (now taken) dates become free. */
+function DateAlertForm({ postId }: { postId: number }) {
+  const { data: me } = useMe();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const watch = useWatchDates(postId);
+  const [startDate, setStart] = useState('');
+  const [endDate, setEnd] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!me) return navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
+    watch.mutate({ startDate, endDate: endDate || startDate });
+  };
+  return (
+    <Section title="빈 날짜 알림">
+      <p className="muted">원하는 날짜가 예약되어 있으면, 비는 순간 알려 드려요.</p>
+      <form className="date-alert-form" onSubmit={submit}>
+        <label>시작일 <input type="date" required value={startDate} onChange={(e) => setStart(e.target.value)} /></label>
+        <label>종료일 <input type="date" value={endDate} min={startDate} onChange={(e) => setEnd(e.target.value)} /></label>
+        <button type="submit" className="btn btn-ghost" disabled={watch.isPending || !startDate}>빈 날짜 알림</button>
+      </form>
+      {watch.isSuccess && <p role="status">날짜가 비면 알려 드릴게요. <Link to="/alerts">알림 설정</Link></p>}
+      {watch.error && <p className="form-error" role="alert">{errorMessage(watch.error)}</p>}
     </Section>
   );
 }

@@ -3,7 +3,10 @@
 // "AI 검색" (a question answered in Korean, citing only listings that were found).
 // Every filter lives in the URL, so results can be shared and the back button works.
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
-import { useSearchParams } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
+import { useSaveAlert } from '../../api/alerts.ts';
+import { errorMessage } from '../../api/client.ts';
+import { useMe } from '../../api/members.ts';
 import { indexTree, nodeLabel, useCategories, useRegions } from '../../api/catalog.ts';
 import { usePostList, type PostSort } from '../../api/posts.ts';
 import { pageItems } from '../../api/paging.ts';
@@ -121,6 +124,7 @@ export function SearchPage() {
             {c.label} ✕
           </button>
         ))}
+        {mode === 'list' && keyword && <SaveSearchButton keyword={keyword} filters={scope} />}
         {mode === 'list' && (
           <select className="select select-inline" aria-label="정렬" value={sort}
             onChange={(e) => update({ sort: e.target.value === 'relevance' ? undefined : e.target.value })}>
@@ -242,6 +246,26 @@ function Suggestions({ title, hint, onBrowse }: {
         </>
       )}
     </div>
+  );
+}
+
+/** 이 검색 저장: a keyword alert for this query and its category, region and fee filters. */
+function SaveSearchButton({ keyword, filters }: { keyword: string; filters: { categoryId?: number; regionId?: number; minFee?: number; maxFee?: number } }) {
+  const { data: me } = useMe();
+  const navigate = useNavigate();
+  const save = useSaveAlert();
+  const saved = save.isSuccess && save.variables?.query === keyword;
+  const onSave = () => {
+    if (!me) return navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    save.mutate({ query: keyword, categoryId: filters.categoryId, regionId: filters.regionId, minFee: filters.minFee, maxFee: filters.maxFee });
+  };
+  return (
+    <>
+      <button type="button" className="chip" onClick={onSave} disabled={save.isPending || saved}>
+        {saved ? '알림 저장됨' : '이 검색 저장'}
+      </button>
+      {save.error && <span className="form-error" role="alert">{errorMessage(save.error)}</span>}
+    </>
   );
 }
 
