@@ -108,7 +108,7 @@ test('borrower starts a chat in Hangul, lender sees it live with badges, replies
   await l.page.getByTestId('notification-badge').waitFor({ state: 'detached' }); // reading clears the chat notice
   const reply = '네 가능해요. 토요일 오전 10시에 망원역에서 뵐까요?';
   await l.page.getByLabel('메시지').fill(reply);
-  await l.page.getByRole('button', { name: '보내기' }).click();
+  await l.page.getByRole('button', { name: '보내기', exact: true }).click();
   await messageText(l.page, reply).waitFor();
 
   // --- the borrower sees the reply live, and that the lender read their message

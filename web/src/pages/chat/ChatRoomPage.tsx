@@ -250,9 +250,9 @@ function Composer({ onSend, roomId, onStored }: { onSend: (content: string) => v
       {planning && <AppointmentForm roomId={roomId} onDone={(m) => { setPlanning(false); onStored(m); }} onCancel={() => setPlanning(false)} />}
       {photoState.error && <p className="form-error chat-compose-error" role="alert">{photoState.error}</p>}
       <form className="chat-composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
-        <label className="chat-tool" aria-label="사진 보내기" title="사진 보내기">
+        <label className="chat-tool" title="사진 첨부">
           <ImageIcon size={20} />
-          <input type="file" accept="image/jpeg,image/png,image/webp" className="sr-only" disabled={photoState.busy}
+          <input type="file" accept="image/jpeg,image/png,image/webp" className="sr-only" aria-label="사진 첨부" disabled={photoState.busy}
             data-testid="chat-photo-input"
             onChange={(e) => { void sendPhoto(e.currentTarget.files?.[0]); e.currentTarget.value = ''; }} />
         </label>
