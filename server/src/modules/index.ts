@@ -1,8 +1,9 @@
 // Every API module, registered under /api/v1 by app.ts. Add a module here and nowhere else.
 import type { FastifyPluginAsync } from 'fastify';
+import { adminScope } from '../http/admin.ts';
 import { membersRoutes } from './members/routes.ts';
 import { jobsAdminRoutes } from './jobs-admin/routes.ts';
-import { catalogRoutes } from './catalog/routes.ts';
+import { catalogAdminRoutes, catalogRoutes } from './catalog/routes.ts';
 import { postsRoutes } from './posts/routes.ts';
 import { imagesRoutes } from './images/routes.ts';
 import { reviewsRoutes } from './reviews/routes.ts';
@@ -19,4 +20,7 @@ import { blocksRoutes } from './blocks/routes.ts';
 import { inspectionsRoutes } from './inspections/routes.ts';
 import { alertsRoutes } from './alerts/routes.ts';
 
-export const apiModules: FastifyPluginAsync[] = [membersRoutes, catalogRoutes, postsRoutes, imagesRoutes, reviewsRoutes, reportsRoutes, moderationRoutes, reservationsRoutes, paymentsRoutes, jobsAdminRoutes, chatRoutes, notificationRoutes, searchRoutes, recommendationsRoutes, neighbourhoodsRoutes, blocksRoutes, inspectionsRoutes, alertsRoutes];
+/** Admin operations (under /api/v1/adm): one scope, one admin check before anything else (http/admin.ts). */
+const adminApi = adminScope([moderationRoutes, catalogAdminRoutes, jobsAdminRoutes]);
+
+export const apiModules: FastifyPluginAsync[] = [membersRoutes, catalogRoutes, postsRoutes, imagesRoutes, reviewsRoutes, reportsRoutes, reservationsRoutes, paymentsRoutes, chatRoutes, notificationRoutes, searchRoutes, recommendationsRoutes, neighbourhoodsRoutes, blocksRoutes, inspectionsRoutes, alertsRoutes, adminApi];

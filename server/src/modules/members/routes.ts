@@ -1,18 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { requireAdmin, requireMember, SESSION_COOKIE } from '../../http/auth.ts';
+import { requireMember, SESSION_COOKIE } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { createRateLimiter, enforceLimit } from '../../http/rate-limit.ts';
 import { IdParams } from '../../http/wire.ts';
-import { BanBody } from '../moderation/schemas.ts';
 import {
-  LoginBody, MailQueued, MyMember, Nickname, PasswordResetBody, PasswordResetRequest, ProfilePatch, PublicMember, SignUpBody,
+  LoginBody, MailQueued, MyMember, Nickname, PasswordResetBody, PasswordResetRequest, ProfilePatch, SignUpBody,
   VerificationBody,
 } from './schemas.ts';
 import { membersService } from './service.ts';
 import { accountMail } from './account-mail.ts';
-import { moderationService } from '../moderation/service.ts';
 import { profileExtras } from '../trust/profile.ts';
 import { PublicProfile } from '../trust/schemas.ts';
 
@@ -21,7 +19,6 @@ const tags = ['members'];
 export const membersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app.deps;
   const members = membersService(app.deps);
-  const moderation = moderationService(app.deps);
   const { redis } = app.deps;
   const prefix = config.redisPrefix;
   const loginLimiter = createRateLimiter({ ...config.loginRateLimit, redis, prefix, name: 'login' });
@@ -153,26 +150,5 @@ export const membersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     const m = await members.byId(req.params.id);
     return { ...members.toPublic(m), ...(await profileExtras(app.deps, m.id, req.member?.id ?? null)) };
-  });
-
-  app.post('/adm/members/:id/ban', {
-    schema: {
-      tags: ['admin'], summary: '회원 정지 (모든 세션 종료, 사유와 함께 회원에게 알림, 대기 중인 신고는 처리됨)',
-      params: IdParams, body: BanBody, response: { 200: PublicMember },
-    },
-  }, async (req) => {
-    const admin = requireAdmin(req);
-    const id = req.params.id;
-    await moderation.banMember(id, req.body.reason, admin.id);
-    return members.toPublic(await members.byId(id));
-  });
-
-  app.post('/adm/members/:id/unban', {
-    schema: { tags: ['admin'], summary: '회원 정지 해제 (회원에게 알림)', params: IdParams, response: { 200: PublicMember } },
-  }, async (req) => {
-    const admin = requireAdmin(req);
-    const id = req.params.id;
-    await moderation.unbanMember(id, admin.id);
-    return members.toPublic(await members.byId(id));
   });
 };

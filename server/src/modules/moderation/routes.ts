@@ -1,9 +1,12 @@
-// Admin moderation: ban/unban listings and reviews, the report list. Member bans live in members.
-import type { FastifyPluginAsync } from 'fastify';
+// Admin moderation, all in the admin scope (http/admin.ts, prefix /adm): bans of members, listings and
+// reviews, the ban list, the report list and the review queue of cases the auto-ban job did not decide.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { requireAdmin } from '../../http/auth.ts';
+import { adminOf } from '../../http/admin.ts';
 import { IdParams } from '../../http/wire.ts';
 import { BanBody } from './schemas.ts';
+import { PublicMember } from '../members/schemas.ts';
+import { membersService } from '../members/service.ts';
 import { AdminReportPage, AdminReportQuery, Cursor, Limit, Report, TargetTypeSchema } from '../reports/schemas.ts';
 import { reportsService } from '../reports/service.ts';
 import { moderationService, type ContentType } from './service.ts';
@@ -12,7 +15,7 @@ import { decodeIdCursor } from '../../lib/cursor.ts';
 const tags = ['admin'];
 
 const BanState = Type.Object({
-  targetType: Type.Union([Type.Literal('POST'), Type.Literal('REVIEW')]),
+  targetType: TargetTypeSchema,
   targetId: Type.Integer(),
   banned: Type.Boolean(),
   banReason: Type.Union([Type.String(), Type.Null()]),
@@ -58,57 +61,62 @@ const Case = Type.Object({
 });
 const CasePage = Type.Object({ items: Type.Array(Case), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
-export const moderationRoutes: FastifyPluginAsync = async (app) => {
+export const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const moderation = moderationService(app.deps);
   const reports = reportsService(app.deps);
+  const members = membersService(app.deps);
+
+  app.post('/members/:id/ban', {
+    schema: {
+      tags, summary: '회원 정지 (모든 세션 종료, 사유와 함께 회원에게 알림, 대기 중인 신고는 처리됨)',
+      params: IdParams, body: BanBody, response: { 200: PublicMember },
+    },
+  }, async (req) => {
+    await moderation.banMember(req.params.id, req.body.reason, adminOf(req).id);
+    return members.toPublic(await members.byId(req.params.id));
+  });
+
+  app.post('/members/:id/unban', {
+    schema: { tags, summary: '회원 정지 해제 (회원에게 알림)', params: IdParams, response: { 200: PublicMember } },
+  }, async (req) => {
+    await moderation.unbanMember(req.params.id, adminOf(req).id);
+    return members.toPublic(await members.byId(req.params.id));
+  });
 
   const contentRoutes: [string, ContentType, string][] = [['posts', 'POST', '게시글'], ['reviews', 'REVIEW', '리뷰']];
   for (const [path, type, name] of contentRoutes) {
-    app.post(`/adm/${path}/:id/ban`, {
+    app.post(`/${path}/:id/ban`, {
       schema: {
         tags, summary: `${name} 숨김 (작성자에게 알림, 대기 중인 신고는 처리됨)`,
         params: IdParams, body: BanBody, response: { 200: BanState },
       },
-    }, async (req) => {
-      const admin = requireAdmin(req);
-      return moderation.banContent(type, (req.params as { id: number }).id, (req.body as { reason: string }).reason, admin.id);
-    });
+    }, async (req) => moderation.banContent(type, req.params.id, req.body.reason, adminOf(req).id));
 
-    app.post(`/adm/${path}/:id/unban`, {
+    app.post(`/${path}/:id/unban`, {
       schema: { tags, summary: `${name} 숨김 해제 (작성자에게 알림)`, params: IdParams, response: { 200: BanState } },
-    }, async (req) => {
-      const admin = requireAdmin(req);
-      return moderation.unbanContent(type, (req.params as { id: number }).id, admin.id);
-    });
+    }, async (req) => moderation.unbanContent(type, req.params.id, adminOf(req).id));
   }
 
-  app.get('/adm/bans', {
+  app.get('/bans', {
     schema: {
       tags, summary: '현재 제한된 게시글·회원·리뷰 목록 (해제는 각 unban API)', querystring: BannedQuery, response: { 200: BannedPage },
     },
   }, async (req) => {
-    requireAdmin(req);
-    const q = req.query as { targetType: 'POST' | 'MEMBER' | 'REVIEW'; cursor?: string; limit?: number };
-    return moderation.listBanned(q.targetType, decodeIdCursor(q.cursor) ?? undefined, q.limit ?? 20);
+    const { targetType, cursor, limit } = req.query;
+    return moderation.listBanned(targetType, decodeIdCursor(cursor) ?? undefined, limit ?? 20);
   });
 
-  app.get('/adm/reports', {
+  app.get('/reports', {
     schema: {
       tags, summary: '신고 목록 (최신순, 대상별 신고 수 포함)', querystring: AdminReportQuery, response: { 200: AdminReportPage },
     },
-  }, async (req) => {
-    requireAdmin(req);
-    return reports.listForAdmin(req.query as AdminReportQuery);
-  });
+  }, async (req) => reports.listForAdmin(req.query));
 
-  app.post('/adm/reports/:id/dismiss', {
+  app.post('/reports/:id/dismiss', {
     schema: { tags, summary: '신고 기각 (자동 제한 집계에서 빠짐)', params: IdParams, response: { 200: Report } },
-  }, async (req) => {
-    requireAdmin(req);
-    return reports.dismiss((req.params as { id: number }).id);
-  });
+  }, async (req) => reports.dismiss(req.params.id));
 
-  app.get('/adm/moderation-cases', {
+  app.get('/moderation-cases', {
     schema: {
       tags,
       summary: '검토 대기열: 신고가 기준 이상 쌓였지만 신고자가 신규·연관 계정이라 자동 제한하지 않은 사례',
@@ -117,15 +125,11 @@ export const moderationRoutes: FastifyPluginAsync = async (app) => {
       response: { 200: CasePage },
     },
   }, async (req) => {
-    requireAdmin(req);
-    const q = req.query as { status?: 'OPEN' | 'BANNED' | 'DISMISSED'; cursor?: string; limit?: number };
-    return moderation.listCases(q.status ?? 'OPEN', decodeIdCursor(q.cursor) ?? undefined, q.limit ?? 20);
+    const { status, cursor, limit } = req.query;
+    return moderation.listCases(status ?? 'OPEN', decodeIdCursor(cursor) ?? undefined, limit ?? 20);
   });
 
-  app.post('/adm/moderation-cases/:id/dismiss', {
+  app.post('/moderation-cases/:id/dismiss', {
     schema: { tags, summary: '검토 사례 기각 (대상의 대기 중인 신고도 기각되어 집계에서 빠짐)', params: IdParams, response: { 200: Case } },
-  }, async (req) => {
-    const admin = requireAdmin(req);
-    return moderation.dismissCase((req.params as { id: number }).id, admin.id);
-  });
+  }, async (req) => moderation.dismissCase(req.params.id, adminOf(req).id));
 };

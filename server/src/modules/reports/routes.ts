@@ -1,11 +1,11 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireMember } from '../../http/auth.ts';
 import { CreateReportBody, ReasonList, Report } from './schemas.ts';
 import { reportsService } from './service.ts';
 
 const tags = ['reports'];
 
-export const reportsRoutes: FastifyPluginAsync = async (app) => {
+export const reportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const reports = reportsService(app.deps);
 
   app.post('/reports', {
@@ -16,7 +16,7 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (req, reply) => {
     const me = requireMember(req);
-    return reply.status(201).send(await reports.create(me.id, req.body as CreateReportBody));
+    return reply.status(201).send(await reports.create(me.id, req.body));
   });
 
   app.get('/reports/reasons', {

@@ -15,8 +15,8 @@ export type ReportReason = keyof typeof REPORT_REASONS;
 export const TargetTypeSchema = Type.Union([Type.Literal('POST'), Type.Literal('MEMBER'), Type.Literal('REVIEW')], {
   description: 'POST: 게시글, MEMBER: 회원, REVIEW: 리뷰',
 });
-export const ReasonSchema = Type.Union(
-  (Object.keys(REPORT_REASONS) as ReportReason[]).map((k) => Type.Literal(k)),
+export const ReasonSchema = Type.Enum(
+  Object.keys(REPORT_REASONS) as ReportReason[],
   { description: Object.entries(REPORT_REASONS).map(([k, v]) => `${k}: ${v}`).join(', ') },
 );
 export const ReportStatusSchema = Type.Union([Type.Literal('PENDING'), Type.Literal('RESOLVED'), Type.Literal('DISMISSED')], {
