@@ -1,6 +1,6 @@
 // The scheduler's own housekeeping job: old execution history goes, and runs whose instance died
 // mid-run (no finish recorded long after the longest allowed run) are closed as FAILED.
-import { sql } from '../db/sql.ts';
+import { jobsRepository } from './repository.ts';
 import type { JobDefinition } from './types.ts';
 
 const HISTORY_RETENTION_DAYS = 90;
@@ -12,14 +12,10 @@ const historyCleanupJob: JobDefinition = {
   description: `작업 실행 이력 정리 (${HISTORY_RETENTION_DAYS}일 지난 이력 삭제, 중단된 실행 종료 처리)`,
   cron: '30 4 * * *',
   async run({ deps, now }) {
-    const abandoned = await deps.db.query(sql`
-      UPDATE job_runs SET finished_at = ${now}, outcome = 'FAILED', error = '인스턴스가 실행 도중 종료되었습니다'
-      WHERE outcome IS NULL AND started_at < ${now}::timestamptz - make_interval(hours => ${ABANDONED_AFTER_HOURS})
-      RETURNING id`);
-    const deleted = await deps.db.query(sql`
-      DELETE FROM job_runs WHERE started_at < ${now}::timestamptz - make_interval(days => ${HISTORY_RETENTION_DAYS})
-      RETURNING id`);
-    return { abandoned: abandoned.length, deleted: deleted.length };
+    const runs = jobsRepository(deps.db);
+    const abandoned = await runs.closeAbandoned(now, ABANDONED_AFTER_HOURS, '인스턴스가 실행 도중 종료되었습니다');
+    const deleted = await runs.deleteOlderThan(now, HISTORY_RETENTION_DAYS);
+    return { abandoned, deleted };
   },
 };
 

@@ -19,7 +19,7 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { PgBoss, fromPglite, type JobWithMetadata } from 'pg-boss';
 import type { Deps } from '../deps.ts';
-import { sql } from '../db/sql.ts';
+import { jobsRepository, type JobTrigger, type RunRow, type SettingsRow } from './repository.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import { initJobMetrics, recordJobRun } from '../metrics.ts';
 import { jobDefinitions } from './registry.ts';
@@ -27,7 +27,7 @@ import type { JobDefinition, JobOutcome } from './types.ts';
 import { iso, isoOrNull } from '../http/wire.ts';
 import { decodeIdCursor, nextIdCursor } from '../lib/cursor.ts';
 
-export type JobTrigger = 'CRON' | 'MANUAL' | 'NUDGE';
+export type { JobTrigger } from './repository.ts';
 
 export interface SchedulerOptions {
   /** the jobs to run; the registry by default (tests pass their own) */
@@ -79,25 +79,6 @@ const ERROR_MAX = 2000;
 // Serialises "read settings → write pg-boss schedule" across instances (server mode only).
 const SCHEDULE_LOCK = 727030;
 
-interface SettingsRow {
-  name: string;
-  cron: string | null;
-  paused: boolean;
-}
-
-interface RunRow {
-  id: number;
-  job_name: string;
-  trigger: JobTrigger;
-  scheduled_at: Date | null;
-  started_at: Date;
-  finished_at: Date | null;
-  outcome: JobRun['outcome'];
-  result: JobOutcome | null;
-  error: string | null;
-  instance_id: string;
-}
-
 const toRun = (r: RunRow): JobRun => ({
   id: r.id,
   jobName: r.job_name,
@@ -119,11 +100,13 @@ export class Scheduler {
   private readonly pollingIntervalSeconds: number;
   private readonly bossSchema: string;
   private started = false;
+  private readonly repo: ReturnType<typeof jobsRepository>;
 
   constructor(
     private readonly deps: Deps,
     opts: SchedulerOptions = {},
   ) {
+    this.repo = jobsRepository(deps.db);
     const defs = opts.definitions ?? jobDefinitions;
     this.definitions = new Map(defs.map((d) => [d.name, d]));
     if (this.definitions.size !== defs.length) throw new Error('작업 이름이 중복되었습니다');
@@ -160,7 +143,7 @@ export class Scheduler {
     await this.boss.start();
     this.started = true;
     for (const def of this.definitions.values()) {
-      await this.deps.db.query(sql`INSERT INTO job_settings (name) VALUES (${def.name}) ON CONFLICT (name) DO NOTHING`);
+      await this.repo.ensureSetting(def.name);
       await this.boss.createQueue(def.name, {
         policy: 'stately',
         retryLimit: 0,
@@ -200,8 +183,7 @@ export class Scheduler {
 
   async list(): Promise<JobInfo[]> {
     const settings = await this.settings();
-    const last = await this.deps.db.query<RunRow>(sql`
-      SELECT DISTINCT ON (job_name) * FROM job_runs ORDER BY job_name, id DESC`);
+    const last = await this.repo.lastRuns();
     const lastByName = new Map(last.map((r) => [r.job_name, toRun(r)]));
     return [...this.definitions.values()].map((def) => this.info(def, settings.get(def.name), lastByName.get(def.name) ?? null));
   }
@@ -209,7 +191,7 @@ export class Scheduler {
   async get(name: string): Promise<JobInfo> {
     const def = this.definition(name);
     const s = await this.setting(name);
-    const last = await this.deps.db.one<RunRow>(sql`SELECT * FROM job_runs WHERE job_name = ${name} ORDER BY id DESC LIMIT 1`);
+    const last = await this.repo.lastRun(name);
     return this.info(def, s, last ? toRun(last) : null);
   }
 
@@ -218,9 +200,7 @@ export class Scheduler {
     this.definition(name);
     const expression = this.validateCron(cron);
     await this.underScheduleLock(async () => {
-      await this.deps.db.query(sql`
-        INSERT INTO job_settings (name, cron, updated_at, updated_by) VALUES (${name}, ${expression}, now(), ${by})
-        ON CONFLICT (name) DO UPDATE SET cron = EXCLUDED.cron, updated_at = now(), updated_by = EXCLUDED.updated_by`);
+      await this.repo.setCron(name, expression, by);
       await this.writeSchedule(name, expression);
     });
     return this.get(name);
@@ -266,10 +246,7 @@ export class Scheduler {
     this.definition(name);
     const after = decodeIdCursor(opts.cursor);
     const limit = Math.min(Math.max(opts.limit ?? 20, 1), 100);
-    const rows = await this.deps.db.query<RunRow>(sql`
-      SELECT * FROM job_runs
-      WHERE job_name = ${name} ${after ? sql`AND id < ${after}` : sql.empty()}
-      ORDER BY id DESC LIMIT ${limit + 1}`);
+    const rows = await this.repo.runs(name, after ?? undefined, limit);
     const items = rows.slice(0, limit).map(toRun);
     return { items, nextCursor: nextIdCursor(rows, limit) };
   }
@@ -321,35 +298,27 @@ export class Scheduler {
   ): Promise<'ran' | 'skipped' | 'duplicate'> {
     const s = settings ?? (await this.setting(def.name));
     // the run is claimed by its row: a cron tick is unique per job (migration 075), other triggers never conflict
-    const claim = (outcome: 'SKIPPED' | null) => this.deps.db.one<{ id: number }>(sql`
-      INSERT INTO job_runs (job_name, trigger, scheduled_at, instance_id, queue_job_id, outcome, finished_at, result)
-      VALUES (${def.name}, ${trigger}, ${scheduledAt}, ${this.instanceId}, ${queueJobId}, ${outcome},
-              ${outcome ? sql`clock_timestamp()` : sql`NULL`}, ${outcome ? JSON.stringify({ reason: 'paused' }) : null}::jsonb)
-      ON CONFLICT (job_name, scheduled_at) WHERE trigger = 'CRON' DO NOTHING
-      RETURNING id`);
+    const claim = (skipped: boolean) =>
+      this.repo.claimRun({ name: def.name, trigger, scheduledAt, instanceId: this.instanceId, queueJobId, skipped });
 
     if (s?.paused && trigger !== 'MANUAL') {
       // a paused job's cron tick is visible in the history; nudges are dropped silently
-      if (trigger === 'CRON') return (await claim('SKIPPED')) ? 'skipped' : 'duplicate';
+      if (trigger === 'CRON') return (await claim(true)) ? 'skipped' : 'duplicate';
       return 'skipped';
     }
-    const run = await claim(null);
+    const run = await claim(false);
     if (!run) {
       this.deps.log.info({ job: def.name, scheduledAt: scheduledAt.toISOString(), queueJobId }, 'duplicate cron tick skipped');
       return 'duplicate';
     }
     try {
       const result = (await def.run({ deps: this.deps, now: this.deps.clock.now() })) ?? null;
-      await this.deps.db.query(sql`
-        UPDATE job_runs SET finished_at = clock_timestamp(), outcome = 'OK', result = ${JSON.stringify(result)}::jsonb
-        WHERE id = ${run.id}`);
+      await this.repo.finishOk(run.id, result);
       recordJobRun(def.name, true);
     } catch (err) {
       const message = err instanceof Error ? err.message || err.name : String(err);
       this.deps.log.error({ job: def.name, err: message }, 'job failed');
-      await this.deps.db.query(sql`
-        UPDATE job_runs SET finished_at = clock_timestamp(), outcome = 'FAILED', error = ${message.slice(0, ERROR_MAX)}
-        WHERE id = ${run.id}`);
+      await this.repo.finishFailed(run.id, message.slice(0, ERROR_MAX));
       recordJobRun(def.name, false);
     }
     return 'ran';
@@ -363,12 +332,7 @@ export class Scheduler {
    */
   private async filedOccurrence(queue: string, createdOn: Date): Promise<Date | null> {
     try {
-      const row = await this.deps.db.one<{ slot: string | null }>(
-        `SELECT data->>'slot' AS slot FROM ${this.bossSchema}.job
-         WHERE name = '__pgboss__send-it' AND data->>'name' = $1 AND started_on <= $2
-         ORDER BY started_on DESC LIMIT 1`,
-        [queue, createdOn],
-      );
+      const row = await this.repo.filedSlot(this.bossSchema, queue, createdOn);
       return row?.slot ? new Date(row.slot.replace(' ', 'T') + 'Z') : null;
     } catch {
       return null; // pg-boss changed its bookkeeping: fall back to timing
@@ -395,11 +359,11 @@ export class Scheduler {
   }
 
   private setting(name: string): Promise<SettingsRow | undefined> {
-    return this.deps.db.one<SettingsRow>(sql`SELECT name, cron, paused FROM job_settings WHERE name = ${name}`);
+    return this.repo.setting(name);
   }
 
   private async settings(): Promise<Map<string, SettingsRow>> {
-    const rows = await this.deps.db.query<SettingsRow>('SELECT name, cron, paused FROM job_settings');
+    const rows = await this.repo.settings();
     return new Map(rows.map((r) => [r.name, r]));
   }
 
@@ -419,9 +383,7 @@ export class Scheduler {
 
   private async setPaused(name: string, paused: boolean, by: number | null): Promise<JobInfo> {
     this.definition(name);
-    await this.deps.db.query(sql`
-      INSERT INTO job_settings (name, paused, updated_at, updated_by) VALUES (${name}, ${paused}, now(), ${by})
-      ON CONFLICT (name) DO UPDATE SET paused = EXCLUDED.paused, updated_at = now(), updated_by = EXCLUDED.updated_by`);
+    await this.repo.setPaused(name, paused, by);
     return this.get(name);
   }
 
@@ -443,7 +405,7 @@ export class Scheduler {
   private async underScheduleLock(fn: () => Promise<void>) {
     if (this.deps.db.kind !== 'postgres') return fn();
     await this.deps.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [SCHEDULE_LOCK]);
+      await jobsRepository(tx).advisoryXactLock(SCHEDULE_LOCK);
       await fn();
     });
   }

@@ -2,48 +2,28 @@
 // a node still in use is never deleted.
 import { josa } from 'es-hangul';
 import type { Queryable } from '../../db/client.ts';
-import { sql, type Sql } from '../../db/sql.ts';
+import { catalogRepository, type CatalogKind, type NodeRow } from './repository.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import type { NodeCreate, NodePatch } from './schemas.ts';
 
-export type CatalogKind = 'categories' | 'regions';
-
-interface NodeRow {
-  id: number;
-  parent_id: number | null;
-  name: string;
-  sort_order: number;
-}
+export type { CatalogKind } from './repository.ts';
+// the listing filters are SQL, kept in the repository; posts and search import them from here
+export { categoryFilter, regionFilter } from './repository.ts';
 
 export const LABEL: Record<CatalogKind, string> = { categories: '카테고리', regions: '지역' };
 
 /** The ids plus the children of any parent among them (the "parent includes children" rule). */
 export async function expandIds(q: Queryable, kind: CatalogKind, ids: number[]): Promise<number[]> {
-  if (!ids.length) return [];
-  const rows = await q.query<{ id: number }>(
-    `SELECT id FROM ${kind} WHERE id = ANY($1::bigint[]) OR parent_id = ANY($1::bigint[]) ORDER BY id`,
-    [ids],
-  );
-  return rows.map((r) => r.id);
+  return ids.length ? catalogRepository(q).expand(kind, ids) : [];
 }
 export const expandCategoryIds = (q: Queryable, ids: number[]) => expandIds(q, 'categories', ids);
 export const expandRegionIds = (q: Queryable, ids: number[]) => expandIds(q, 'regions', ids);
 
-/** SQL condition: the post (alias) is in one of the categories or their children. */
-export function categoryFilter(ids: number[], alias = 'p'): Sql {
-  return sql`${sql.raw(alias)}.category_id IN (SELECT c_f.id FROM categories c_f
-    WHERE c_f.id = ANY(${ids}::bigint[]) OR c_f.parent_id = ANY(${ids}::bigint[]))`;
-}
-
-/** SQL condition: the post (alias) is offered in one of the regions or their children. */
-export function regionFilter(ids: number[], alias = 'p'): Sql {
-  return sql`EXISTS (SELECT 1 FROM post_regions pr_f JOIN regions r_f ON r_f.id = pr_f.region_id
-    WHERE pr_f.post_id = ${sql.raw(alias)}.id AND (r_f.id = ANY(${ids}::bigint[]) OR r_f.parent_id = ANY(${ids}::bigint[])))`;
-}
-
 export function catalogService(db: Queryable) {
+  const repo = catalogRepository(db);
+
   async function tree(kind: CatalogKind) {
-    const rows = await db.query<NodeRow>(`SELECT id, parent_id, name, sort_order FROM ${kind} ORDER BY sort_order, id`);
+    const rows = await repo.all(kind);
     const roots = rows
       .filter((r) => r.parent_id === null)
       .map((r) => ({ id: r.id, name: r.name, sortOrder: r.sort_order, children: [] as { id: number; name: string; sortOrder: number }[] }));
@@ -53,22 +33,19 @@ export function catalogService(db: Queryable) {
   }
 
   async function byId(kind: CatalogKind, id: number): Promise<NodeRow> {
-    const row = await db.one<NodeRow>(`SELECT id, parent_id, name, sort_order FROM ${kind} WHERE id = $1`, [id]);
+    const row = await repo.byId(kind, id);
     if (!row) throw notFound(LABEL[kind]);
     return row;
   }
 
-  const hasChildren = async (kind: CatalogKind, id: number) =>
-    !!(await db.one(`SELECT 1 FROM ${kind} WHERE parent_id = $1 LIMIT 1`, [id]));
-
   /** Who still points at this node, in Korean, or null when it is free. */
   async function usage(kind: CatalogKind, id: number): Promise<string | null> {
-    if (await hasChildren(kind, id)) return '하위 항목이 있습니다';
+    if (await repo.hasChildren(kind, id)) return '하위 항목이 있습니다';
     if (kind === 'categories') {
-      if (await db.one('SELECT 1 FROM posts WHERE category_id = $1 LIMIT 1', [id])) return '이 카테고리를 사용하는 게시글이 있습니다';
+      if (await repo.categoryHasPosts(id)) return '이 카테고리를 사용하는 게시글이 있습니다';
     } else {
-      if (await db.one('SELECT 1 FROM post_regions WHERE region_id = $1 LIMIT 1', [id])) return '이 지역을 사용하는 게시글이 있습니다';
-      if (await db.one('SELECT 1 FROM members WHERE region_id = $1 LIMIT 1', [id])) return '이 지역을 사용하는 회원이 있습니다';
+      if (await repo.regionHasPosts(id)) return '이 지역을 사용하는 게시글이 있습니다';
+      if (await repo.regionHasMembers(id)) return '이 지역을 사용하는 회원이 있습니다';
     }
     return null;
   }
@@ -76,10 +53,10 @@ export function catalogService(db: Queryable) {
   /** A parent must be an existing root (two levels only); a category with posts cannot get children. */
   async function assertParent(kind: CatalogKind, parentId: number, movingId?: number) {
     if (parentId === movingId) throw badRequest('INVALID_PARENT', '자기 자신을 상위 항목으로 지정할 수 없습니다');
-    const parent = await db.one<NodeRow>(`SELECT id, parent_id, name, sort_order FROM ${kind} WHERE id = $1`, [parentId]);
+    const parent = await repo.byId(kind, parentId);
     if (!parent) throw badRequest('UNKNOWN_PARENT', `상위 ${josa(LABEL[kind], '이/가')} 존재하지 않습니다`);
     if (parent.parent_id !== null) throw badRequest('TOO_DEEP', '2단계까지만 만들 수 있습니다 (상위 항목은 최상위여야 합니다)');
-    if (kind === 'categories' && (await db.one('SELECT 1 FROM posts WHERE category_id = $1 LIMIT 1', [parentId]))) {
+    if (kind === 'categories' && (await repo.categoryHasPosts(parentId))) {
       throw conflict('CATEGORY_IN_USE', '게시글이 있는 카테고리 아래에는 하위 카테고리를 만들 수 없습니다');
     }
   }
@@ -93,32 +70,28 @@ export function catalogService(db: Queryable) {
     async create(kind: CatalogKind, input: NodeCreate) {
       const parentId = input.parentId ?? null;
       if (parentId !== null) await assertParent(kind, parentId);
-      const row = await db.one<NodeRow>(
-        `INSERT INTO ${kind} (parent_id, name, sort_order) VALUES ($1, $2, $3) RETURNING id, parent_id, name, sort_order`,
-        [parentId, input.name.trim(), input.sortOrder ?? 0],
-      ).catch(duplicateName(kind));
-      return row!;
+      const row = await repo.insert(kind, { parentId, name: input.name.trim(), sortOrder: input.sortOrder ?? 0 }).catch(duplicateName(kind));
+      return row;
     },
     async update(kind: CatalogKind, id: number, patch: NodePatch) {
       const node = await byId(kind, id);
       // moving under a (new) root; becoming a root needs no check
       if (patch.parentId != null && patch.parentId !== node.parent_id) {
-        if (await hasChildren(kind, id)) throw badRequest('TOO_DEEP', '하위 항목이 있는 항목은 다른 항목 아래로 옮길 수 없습니다');
+        if (await repo.hasChildren(kind, id)) throw badRequest('TOO_DEEP', '하위 항목이 있는 항목은 다른 항목 아래로 옮길 수 없습니다');
         await assertParent(kind, patch.parentId, id);
       }
       const parentId = patch.parentId === undefined ? node.parent_id : patch.parentId;
-      const row = await db.one<NodeRow>(
-        `UPDATE ${kind} SET parent_id = $2, name = $3, sort_order = $4 WHERE id = $1 RETURNING id, parent_id, name, sort_order`,
-        [id, parentId, patch.name?.trim() ?? node.name, patch.sortOrder ?? node.sort_order],
-      ).catch(duplicateName(kind));
-      return row!;
+      const row = await repo
+        .update(kind, id, { parentId, name: patch.name?.trim() ?? node.name, sortOrder: patch.sortOrder ?? node.sort_order })
+        .catch(duplicateName(kind));
+      return row;
     },
     async remove(kind: CatalogKind, id: number) {
       await byId(kind, id);
       const reason = await usage(kind, id);
       const code = kind === 'categories' ? 'CATEGORY_IN_USE' : 'REGION_IN_USE';
       if (reason) throw conflict(code, `사용 중인 ${josa(LABEL[kind], '은/는')} 삭제할 수 없습니다: ${reason}`);
-      await db.query(`DELETE FROM ${kind} WHERE id = $1`, [id]).catch((err) => {
+      await repo.remove(kind, id).catch((err) => {
         // another module's table may still point at it
         if ((err as { code?: string }).code === '23503') throw conflict(code, `사용 중인 ${josa(LABEL[kind], '은/는')} 삭제할 수 없습니다`);
         throw err;

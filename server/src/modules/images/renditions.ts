@@ -3,6 +3,7 @@
 // taken over, so a crashed instance loses nothing), renders them from storage and marks them READY.
 // Every instance runs a worker: it is nudged by local signals (uploads) and polls for leftovers.
 import type { Deps } from '../../deps.ts';
+import { imagesRepository, type ClaimedImageRow } from './repository.ts';
 import { makeRenditions, removeFiles } from './service.ts';
 
 export interface RenditionWorker {
@@ -19,55 +20,29 @@ export const RENDITION_LEASE_MS = 5 * 60_000;
 /** an image whose rendering failed this many times is FAILED (the original is still shown) */
 export const RENDITION_MAX_ATTEMPTS = 3;
 
-interface Claimed {
-  id: number;
-  original_path: string;
-  rendition_attempts: number;
-}
-
 /** Claims up to `limit` PENDING images for this worker; rows claimed by a live worker are skipped. */
-export async function claimRenditions(deps: Deps, limit = BATCH): Promise<Claimed[]> {
-  return deps.db.query<Claimed>(
-    `UPDATE post_images SET rendition_claimed_at = now(), rendition_attempts = rendition_attempts + 1
-      WHERE id IN (
-        SELECT id FROM post_images
-         WHERE status = 'PENDING'
-           AND (rendition_claimed_at IS NULL OR rendition_claimed_at < now() - make_interval(secs => $2::double precision / 1000))
-         ORDER BY id LIMIT $1
-           FOR UPDATE SKIP LOCKED)
-      RETURNING id, original_path, rendition_attempts`,
-    [limit, RENDITION_LEASE_MS],
-  );
+export function claimRenditions(deps: Deps, limit = BATCH): Promise<ClaimedImageRow[]> {
+  return imagesRepository(deps.db).claimPending(limit, RENDITION_LEASE_MS);
 }
 
 export function startRenditionWorker(deps: Deps, opts: { pollEveryMs?: number } = {}): RenditionWorker {
-  const { db, log, storage } = deps;
+  const { log, storage } = deps;
+  const repo = imagesRepository(deps.db);
   let stopped = false;
   let current: Promise<void> | null = null;
   let again = false;
 
-  async function processOne(img: Claimed) {
+  async function processOne(img: ClaimedImageRow) {
     try {
       const made = await makeRenditions(storage, img.original_path);
-      const updated = await db.query(
-        `UPDATE post_images SET thumb_path = $2, detail_path = $3, status = 'READY', rendition_claimed_at = NULL, rendition_error = NULL
-          WHERE id = $1 AND status = 'PENDING' RETURNING id`,
-        [img.id, made.thumb, made.detail],
-      );
+      const ready = await repo.markReady(img.id, made);
       // the image was removed by an edit meanwhile: its renditions are orphans
-      if (!updated.length && !(await db.one('SELECT 1 FROM post_images WHERE id = $1', [img.id]))) {
-        await removeFiles(storage, [made.thumb, made.detail]);
-      }
+      if (!ready && !(await repo.exists(img.id))) await removeFiles(storage, [made.thumb, made.detail]);
     } catch (err) {
       const message = (err as Error).message;
       log.warn({ err: message, imageId: img.id, attempt: img.rendition_attempts }, 'image rendition failed');
       // below the limit the claim stays until its lease ends (the back-off before the next try); at the limit the image is FAILED
-      await db.query(
-        `UPDATE post_images SET rendition_error = $2, rendition_claimed_at = now(),
-                status = CASE WHEN rendition_attempts >= $3 THEN 'FAILED' ELSE status END
-          WHERE id = $1 AND status = 'PENDING'`,
-        [img.id, message.slice(0, 500), RENDITION_MAX_ATTEMPTS],
-      ).catch(() => {});
+      await repo.markFailed(img.id, message.slice(0, 500), RENDITION_MAX_ATTEMPTS).catch(() => {});
     }
   }
 
@@ -78,7 +53,7 @@ export function startRenditionWorker(deps: Deps, opts: { pollEveryMs?: number } 
       for (const img of batch) {
         if (stopped) {
           // hand the rest back at once rather than after the lease
-          await db.query('UPDATE post_images SET rendition_claimed_at = NULL WHERE id = $1', [img.id]).catch(() => {});
+          await repo.releaseClaim(img.id).catch(() => {});
           continue;
         }
         await processOne(img);

@@ -3,6 +3,8 @@
 // ban anyone. This file is the one place that decides it.
 import type { Queryable } from '../../db/client.ts';
 import { REVIEWABLE_STATUSES } from '../reservations/status.ts';
+import { moderationRepository } from './repository.ts';
+import type { TargetType } from './targets.ts';
 
 /** An account younger than this has no standing as a reporter. */
 export const REPORTER_MIN_ACCOUNT_DAYS = 14;
@@ -85,18 +87,9 @@ export function assessReporters(reporters: Reporter[], now: Date): Assessment {
 }
 
 /** The reporters of the pending reports on one target within the window, with what the rule needs. */
-export function loadReporters(q: Queryable, type: string, id: number, since: Date, now: Date): Promise<Reporter[]> {
-  return q
-    .query<{ id: number; created_at: Date; signup_ip: string | null; completed: number }>(
-      `SELECT m.id, m.created_at, m.signup_ip,
-         (SELECT count(*)::int FROM reservations v
-          WHERE (v.borrower_id = m.id OR v.lender_id = m.id) AND v.status = ANY($5::text[])) AS completed
-       FROM reports r JOIN members m ON m.id = r.reporter_id
-       WHERE r.target_type = $1 AND r.target_id = $2 AND r.status = 'PENDING' AND r.created_at > $3 AND r.created_at <= $4
-       ORDER BY m.id`,
-      [type, id, since, now, COMPLETED_RENTAL_STATUSES],
-    )
-    .then((rows) => rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at), signupIp: r.signup_ip, completedRentals: r.completed })));
+export async function loadReporters(q: Queryable, type: TargetType, id: number, since: Date, now: Date): Promise<Reporter[]> {
+  const rows = await moderationRepository(q).reporters(type, id, since, now, COMPLETED_RENTAL_STATUSES);
+  return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at), signupIp: r.signup_ip, completedRentals: r.completed }));
 }
 
 /** A rental counts as completed once the item is back or the claim is settled (the reviewable states but an open claim). */
