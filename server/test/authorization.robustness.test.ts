@@ -201,6 +201,8 @@ const VALID_ADMIN_REQUESTS: Record<string, { query?: string; payload?: unknown }
   'POST /api/v1/adm/jobs/{name}/resume': {},
   'POST /api/v1/adm/jobs/{name}/run': {},
   'GET /api/v1/adm/jobs/{name}/history': { query: '?limit=5' },
+  'GET /api/v1/adm/claims': {},
+  'POST /api/v1/adm/claims/{id}/decide': { payload: { upheld: [1] } },
 };
 
 test('every admin operation: anonymous → 401 and a member → 403 with a valid body, and 403 before validation whatever the body', async () => {
@@ -398,19 +400,20 @@ describe('a refused request leaves no trace', () => {
     assert.deepEqual(await state(), old);
   });
 
-  test('the owner of a banned listing cannot edit it: refused, and nothing changes', async () => {
+  // posts/service.ts: the owner may fix a banned listing (then ask for a review); it stays banned and hidden until an admin lifts it
+  test('the owner of a banned listing may fix it, and it stays banned and hidden', async () => {
     const postId = await createPost(lender.cookie, '정지될 게시글 수정 시도');
     const ban = await inject({ method: 'POST', url: `/api/v1/adm/posts/${postId}/ban`, cookie: admin.cookie, payload: { reason: '부적절' } });
     assert.equal(ban.statusCode, 200);
-    const row = async () => ctx.deps.db.one('SELECT title, updated_at, embedding_status FROM posts WHERE id = $1', [postId]);
-    const old = await row();
     const body = multipart([{ name: 'data', value: JSON.stringify({
-      title: '정지 후 몰래 수정', content: '내용', categoryId, regionIds: [regionId], fee: 1, deposit: 0, receiveMethod: 'ANY', returnMethod: 'ANY',
+      title: '정지 후 고친 제목', content: '내용', categoryId, regionIds: [regionId], fee: 1, deposit: 0, receiveMethod: 'ANY', returnMethod: 'ANY',
     }) }]);
     const res = await ctx.app.inject({ method: 'PUT', url: `/api/v1/posts/${postId}`, payload: body.payload, headers: { ...body.headers, cookie: lender.cookie } });
-    assert.equal(res.statusCode, 409, res.body);
-    assert.equal(res.json().code, 'POST_BANNED');
-    assert.deepEqual(await row(), old);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().banned, true);
+    assert.equal(res.json().title, '정지 후 고친 제목');
+    assert.equal((await inject({ url: `/api/v1/posts/${postId}` })).statusCode, 404, 'still hidden from the public');
+    assert.equal((await inject({ url: `/api/v1/posts/${postId}`, cookie: stranger.cookie })).statusCode, 404);
   });
 
   test('a refused avatar keeps the old one; refused sign-ups and reports write nothing', async () => {

@@ -17,10 +17,10 @@ import { searchRoutes } from './search/routes.ts';
 import { recommendationsRoutes } from './recommendations/routes.ts';
 import { neighbourhoodsRoutes } from './neighbourhoods/routes.ts';
 import { blocksRoutes } from './blocks/routes.ts';
-import { inspectionsRoutes } from './inspections/routes.ts';
+import { inspectionsAdminRoutes, inspectionsRoutes } from './inspections/routes.ts';
 import { alertsRoutes } from './alerts/routes.ts';
 
 /** Admin operations (under /api/v1/adm): one scope, one admin check before anything else (http/admin.ts). */
-const adminApi = adminScope([moderationRoutes, catalogAdminRoutes, jobsAdminRoutes]);
+const adminApi = adminScope([moderationRoutes, catalogAdminRoutes, jobsAdminRoutes, inspectionsAdminRoutes]);
 
 export const apiModules: FastifyPluginAsync[] = [membersRoutes, catalogRoutes, postsRoutes, imagesRoutes, reviewsRoutes, reportsRoutes, reservationsRoutes, paymentsRoutes, chatRoutes, notificationRoutes, searchRoutes, recommendationsRoutes, neighbourhoodsRoutes, blocksRoutes, inspectionsRoutes, alertsRoutes, adminApi];

@@ -1,8 +1,8 @@
 // Condition records and claims of a reservation (parties only), and the admin queue of disputed claims.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { requireAdmin, requireMember } from '../../http/auth.ts';
+import { adminOf } from '../../http/admin.ts';
+import { requireMember } from '../../http/auth.ts';
 import { compileBounded, multipartValidator } from '../../http/validation.ts';
 import { Id, IdParams } from '../../http/wire.ts';
 import { readMultipart } from '../images/multipart.ts';
@@ -54,17 +54,17 @@ export const inspectionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/reservations/:id/claim/answer', {
     schema: { tags, summary: '청구에 답하기 (빌린 사람: 항목마다 수락 또는 이의 제기; 이의는 관리자 검토로)', params: IdParams, body: AnswerBody, response: { 200: ConditionView } },
   }, async (req) => inspections.answer(requireMember(req).id, req.params.id, req.body.answers));
+};
 
-  // admin routes: the admin check runs before validation, so a member gets 403 whatever the body
-  const adminOnly = async (req: FastifyRequest) => void requireAdmin(req);
+/** Registered in the admin scope (http/admin.ts): /adm/claims. */
+export const inspectionsAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const inspections = inspectionsService(app.deps);
 
-  app.get('/adm/claims', {
-    onRequest: adminOnly,
+  app.get('/claims', {
     schema: { tags: ['admin'], summary: '이의 제기된 보증금 청구 (관리자 검토 대기열)', response: { 200: ClaimQueue } },
   }, async () => inspections.disputed());
 
-  app.post('/adm/claims/:id/decide', {
-    onRequest: adminOnly,
+  app.post('/claims/:id/decide', {
     schema: { tags: ['admin'], summary: '이의 제기된 항목 결정 (upheld: 차감을 인정할 항목)', params: IdParams, body: DecideBody, response: { 200: Claim } },
-  }, async (req) => inspections.decide(requireAdmin(req).id, req.params.id, req.body.upheld));
+  }, async (req) => inspections.decide(adminOf(req).id, req.params.id, req.body.upheld));
 };
