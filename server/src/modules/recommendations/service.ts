@@ -1,6 +1,7 @@
 // Listing helpers: similar listings, category suggestion (the seed's embedding-based classification:
 // a vote of the nearest existing listings' categories), fee/deposit suggestion (median of comparable
 // listings in that category) and an AI draft (vision LLM with photos, else from the hint text).
+import { josa } from 'es-hangul';
 import type { Deps } from '../../deps.ts';
 import { notFound } from '../../http/errors.ts';
 import { embedderFor } from '../../ai/embedder.ts';
@@ -124,17 +125,26 @@ export function recommendationsService(deps: Deps) {
     return { fee: stat(rows.map((r) => r.fee)), deposit: stat(rows.map((r) => r.deposit)) };
   }
 
-  function templateDraft(input: SuggestInput, category: CategoryGuess | undefined, fee: Suggestion['fee'], deposit: Suggestion['deposit']) {
+  /**
+   * The draft without an LLM: extractive, never a copy of the form. The title names the thing (the
+   * category, with any size or capacity the member wrote, e.g. "4인용"); the description keeps the
+   * member's own words as sentences and adds what a borrower wants to read, not the fee, deposit or
+   * category the form already shows.
+   */
+  function templateDraft(input: SuggestInput, category: CategoryGuess | undefined) {
     const hint = (input.hint ?? '').trim();
-    const title = (input.title.trim() || hint.split(/[.\n]/)[0] || category?.name || '대여 물품').slice(0, 40);
+    const words = `${input.title} ${input.content} ${hint}`;
+    const specs = [...new Set(words.match(/\d+(?:\.\d+)?\s?(?:인용|인|m|cm|mm|L|리터|kg|인치|단|구)(?![가-힣a-zA-Z])/g) ?? [])].slice(0, 2);
+    const thing = category?.name ?? '물건';
+    const title = input.title.trim() || `${[...specs, thing].join(' ')} 빌려드려요`.slice(0, 40);
+    const sentence = (t: string) => (/[.!?요다]$/.test(t) ? t : `${t}.`);
+    const own = (input.content.trim() || hint).split(/\n+|(?<=[.!?])\s+/).map((t) => t.trim()).filter(Boolean).map(sentence);
     const lines = [
-      input.content.trim() || hint || `${title} 빌려드립니다.`,
-      category ? `카테고리: ${category.path}` : '',
-      fee ? `대여료: 하루 ${fee.suggested.toLocaleString('ko-KR')}원 (비슷한 물건 ${fee.basedOn}개 기준)` : '',
-      deposit ? `보증금: ${deposit.suggested.toLocaleString('ko-KR')}원` : '',
-      '사용 후 깨끗하게 반납해 주세요. 문의는 채팅으로 주세요.',
+      own.length ? own.join(' ') : `${thing}${josa.pick(thing, '을/를')} 필요한 날만 빌려드려요.`,
+      '빌려 가실 때 상태와 구성품을 함께 확인하고, 돌려받을 때도 같이 확인해요.',
+      '궁금한 점은 채팅으로 편하게 물어보세요.',
     ];
-    return { title, content: lines.filter(Boolean).join('\n'), source: 'template' as const };
+    return { title, content: lines.join('\n'), source: 'template' as const };
   }
 
   async function llmDraft(input: SuggestInput, category: CategoryGuess | undefined, fee: Suggestion['fee'], deposit: Suggestion['deposit']) {
@@ -168,7 +178,7 @@ export function recommendationsService(deps: Deps) {
     const top = guesses[0];
     const prices = top ? await priceSuggestion(top.id, neighbourIds) : { fee: null, deposit: null };
     // the form asks for suggestions as the user types; only the draft button pays for an LLM call
-    const draft = (input.draft ? await llmDraft(input, top, prices.fee, prices.deposit) : null) ?? templateDraft(input, top, prices.fee, prices.deposit);
+    const draft = (input.draft ? await llmDraft(input, top, prices.fee, prices.deposit) : null) ?? templateDraft(input, top);
     return { categories: guesses, ...prices, draft, semanticAvailable: await semanticAvailable(deps) };
   }
 

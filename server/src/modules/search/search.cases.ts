@@ -235,7 +235,11 @@ test('suggest: category by neighbours, fee/deposit medians, template draft witho
   assert.ok(s.fee.suggested > 0 && s.fee.min <= s.fee.suggested && s.fee.suggested <= s.fee.max);
   assert.ok(s.deposit.suggested > 0);
   assert.equal(s.draft.source, 'template');
-  assert.match(s.draft.content, /캠핑 > 텐트/);
+  // the draft neither copies the hint into the title nor repeats the form's fields as the description
+  assert.notEqual(s.draft.title, '가족끼리 쓰던 큰 텐트 빌려줄게요');
+  assert.match(s.draft.title, /텐트/);
+  assert.doesNotMatch(s.draft.content, /카테고리|대여료|보증금/);
+  assert.match(s.draft.content, /가족끼리 쓰던 큰 텐트 빌려줄게요/);
   const anon = await ctx.app.inject({ method: 'POST', url: '/api/v1/posts/suggest', payload: { title: 'x', content: 'y' } });
   assert.equal(anon.statusCode, 401);
 });
