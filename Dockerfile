@@ -14,6 +14,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY server ./server
+# the migrated template database: an embedded start (no DATABASE_URL) on an empty /data skips the migrations
+COPY db ./db
 COPY tsconfig.json ./
 COPY --from=build /app/web/dist ./web/dist
 # Everything the app writes lives under /data (embedded PGlite, uploads), owned by the user it runs as.
