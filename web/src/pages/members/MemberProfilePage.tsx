@@ -1,11 +1,15 @@
-// A member's public profile and their listings. (Reviews received join here with the reviews capability.)
+// A member's public profile: trust, 동네, the reviews received both ways (as lender and as borrower),
+// then a bounded section of their listings with 더 보기 (issue 12: reviews no longer sit below an endless list).
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { pageItems } from '../../api/paging.ts';
+import { PostGrid } from '../../components/PostCard.tsx';
 import { isApiError } from '../../api/client.ts';
 import { useMe, useMember } from '../../api/members.ts';
 import { usePostList } from '../../api/posts.ts';
 import { PostList } from '../../components/PostList.tsx';
 import { ReportButton } from '../../components/ReportDialog.tsx';
-import { ReviewsSection } from '../../components/Reviews.tsx';
+import { BorrowerReviewsSection, ReviewsSection } from '../../components/Reviews.tsx';
 import { Avatar, EmptyState, ErrorBox, Spinner, useDocumentTitle } from '../../components/ui.tsx';
 import { koreanDayOf } from '../../lib/format.ts';
 import { TrustFacts, TrustScore } from '../../components/Trust.tsx';
@@ -25,11 +29,31 @@ function BlockButton({ memberId, nickname, blocked }: { memberId: number; nickna
   );
 }
 
+/** How many listings the profile shows before 더 보기. */
+const FIRST_LISTINGS = 6;
+
+/** The first few listings and a 더 보기 button that opens the full, paged list. */
+function FirstListings({ query, onMore }: { query: ReturnType<typeof usePostList>; onMore: () => void }) {
+  if (query.isPending) return <Spinner />;
+  if (query.isError && !query.data) return <ErrorBox error={query.error} onRetry={() => query.refetch()} />;
+  const posts = pageItems(query.data);
+  if (posts.length === 0) return <EmptyState title="아직 빌려주는 물건이 없어요" />;
+  return (
+    <>
+      <PostGrid posts={posts.slice(0, FIRST_LISTINGS)} />
+      {(posts.length > FIRST_LISTINGS || query.hasNextPage) && (
+        <button type="button" className="btn btn-block" onClick={onMore} data-testid="profile-more-listings">더 보기</button>
+      )}
+    </>
+  );
+}
+
 export function MemberProfilePage() {
   const id = Number(useParams().id);
   const { data: member, isPending, error, refetch } = useMember(id);
   const { data: me } = useMe();
   const posts = usePostList({ authorId: id, sort: 'newest' });
+  const [showAll, setShowAll] = useState(false);
   useDocumentTitle(member ? `${member.nickname}님의 프로필` : undefined);
 
   if (isPending) return <Spinner />;
@@ -67,9 +91,10 @@ export function MemberProfilePage() {
             </span>
           )}
       </section>
+      <ReviewsSection target="members" id={member.id} title="빌려준 물건에 받은 후기" />
+      <BorrowerReviewsSection memberId={member.id} title="빌린 사람으로 받은 후기" />
       <h2 className="section-title">{member.nickname}님이 빌려주는 물건</h2>
-      <PostList query={posts} empty={<EmptyState title="아직 빌려주는 물건이 없어요" />} />
-      <ReviewsSection target="members" id={member.id} title="받은 후기" />
+      {showAll ? <PostList query={posts} empty={<EmptyState title="아직 빌려주는 물건이 없어요" />} /> : <FirstListings query={posts} onMore={() => setShowAll(true)} />}
     </div>
   );
 }
