@@ -23,6 +23,7 @@ import { realtimeGateway } from './realtime/gateway.ts';
 import { mediaRoutes } from './modules/images/routes.ts';
 import { MAX_IMAGES, MAX_UPLOAD_BYTES } from './modules/images/service.ts';
 import { registerMetrics } from './metrics.ts';
+import { schemaReachable } from './db/migrate.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -100,7 +101,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     const checks: Record<string, string> = {};
     // each check answers within READY_CHECK_MS: a probe must not hang with the service it probes
-    checks.database = (await within(deps.db.query('SELECT 1 FROM schema_migrations LIMIT 1'))) ? 'ok' : 'down';
+    checks.database = (await within(schemaReachable(deps.db))) ? 'ok' : 'down';
     if (deps.redis) checks.redis = (await within(deps.redis.ping())) ? 'ok' : 'down';
     checks.vector = deps.db.vectorAvailable ? 'ok' : 'unavailable';
     if (deps.demoSeed) checks.demo = deps.demoSeed; // 'loading' while the first start seeds (the app is usable)

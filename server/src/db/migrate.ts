@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Database } from './client.ts';
+import type { Database, Queryable } from './client.ts';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -58,3 +58,6 @@ export async function migrate(db: Database, log: (msg: string) => void = () => {
   }
   return report;
 }
+
+/** The readiness probe's query: the database answers and holds our schema. */
+export const schemaReachable = (db: Queryable) => db.query('SELECT 1 FROM schema_migrations LIMIT 1');
