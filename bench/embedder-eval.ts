@@ -22,7 +22,7 @@ export function plainTfidf(fitOn: string[]) {
   const feats = (s: string) => {
     const out = new Map<string, number>();
     for (const w of words(s)) {
-      const f = ['w:' + w];
+      const f = [`w:${w}`];
       const cs = Array.from(w);
       for (let n = 2; n <= 3; n++) for (let i = 0; i + n <= cs.length; i++) f.push(cs.slice(i, i + n).join(''));
       for (const x of f) out.set(x, (out.get(x) ?? 0) + 1);

@@ -61,7 +61,10 @@ async function seedVaried(deps: Deps, n: number) {
     sentencesByTop.set(top, [...(sentencesByTop.get(top) ?? []), ...l.d.split(/(?<=[.!?요])\s+/).filter(Boolean)]);
   }
   let seed = 12345;
-  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const descriptors = ['깨끗한', '거의 새것', '가성비 좋은', '튼튼한', '가벼운', '대형', '소형', '프리미엄', '입문용', '전문가용', '중고', '한정판',
     '접이식', '휴대용', '가족용', '작년 모델', '신형', '구형', '미개봉급', '실사용 3회'];
@@ -187,7 +190,7 @@ async function freshness(deps: Deps) {
     samples.push(performance.now() - t);
   }
   await stop();
-  console.log(`create → returned by semantic search: ${samples.map((s) => (s / 1000).toFixed(2) + ' s').join(', ')} (target ≤ 5 s)`);
+  console.log(`create → returned by semantic search: ${samples.map((s) => `${(s / 1000).toFixed(2)} s`).join(', ')} (target ≤ 5 s)`);
 }
 
 // the server process's peak memory (target ≤ 1.5 GB at 100k): sampled through the whole run

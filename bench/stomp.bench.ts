@@ -224,7 +224,7 @@ async function main() {
     });
     const everyone = [...lenders, ...borrowers];
     const f = (n: number) => n.toFixed(2);
-    const r = (n: number) => n.toFixed(1) + 'x';
+    const r = (n: number) => `${n.toFixed(1)}x`;
     console.log(`\nSTOMP benchmark — ${everyone.length} connected STOMP clients on 2 instances (PostgreSQL + Redis); ` +
       `connect+subscribe of all clients took ${connectSeconds.toFixed(1)} s`);
     console.log('| in flight | path | p50 ms | p99 ms | msg/s | p50 ratio | p99 ratio | throughput ratio |');

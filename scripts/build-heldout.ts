@@ -23,7 +23,7 @@ const queries = tsv('heldout-queries.tsv').map(([cats, query]) => {
 });
 if (new Set(queries.map((q) => q.query)).size !== queries.length) throw new Error('duplicate held-out query');
 
-const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+const jsonl = (rows: unknown[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
 fs.writeFileSync(path.join(DATA, 'search-heldout-listings.jsonl'), jsonl(extra));
 fs.writeFileSync(path.join(DATA, 'search-heldout.jsonl'), jsonl(queries));
 console.log(`${queries.length} held-out queries over ${all.length} listings (${extra.length} held-out listings)`);

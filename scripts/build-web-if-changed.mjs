@@ -36,6 +36,6 @@ if (built === current && !process.argv.includes('--force')) {
   const vite = path.join(root, 'node_modules/vite/bin/vite.js');
   const r = spawnSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
-  fs.writeFileSync(stampFile, current + '\n');
+  fs.writeFileSync(stampFile, `${current}\n`);
   console.log(`web app built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

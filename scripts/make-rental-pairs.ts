@@ -61,5 +61,5 @@ for (const l of LEAVES) {
   }
   for (const names of l.items) for (const name of names) for (const p of ITEM_PHRASINGS) if (rand() < 0.5) addPairs(p.replace('{i}', name), l.leaf, l.top, 1);
 }
-fs.writeFileSync(RENTAL_PAIRS_FILE, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+fs.writeFileSync(RENTAL_PAIRS_FILE, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
 console.log(`${rows.length} pairs, ${seen.size} distinct queries, ${listings.length} listings over ${LEAVES.length} leaf categories → ${RENTAL_PAIRS_FILE}`);

@@ -102,7 +102,7 @@ const isVal = (q: string) => (Array.from(q).reduce((h, c) => (h * 31 + c.charCod
 const rentalVal = rentalRows.filter((r) => isVal(r.query));
 for (const r of rentalRows) if (!isVal(r.query)) sources.rental.push({ a: r.query, p: r.listing, neg: r.negative, group: `leaf:${r.leaf}`, src: 'rental' });
 const rentalListings = [...new Map(rentalRows.map((r) => [r.listing, r.leaf])).entries()];
-log(Object.entries(sources).map(([k, v]) => `${k} ${v.length}`).join(', ') + `, sts ranking ${sts.length}, rental validation ${rentalVal.length}`);
+log(`${Object.entries(sources).map(([k, v]) => `${k} ${v.length}`).join(', ')}, sts ranking ${sts.length}, rental validation ${rentalVal.length}`);
 
 // ---------- 1. IDF and mean direction ----------
 const corpus = [...new Set([...stsAll.flatMap((s) => [s.a, s.b]), ...Object.values(sources).flat().flatMap((p) => [p.a, p.p, p.neg ?? ''])].filter(Boolean))];
@@ -193,7 +193,10 @@ function applyGrads() {
 const MIX: [string, number][] = [['rental', 0.4], ['parakqc', 0.2], ['sts', 0.15], ['nli', 0.15], ['qpair', 0.1]];
 function samplePair(): Pair {
   let x = rand();
-  for (const [src, w] of MIX) { if ((x -= w) <= 0) return pick(sources[src]); }
+  for (const [src, w] of MIX) {
+    x -= w;
+    if (x <= 0) return pick(sources[src]);
+  }
   return pick(sources.rental);
 }
 
@@ -281,7 +284,8 @@ function parts(s: string): [Float32Array, Float32Array] {
   if (!p) {
     const t = embedText(s, { ...model, denseShare: 0 }).slice(0, TFIDF_DIMS);
     const d = embedText(s, { ...model, denseShare: 1 }).slice(TFIDF_DIMS);
-    partsCache.set(s, (p = [t, d]));
+    p = [t, d];
+    partsCache.set(s, p);
   }
   return p;
 }

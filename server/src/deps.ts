@@ -21,6 +21,7 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => new Date() };
 
+// biome-ignore lint/suspicious/noExplicitAny: the client is created with the default modules/scripts; node-redis' own docs type a generic client this way
 export type Redis = RedisClientType<any, any, any, any, any>;
 
 /** Longest wait for one Redis command before the request fails with 503 (requests must fail fast in an outage). */
@@ -57,7 +58,7 @@ export async function createDeps(
     overrides.db ??
     (config.databaseUrl
       ? await openPostgres(config.databaseUrl)
-      : await openPglite({ dataDir: config.dataDir + '/pglite', loadDataDir: templateFor(config.dataDir + '/pglite') }));
+      : await openPglite({ dataDir: `${config.dataDir}/pglite`, loadDataDir: templateFor(`${config.dataDir}/pglite`) }));
   const report = await migrate(db, (msg) => log.warn(msg));
   if (report.applied.length) log.info({ applied: report.applied }, 'migrations applied');
   if (!report.vectorAvailable) log.warn('semantic search unavailable: the database has no pgvector extension');

@@ -9,7 +9,7 @@ import { seedIfEmpty, startBackground } from './background.ts';
 async function main() {
   // performance.now() counts from the process start: here it is what loading the modules cost
   const modulesLoadedMs = Math.round(performance.now());
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (err) {

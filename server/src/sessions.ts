@@ -1,7 +1,7 @@
 // Server-side sessions: an opaque random id in a cookie, the member id on the server.
 // Embedded mode keeps them in the database (they survive a restart); server mode in Redis.
 import crypto from 'node:crypto';
-import type { RedisClientType } from 'redis';
+import type { Redis } from './deps.ts';
 import type { Database } from './db/client.ts';
 import { sessionsRepository } from './modules/members/repository.ts';
 
@@ -37,7 +37,7 @@ export function databaseSessions(db: Database, ttlSeconds: number): SessionStore
 }
 
 /** `prefix` = REDIS_PREFIX: deployments sharing one Redis keep their sessions (and "log out everywhere") apart. */
-export function redisSessions(redis: RedisClientType<any, any, any, any, any>, ttlSeconds: number, prefix = 'chwimeet:'): SessionStore {
+export function redisSessions(redis: Redis, ttlSeconds: number, prefix = 'chwimeet:'): SessionStore {
   const key = (id: string) => `${prefix}session:${id}`;
   const index = (memberId: number) => `${prefix}member-sessions:${memberId}`;
   return {

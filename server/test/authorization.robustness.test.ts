@@ -229,7 +229,7 @@ test('every admin operation: anonymous → 401 and a member → 403 with a valid
     assert.equal(member.json().code, 'FORBIDDEN', key);
     // the check comes before parsing and validation: garbage gets the same 403, not a 400
     const garbage = await ctx.app.inject({
-      method: method as 'POST', url: url + (query ? '&' : '?') + 'limit=-1&unknown=1',
+      method: method as 'POST', url: `${url + (query ? '&' : '?')}limit=-1&unknown=1`,
       payload: '{"reason": ', headers: { cookie: stranger.cookie, 'content-type': 'application/json' },
     });
     assert.equal(garbage.statusCode, 403, `member ${key} with a broken body → ${garbage.statusCode} ${garbage.body}`);

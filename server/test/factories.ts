@@ -24,9 +24,15 @@ export function testClock(start: string | Date = '2025-03-01T03:00:00Z'): Clock 
   let now = new Date(start);
   return {
     now: () => new Date(now),
-    set: (next: string | Date) => void (now = new Date(next)),
-    advance: (ms: number) => void (now = new Date(now.getTime() + ms)),
-    advanceDays: (days: number) => void (now = new Date(now.getTime() + days * 86_400_000)),
+    set: (next: string | Date) => {
+      now = new Date(next);
+    },
+    advance: (ms: number) => {
+      now = new Date(now.getTime() + ms);
+    },
+    advanceDays: (days: number) => {
+      now = new Date(now.getTime() + days * 86_400_000);
+    },
   };
 }
 
@@ -53,7 +59,7 @@ export async function partiesContext(clock: Clock) {
 /** A member written directly (no sign-up): for search/embedding tests and benchmarks. */
 export async function ensureMember(q: Queryable, nickname = 'fixture'): Promise<number> {
   const row = await q.one<{ id: number }>(sql`INSERT INTO members (email, password_hash, nickname)
-    VALUES (${nickname + '@fixture.test'}, 'x', ${nickname})
+    VALUES (${`${nickname}@fixture.test`}, 'x', ${nickname})
     ON CONFLICT (email) DO UPDATE SET nickname = EXCLUDED.nickname RETURNING id`);
   return row!.id;
 }
@@ -243,12 +249,12 @@ export interface Part {
 }
 
 export function multipart(parts: Part[]): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = '----chwimeet' + crypto.randomBytes(8).toString('hex');
+  const boundary = `----chwimeet${crypto.randomBytes(8).toString('hex')}`;
   const chunks: Buffer[] = [];
   for (const p of parts) {
     let head = `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"`;
     if (p.filename !== undefined) head += `; filename="${p.filename}"\r\nContent-Type: ${p.contentType ?? 'image/jpeg'}`;
-    chunks.push(Buffer.from(head + '\r\n\r\n'), Buffer.isBuffer(p.value) ? p.value : Buffer.from(p.value), Buffer.from('\r\n'));
+    chunks.push(Buffer.from(`${head}\r\n\r\n`), Buffer.isBuffer(p.value) ? p.value : Buffer.from(p.value), Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };

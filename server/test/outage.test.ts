@@ -42,7 +42,10 @@ async function until(what: string, check: () => Promise<boolean>, ms = 60_000) {
 
 const canConnect = (port: number) =>
   new Promise<boolean>((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+    const s = net.connect(port, '127.0.0.1', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.on('error', () => resolve(false));
   });
 

@@ -420,7 +420,7 @@ test('every API route answers hostile input with a 4xx problem, never a 5xx; no 
         check(caller, sent, res);
         if (res.statusCode >= 500 && failures.length > before) serverErrors++;
         i++;
-        if (process.env.ROBUSTNESS_OUT && i === 1) statusLog.push(`${caller.role} ${op.method} ${op.path} ${res.statusCode} ${res.statusCode >= 400 ? res.json().code + ' ' + res.json().detail : ''}`);
+        if (process.env.ROBUSTNESS_OUT && i === 1) statusLog.push(`${caller.role} ${op.method} ${op.path} ${res.statusCode} ${res.statusCode >= 400 ? `${res.json().code} ${res.json().detail}` : ''}`);
         if (sent.method !== 'GET' && res.statusCode < 400) {
           if (i > 1) accepted++; // a hostile variant the route accepted (reported; its write moves the baseline)
           baseline = await snapshot();
@@ -440,7 +440,7 @@ test('every API route answers hostile input with a 4xx problem, never a 5xx; no 
     `(accepted writes ${accepted}, tables checked ${tablesBefore})`);
   if (process.env.ROBUSTNESS_OUT) {
     fs.writeFileSync(process.env.ROBUSTNESS_OUT, [...failures, ...leaks, ...stalls, ...stateChanges].join('\n'));
-    fs.writeFileSync(process.env.ROBUSTNESS_OUT + '.log', statusLog.join('\n'));
+    fs.writeFileSync(`${process.env.ROBUSTNESS_OUT}.log`, statusLog.join('\n'));
   }
   assert.ok(sentCount >= 10_000, `sent ${sentCount}`);
   assert.deepEqual(leaks, [], `${leaks.length} answers leaked internals:\n${leaks.slice(0, 20).join('\n')}`);

@@ -25,7 +25,7 @@ const MULTIPART_DATA: Record<string, Schema> = {
 
 let ctx: TestContext;
 let base = '';
-let ops: Operation[] = [];
+const ops: Operation[] = [];
 let owner: { id: number; cookie: string };
 let admin: { id: number; cookie: string };
 let postId = 0;
@@ -73,7 +73,7 @@ after(async () => {
 
 /** Every array below `schema` (JSON Schema as TypeBox or OpenAPI writes it), with its path. */
 function arrays(schema: unknown, path = '$', out: { path: string; schema: Schema }[] = []) {
-  if (Array.isArray(schema)) schema.forEach((s, i) => arrays(s, `${path}[${i}]`, out));
+  if (Array.isArray(schema)) schema.forEach((s, i) => { arrays(s, `${path}[${i}]`, out); });
   else if (schema && typeof schema === 'object') {
     const s = schema as Schema;
     if (s.type === 'array') out.push({ path, schema: s });

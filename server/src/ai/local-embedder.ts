@@ -83,8 +83,8 @@ export function extractFeatures(text: string, o: FeatureOptions = DEFAULT_FEATUR
   const grams: string[] = [];
   for (const word of ws) {
     const st = stem(word);
-    add('s:' + st, o.stemWeight);
-    const marked = Array.from('<' + word + '>');
+    add(`s:${st}`, o.stemWeight);
+    const marked = Array.from(`<${word}>`);
     for (let n = 1; n <= 4; n++) {
       const w = o.ngramWeights[n - 1];
       if (w <= 0) continue;
@@ -92,7 +92,7 @@ export function extractFeatures(text: string, o: FeatureOptions = DEFAULT_FEATUR
       for (let i = 0; i + n <= chars.length; i++) {
         // a lone Latin letter or digit says nothing (a Hangul syllable does): 'x' must not match 'DJI'
         if (n === 1 && !isHangulSyllable(chars[i])) continue;
-        add('c:' + chars.slice(i, i + n).join(''), w);
+        add(`c:${chars.slice(i, i + n).join('')}`, w);
       }
     }
     if (o.jamoWeight > 0) {
@@ -103,7 +103,7 @@ export function extractFeatures(text: string, o: FeatureOptions = DEFAULT_FEATUR
   }
   if (o.crossWeight > 0) {
     // bigrams of stems across each word boundary
-    for (let i = 0; i + 1 < ws.length; i++) add('b:' + stem(ws[i]) + ' ' + stem(ws[i + 1]), o.crossWeight);
+    for (let i = 0; i + 1 < ws.length; i++) add(`b:${stem(ws[i])} ${stem(ws[i + 1])}`, o.crossWeight);
   }
   return feats;
 }
@@ -141,7 +141,8 @@ function projections(): Int32Array {
       t[b * PROJECTIONS_PER_BUCKET + k] = h & 0x80000000 ? -((h % TFIDF_DIMS) + 1) : (h % TFIDF_DIMS) + 1;
     }
   }
-  return (projectionTable = t);
+  projectionTable = t;
+  return t;
 }
 
 /** The TF-IDF part, projected, not normalised. */
@@ -257,7 +258,8 @@ export function loadLocalModel(file = MODEL_FILE): LocalModel {
 let cachedModel: LocalModel | null = null;
 
 export function createLocalEmbedder(model?: LocalModel): Embedder & { calibration: Calibration } {
-  const m = model ?? (cachedModel ??= loadLocalModel());
+  if (!model) cachedModel ??= loadLocalModel();
+  const m = model ?? cachedModel!;
   return {
     id: `local-hangul-learned-v${LOCAL_EMBEDDER_VERSION}-${LOCAL_DIMENSIONS}`,
     dimensions: LOCAL_DIMENSIONS,

@@ -16,23 +16,24 @@ function fail(message: string): never {
 }
 
 async function main() {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: { email: { type: 'string' }, password: { type: 'string' }, nickname: { type: 'string' } },
-    });
-  } catch (err) {
-    fail(`${(err as Error).message}\n${USAGE}`);
-  }
+  const parsed = (() => {
+    try {
+      return parseArgs({
+        allowPositionals: true,
+        options: { email: { type: 'string' }, password: { type: 'string' }, nickname: { type: 'string' } },
+      });
+    } catch (err) {
+      fail(`${(err as Error).message}\n${USAGE}`);
+    }
+  })();
   const [command] = parsed.positionals;
   const { email, password, nickname } = parsed.values;
   if (command !== 'create') fail(USAGE);
   if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) fail(`이메일이 올바르지 않습니다\n${USAGE}`);
   if (!password || password.length < 8) fail(`비밀번호는 8자 이상이어야 합니다\n${USAGE}`);
-  if (nickname !== undefined && !/^[0-9A-Za-z가-힣_\-]{2,20}$/.test(nickname)) fail('닉네임은 한글·영문·숫자·_·- 2~20자여야 합니다');
+  if (nickname !== undefined && !/^[0-9A-Za-z가-힣_-]{2,20}$/.test(nickname)) fail('닉네임은 한글·영문·숫자·_·- 2~20자여야 합니다');
 
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (err) {

@@ -8,8 +8,9 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { cube } from '@electric-sql/pglite/contrib/cube';
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
 import pg from 'pg';
-import { Sql } from './sql.ts';
+import type { Sql } from './sql.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: the untyped default of query<T>(); repositories pass their row type
 export type Row = Record<string, any>;
 
 export interface Queryable {

@@ -28,6 +28,7 @@ const ID = /^[1-9][0-9]{0,17}$/;
 const ID_NAME = /(^id|Id|Ids)$/;
 const DECIMAL_NUMBER = /^-?(0|[1-9][0-9]{0,17})(\.[0-9]{1,17})?$/;
 
+// biome-ignore lint/suspicious/noExplicitAny: a JSON Schema node or request value of arbitrary shape, walked generically
 type Json = Record<string, any>;
 
 export interface ValidationError {
@@ -156,6 +157,7 @@ export const invalidNumber = (name: string) =>
 export const boundedValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const validator = compileBounded(schema);
   const strings = httpPart === 'params' || httpPart === 'querystring' ? numericProperties(schema as Json) : new Map<string, NumberKind>();
+  // biome-ignore lint/suspicious/noExplicitAny: FastifySchemaCompiler's validator result is typed `any` by Fastify itself
   return (value: unknown): any => {
     let input = value;
     if (httpPart !== 'body') {

@@ -333,7 +333,7 @@ export class Scheduler {
   private async filedOccurrence(queue: string, createdOn: Date): Promise<Date | null> {
     try {
       const row = await this.repo.filedSlot(this.bossSchema, queue, createdOn);
-      return row?.slot ? new Date(row.slot.replace(' ', 'T') + 'Z') : null;
+      return row?.slot ? new Date(`${row.slot.replace(' ', 'T')}Z`) : null;
     } catch {
       return null; // pg-boss changed its bookkeeping: fall back to timing
     }

@@ -20,5 +20,5 @@ export interface JobDefinition {
   /** default cron expression, interpreted in Asia/Seoul; admins may change it at run time */
   cron: string;
   /** must be idempotent and safe when several instances exist */
-  run(ctx: JobContext): Promise<JobOutcome | void>;
+  run(ctx: JobContext): Promise<JobOutcome | undefined>;
 }

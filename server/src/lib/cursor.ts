@@ -10,6 +10,7 @@ export const CursorParam = Type.String({ maxLength: 500, description: '이전 �
 export const encodeCursor = (position: unknown): string => Buffer.from(JSON.stringify(position)).toString('base64url');
 
 /** Reads a cursor back; anything unreadable or failing `isValid` is a 400 INVALID_CURSOR. */
+// biome-ignore lint/suspicious/noExplicitAny: isValid receives parsed JSON of unknown shape and is itself the check of that shape
 export function decodeCursor<T>(raw: string, isValid: (position: any) => boolean, detail = '페이지 커서가 올바르지 않습니다'): T {
   try {
     const position = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));

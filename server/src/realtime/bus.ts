@@ -1,7 +1,8 @@
 // Event bus between instances: Redis Pub/Sub in server mode, in-process in embedded mode.
 import { EventEmitter } from 'node:events';
-import type { RedisClientType } from 'redis';
+import type { Redis } from '../deps.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: payloads are JSON.parse output from Pub/Sub; each subscriber reads its own event's fields
 export type BusHandler = (payload: any) => void;
 
 export interface Bus {
@@ -34,7 +35,7 @@ export function memoryBus(): Bus {
 
 /** `publisher` is the shared client; a dedicated subscriber connection is duplicated from it.
  *  `prefix` namespaces the channels, so deployments or test runs sharing one Redis never hear each other. */
-export async function redisBus(publisher: RedisClientType<any, any, any, any, any>, prefix = 'chwimeet:'): Promise<Bus> {
+export async function redisBus(publisher: Redis, prefix = 'chwimeet:'): Promise<Bus> {
   const subscriber = publisher.duplicate();
   subscriber.on('error', () => {}); // reconnects by itself; errors surface through readiness
   await subscriber.connect();
@@ -75,7 +76,7 @@ export async function redisBus(publisher: RedisClientType<any, any, any, any, an
       }
       return async () => {
         const current = channels.get(channel);
-        if (!current || !current.handlers.delete(handler) || current.handlers.size > 0) return;
+        if (!current?.handlers.delete(handler) || current.handlers.size > 0) return;
         channels.delete(channel);
         // only this listener: a new subscription to the same channel may already be on its way
         await subscriber.unsubscribe(`${prefix}${channel}`, current.listener).catch(() => {});

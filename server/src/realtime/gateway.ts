@@ -17,7 +17,6 @@
 // Logout and ban close the member's sockets on every instance at once (revocation.ts).
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import websocket from '@fastify/websocket';
-import type { WebSocket } from 'ws';
 import { AppError, forbidden, sendProblem, unauthorized } from '../http/errors.ts';
 import { memberOfSession, type AuthMember } from '../http/auth.ts';
 import { chatMessages, wsConnections } from '../metrics.ts';
@@ -102,7 +101,9 @@ export const realtimeGateway: FastifyPluginAsync = async (app) => {
       for (const conn of connections.keys()) conn.close(1012, 'server restart');
       const wss = this.websocketServer;
       for (const client of wss.clients) client.close(1012, 'server restart');
-      const force = setTimeout(() => wss.clients.forEach((c: WebSocket) => c.terminate()), 2000);
+      const force = setTimeout(() => {
+        for (const c of wss.clients) c.terminate();
+      }, 2000);
       force.unref();
       wss.close(() => done());
     },

@@ -40,7 +40,7 @@ after(async () => {
   await database?.drop();
 });
 
-const ws = (http: string) => http.replace('http', 'ws') + '/ws';
+const ws = (http: string) => `${http.replace('http', 'ws')}/ws`;
 
 async function openRoom(title: string) {
   const postId = await insertPost(a.deps.db, lender.id, title);

@@ -25,8 +25,8 @@ before(async () => {
   };
   a = await createTestContext({ env });
   b = await createTestContext({ env });
-  wsA = (await a.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws') + '/ws';
-  wsB = (await b.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws') + '/ws';
+  wsA = `${(await a.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')}/ws`;
+  wsB = `${(await b.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')}/ws`;
   lender = await a.signUp();
 });
 

@@ -30,8 +30,8 @@ before(async () => {
   };
   a = await createTestContext({ env });
   b = await createTestContext({ env });
-  urlA = (await a.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws') + '/ws';
-  urlB = (await b.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws') + '/ws';
+  urlA = `${(await a.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')}/ws`;
+  urlB = `${(await b.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')}/ws`;
   member = await a.signUp('연결많은회원');
 });
 after(async () => {

@@ -16,7 +16,7 @@ let roomId: number;
 
 before(async () => {
   ctx = await createTestContext({ env: { STOMP_HEARTBEAT_MS: '0' } });
-  url = (await ctx.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws') + '/ws';
+  url = `${(await ctx.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')}/ws`;
   [lender, borrower, outsider, banned] = [await ctx.signUp(), await ctx.signUp(), await ctx.signUp(), await ctx.signUp()];
   admin = await ctx.admin();
   const postId = await insertPost(ctx.deps.db, lender.id, '권한 표 물건');

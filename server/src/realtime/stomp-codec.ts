@@ -106,7 +106,7 @@ export const parseServerFrames = (buf: Buffer, maxFrameBytes = 1 << 24) => parse
 export function encodeFrame(command: string, headers: Record<string, string | number | undefined>, body: string | Buffer = ''): Buffer {
   const raw = RAW_HEADER_COMMANDS.has(command);
   const bodyBuf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  let head = command + '\n';
+  let head = `${command}\n`;
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || name === 'content-length') continue;
     head += raw ? `${name}:${value}\n` : `${escapeHeader(name)}:${escapeHeader(String(value))}\n`;

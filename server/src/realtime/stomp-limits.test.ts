@@ -32,7 +32,7 @@ before(async () => {
       CHAT_SEND_PER_MINUTE: String(PER_MINUTE),
     },
   });
-  url = (await ctx.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws') + '/ws';
+  url = `${(await ctx.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')}/ws`;
   lender = await ctx.signUp();
   borrower = await ctx.signUp();
   const postId = await insertPost(ctx.deps.db, lender.id, '제한 시험 물건');

@@ -16,7 +16,7 @@ before(async () => {
   // a short heart-beat so negotiation and the late-ping rule can be observed within the test
   ctx = await createTestContext({ env: { STOMP_HEARTBEAT_MS: '300', STOMP_MAX_FRAME_BYTES: '4096', STOMP_SESSION_CHECK_MS: '200' } });
   const address = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  url = address.replace('http', 'ws') + '/ws';
+  url = `${address.replace('http', 'ws')}/ws`;
   lender = await ctx.signUp();
   borrower = await ctx.signUp();
   stranger = await ctx.signUp();
@@ -290,7 +290,7 @@ test('graceful close ends every session with 1012 so clients reconnect elsewhere
   const other = await createTestContext({ env: { STOMP_HEARTBEAT_MS: '0' } });
   const address = await other.app.listen({ port: 0, host: '127.0.0.1' });
   const u = await other.signUp();
-  const raw = await rawStomp(address.replace('http', 'ws') + '/ws', u.cookie);
+  const raw = await rawStomp(`${address.replace('http', 'ws')}/ws`, u.cookie);
   raw.sendRaw(connectFrame());
   await raw.next('CONNECTED');
   const closing = other.close();

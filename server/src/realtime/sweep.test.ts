@@ -43,7 +43,7 @@ function observed(db: Database): Database {
 
 before(async () => {
   ctx = await createTestContext({ db: observed(await freshDatabase()), env: { STOMP_HEARTBEAT_MS: '0', STOMP_SESSION_CHECK_MS: '100' } });
-  url = (await ctx.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws') + '/ws';
+  url = `${(await ctx.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')}/ws`;
 });
 after(() => ctx.close());
 

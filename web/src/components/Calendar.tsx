@@ -65,10 +65,12 @@ function Month({ first, today, min, marked, onDayClick, dayClass }: {
   // that this calendar does not have (axe: aria-required-children). Weekday headers are visual only; each
   // day reads as "12월 3일" (the month and 일 are for screen readers, the number is what is seen).
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics
     <div className="calendar-month" role="group" aria-label={title}>
       <div className="calendar-title" aria-hidden="true">{title}</div>
       <div className="calendar-grid">
         {WEEKDAYS.map((w, i) => <div key={w} className={`calendar-weekday${i === 0 ? ' sun' : ''}`} aria-hidden="true">{w}</div>)}
+        {/* biome-ignore lint/suspicious/noArrayIndexKey: leading blank cells have no identity of their own; their position is the key */}
         {Array.from({ length: lead }, (_, i) => <div key={`lead${i}`} />)}
         {days.map((day) => {
           const past = day < min;

@@ -25,7 +25,9 @@ export function ImageUploader({ items, primaryKey, onChange, onPrimary, onReject
   const urls = useRef(new Set<string>());
   for (const it of items) if (it.kind === 'new') urls.current.add(it.url);
   // previews are object URLs: free them when the form goes away
-  useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
+  useEffect(() => () => {
+    for (const u of urls.current) URL.revokeObjectURL(u);
+  }, []);
 
   const add = (files: FileList | null) => {
     if (!files) return;

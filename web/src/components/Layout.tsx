@@ -82,6 +82,7 @@ function HeaderSearch() {
     navigate(`/search?${next}`);
   };
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <search> would need an extra wrapper element around the form; role=search on the form exposes the same landmark
     <form className="header-search" role="search" onSubmit={submit}>
       <SearchIcon size={18} className="header-search-icon" />
       <input

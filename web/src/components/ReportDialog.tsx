@@ -58,6 +58,7 @@ export function ReportDialog({ targetType, targetId, onClose }: { targetType: Re
   };
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useKeyWithClickEvents: a backdrop click is a mouse shortcut; keyboards close the dialog with Escape (listener above) or the 닫기 button
     <div className="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && onClose()}>
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="report-title" tabIndex={-1} ref={panel}>
         <div className="dialog-head">

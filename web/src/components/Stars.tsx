@@ -14,6 +14,7 @@ export function StarInput({ label, value, onChange }: { label: string; value: nu
       <span className="star-input-label">{label}</span>
       <span className="star-input-stars">
         {[1, 2, 3, 4, 5].map((n) => (
+          // biome-ignore lint/a11y/useSemanticElements: custom star buttons with radio semantics (aria-checked); native radio inputs would need different markup and CSS
           <button key={n} type="button" role="radio" aria-checked={value === n} aria-label={`${label} ${n}점`}
             className={n <= value ? 'on' : ''} onClick={() => onChange(n)}>★</button>
         ))}

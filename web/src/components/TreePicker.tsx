@@ -51,7 +51,8 @@ export function MultiLeafPicker({ roots, value, onChange, max, label }: {
   return (
     <div className="multi-picker">
       {value.length > 0 && (
-        <div className="selected-chips" aria-label={`선택한 ${label}`}>
+        // biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics
+        <div className="selected-chips" role="group" aria-label={`선택한 ${label}`}>
           {value.map((id) => (
             <span key={id} className="chip chip-selected">
               {nodeLabel(index, id, ' ')}
@@ -68,6 +69,7 @@ export function MultiLeafPicker({ roots, value, onChange, max, label }: {
         {roots?.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
       </select>
       {parent && (
+        // biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics
         <div className="chips chips-wrap" role="group" aria-label={`${parent.name} ${label}`}>
           {parent.children.map((c) => {
             const on = value.includes(c.id);

@@ -25,7 +25,7 @@ export function EmptyState({ title, children, action }: { title: string; childre
   return (
     <div className="empty">
       <div className="empty-icon" aria-hidden="true">
-        <svg width="56" height="56" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round">
+        <svg aria-hidden="true" width="56" height="56" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round">
           <path d="M3 7.5 12 3l9 4.5v9L12 21l-9-4.5z" /><path d="m3 7.5 9 4.5 9-4.5M12 12v9" /><path d="m7.5 5.25 9 4.5" />
         </svg>
       </div>
@@ -110,6 +110,7 @@ export function LoadMore({ query }: { query: NextPages }) {
   const loadMore = () => {
     if (!latest.current.isFetchingNextPage) void latest.current.fetchNextPage();
   };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loadMore reads the latest query through a ref; the observer is only rebuilt when hasMore changes
   useEffect(() => {
     const el = ref.current;
     if (!el || !hasMore) return;

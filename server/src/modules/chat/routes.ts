@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { requireMember } from '../../http/auth.ts';
 import type { FastifyReply } from 'fastify';
 import { Id, IdParams } from '../../http/wire.ts';

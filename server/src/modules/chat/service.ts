@@ -157,7 +157,7 @@ export function chatService(deps: Deps) {
             memberId: memberId === room.lender_id ? room.borrower_id : room.lender_id,
             type: 'CHAT_MESSAGE',
             title: `${room.sender_nickname}님의 새 메시지`,
-            body: draft.content.length > 60 ? draft.content.slice(0, 60) + '…' : draft.content,
+            body: draft.content.length > 60 ? `${draft.content.slice(0, 60)}…` : draft.content,
             targetType: 'CHAT_ROOM',
             targetId: roomId,
           },

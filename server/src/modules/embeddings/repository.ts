@@ -14,7 +14,7 @@ export function vectorTable(dims: number): string {
   return dims === LOCAL_DIMENSIONS ? 'post_embeddings' : `post_embeddings_d${dims}`;
 }
 
-export const vectorLiteral = (v: number[]) => '[' + v.map((x) => (Number.isFinite(x) ? x.toFixed(6) : '0')).join(',') + ']';
+export const vectorLiteral = (v: number[]) => `[${v.map((x) => (Number.isFinite(x) ? x.toFixed(6) : '0')).join(',')}]`;
 
 /** SQL for `vector literal` as a parameter cast to the table's type. */
 export const queryVector = (v: number[], dims: number): Sql => sql`${vectorLiteral(v)}::vector(${sql.raw(String(dims))})`;

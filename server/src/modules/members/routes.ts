@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { requireMember, SESSION_COOKIE } from '../../http/auth.ts';
-import { AppError } from '../../http/errors.ts';
 import { createRateLimiter, enforceLimit } from '../../http/rate-limit.ts';
 import { IdParams } from '../../http/wire.ts';
 import {

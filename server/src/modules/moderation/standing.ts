@@ -53,7 +53,10 @@ export interface Assessment {
  */
 export function assessReporters(reporters: Reporter[], now: Date): Assessment {
   const parent = reporters.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const find = (i: number): number => {
+    if (parent[i] !== i) parent[i] = find(parent[i]);
+    return parent[i];
+  };
   const join = (a: number, b: number) => {
     parent[find(a)] = find(b);
   };

@@ -68,12 +68,12 @@ test('the tree: every 읍면동 of the file sits under a 시군구 of the kept �
 });
 
 test('GET /neighbourhoods?q= finds by name, at most 20, and returns no coordinates', async () => {
-  const res = await api('GET', '/neighbourhoods?q=' + encodeURIComponent('망원'));
+  const res = await api('GET', `/neighbourhoods?q=${encodeURIComponent('망원')}`);
   assert.equal(res.statusCode, 200);
   const names = res.json().items.map((i: { name: string }) => i.name);
   assert.deepEqual(names.slice(0, 2).sort(), ['망원1동', '망원2동']);
   assert.ok(!/"lat"|"lng"/.test(res.body));
-  const many = (await api('GET', '/neighbourhoods?q=' + encodeURIComponent('동'))).json().items;
+  const many = (await api('GET', `/neighbourhoods?q=${encodeURIComponent('동')}`)).json().items;
   assert.equal(many.length, 20);
   problem(await api('GET', '/neighbourhoods?q='), 400, 'VALIDATION_FAILED');
 });
@@ -101,13 +101,13 @@ test('내 동네: one or two, unknown codes refused with nothing stored, 인증 
   const u = await ctx.signUp();
   const stored = async () => (await ctx.deps.db.query('SELECT code FROM member_neighbourhoods WHERE member_id = $1', [u.id])).length;
   problem(await setHoods(u, ['9999999999']), 400, 'UNKNOWN_NEIGHBOURHOOD');
-  problem(await setHoods(u, [code['망원1동'], '9999999999']), 400, 'UNKNOWN_NEIGHBOURHOOD');
-  problem(await setHoods(u, [code['망원1동'], code['서교동'], code['성수1가1동']]), 400, 'VALIDATION_FAILED');
+  problem(await setHoods(u, [code.망원1동, '9999999999']), 400, 'UNKNOWN_NEIGHBOURHOOD');
+  problem(await setHoods(u, [code.망원1동, code.서교동, code.성수1가1동]), 400, 'VALIDATION_FAILED');
   problem(await setHoods(u, []), 400, 'VALIDATION_FAILED');
   assert.equal(await stored(), 0);
-  assert.equal((await api('PUT', '/members/me/neighbourhoods', undefined, { codes: [code['망원1동']] })).statusCode, 401);
+  assert.equal((await api('PUT', '/members/me/neighbourhoods', undefined, { codes: [code.망원1동] })).statusCode, 401);
 
-  let res = await setHoods(u, [code['망원1동'], code['서교동']]);
+  let res = await setHoods(u, [code.망원1동, code.서교동]);
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json().items.map((i: { name: string; verified: boolean }) => [i.name, i.verified]), [['망원1동', false], ['서교동', false]]);
 
@@ -123,7 +123,7 @@ test('내 동네: one or two, unknown codes refused with nothing stored, 인증 
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json().items.map((i: { verified: boolean }) => i.verified), [true, false]);
   // a kept 동 keeps its 인증 when the list changes; a dropped one loses it
-  res = await setHoods(u, [code['서교동'], code['망원1동']]);
+  res = await setHoods(u, [code.서교동, code.망원1동]);
   assert.deepEqual(res.json().items.map((i: { name: string; verified: boolean }) => [i.name, i.verified]), [['서교동', false], ['망원1동', true]]);
   // the badge shows on the public profile, without any coordinate
   const profile = await api('GET', `/members/${u.id}`);
@@ -133,7 +133,7 @@ test('내 동네: one or two, unknown codes refused with nothing stored, 인증 
 
 test('인증 expires after 30 days', async () => {
   const u = await ctx.signUp();
-  await setHoods(u, [code['망원1동']]);
+  await setHoods(u, [code.망원1동]);
   await ctx.deps.db.query(`UPDATE member_neighbourhoods SET verified_at = now() - interval '31 days' WHERE member_id = $1`, [u.id]);
   assert.equal((await api('GET', '/members/me/neighbourhoods', u.cookie)).json().items[0].verified, false);
   await ctx.deps.db.query(`UPDATE member_neighbourhoods SET verified_at = now() - interval '29 days' WHERE member_id = $1`, [u.id]);
@@ -141,15 +141,15 @@ test('인증 expires after 30 days', async () => {
 });
 
 test('listings sit at one of the owner’s 동네; lists and search carry 동 and distance, filter by radius, sort by distance', async () => {
-  await setHoods(owner, [code['망원1동'], code['성수1가1동']]);
+  await setHoods(owner, [code.망원1동, code.성수1가1동]);
   await api('POST', '/members/me/neighbourhoods/verify', owner.cookie, AT.망원1동);
-  await setHoods(viewer, [code['서교동']]);
+  await setHoods(viewer, [code.서교동]);
 
   const mangwon = await listing(owner, '망원 텐트 캠핑');
-  const seongsu = await listing(owner, '성수 텐트 캠핑', { neighbourhoodCode: code['성수1가1동'] });
+  const seongsu = await listing(owner, '성수 텐트 캠핑', { neighbourhoodCode: code.성수1가1동 });
   // not one of mine / unknown → 400, nothing stored
   const before = (await ctx.deps.db.one<{ n: number }>('SELECT count(*)::int AS n FROM posts'))!.n;
-  const bad = await sendPost(ctx.app, { cookie: owner.cookie, data: { title: '잘못된 동네', content: 'x', categoryId: leaf, regionIds: [mapo], fee: 1, deposit: 1, receiveMethod: 'DIRECT', returnMethod: 'DIRECT', neighbourhoodCode: code['서교동'] }, images: [img] });
+  const bad = await sendPost(ctx.app, { cookie: owner.cookie, data: { title: '잘못된 동네', content: 'x', categoryId: leaf, regionIds: [mapo], fee: 1, deposit: 1, receiveMethod: 'DIRECT', returnMethod: 'DIRECT', neighbourhoodCode: code.서교동 }, images: [img] });
   problem(bad, 400, 'NOT_MY_NEIGHBOURHOOD');
   const unknown = await sendPost(ctx.app, { cookie: owner.cookie, data: { title: '없는 동네', content: 'x', categoryId: leaf, regionIds: [mapo], fee: 1, deposit: 1, receiveMethod: 'DIRECT', returnMethod: 'DIRECT', neighbourhoodCode: '1111111111' }, images: [img] });
   problem(unknown, 400, 'UNKNOWN_NEIGHBOURHOOD');
@@ -160,7 +160,7 @@ test('listings sit at one of the owner’s 동네; lists and search carry 동 an
   assert.equal(res.statusCode, 200, res.body);
   const byId = new Map(res.json().items.map((i: any) => [i.id, i]));
   const m = byId.get(mangwon) as any;
-  assert.deepEqual(m.neighbourhood, { code: code['망원1동'], name: '망원1동', verified: true });
+  assert.deepEqual(m.neighbourhood, { code: code.망원1동, name: '망원1동', verified: true });
   assert.ok(m.distanceKm > 1.5 && m.distanceKm < 3, `망원 ${m.distanceKm}`);
   assert.equal(Math.round(m.distanceKm * 10), m.distanceKm * 10);
   const s = byId.get(seongsu) as any;

@@ -39,8 +39,8 @@ export function neighbourhoodsRepository(db: Queryable) {
   return {
     /** Name search: names starting with the text first, then containing it; at most 20. `text` is LIKE-escaped. */
     search: (text: string) =>
-      db.query<DongRow>(sql`${SELECT_DONG} WHERE n.name ILIKE ${'%' + text + '%'} OR (s.name || ' ' || g.name || ' ' || n.name) ILIKE ${'%' + text + '%'}
-        ORDER BY (n.name ILIKE ${text + '%'}) DESC, length(n.name), s.sort_order, g.sort_order, n.code LIMIT 20`),
+      db.query<DongRow>(sql`${SELECT_DONG} WHERE n.name ILIKE ${`%${text}%`} OR (s.name || ' ' || g.name || ' ' || n.name) ILIKE ${`%${text}%`}
+        ORDER BY (n.name ILIKE ${`${text}%`}) DESC, length(n.name), s.sort_order, g.sort_order, n.code LIMIT 20`),
     /** The 동 whose point is closest (GiST nearest-neighbour), with the distance in metres. */
     nearest: (p: Point) =>
       db.one<DongRow & { meters: number }>(sql`SELECT d.*, ${distanceFrom('n', p)} AS meters

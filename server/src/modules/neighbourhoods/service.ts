@@ -42,7 +42,7 @@ export function neighbourhoodsService(deps: Deps) {
 
     /** Name search: names starting with the text first, then containing it; at most 20. */
     async search(text: string) {
-      const t = text.trim().replace(/[\\%_]/g, (ch) => '\\' + ch);
+      const t = text.trim().replace(/[\\%_]/g, (ch) => `\\${ch}`);
       if (!t) return { items: [] };
       return { items: (await hoods.search(t)).map(toNeighbourhood) };
     },

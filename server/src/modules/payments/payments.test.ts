@@ -46,7 +46,7 @@ function fakeToss() {
       if (res.destroyed) return;
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
     };
-    if (req.headers.authorization !== 'Basic ' + Buffer.from(`${SECRET}:`).toString('base64')) {
+    if (req.headers.authorization !== `Basic ${Buffer.from(`${SECRET}:`).toString('base64')}`) {
       return send(401, { code: 'UNAUTHORIZED_KEY', message: '인증되지 않은 시크릿 키 혹은 클라이언트 키 입니다.' });
     }
     if (req.method === 'GET' && req.url?.startsWith('/v1/payments/')) {

@@ -15,11 +15,14 @@ interface TossPayment {
   approvedAt?: string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: Toss's JSON answer (a payment or an error body); each use checks status/code before reading it
+type TossAnswer = any;
+
 export function createTossProvider(config: Config['payments']): PaymentProvider {
   const base = config.tossBaseUrl.replace(/\/+$/, '');
-  const auth = 'Basic ' + Buffer.from(`${config.tossSecretKey}:`).toString('base64');
+  const auth = `Basic ${Buffer.from(`${config.tossSecretKey}:`).toString('base64')}`;
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: TossAnswer }> {
     let res: Response;
     try {
       res = await fetch(base + path, {
@@ -34,7 +37,7 @@ export function createTossProvider(config: Config['payments']): PaymentProvider 
       }
       throw new AppError(502, 'PAYMENT_PROVIDER_ERROR', '결제사에 연결하지 못했습니다. 잠시 후 다시 시도해 주세요');
     }
-    let json: any = null;
+    let json: TossAnswer = null;
     try {
       json = await res.json();
     } catch {

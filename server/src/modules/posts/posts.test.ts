@@ -128,7 +128,7 @@ test('bad input is 400 and stores nothing (no rows, no files)', async () => {
     ['six options', { options: Array.from({ length: 6 }, (_, i) => ({ name: `옵션${i}`, fee: 0, deposit: 0 })) }, [img], 'VALIDATION_FAILED'],
     ['bad date format', { blockedDates: ['2099/01/01'] }, [img], 'VALIDATION_FAILED'],
     ['impossible date', { blockedDates: ['2099-02-30'] }, [img], 'INVALID_DATE'],
-    ['non-leaf category', { categoryId: cat['캠핑'] }, [img], 'CATEGORY_NOT_LEAF'],
+    ['non-leaf category', { categoryId: cat.캠핑 }, [img], 'CATEGORY_NOT_LEAF'],
     ['unknown category', { categoryId: 999999 }, [img], 'UNKNOWN_CATEGORY'],
     ['unknown region', { regionIds: [reg['서울특별시>마포구'], 999999] }, [img], 'UNKNOWN_REGION'],
     ['no images', {}, [], 'IMAGE_REQUIRED'],
@@ -343,9 +343,9 @@ test('filters: keyword, parent category/region include children, fee range, auth
   assert.deepEqual(await q(`keyword=${encodeURIComponent('캐논 카메라')}`), [camera]);
   assert.deepEqual(await q(`keyword=${encodeURIComponent('100%_')}`), [lens]);
   assert.deepEqual(await q(`keyword=${encodeURIComponent('%')}`), [lens]);
-  assert.deepEqual(await q(`categoryId=${cat['공구']}`), [ladder, drill]);
+  assert.deepEqual(await q(`categoryId=${cat.공구}`), [ladder, drill]);
   assert.deepEqual(await q(`categoryId=${cat['공구>사다리']}`), [ladder]);
-  assert.deepEqual(await q(`regionId=${reg['서울특별시']}`), [lens, camera, drill]);
+  assert.deepEqual(await q(`regionId=${reg.서울특별시}`), [lens, camera, drill]);
   assert.deepEqual(await q(`regionId=${reg['경기도>수원시']}`), [lens]);
   assert.deepEqual(await q('minFee=4000&maxFee=8000'), [lens, ladder]);
   assert.deepEqual(await q('sort=fee_asc'), [drill, ladder, lens, camera]);

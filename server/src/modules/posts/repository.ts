@@ -159,7 +159,7 @@ export function keywordFilter(keyword: string, alias = 'p'): Sql | null {
   if (!words.length) return null;
   const a = sql.raw(alias);
   return sql.join(
-    words.map((w) => sql`(${a}.title || ' ' || ${a}.content) ILIKE ${'%' + w.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%'}`),
+    words.map((w) => sql`(${a}.title || ' ' || ${a}.content) ILIKE ${`%${w.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`}`),
     ' AND ',
   );
 }

@@ -30,7 +30,7 @@ export function reportsService(deps: Deps) {
       const detail = (input.detail ?? '').trim();
       if (input.reason === 'OTHER' && !detail) throw badRequest('DETAIL_REQUIRED', '기타 사유로 신고할 때는 상세 내용을 적어 주세요');
       const target = await findTarget(db, input.targetType, input.targetId);
-      if (!target || !target.visible) throw notFound(`신고할 ${TARGET_NAMES[input.targetType]}`);
+      if (!target?.visible) throw notFound(`신고할 ${TARGET_NAMES[input.targetType]}`);
       if (target.ownerId === reporterId) {
         throw badRequest('CANNOT_REPORT_SELF', '자기 자신이나 본인의 게시글·리뷰는 신고할 수 없습니다');
       }

@@ -163,8 +163,14 @@ function countingDb(db: Database) {
   let statements = 0;
   const wrap = <Q extends Queryable>(q: Q): Q => ({
     ...q,
-    query: (text: Parameters<Queryable['query']>[0], params?: unknown[]) => (statements++, q.query(text, params)),
-    one: (text: Parameters<Queryable['one']>[0], params?: unknown[]) => (statements++, q.one(text, params)),
+    query: (text: Parameters<Queryable['query']>[0], params?: unknown[]) => {
+      statements++;
+      return q.query(text, params);
+    },
+    one: (text: Parameters<Queryable['one']>[0], params?: unknown[]) => {
+      statements++;
+      return q.one(text, params);
+    },
   });
   const counted: Database = { ...wrap(db), transaction: (fn) => db.transaction((tx) => fn(wrap(tx))) };
   return { db: counted, statements: () => statements };

@@ -49,7 +49,7 @@ export async function aiSummary(llm: ChatLLM, reviews: SummaryInput[], averages:
   );
   const cleaned = text.trim().replace(/^["“]|["”]$/g, '').trim();
   if (!cleaned) throw new Error('empty LLM summary');
-  return cleaned.length > MAX_SUMMARY_CHARS ? cleaned.slice(0, MAX_SUMMARY_CHARS - 1) + '…' : cleaned;
+  return cleaned.length > MAX_SUMMARY_CHARS ? `${cleaned.slice(0, MAX_SUMMARY_CHARS - 1)}…` : cleaned;
 }
 
 /** The averages in words plus the most representative sentences (those sharing the most wording with the rest). */
@@ -116,7 +116,7 @@ export function representativeSentences(comments: string[], howMany: number, max
     const nearDuplicate = chosen.some((x) => jaccard(x.g, g) > 0.5);
     if (!nearDuplicate) chosen.push({ s: c.s, g });
   }
-  return chosen.map(({ s }) => (s.length > maxChars ? s.slice(0, maxChars - 1) + '…' : s));
+  return chosen.map(({ s }) => (s.length > maxChars ? `${s.slice(0, maxChars - 1)}…` : s));
 }
 
 function jaccard(a: Set<string>, b: Set<string>): number {

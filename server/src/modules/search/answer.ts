@@ -39,7 +39,7 @@ function context(hits: SearchHit[]): string {
   return hits
     .map((h) => {
       const l = h.listing;
-      return `#${l.id} | ${l.title} | ${l.category.parent ? l.category.parent.name + ' > ' : ''}${l.category.name} | 하루 ${l.fee}원, 보증금 ${l.deposit}원 | ${l.regions.join(', ')}`;
+      return `#${l.id} | ${l.title} | ${l.category.parent ? `${l.category.parent.name} > ` : ''}${l.category.name} | 하루 ${l.fee}원, 보증금 ${l.deposit}원 | ${l.regions.join(', ')}`;
     })
     .join('\n');
 }

@@ -123,7 +123,10 @@ async function corpusStats(db: Database, now = Date.now()): Promise<CorpusStats>
 
 async function documentFrequencies(db: Database, terms: string[], now = Date.now()): Promise<Map<string, number>> {
   let cache = dfCache.get(db);
-  if (!cache) dfCache.set(db, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    dfCache.set(db, cache);
+  }
   const out = new Map<string, number>();
   const missing: string[] = [];
   for (const t of terms) {

@@ -80,7 +80,7 @@ export interface Bm25Params {
 
 const TEXT = sql.raw(`(p.title || ' ' || p.content)`);
 /** p's title or content contains the term: the character-bigram GIN index (migration 022) narrows, ILIKE decides. */
-const containsTerm = (t: string): Sql => sql`text_bigrams(${TEXT}) @> text_bigrams(${t}::text) AND ${TEXT} ILIKE ${'%' + t + '%'}`;
+const containsTerm = (t: string): Sql => sql`text_bigrams(${TEXT}) @> text_bigrams(${t}::text) AND ${TEXT} ILIKE ${`%${t}%`}`;
 const and = (where: Sql[]) => sql.join(where, ' AND ');
 
 export function searchRepository(db: Queryable) {

@@ -267,7 +267,7 @@ test('suggest: the closest listing decides the category, not the most populous c
 
 test('suggest: the body limit fits the schema — the largest documented body is accepted, one byte more is 413', async () => {
   const me = await ctx.signUp();
-  const photo = (chars: number) => 'data:image/jpeg;base64,' + 'A'.repeat(chars - 'data:image/jpeg;base64,'.length);
+  const photo = (chars: number) => `data:image/jpeg;base64,${'A'.repeat(chars - 'data:image/jpeg;base64,'.length)}`;
   const largest = {
     title: '텐'.repeat(100), content: '트'.repeat(5000), hint: '캠'.repeat(1000),
     images: Array.from({ length: SUGGEST_MAX_IMAGES }, () => photo(SUGGEST_MAX_IMAGE_CHARS)),
@@ -284,7 +284,7 @@ test('suggest: the body limit fits the schema — the largest documented body is
   // padded with spaces (still valid JSON, same fields) to exactly the limit: accepted; one byte more: 413
   const atLimit = body + ' '.repeat(SUGGEST_BODY_LIMIT - Buffer.byteLength(body));
   assert.equal((await post(atLimit)).statusCode, 200);
-  const over = await post(atLimit + ' ');
+  const over = await post(`${atLimit} `);
   assert.equal(over.statusCode, 413);
   assert.match(String(over.headers['content-type']), /application\/problem\+json/);
   assert.equal(over.json().status, 413);

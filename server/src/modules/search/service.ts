@@ -61,7 +61,10 @@ export async function semanticAvailable(deps: Deps): Promise<boolean> {
   if (!deps.db.vectorAvailable) return false;
   const dims = embedderFor(deps.config).dimensions;
   let byDims = vectorReady.get(deps.db);
-  if (!byDims) vectorReady.set(deps.db, (byDims = new Map()));
+  if (!byDims) {
+    byDims = new Map();
+    vectorReady.set(deps.db, byDims);
+  }
   if (!byDims.has(dims)) {
     if (!(await embeddingsRepository(deps.db).vectorTableExists(dims))) return false; // not created yet: ask again next time
     byDims.set(dims, true);
@@ -116,7 +119,10 @@ export function fuse(keyword: KeywordHit[], semantic: { id: number; sim: number 
   const hits = new Map<number, RankedHit & { best: number; bm25: number; sim: number }>();
   const get = (id: number) => {
     let h = hits.get(id);
-    if (!h) hits.set(id, (h = { id, score: 0, best: 0, bm25: 0, sim: 0, match: { keyword: null, semantic: null, reason: '', reasons: [] } }));
+    if (!h) {
+      h = { id, score: 0, best: 0, bm25: 0, sim: 0, match: { keyword: null, semantic: null, reason: '', reasons: [] } };
+      hits.set(id, h);
+    }
     return h;
   };
   const corrected = new Map(terms.filter((t) => t.typedAs).map((t) => [t.term, t.typedAs!]));

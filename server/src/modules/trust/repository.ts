@@ -28,8 +28,8 @@ export function lenderRatingColumns(memberExpr: string, prefix = 'owner'): Sql {
   const m = sql.raw(memberExpr);
   const released = reviewReleased('LENDER', 'rr');
   return sql`(SELECT round(avg((rr.equipment_score + rr.kindness_score + rr.response_score) / 3.0), 1)::float8
-      FROM reviews rr WHERE rr.lender_id = ${m} AND rr.banned_at IS NULL AND ${released}) AS ${sql.raw(prefix + '_rating')},
-    (SELECT count(*)::int FROM reviews rr WHERE rr.lender_id = ${m} AND rr.banned_at IS NULL AND ${released}) AS ${sql.raw(prefix + '_review_count')}`;
+      FROM reviews rr WHERE rr.lender_id = ${m} AND rr.banned_at IS NULL AND ${released}) AS ${sql.raw(`${prefix}_rating`)},
+    (SELECT count(*)::int FROM reviews rr WHERE rr.lender_id = ${m} AND rr.banned_at IS NULL AND ${released}) AS ${sql.raw(`${prefix}_review_count`)}`;
 }
 
 export function trustRepository(db: Queryable) {

@@ -18,6 +18,7 @@ export function AdminBansPage() {
   const items = pageItems(query.data);
   return (
     <div className="admin-section">
+      {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics */}
       <div className="chips" role="group" aria-label="대상 종류">
         {TYPES.map((t) => (
           <button key={t} type="button" className={`chip${type === t ? ' active' : ''}`} onClick={() => setType(t)}>{REPORT_TARGET_LABELS[t]}</button>

@@ -16,6 +16,7 @@ export function AdminCatalogPage() {
   const [kind, setKind] = useState<CatalogKind>('categories');
   return (
     <div className="admin-section">
+      {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics */}
       <div className="chips" role="group" aria-label="트리 종류">
         {KINDS.map((k) => (
           <button key={k.id} type="button" className={`chip${kind === k.id ? ' active' : ''}`} onClick={() => setKind(k.id)}>{k.label}</button>
@@ -74,6 +75,7 @@ function NodeRow({ kind, node }: { kind: CatalogKind; node: TreeLeaf }) {
       {editing ? (
         <form className="tree-node-form" onSubmit={rename}>
           <input value={name} maxLength={40} onChange={(e) => setName(e.target.value)} onKeyDown={blockEnterWhileComposing}
+            // biome-ignore lint/a11y/noAutofocus: the field appears only after the user pressed a button to open it, so focusing it is what the user asked for
             aria-label={`${node.name} 새 이름`} autoFocus />
           <button type="submit" className="btn btn-small btn-primary" disabled={command.isPending}>저장</button>
           <button type="button" className="btn btn-small btn-ghost" onClick={() => { setEditing(false); setName(node.name); command.reset(); }}>취소</button>

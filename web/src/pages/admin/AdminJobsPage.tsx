@@ -59,6 +59,7 @@ function JobCard({ job }: { job: JobInfo }) {
       {editing ? (
         <form className="cron-form" onSubmit={saveCron}>
           <input value={cron} onChange={(e) => setCron(e.target.value)} onKeyDown={blockEnterWhileComposing}
+            // biome-ignore lint/a11y/noAutofocus: the field appears only after the user pressed a button to open it, so focusing it is what the user asked for
             aria-label={`${job.name} 실행 주기 (cron)`} spellCheck={false} autoFocus />
           <button type="submit" className="btn btn-small btn-primary" disabled={command.isPending || !cron.trim()}>저장</button>
           <button type="button" className="btn btn-small btn-ghost" onClick={() => { setEditing(false); setCron(job.cron); command.reset(); }}>취소</button>

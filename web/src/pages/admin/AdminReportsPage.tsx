@@ -21,6 +21,7 @@ export function AdminReportsPage() {
   const items = pageItems(query.data);
   return (
     <div className="admin-section">
+      {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics */}
       <div className="chips" role="group" aria-label="처리 상태">
         {STATUS_FILTERS.map((s) => (
           <button key={s ?? 'all'} type="button" className={`chip${status === s ? ' active' : ''}`} onClick={() => setStatus(s)}>
@@ -28,6 +29,7 @@ export function AdminReportsPage() {
           </button>
         ))}
       </div>
+      {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics */}
       <div className="chips" role="group" aria-label="대상 종류">
         {TYPE_FILTERS.map((t) => (
           <button key={t ?? 'all'} type="button" className={`chip chip-small${type === t ? ' active' : ''}`} onClick={() => setType(t)}>
@@ -93,6 +95,7 @@ export function BanControl({ targetType, targetId }: { targetType: ReportTargetT
   };
   return (
     <form className="ban-form" onSubmit={submit}>
+      {/* biome-ignore lint/a11y/noAutofocus: the field appears only after the user pressed a button to open it, so focusing it is what the user asked for */}
       <input className="select-like" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder="제한 사유 (작성자에게 전달돼요)" aria-label="제한 사유" autoFocus />
       <button type="submit" className="btn btn-small btn-danger" disabled={!reason.trim() || moderate.isPending}>제한</button>
       <button type="button" className="btn btn-small btn-ghost" onClick={() => setOpen(false)}>취소</button>

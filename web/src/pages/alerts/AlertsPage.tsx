@@ -31,7 +31,7 @@ export function AlertsPage() {
         <p className="muted">검색어에 맞는 물건이 새로 올라오면 알려 드려요. 검색 결과에서 "이 검색 저장"을 눌러도 돼요.</p>
         <form className="search-box" onSubmit={submit}>
           <input value={query} onChange={(e) => setQuery(e.target.value)} maxLength={100} aria-label="알림 받을 검색어" placeholder="예: 캠핑 텐트" />
-          <button className="btn btn-primary btn-small" disabled={save.isPending}>추가</button>
+          <button type="submit" className="btn btn-primary btn-small" disabled={save.isPending}>추가</button>
         </form>
         <FormError error={save.error ?? removeAlert.error} />
         {alerts.isPending ? <Spinner /> : alerts.error ? <ErrorBox error={alerts.error} onRetry={() => alerts.refetch()} /> : alerts.data.items.length === 0 ? (

@@ -6,7 +6,7 @@ import { blockEnterWhileComposing } from '../../lib/ime.ts';
 
 /** Only same-site paths are followed after login (no open redirect). */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
 export function LoginPage() {
@@ -44,7 +44,7 @@ export function LoginPage() {
           </div>
           <p className="auth-forgot"><Link to="/forgot-password">비밀번호를 잊으셨나요?</Link></p>
           <FormError error={login.error} />
-          <button className="btn btn-primary btn-block btn-large" disabled={login.isPending}>
+          <button type="submit" className="btn btn-primary btn-block btn-large" disabled={login.isPending}>
             {login.isPending ? '로그인 중…' : '로그인'}
           </button>
         </form>

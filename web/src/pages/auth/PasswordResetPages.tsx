@@ -29,7 +29,7 @@ export function ForgotPasswordPage() {
                 onChange={(e) => setEmail(e.target.value)} onKeyDown={blockEnterWhileComposing} placeholder="example@chwimeet.kr" />
             </div>
             <FormError error={request.error} />
-            <button className="btn btn-primary btn-block btn-large" disabled={request.isPending}>
+            <button type="submit" className="btn btn-primary btn-block btn-large" disabled={request.isPending}>
               {request.isPending ? '보내는 중…' : '재설정 링크 받기'}
             </button>
           </form>
@@ -81,7 +81,7 @@ export function ResetPasswordPage() {
             </div>
             <FormError error={reset.error} />
             {reset.error !== null && <p className="auth-switch"><Link to="/forgot-password">새 링크 받기</Link></p>}
-            <button className="btn btn-primary btn-block btn-large" disabled={reset.isPending || password.length < 8 || mismatch}>
+            <button type="submit" className="btn btn-primary btn-block btn-large" disabled={reset.isPending || password.length < 8 || mismatch}>
               {reset.isPending ? '바꾸는 중…' : '비밀번호 바꾸기'}
             </button>
           </form>

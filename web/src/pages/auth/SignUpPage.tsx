@@ -100,7 +100,7 @@ export function SignUpPage() {
             {mismatch && <span className="field-hint bad">비밀번호가 일치하지 않아요</span>}
           </div>
           <FormError error={signUp.error} />
-          <button className="btn btn-primary btn-block btn-large" disabled={!canSubmit}>
+          <button type="submit" className="btn btn-primary btn-block btn-large" disabled={!canSubmit}>
             {signUp.isPending ? '가입 중…' : '가입하기'}
           </button>
         </form>

@@ -50,6 +50,7 @@ function RoomSearch({ initial, onSearch }: { initial: string; onSearch: (q: stri
     onSearch(text.trim());
   };
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <search> would need an extra wrapper element around the form; role=search on the form exposes the same landmark
     <form className="room-search" role="search" onSubmit={submit}>
       <SearchIcon size={18} className="room-search-icon" />
       <input type="search" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={blockEnterWhileComposing}

@@ -54,6 +54,7 @@ function RoomView({ room, meId }: { room: ChatRoom; meId: number }) {
   const prev = useRef({ firstSeq: 0, height: 0 });
 
   // keep the view pinned to the newest message, and in place when earlier messages are put above
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the scroll position is adjusted after every change of the message list, pending messages included
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -221,6 +222,7 @@ function Composer({ onSend, roomId, onStored }: { onSend: (content: string) => v
   const [planning, setPlanning] = useState(false);
   const [photoState, setPhotoState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const input = useRef<HTMLTextAreaElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the height is re-measured whenever the text changes; the body reads the textarea through a ref
   useLayoutEffect(() => {
     // grows with the text up to five lines
     const el = input.current;

@@ -64,6 +64,7 @@ export function HomePage() {
             <h2 className="section-title">근처 동네 · {home.name} {radius}km</h2>
             <Link to="/my/neighbourhoods" className="btn btn-small">내 동네</Link>
           </div>
+          {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics */}
           <div className="range-control" role="group" aria-label="거리 범위">
             {RADII_KM.map((r) => (
               <button key={r} type="button" className={`chip${r === radius ? ' active' : ''}`} aria-pressed={r === radius}
@@ -100,6 +101,7 @@ function RegionPicker({ value, onChange }: { value: number | undefined; onChange
   const { data: tree } = useRegions();
   const root = tree?.find((r) => r.id === value || r.children.some((c) => c.id === value));
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics
     <div className="region-picker" role="group" aria-label="지역 선택">
       <select aria-label="시·도" value={root?.id ?? ''} onChange={(e) => onChange(Number(e.target.value) || undefined)}>
         <option value="">전국</option>

@@ -90,7 +90,7 @@ export function ProfileForm({ me }: { me: MyMember }) {
       </div>
       <FormError error={update.error} />
       {saved && <p className="form-ok" role="status">저장했어요</p>}
-      <button className="btn btn-primary btn-block" disabled={update.isPending || nicknameState === 'taken' || nicknameState === 'invalid'}>
+      <button type="submit" className="btn btn-primary btn-block" disabled={update.isPending || nicknameState === 'taken' || nicknameState === 'invalid'}>
         {update.isPending ? '저장 중…' : '저장하기'}
       </button>
     </form>

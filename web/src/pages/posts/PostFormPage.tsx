@@ -306,7 +306,7 @@ function PostForm({ editId, initial }: { editId?: number; initial: PostDraft }) 
           {progress !== null && (
             <ProgressBar value={progress} label={progress < 1 ? '사진 올리는 중' : '저장하는 중'} />
           )}
-          <button className="btn btn-primary btn-block btn-large" disabled={save.isPending}>
+          <button type="submit" className="btn btn-primary btn-block btn-large" disabled={save.isPending}>
             {save.isPending ? '저장 중…' : editId ? '수정 완료' : `등록하기${draft.fee ? ` · ${won(toWon(draft.fee) || 0)}/일` : ''}`}
           </button>
         </div>

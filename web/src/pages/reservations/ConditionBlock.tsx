@@ -117,6 +117,7 @@ function ClaimForm({ reservationId, max }: { reservationId: number; max: number 
     <form className="condition-form" aria-label="보증금 차감 청구" onSubmit={(e) => { e.preventDefault(); claim.mutate(items); }}>
       <h3>보증금 차감 청구</h3>
       {rows.map((row, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rows are only ever appended, never removed or reordered, so the index is stable
         <div key={i} className="claim-row">
           <input type="text" aria-label={`청구 항목 ${i + 1}`} placeholder="예: 플라이 찢어짐 수선비" maxLength={200} value={row.description}
             onChange={(e) => setRows((rs) => rs.map((x, j) => (j === i ? { ...x, description: e.target.value } : x)))} />

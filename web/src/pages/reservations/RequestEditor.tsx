@@ -1,7 +1,7 @@
 // The borrower changes a request while it waits for approval (SPEC §5): the same fields as booking,
 // filled with the request, against the listing's current options and free dates. The server re-checks
 // everything; its Korean refusal is shown as is.
-import { type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { usePost, type PostDetail } from '../../api/posts.ts';
 import { useEditReservation, type ReservationDetail } from '../../api/reservations.ts';
 import { RequestFields, useRequestDraft } from '../../components/RequestFields.tsx';

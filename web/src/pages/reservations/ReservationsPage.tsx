@@ -95,6 +95,7 @@ function ReservationList({ query, status, onStatus, empty }: {
   return (
     <>
       {query.data && total > 0 && (
+        // biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics
         <div className="chips status-chips" role="group" aria-label="상태별 보기">
           <button type="button" className={`chip${!status ? ' active' : ''}`} onClick={() => onStatus(null)}>전체 {total}</button>
           {shown.map((s) => (

@@ -104,6 +104,7 @@ function TransitionForm({ from, to, pending, onSubmit, onCancel }: {
       {fields.includes('reason') && (
         <label className="field">
           <span className="field-label">사유</span>
+          {/* biome-ignore lint/a11y/noAutofocus: the field appears only after the user pressed a button to open it, so focusing it is what the user asked for */}
           <textarea rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t.reasonPlaceholder} autoFocus />
         </label>
       )}
@@ -118,6 +119,7 @@ function TransitionForm({ from, to, pending, onSubmit, onCancel }: {
           <label className="field">
             <span className="field-label">운송장 번호</span>
             <input value={tracking} inputMode="numeric" maxLength={40} onChange={(e) => setTracking(e.target.value)}
+              // biome-ignore lint/a11y/noAutofocus: the field appears only after the user pressed a button to open it, so focusing it is what the user asked for
               onKeyDown={blockEnterWhileComposing} placeholder="숫자와 - 만" autoFocus />
           </label>
         </div>

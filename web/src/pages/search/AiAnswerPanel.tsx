@@ -59,9 +59,11 @@ function AiAnswer({ result }: { result: AiSearchResult }) {
 /** "… [#12] …" → "… ① …" linking to the listing; ids that are not cited are dropped from the text. */
 function withCitationLinks(answer: string, number: Map<number, number>): ReactNode[] {
   return answer.split(/\[#(\d+)\]/g).map((part, i) => {
+    // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one answer string, which never changes once shown; the position is their identity
     if (i % 2 === 0) return <Fragment key={i}>{part}</Fragment>;
     const n = number.get(Number(part));
     return n === undefined ? null : (
+      // biome-ignore lint/suspicious/noArrayIndexKey: as above, the position in the split answer is the identity
       <Link key={i} to={`/posts/${part}`} className="cite" aria-label={`인용 ${n}: 게시글 보기`}>{n}</Link>
     );
   });

@@ -232,7 +232,8 @@ function Suggestions({ title, hint, onBrowse }: {
       {popular.length > 0 && (
         <>
           <h2 className="section-title">많이 올라오는 카테고리</h2>
-          <div className="chips chips-wrap" aria-label="많이 올라오는 카테고리">
+          {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics */}
+          <div className="chips chips-wrap" role="group" aria-label="많이 올라오는 카테고리">
             {popular.map(([id, c]) => (
               <button key={id} type="button" className="chip" onClick={() => onBrowse({ category: id })}>{c.name}</button>
             ))}
@@ -287,7 +288,8 @@ function AiIntro({ onPick }: { onPick: (q: string) => void }) {
     <div className="ai-intro">
       <p className="ai-intro-title">필요한 상황을 말하면 AI가 이웃의 물건을 찾아 드려요</p>
       <p className="muted">검색된 물건만 근거로 답하고, 답에 나온 물건을 바로 보여 드려요.</p>
-      <div className="chips chips-wrap" aria-label="질문 예시">
+      {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics */}
+      <div className="chips chips-wrap" role="group" aria-label="질문 예시">
         {AI_EXAMPLES.map((q) => (
           <button key={q} type="button" className="chip" onClick={() => onPick(q)}>{q}</button>
         ))}
@@ -314,11 +316,12 @@ function KeywordBox({ value, onSearch, placeholder, label, button }: {
     onSearch(text.trim());
   };
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <search> would need an extra wrapper element around the form; role=search on the form exposes the same landmark
     <form className="search-box" role="search" onSubmit={submit}>
       <SearchIcon size={20} />
       <input type="search" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={blockEnterWhileComposing}
         placeholder={placeholder} aria-label={label} enterKeyHint="search" name="q" maxLength={200} />
-      <button className="btn btn-primary btn-small">{button}</button>
+      <button type="submit" className="btn btn-primary btn-small">{button}</button>
     </form>
   );
 }
@@ -346,6 +349,7 @@ function FeeRange({ min, max, onApply }: { min?: number; max?: number; onApply: 
   const changed = !invalid && (loN !== min || hiN !== max);
   const apply = useRef(() => {});
   apply.current = () => { if (changed) onApply(loN, hiN); };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each keystroke (lo, hi) restarts the debounce timer; the body calls the latest apply through a ref
   useEffect(() => {
     if (!changed) return;
     const timer = setTimeout(() => apply.current(), FEE_APPLY_DELAY_MS);
@@ -353,6 +357,7 @@ function FeeRange({ min, max, onApply }: { min?: number; max?: number; onApply: 
   }, [changed, lo, hi]);
   const onKeyDown = (e: KeyboardEvent) => { if (e.key === 'Enter') apply.current(); };
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics
     <div className="field" role="group" aria-labelledby="fee-range-label">
       <span className="field-label" id="fee-range-label">하루 대여료</span>
       <div className="range-row">
@@ -388,6 +393,7 @@ function DateRange({ from, to, onApply }: { from?: string; to?: string; onApply:
     if (!(nextStart !== '' && nextEnd !== '' && nextStart > nextEnd)) onApply(nextStart || undefined, nextEnd || undefined);
   };
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings its own border, padding and min-width and would change this layout; role=group with a label gives the same semantics
     <div className="field" role="group" aria-labelledby="date-range-label">
       <span className="field-label" id="date-range-label">빌릴 날짜</span>
       <div className="range-row date-row">
