@@ -13,7 +13,7 @@ import fastifyStatic from '@fastify/static';
 import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { boundedValidatorCompiler } from './http/validation.ts';
 import type { Deps } from './deps.ts';
-import { AppError, badText, invalidText, nulRefused, sendProblem, toAppError } from './http/errors.ts';
+import { AppError, refuseBadText, sendProblem, toAppError } from './http/errors.ts';
 import { parseQueryString, refuseInvalidQuery, registerJsonParser } from './http/encoding.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerCsrfGuard } from './http/csrf.ts';
@@ -92,9 +92,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   refuseInvalidQuery(app);
   // NUL (Postgres cannot store it) and lone surrogates: refused once, for every route, before any handler runs.
   app.addHook('preValidation', async (req) => {
-    const bad = badText(req.query) ?? badText(req.params) ?? badText(req.body);
-    if (bad === 'nul') throw nulRefused();
-    if (bad) throw invalidText();
+    for (const part of [req.query, req.params, req.body]) refuseBadText(part);
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from './helpers.ts';
 import { jpeg, multipart, sendPost } from './factories.ts';
 import { PostCreateData, PostUpdateData } from '../src/modules/posts/schemas.ts';
+import { RecordData } from '../src/modules/inspections/schemas.ts';
 
 type Schema = Record<string, any>;
 interface Operation {
@@ -21,6 +22,7 @@ interface Operation {
 const MULTIPART_DATA: Record<string, Schema> = {
   'POST /api/v1/posts': PostCreateData,
   'PUT /api/v1/posts/{id}': PostUpdateData,
+  'POST /api/v1/reservations/{id}/condition-records': RecordData,
 };
 
 let ctx: TestContext;
@@ -318,4 +320,25 @@ test('invalid UTF-8 and lone surrogates are refused with 400, nothing stored', a
     assert.equal(res.json().code, 'INVALID_ENCODING');
   }
   assert.equal(await countMembers(), before, 'no member was created');
+
+  // the same in a multipart listing form: raw bytes in the data part, and escapes inside its JSON
+  const owner = await ctx.signUp();
+  const countPosts = async () => Number((await ctx.deps.db.one<{ n: string }>('SELECT count(*) AS n FROM posts'))!.n);
+  const postsBefore = await countPosts();
+  const image = await jpeg();
+  const formData = (title: string) => JSON.stringify({ title, content: '내용입니다', categoryId: 1, regionIds: [1], fee: 1000, deposit: 0, options: [] });
+  const [head, tail] = formData('ab__cd').split('__');
+  const formCases: [string, Buffer][] = [
+    ['raw 0xFF byte in the data part', Buffer.concat([Buffer.from(head), Buffer.from([0xff]), Buffer.from(tail)])],
+    ['truncated sequence in the data part', Buffer.concat([Buffer.from(head), Buffer.from([0xe4, 0xb8]), Buffer.from(tail)])],
+    ['lone surrogate escape in the data JSON', Buffer.from(formData('ab\ud800'))], // JSON.stringify writes it as \ud800
+    ['NUL escape in the data JSON', Buffer.from(formData('ab\u0000cd'))],
+  ];
+  for (const [name, data] of formCases) {
+    const form = multipart([{ name: 'data', value: data }, { name: 'images', value: image, filename: 'a.jpg' }]);
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/posts', payload: form.payload, headers: { ...form.headers, cookie: owner.cookie } });
+    assert.equal(res.statusCode, 400, `${name}: ${res.body}`);
+    assert.ok(['INVALID_ENCODING', 'INVALID_CHARACTER'].includes(res.json().code), `${name}: ${res.body}`);
+  }
+  assert.equal(await countPosts(), postsBefore, 'no listing was created');
 });

@@ -84,6 +84,13 @@ export function badText(value: unknown, depth = 0): 'nul' | 'surrogate' | null {
 export const nulRefused = () => badRequest('INVALID_CHARACTER', '입력에 허용되지 않는 문자(NUL)가 있습니다');
 export const invalidText = () => badRequest('INVALID_ENCODING', '입력이 올바른 UTF-8 문자열이 아닙니다');
 
+/** Throws the 400 for text badText finds (used for every parsed request part, multipart data included). */
+export function refuseBadText(value: unknown) {
+  const bad = badText(value);
+  if (bad === 'nul') throw nulRefused();
+  if (bad) throw invalidText();
+}
+
 // An outage of a backing service is a 503 the client may retry, not a 500 "INTERNAL".
 const REDIS_DOWN = new Set([
   'ClientClosedError', 'ClientOfflineError', 'SocketClosedUnexpectedlyError', 'ConnectionTimeoutError', 'SocketTimeoutError',

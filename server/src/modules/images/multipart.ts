@@ -1,7 +1,7 @@
 // Reading a multipart request into memory: JSON/text fields and image files, with Korean errors
 // for every limit (never a 500). Nothing is written to disk here.
 import type { FastifyRequest } from 'fastify';
-import { AppError, badRequest } from '../../http/errors.ts';
+import { AppError, badRequest, invalidText } from '../../http/errors.ts';
 import type { Storage } from '../../storage/index.ts';
 import { MAX_IMAGES, MAX_UPLOAD_BYTES, removeFiles, storeImage, type StoredImage } from './service.ts';
 
@@ -25,7 +25,11 @@ export async function readMultipart(req: FastifyRequest, fileField: string, maxF
         if (files.length >= maxFiles) throw tooMany(maxFiles);
         if (buf.length > 0) files.push(buf);
       } else {
-        fields[part.fieldname] = String(part.value ?? '');
+        const text = String(part.value ?? '');
+        // the multipart parser decodes invalid UTF-8 bytes to U+FFFD instead of failing: refuse them here,
+        // like the JSON and query-string parsers do (a typed U+FFFD is never meaningful listing text)
+        if (text.includes('\uFFFD')) throw invalidText();
+        fields[part.fieldname] = text;
       }
     }
   } catch (err) {

@@ -1,6 +1,6 @@
 // The multipart create/edit body: its JSON `data` part checked against the TypeBox schema, and the
 // image count rules (files are checked by the images module).
-import { badRequest } from '../../http/errors.ts';
+import { badRequest, refuseBadText } from '../../http/errors.ts';
 import { compileBounded } from '../../http/validation.ts';
 import { MAX_IMAGES } from '../images/service.ts';
 import { PostCreateData, PostUpdateData, type PostData } from './schemas.ts';
@@ -21,6 +21,7 @@ export function parseDataPart<T>(raw: string | undefined, validator: ReturnType<
   } catch {
     throw badRequest('INVALID_JSON', 'data 필드가 올바른 JSON이 아닙니다');
   }
+  refuseBadText(value); // NUL or a lone surrogate escaped inside the JSON ("\ud800")
   const errors = validator.errors(value);
   if (errors) {
     const first = errors[0];
