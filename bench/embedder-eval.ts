@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { readSplit, spearman, cosine } from './korsts.ts';
 import { createLocalEmbedder } from '../server/src/ai/local-embedder.ts';
 import { words } from '../server/src/ai/korean-text.ts';
-import { demoListings } from '../server/src/seed/listings.ts';
+import { demoListings } from '../server/src/db/seed/listings.ts';
 import { LEAVES } from '../server/src/ai/data/rental-templates.ts';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../server/src/ai/data');

@@ -3,7 +3,7 @@
 // character 2/3-gram TF-IDF baseline computed in the same run over the same listings.
 //   npm run eval:search            (EVAL_SUGGEST=1 adds the category suggestion's leave-one-out)
 //
-// Setup: the demo listings (server/src/seed) plus the held-out listings, embedded by the configured
+// Setup: the demo listings (server/src/db/seed) plus the held-out listings, embedded by the configured
 // embedder, on a fresh PGlite. Nothing in search is tuned on these queries — keep it that way, or the
 // figures mean nothing. A listing is relevant when its title is in the query's `relevant` list.
 // recall@10 is capped: relevant listings in the top 10 / min(10, number relevant), so a query with
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Deps } from '../server/src/deps.ts';
 import { sql } from '../server/src/db/sql.ts';
 import { embedderFor } from '../server/src/ai/embedder.ts';
-import { seedDemo } from '../server/src/seed/demo.ts';
+import { seedDemo } from '../server/src/db/seed/demo.ts';
 import { runEmbeddingPass } from '../server/src/modules/embeddings/service.ts';
 import { searchService, type SearchMode } from '../server/src/modules/search/service.ts';
 import { calibrationFor } from '../server/src/modules/search/calibration.ts';

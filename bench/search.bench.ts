@@ -11,7 +11,7 @@ import { searchService, filterConditions, vectorRank } from '../server/src/modul
 import { embeddingWorker, startEmbeddingNudger } from '../server/src/modules/embeddings/service.ts';
 import { queryVector } from '../server/src/modules/embeddings/repository.ts';
 import { KOREAN_LISTINGS, ensureMember, insertListings, regionId } from '../server/test/factories.ts';
-import { demoListings } from '../server/src/seed/listings.ts';
+import { demoListings } from '../server/src/db/seed/listings.ts';
 import { withPgliteDeps } from './pglite-deps.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000').split(',').map(Number);
@@ -43,7 +43,7 @@ async function seed(deps: Deps, n: number) {
 }
 
 /**
- * A varied catalogue: the 155 demo listings (server/src/seed/listings.ts) recombined — each listing
+ * A varied catalogue: the 155 demo listings (server/src/db/seed/listings.ts) recombined — each listing
  * takes one demo title with a random descriptor and model code, its own description, one or two
  * sentences from other demo listings of the same top category, and two stock sentences — so vectors
  * spread out instead of forming 15 tight families of near-duplicates like seed() above.

@@ -1,12 +1,12 @@
 // Builds the held-out search set from its hand-written sources (server/src/ai/data/heldout-*.tsv):
 //   search-heldout-listings.jsonl  extra listings written for evaluation only (never trained on)
 //   search-heldout.jsonl           {"query", "relevant": [listing titles], "categories": [leaf names]}
-// A query's relevant listings are every demo listing (server/src/seed/listings.ts) and every held-out
+// A query's relevant listings are every demo listing (server/src/db/seed/listings.ts) and every held-out
 // listing in one of its leaf categories.   node --import tsx scripts/build-heldout.ts
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoListings } from '../server/src/seed/listings.ts';
+import { demoListings } from '../server/src/db/seed/listings.ts';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../server/src/ai/data');
 const tsv = (name: string) =>

@@ -2,7 +2,8 @@
 // (they share PGlite's single connection with requests). Each issue adds its part here.
 import type { Deps } from './deps.ts';
 import { startRenditionWorker } from './modules/images/renditions.ts';
-import { seedDemo } from './seed/demo.ts';
+import { seedDemo } from './db/seed/demo.ts';
+import { postsRepository } from './modules/posts/repository.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { startEmbeddingNudger } from './modules/embeddings/service.ts';
 
@@ -12,7 +13,7 @@ import { startEmbeddingNudger } from './modules/embeddings/service.ts';
  */
 export async function seedIfEmpty(deps: Deps) {
   if (deps.config.databaseUrl || !deps.config.seedDemo) return;
-  if (await deps.db.one('SELECT 1 FROM posts LIMIT 1')) return;
+  if (await postsRepository(deps.db).hasAny()) return;
   deps.demoSeed = 'loading';
   try {
     const seed = await seedDemo(deps);

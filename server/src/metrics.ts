@@ -1,5 +1,6 @@
 // Prometheus metrics (SPEC §10): one registry for the whole process, served at GET /metrics.
 // Label values are always bounded: route templates ('/api/v1/posts/:id'), never raw URLs or ids.
+import { embeddingsRepository } from './modules/embeddings/repository.ts';
 import client from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from './db/client.ts';
@@ -71,10 +72,7 @@ export const embeddingBacklog = new client.Gauge({
   async collect() {
     if (!backlogDb) return;
     try {
-      const row = await backlogDb.one<{ n: number }>(
-        "SELECT count(*)::int AS n FROM posts WHERE embedding_status IN ('WAIT', 'PENDING') AND deleted_at IS NULL",
-      );
-      this.set(row?.n ?? 0);
+      this.set(await embeddingsRepository(backlogDb).backlog());
     } catch {
       // database briefly unavailable: keep the last value rather than failing the scrape
     }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { DEMO_PASSWORD, demoMembers } from '../src/seed/demo.ts';
+import { DEMO_PASSWORD, demoMembers } from '../src/db/seed/demo.ts';
 
 const readme = fs.readFileSync('README.md', 'utf8');
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DENSE_BUCKETS, LOCAL_DIMENSIONS, MODEL_FILE, createLocalEmbedder, loadLocalModel } from './local-embedder.ts';
 import { stem, words } from './korean-text.ts';
-import { demoListings } from '../seed/listings.ts';
+import { demoListings } from '../db/seed/listings.ts';
 import { LEAVES } from './data/rental-templates.ts';
 import { listingText } from '../modules/embeddings/text.ts';
 

@@ -3,7 +3,7 @@
 import pino from 'pino';
 import { loadConfig } from '../config.ts';
 import { closeDeps, createDepsOrExit } from '../deps.ts';
-import { DEMO_PASSWORD, demoMembers, seedDemo } from '../seed/demo.ts';
+import { DEMO_PASSWORD, demoMembers, seedDemo } from '../db/seed/demo.ts';
 
 async function main() {
   const config = loadConfig();

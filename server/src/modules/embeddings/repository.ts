@@ -32,6 +32,9 @@ export interface ClaimRow {
 
 export function embeddingsRepository(db: Queryable) {
   return {
+    /** listings waiting for an embedding (the embedding_backlog gauge) */
+    backlog: async () =>
+      (await db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM posts WHERE embedding_status IN ('WAIT', 'PENDING') AND deleted_at IS NULL`))?.n ?? 0,
     /** Creates the table for a non-default dimension (idempotent); the 512 table comes from migration 021. */
     async ensureVectorTable(dims: number): Promise<void> {
       if (dims === LOCAL_DIMENSIONS) return;

@@ -3,12 +3,13 @@
 import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
 import { VERIFY_VALID_DAYS, type Point } from '../neighbourhoods/geo.ts';
-import { distanceFrom } from '../neighbourhoods/repository.ts';
+import { distanceFrom, withinRadius } from '../neighbourhoods/repository.ts';
+import { categoryFilter, regionFilter } from '../catalog/repository.ts';
 import { lenderRatingColumns } from '../trust/repository.ts';
 import { visibleToViewer } from '../blocks/repository.ts';
 import { statusListSql, type Status } from '../reservations/status.ts';
-import { publicPostCondition } from './visibility.ts';
-import type { PostData } from './schemas.ts';
+import { listedPostCondition, publicPostCondition } from './visibility.ts';
+import type { ListQuery, PostData } from './schemas.ts';
 
 // ---- rows -----------------------------------------------------------------------------------
 
@@ -197,8 +198,37 @@ export const positionOf = (sort: Sort, r: ListRow): Position => ({
 
 // ---- the repository -----------------------------------------------------------------------------
 
+// ---- WHERE pieces of the listing lists (alias p), kept here so the services hold no SQL
+
+/** GET /posts: listed (or, for an admin asking, also banned) listings matching the filters, seen by the viewer. */
+export function listConditions(query: ListQuery, opts: { viewerId?: number; includeBanned: boolean; point: Point | null }): Sql[] {
+  const where: Sql[] = [opts.includeBanned ? sql`p.deleted_at IS NULL` : sql.raw(listedPostCondition('p'))];
+  const kw = query.keyword ? keywordFilter(query.keyword) : null;
+  if (kw) where.push(kw);
+  if (query.categoryId) where.push(categoryFilter([query.categoryId]));
+  if (query.regionId) where.push(regionFilter([query.regionId]));
+  if (query.minFee !== undefined) where.push(sql`p.fee >= ${query.minFee}`);
+  if (query.maxFee !== undefined) where.push(sql`p.fee <= ${query.maxFee}`);
+  if (query.authorId) where.push(sql`p.author_id = ${query.authorId}`);
+  where.push(visibleToViewer(opts.viewerId));
+  if (query.radiusKm && opts.point) where.push(withinRadius('p', opts.point, query.radiusKm));
+  return where;
+}
+
+/** The member's own listings, banned ones included, deleted ones not. */
+export const ownListings = (memberId: number): Sql[] => [sql`p.author_id = ${memberId}`, sql`p.deleted_at IS NULL`];
+
+/** Public listings the member marked as favourite. */
+export const favouriteCards = (memberId: number): Sql[] => [
+  sql.raw(publicPostCondition('p')),
+  visibleToViewer(memberId),
+  sql`EXISTS (SELECT 1 FROM favorites fv WHERE fv.post_id = p.id AND fv.member_id = ${memberId})`,
+];
+
 export function postsRepository(db: Queryable) {
   return {
+    /** true once any listing exists (the demo seed runs only on an empty app) */
+    hasAny: async () => (await db.one(sql`SELECT 1 FROM posts LIMIT 1`)) !== undefined,
     // reference data an edit is checked against
     category: (id: number) =>
       db.one<{ id: number; has_children: boolean }>(sql`SELECT id, EXISTS (SELECT 1 FROM categories ch WHERE ch.parent_id = c.id) AS has_children

@@ -2,25 +2,20 @@
 // the listing page and favorites. SQL: repository.ts; the multipart body: data.ts; responses: mapping.ts.
 import type { Deps } from '../../deps.ts';
 import type { Queryable } from '../../db/client.ts';
-import { sql, type Sql } from '../../db/sql.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import type { AuthMember } from '../../http/auth.ts';
-import { categoryFilter, regionFilter } from '../catalog/service.ts';
 import { storeAll } from '../images/multipart.ts';
 import { removeFiles, type StoredImage } from '../images/service.ts';
 import { unavailableDates } from '../reservations/availability.ts';
 import { addDays, isValidDate, seoulDate } from '../../lib/dates.ts';
 import { trustOf } from '../trust/score.ts';
-import { withinRadius } from '../neighbourhoods/repository.ts';
-import { visibleToViewer } from '../blocks/repository.ts';
-import { listedPostCondition, publicPostCondition } from './visibility.ts';
 import { mayReadExactPlace } from './places.ts';
 import { assertImageCount } from './data.ts';
 import { listPosts, pointOfQuery } from './list.ts';
 import { nextBumpOf, toDetail } from './mapping.ts';
 import { BUMP_INTERVAL_DAYS, BUMP_INTERVAL_MS } from './schemas.ts';
 import { iso } from '../../http/wire.ts';
-import { keywordFilter, postsRepository, type ImageRow, type Place, type PostsRepository } from './repository.ts';
+import { favouriteCards, listConditions, ownListings, postsRepository, type ImageRow, type Place, type PostsRepository } from './repository.ts';
 import type { ListQuery, PostData } from './schemas.ts';
 import { queueAlertMatch } from '../alerts/service.ts';
 
@@ -94,8 +89,6 @@ export function postsService(deps: Deps) {
     if (post.author_id !== member.id) throw forbidden('본인 게시글만 관리할 수 있습니다');
     return post;
   }
-
-  const publicCards = (viewerId: number | undefined): Sql[] => [sql.raw(publicPostCondition('p')), visibleToViewer(viewerId)];
 
   return {
     async create(member: AuthMember, data: PostData, files: Buffer[]) {
@@ -176,33 +169,18 @@ export function postsService(deps: Deps) {
     },
 
     async list(query: ListQuery, viewer: AuthMember | null) {
-      const where: Sql[] = [];
-      where.push(viewer?.role === 'ADMIN' && query.includeBanned ? sql`p.deleted_at IS NULL` : sql.raw(listedPostCondition('p')));
-      if (query.keyword) {
-        const kw = keywordFilter(query.keyword);
-        if (kw) where.push(kw);
-      }
-      if (query.categoryId) where.push(categoryFilter([query.categoryId]));
-      if (query.regionId) where.push(regionFilter([query.regionId]));
-      if (query.minFee !== undefined) where.push(sql`p.fee >= ${query.minFee}`);
-      if (query.maxFee !== undefined) where.push(sql`p.fee <= ${query.maxFee}`);
-      if (query.authorId) where.push(sql`p.author_id = ${query.authorId}`);
-      where.push(visibleToViewer(viewer?.id));
       const point = await pointOfQuery(db, query, viewer);
-      if (query.radiusKm) where.push(withinRadius('p', point!, query.radiusKm));
+      const where = listConditions(query, { viewerId: viewer?.id, includeBanned: viewer?.role === 'ADMIN' && !!query.includeBanned, point });
       return listPosts(db, { where, sort: query.sort, cursor: query.cursor, limit: query.limit, point });
     },
 
     /** The caller's own listings, banned ones included (flagged), deleted ones not. */
     my(member: AuthMember, page: { cursor?: string; limit?: number }) {
-      return listPosts(db, { where: [sql`p.author_id = ${member.id}`, sql`p.deleted_at IS NULL`], ...page });
+      return listPosts(db, { where: ownListings(member.id), ...page });
     },
 
     favorites(member: AuthMember, page: { cursor?: string; limit?: number }) {
-      return listPosts(db, {
-        where: [...publicCards(member.id), sql`EXISTS (SELECT 1 FROM favorites fv WHERE fv.post_id = p.id AND fv.member_id = ${member.id})`],
-        ...page,
-      });
+      return listPosts(db, { where: favouriteCards(member.id), ...page });
     },
 
     async detail(id: number, viewer: AuthMember | null) {

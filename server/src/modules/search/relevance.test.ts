@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
-import { seedDemo } from '../../seed/demo.ts';
+import { seedDemo } from '../../db/seed/demo.ts';
 import { runEmbeddingPass } from '../embeddings/service.ts';
 import { insertListings } from '../../../test/factories.ts';
 import { heldOutListings, heldOutQueries } from '../../../../bench/search-eval.ts';

@@ -2,11 +2,11 @@
 // neighbours (waiting for approval, approved, sent) and a chat, made through the real services so
 // statuses, logs and notifications are exactly what the app makes. Best effort: a listing whose
 // dates happen to be blocked is skipped.
-import type { Deps } from '../deps.ts';
-import type { AuthMember } from '../http/auth.ts';
-import { chatService } from '../modules/chat/service.ts';
-import type { StatusChangeBody } from '../modules/reservations/schemas.ts';
-import { reservationsService } from '../modules/reservations/service.ts';
+import type { Deps } from '../../deps.ts';
+import type { AuthMember } from '../../http/auth.ts';
+import { chatService } from '../../modules/chat/service.ts';
+import type { StatusChangeBody } from '../../modules/reservations/schemas.ts';
+import { reservationsService } from '../../modules/reservations/service.ts';
 
 type Seoul = (days: number) => string;
 

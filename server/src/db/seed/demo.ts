@@ -1,15 +1,16 @@
 // Demo data for a first start: neighbours, ~150 listings over the category and region trees,
 // locally drawn photos, blocked dates and favorites. Runs once, when there are no posts yet.
 // Deterministic (fixed PRNG seed) so every fresh install looks the same.
-import { storeImage } from '../modules/images/service.ts';
-import { membersService } from '../modules/members/service.ts';
-import { addDays, seoulDate } from '../lib/dates.ts';
-import type { Deps } from '../deps.ts';
+import { postsRepository } from '../../modules/posts/repository.ts';
+import { storeImage } from '../../modules/images/service.ts';
+import { membersService } from '../../modules/members/service.ts';
+import { addDays, seoulDate } from '../../lib/dates.ts';
+import type { Deps } from '../../deps.ts';
 import { seedActivity } from './activity.ts';
 import { seedHistory } from './history.ts';
 import { demoListings } from './listings.ts';
 import { pictureKind, pictureSvg, renderPicture } from './pictures.ts';
-import { mulberry32 } from '../lib/random.ts';
+import { mulberry32 } from '../../lib/random.ts';
 
 export const DEMO_PASSWORD = 'chwimeet1234';
 
@@ -84,7 +85,7 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
   const started = performance.now();
   const { db } = deps;
   const skipped = (): SeedReport => ({ seeded: false, members: 0, posts: 0, images: 0, favorites: 0, ms: Math.round(performance.now() - started) });
-  if (await db.one('SELECT 1 FROM posts LIMIT 1')) return skipped();
+  if (await postsRepository(db).hasAny()) return skipped();
 
   const rand = mulberry32(20240601);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];

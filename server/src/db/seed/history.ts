@@ -2,7 +2,7 @@
 // borrower's of the lender and the lender's of the borrower), all older than the 7-day blind period,
 // so a newcomer sees ratings and trust scores on the first screen. Written as rows (the lifecycle
 // itself is exercised by the reservation tests); deterministic.
-import type { Deps } from '../deps.ts';
+import type { Deps } from '../../deps.ts';
 
 // [borrower index, lender index] into demoMembers
 const PAIRS: [number, number][] = [

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { mulberry32 } from '../lib/random.ts';
+import { mulberry32 } from '../../lib/random.ts';
 import { demoListings } from './listings.ts';
 import { pictureKind, pictureSvg, renderPicture, PICTURE_HEIGHT, PICTURE_WIDTH } from './pictures.ts';
 

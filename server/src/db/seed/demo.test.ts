@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createTestContext, cookieOf, type TestContext } from '../../test/helpers.ts';
+import { createTestContext, cookieOf, type TestContext } from '../../../test/helpers.ts';
 import { DEMO_PASSWORD, demoMembers, seedDemo, type SeedReport } from './demo.ts';
 
 let ctx: TestContext;
