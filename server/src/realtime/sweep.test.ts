@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestContext, freshDatabase, type TestContext } from '../../test/helpers.ts';
 import type { Database, Queryable } from '../db/client.ts';
+import { Sql } from '../db/sql.ts';
 import { encodeFrame } from './stomp-codec.ts';
 import { rawStomp, waitFor, type RawStomp } from '../../test/factories.ts';
 
@@ -18,7 +19,7 @@ let batchDelayMs = 0;
 function observed(db: Database): Database {
   const watch = <Q extends Queryable>(q: Q): Q => {
     const run = async <T>(text: unknown, go: () => Promise<T>) => {
-      const s = typeof text === 'string' ? text : String((text as { text?: string }).text ?? '');
+      const s = text instanceof Sql ? text.toQuery().text : String(text);
       if (/FROM sessions WHERE id = ANY/.test(s)) {
         seen.batch++;
         seen.maxInFlight = Math.max(seen.maxInFlight, ++seen.inFlight);
