@@ -4,34 +4,16 @@ import { api } from './client.ts';
 import { catalogKeys } from './catalog.ts';
 import { cursorPaging, type CursorPage } from './paging.ts';
 import type { ReportTargetType } from './reports.ts';
+import type { Static } from 'typebox';
+import type { JobInfoSchema, JobRunSchema } from '../../../server/src/modules/jobs-admin/schemas.ts';
+import type { BannedPage } from '../../../server/src/modules/moderation/schemas.ts';
+import type { AdminReport as AdminReportSchema, ReportStatusSchema } from '../../../server/src/modules/reports/schemas.ts';
 
 // ---------- reports ----------
-export type ReportStatus = 'PENDING' | 'RESOLVED' | 'DISMISSED';
+export type ReportStatus = Static<typeof ReportStatusSchema>;
 export const REPORT_STATUS_LABELS: Record<ReportStatus, string> = { PENDING: '처리 대기', RESOLVED: '제한됨', DISMISSED: '기각' };
-
-export interface AdminReport {
-  id: number;
-  reporter: { id: number; nickname: string };
-  targetType: ReportTargetType;
-  targetId: number;
-  target: { exists: boolean; label: string | null; ownerId: number | null; banned: boolean };
-  targetCounts: { total: number; pending: number; last30Days: number };
-  reason: string;
-  reasonLabel: string;
-  detail: string;
-  status: ReportStatus;
-  createdAt: string;
-  resolvedAt: string | null;
-}
-
-export interface BannedItem {
-  targetType: ReportTargetType;
-  targetId: number;
-  label: string;
-  owner: { id: number; nickname: string };
-  banReason: string | null;
-  bannedAt: string;
-}
+export type AdminReport = Static<typeof AdminReportSchema>;
+export type BannedItem = Static<typeof BannedPage>['items'][number];
 
 export const adminKeys = {
   all: ['admin'] as const,
@@ -86,31 +68,9 @@ export function useDismissReport() {
 }
 
 // ---------- jobs ----------
-export type JobOutcome = 'OK' | 'FAILED' | 'SKIPPED' | null;
-
-export interface JobRun {
-  id: number;
-  jobName: string;
-  trigger: 'CRON' | 'MANUAL' | 'NUDGE';
-  scheduledAt: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  outcome: JobOutcome;
-  result: Record<string, unknown> | null;
-  error: string | null;
-  instanceId: string;
-}
-
-export interface JobInfo {
-  name: string;
-  description: string;
-  cron: string;
-  defaultCron: string;
-  timeZone: string;
-  paused: boolean;
-  nextRunAt: string | null;
-  lastRun: JobRun | null;
-}
+export type JobRun = Static<typeof JobRunSchema>;
+export type JobOutcome = JobRun['outcome'];
+export type JobInfo = Static<typeof JobInfoSchema>;
 
 export function useJobs() {
   return useQuery({

@@ -1,48 +1,20 @@
 // Alerts: saved searches (키워드 알림) and 빈 날짜 알림 — list, save, delete.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
+import type { Static } from 'typebox';
+import type { AlertBody, AlertList, AlertOut, DateAlertOut } from '../../../server/src/modules/alerts/schemas.ts';
 
-interface Ref {
-  id: number;
-  name: string;
-}
-
-export interface SavedAlert {
-  id: number;
-  query: string;
-  category: Ref | null;
-  region: Ref | null;
-  minFee: number | null;
-  maxFee: number | null;
-  radiusKm: number | null;
-  createdAt: string;
-}
-
-export interface DateAlert {
-  id: number;
-  post: Ref;
-  startDate: string;
-  endDate: string;
-  /** null while waiting */
-  notifiedAt: string | null;
-  createdAt: string;
-}
-
-export interface AlertInput {
-  query: string;
-  categoryId?: number;
-  regionId?: number;
-  minFee?: number;
-  maxFee?: number;
-  radiusKm?: number;
-}
+export type SavedAlert = Static<typeof AlertOut>;
+export type DateAlert = Static<typeof DateAlertOut>;
+export type AlertInput = AlertBody;
+type AlertListing = Static<typeof AlertList>;
 
 const alertKeys = { all: ['alerts'] as const };
 
 export function useAlerts() {
   return useQuery({
     queryKey: alertKeys.all,
-    queryFn: ({ signal }) => api<{ items: SavedAlert[]; dateAlerts: DateAlert[] }>('/alerts', { signal }),
+    queryFn: ({ signal }) => api<AlertListing>('/alerts', { signal }),
   });
 }
 

@@ -1,22 +1,17 @@
 // 동네: name search, nearest 동, 내 동네 (one or two) and 동네 인증; blocks; trust on profiles.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
+import type { Static } from 'typebox';
+import type { BlockList } from '../../../server/src/modules/blocks/routes.ts';
+import type { MyNeighbourhoods, Neighbourhood as NeighbourhoodSchema } from '../../../server/src/modules/neighbourhoods/routes.ts';
 import { memberKeys } from './members.ts';
 
-export interface Neighbourhood {
-  code: string;
-  name: string;
-  fullName: string;
-  sigungu: { id: number; name: string };
-  sido: { id: number; name: string };
-}
-export interface MyNeighbourhood extends Neighbourhood {
-  verified: boolean;
-  verifiedAt: string | null;
-}
+export type Neighbourhood = Static<typeof NeighbourhoodSchema>;
+export type MyNeighbourhood = Static<typeof MyNeighbourhoods>['items'][number];
 // the server's own type (erased at build): one definition of what trust carries
 export type { Trust } from '../../../server/src/modules/trust/score.ts';
-export const RADII_KM = [1, 3, 5, 10, 20] as const;
+// the radii the API accepts, from the server's one definition
+export { RADII_KM } from '../../../server/src/modules/neighbourhoods/geo.ts';
 
 export const hoodKeys = { mine: ['neighbourhoods', 'mine'] as const, blocks: ['blocks'] as const };
 
@@ -77,12 +72,7 @@ export function currentPosition(): Promise<{ lat: number; lng: number }> {
   });
 }
 
-export interface BlockedMember {
-  id: number;
-  nickname: string;
-  avatarUrl: string | null;
-  blockedAt: string;
-}
+export type BlockedMember = Static<typeof BlockList>['items'][number];
 
 export function useBlocks(enabled = true) {
   return useQuery({

@@ -2,20 +2,11 @@
 // listed here with the unread count, mark one / mark all read, and where each one leads.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { api } from './client.ts';
+import type { Static } from 'typebox';
+import type { Notification } from '../../../server/src/modules/notifications/schemas.ts';
 import { cursorPaging, type CursorPage } from './paging.ts';
 
-export interface AppNotification {
-  id: number;
-  memberId: number;
-  /** RESERVATION_STATUS, REVIEW, RETURN_REMINDER, CHAT_ROOM, CHAT_MESSAGE, MODERATION … */
-  type: string;
-  title: string;
-  body: string;
-  targetType: string | null;
-  targetId: number | null;
-  readAt: string | null;
-  createdAt: string;
-}
+export type AppNotification = Static<typeof Notification>;
 
 export type NotificationPage = CursorPage<AppNotification>;
 

@@ -1,20 +1,13 @@
 // Reports (SPEC §6): reasons and filing a report on a listing, member or review (once per target).
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { api } from './client.ts';
+import type { Static } from 'typebox';
+import type { CreateReportBody, ReasonList, TargetTypeSchema } from '../../../server/src/modules/reports/schemas.ts';
 
-export type ReportTargetType = 'POST' | 'MEMBER' | 'REVIEW';
-
-export interface ReportReason {
-  code: string;
-  label: string;
-}
-
-export interface ReportInput {
-  targetType: ReportTargetType;
-  targetId: number;
-  reason: string;
-  detail?: string;
-}
+export type ReportTargetType = Static<typeof TargetTypeSchema>;
+export type ReportReason = Static<typeof ReasonList>[number];
+export type ReportInput = CreateReportBody;
+export type ReportReasonCode = ReportInput['reason'];
 
 export const REPORT_TARGET_LABELS: Record<ReportTargetType, string> = { POST: '게시글', MEMBER: '회원', REVIEW: '리뷰' };
 

@@ -1,82 +1,29 @@
 // Smart search (SPEC §8): hybrid search with a reason per hit, AI search (answer + cited listings),
 // similar listings, and the listing-form helpers (category, fee/deposit suggestion, AI draft).
-// Shapes mirror server/src/modules/search/schemas.ts.
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { api, isId } from './client.ts';
-import { cursorPaging, type CursorPage } from './paging.ts';
-import { PAGE_SIZE, type PostListItem } from './posts.ts';
+import { cursorPaging } from './paging.ts';
+import { PAGE_SIZE } from './posts.ts';
+import type { Static } from 'typebox';
+import type {
+  AiSearchResult as AiSearchResultSchema, SearchMode as SearchModeSchema, SearchPage, SearchSort, SemanticFallback as SemanticFallbackSchema,
+} from '../../../server/src/modules/search/schemas.ts';
+import type {
+  SimilarResult as SimilarResultSchema, SuggestBody, SuggestResult as SuggestResultSchema,
+} from '../../../server/src/modules/recommendations/schemas.ts';
 
-/** Why a listing matched: keyword terms found in it (after typo fixes), and/or closeness of meaning. */
-export interface MatchInfo {
-  keyword: { terms: string[]; score: number; coverage: number; corrected: { from: string; to: string }[] } | null;
-  semantic: { similarity: number; strength: number } | null;
-  /** the server's Korean sentences for people, e.g. ["'텐트'가 들어 있어요", "찾는 용도와 비슷해요"] */
-  reasons: string[];
-  reason: string;
-}
-
-export type SearchMode = 'hybrid' | 'keyword' | 'semantic';
-/** the API's orders: relevance, newest first, daily fee low to high (only listings matching the query) */
-export type SearchApiSort = 'relevance' | 'newest' | 'fee';
+// The response types are the server's schemas (type-only imports, erased at build): one contract.
+export type { MatchInfo, SearchHit } from '../../../server/src/modules/search/schemas.ts';
+export type SearchMode = Static<typeof SearchModeSchema>;
+/** the API's orders: relevance, newest first, daily fee low to high, nearest (only listings matching the query) */
+export type SearchApiSort = Static<typeof SearchSort>;
 /** why semantic search was wanted but not used: no vector store, or the embeddings server failed */
-export type SemanticFallback = 'NO_VECTOR_STORE' | 'EMBEDDER_UNAVAILABLE' | null;
-
-export interface SearchHit {
-  listing: PostListItem;
-  score: number;
-  match: MatchInfo;
-}
-
-export interface SearchResultPage extends CursorPage<SearchHit> {
-  mode: SearchMode;
-  /** false: only keywords were used (see semanticFallback) */
-  semanticAvailable: boolean;
-  semanticFallback: SemanticFallback;
-  terms: string[];
-}
-
-export interface AiSearchResult {
-  /** Korean answer; citations are written as [#id] */
-  answer: string;
-  mode: 'llm' | 'extractive';
-  fallbackReason: string | null;
-  /** ids of the cited listings, most relevant first (always among `items`) */
-  citations: number[];
-  items: SearchHit[];
-  semanticAvailable: boolean;
-  semanticFallback: SemanticFallback;
-}
-
-export interface SimilarResult {
-  items: SearchHit[];
-  semanticAvailable: boolean;
-}
-
-export interface PriceSuggestion {
-  suggested: number;
-  min: number;
-  max: number;
-  /** how many comparable listings the figure comes from */
-  basedOn: number;
-}
-
-export interface SuggestResult {
-  categories: { id: number; name: string; path: string; confidence: number }[];
-  fee: PriceSuggestion | null;
-  deposit: PriceSuggestion | null;
-  draft: { title: string; content: string; source: 'llm' | 'template' };
-  semanticAvailable: boolean;
-}
-
-export interface SuggestInput {
-  title: string;
-  content: string;
-  hint?: string;
-  /** data: URLs (downscaled photos) for a vision model; at most 3 */
-  images?: string[];
-  /** true: the LLM writes the draft (costs a call); false/absent: suggestions + template draft only */
-  draft?: boolean;
-}
+export type SemanticFallback = Static<typeof SemanticFallbackSchema>;
+export type SearchResultPage = SearchPage;
+export type AiSearchResult = Static<typeof AiSearchResultSchema>;
+export type SimilarResult = Static<typeof SimilarResultSchema>;
+export type SuggestResult = Static<typeof SuggestResultSchema>;
+export type SuggestInput = Static<typeof SuggestBody>;
 
 /** The Korean notice for a search that fell back to keywords, or null. */
 export function keywordOnlyNotice(fallback: SemanticFallback): string | null {

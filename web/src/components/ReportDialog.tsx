@@ -5,7 +5,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useLocation, useNavigate } from 'react-router';
 import { useMe } from '../api/members.ts';
-import { DETAIL_REQUIRED_REASON, REPORT_TARGET_LABELS, useCreateReport, useReportReasons, type ReportTargetType } from '../api/reports.ts';
+import { DETAIL_REQUIRED_REASON, REPORT_TARGET_LABELS, useCreateReport, useReportReasons, type ReportReasonCode, type ReportTargetType } from '../api/reports.ts';
 import { CloseIcon } from './Icons.tsx';
 import { FormError, Spinner } from './ui.tsx';
 
@@ -34,7 +34,7 @@ export function ReportButton({ targetType, targetId, className = 'btn btn-small 
 export function ReportDialog({ targetType, targetId, onClose }: { targetType: ReportTargetType; targetId: number; onClose: () => void }) {
   const reasons = useReportReasons();
   const report = useCreateReport();
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useState<ReportReasonCode | ''>('');
   const [detail, setDetail] = useState('');
   const [localError, setLocalError] = useState('');
   const panel = useRef<HTMLDivElement>(null);

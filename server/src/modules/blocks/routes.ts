@@ -5,7 +5,7 @@ import { IdParams, Nullable } from '../../http/wire.ts';
 import { blocksService } from './service.ts';
 
 const tags = ['members'];
-const BlockList = Type.Object({
+export const BlockList = Type.Object({
   items: Type.Array(Type.Object({ id: Type.Integer(), nickname: Type.String(), avatarUrl: Nullable(Type.String()), blockedAt: Type.String() })),
 });
 

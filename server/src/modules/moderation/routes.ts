@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { adminOf } from '../../http/admin.ts';
 import { IdParams } from '../../http/wire.ts';
-import { BanBody } from './schemas.ts';
+import { BanBody, BannedPage } from './schemas.ts';
 import { PublicMember } from '../members/schemas.ts';
 import { membersService } from '../members/service.ts';
 import { AdminReportPage, AdminReportQuery, Cursor, Limit, Report, TargetTypeSchema } from '../reports/schemas.ts';
@@ -27,17 +27,6 @@ const BannedQuery = Type.Object(
   { targetType: TargetTypeSchema, cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) },
   { additionalProperties: false },
 );
-const BannedPage = Type.Object({
-  items: Type.Array(Type.Object({
-    targetType: TargetTypeSchema,
-    targetId: Type.Integer(),
-    label: Type.String({ description: '게시글 제목, 회원 닉네임 또는 리뷰 앞부분' }),
-    owner: Type.Object({ id: Type.Integer(), nickname: Type.String() }),
-    banReason: Type.Union([Type.String(), Type.Null()]),
-    bannedAt: Type.String(),
-  })),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
 
 const CaseStatus = Type.Union([Type.Literal('OPEN'), Type.Literal('BANNED'), Type.Literal('DISMISSED')], {
   description: 'OPEN: 검토 대기, BANNED: 대상이 제한됨, DISMISSED: 관리자가 기각',
