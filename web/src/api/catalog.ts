@@ -1,16 +1,12 @@
 // Category and region trees (two levels). They rarely change, so they are fetched once per visit.
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client.ts';
+import type { Static } from 'typebox';
+import type { TreeLeaf as TreeLeafSchema, TreeNode as TreeNodeSchema } from '../../../server/src/modules/catalog/schemas.ts';
 
-export interface TreeLeaf {
-  id: number;
-  name: string;
-  sortOrder: number;
-}
+export type TreeLeaf = Static<typeof TreeLeafSchema>;
 /** Roots with their children (both catalogs are two levels deep). */
-export interface TreeNode extends TreeLeaf {
-  children: TreeLeaf[];
-}
+export type TreeNode = Static<typeof TreeNodeSchema>;
 
 export const catalogKeys = {
   categories: ['catalog', 'categories'] as const,

@@ -8,16 +8,12 @@ export const MAX_MESSAGE_LENGTH = 1000;
 
 // the server's response shapes (one contract): a message is text, a photo or a 약속 card
 export type { Appointment, ChatMessage, ChatRoom } from '../../../server/src/modules/chat/schemas.ts';
-import type { ChatMessage, ChatRoom } from '../../../server/src/modules/chat/schemas.ts';
+import type { ChatMessage, ChatRoom, MessagePage as MessagePageSchema } from '../../../server/src/modules/chat/schemas.ts';
+import type { Static } from 'typebox';
 
 export type RoomPage = CursorPage<ChatRoom>;
 
-export interface MessagePage {
-  /** oldest first */
-  items: ChatMessage[];
-  /** more in the requested direction */
-  hasMore: boolean;
-}
+export type MessagePage = Static<typeof MessagePageSchema>;
 
 /** events on /user/queue/chat */
 export type ChatEvent =

@@ -1,30 +1,15 @@
 // Accounts: who is logged in, sign-up/login/logout, profiles.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, upload, isId } from './client.ts';
-import type { Trust } from './neighbourhoods.ts';
 import type { Static } from 'typebox';
+import type { PublicProfile } from '../../../server/src/modules/trust/schemas.ts';
 import type { MyMember as MyMemberSchema, ProfilePatch } from '../../../server/src/modules/members/schemas.ts';
-
-export interface RegionRef {
-  id: number;
-  name: string;
-}
 
 /** the logged-in member's own view: the server's schema (one contract, no hand copy) */
 export type MyMember = Static<typeof MyMemberSchema>;
 
-export interface PublicMember {
-  id: number;
-  nickname: string;
-  avatarUrl: string | null;
-  region: RegionRef | null;
-  createdAt: string;
-  banned: boolean;
-  trust: Trust;
-  neighbourhoods: { code: string; name: string; verified: boolean }[];
-  /** I blocked this member (my own blocks only) */
-  blockedByMe: boolean;
-}
+/** GET /members/{id}: the profile with trust, 동네 and my block (the server's schema) */
+export type PublicMember = Static<typeof PublicProfile>;
 
 export type { ProfilePatch };
 

@@ -7,7 +7,8 @@ import { cursorPaging, type CursorPage } from './paging.ts';
 import { reservationKeys } from './reservations.ts';
 import type { Static } from 'typebox';
 import type {
-  BorrowerReview as BorrowerReviewSchema, CreateBorrowerReviewBody, ReservationReviews as ReservationReviewsSchema,
+  BorrowerReview as BorrowerReviewSchema, CreateBorrowerReviewBody, CreateReviewBody, ReservationReviews as ReservationReviewsSchema,
+  Review as ReviewSchema, ReviewSummary as ReviewSummarySchema,
 } from '../../../server/src/modules/reviews/schemas.ts';
 
 /** The lender's review of the borrower (shapes from the server's schemas). */
@@ -25,38 +26,12 @@ export const BORROWER_SCORE_FIELDS = [
 
 export type ReviewTarget = 'posts' | 'members';
 
-export interface Review {
-  id: number;
-  reservationId: number;
-  post: { id: number; title: string };
-  author: { id: number; nickname: string; avatarUrl: string | null };
-  lenderId: number;
-  equipmentScore: number;
-  kindnessScore: number;
-  responseScore: number;
-  overallScore: number;
-  comment: string;
-  reply: { content: string; createdAt: string } | null;
-  banned: boolean;
-  createdAt: string;
-}
+export type Review = Static<typeof ReviewSchema>;
 
 export type ReviewPage = CursorPage<Review>;
 
-export interface ReviewSummary {
-  targetType: 'POST' | 'MEMBER';
-  targetId: number;
-  count: number;
-  averages: { equipment: number | null; kindness: number | null; response: number | null; overall: number | null };
-  summary: { text: string; source: 'AI' | 'EXTRACTIVE' | 'NONE'; generatedAt: string | null };
-}
-
-export interface ReviewInput {
-  equipmentScore: number;
-  kindnessScore: number;
-  responseScore: number;
-  comment: string;
-}
+export type ReviewSummary = Static<typeof ReviewSummarySchema>;
+export type ReviewInput = Static<typeof CreateReviewBody>;
 
 /** The three scored aspects, in the order the form and the summary show them. */
 export const SCORE_FIELDS = [
