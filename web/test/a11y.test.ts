@@ -1,29 +1,19 @@
 // Accessibility and CSP over every page of the app in a real browser: axe-core (WCAG 2.1 A/AA rules and
 // best practices) must find no serious or critical violation, and no page may trip the Content Security
 // Policy (securitypolicyviolation events are recorded from the first byte of each page).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { insertReservation } from '../../server/test/factories.ts';
 import {
-  catalogIds, createListingViaApi, dayNextMonth, DESKTOP, launchBrowser, makePng, openLoggedInPage, openPage, PHONE, type TestPage,
-  startServer, type TestServer,
+  catalogIds, createListingViaApi, dayNextMonth, DESKTOP, liveServerAndBrowser, makePng, openLoggedInPage, openPage, PHONE, type TestPage,
 } from './support.ts';
 
+const live = liveServerAndBrowser();
+
 const AXE_SOURCE = fs.readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
-
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 interface Finding { page: string; rule: string; impact: string; help: string; targets: string[] }
 
@@ -60,7 +50,7 @@ async function audit(page: Page, url: string, ready: string, findings: Finding[]
 }
 
 test('every page: no serious or critical axe violation, no CSP violation (phone and desktop)', async () => {
-  const { ctx, baseURL } = server;
+  const { ctx, baseURL } = live.server;
   const lender = await ctx.signUp('빌려주는이웃');
   const borrower = await ctx.signUp('빌리는이웃');
   const admin = await ctx.admin();
@@ -115,10 +105,10 @@ test('every page: no serious or critical axe violation, no CSP violation (phone 
   const errors: Error[] = [];
   for (const viewport of [PHONE, DESKTOP]) {
     const runs: [TestPage, [string, string][]][] = [
-      [await openPage(browser, baseURL, viewport), guestPages],
-      [await openLoggedInPage(browser, baseURL, borrower.cookie, viewport), memberPages],
-      [await openLoggedInPage(browser, baseURL, lender.cookie, viewport), [['/reservations?tab=received', `a[href="/reservations/${reservationId}"]`], [`/reservations/${reservationId}`, 'h1']]],
-      [await openLoggedInPage(browser, baseURL, admin.cookie, viewport), adminPages],
+      [await openPage(live.browser, baseURL, viewport), guestPages],
+      [await openLoggedInPage(live.browser, baseURL, borrower.cookie, viewport), memberPages],
+      [await openLoggedInPage(live.browser, baseURL, lender.cookie, viewport), [['/reservations?tab=received', `a[href="/reservations/${reservationId}"]`], [`/reservations/${reservationId}`, 'h1']]],
+      [await openLoggedInPage(live.browser, baseURL, admin.cookie, viewport), adminPages],
     ];
     for (const [tp, pages] of runs) {
       await recordCsp(tp);

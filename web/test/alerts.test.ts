@@ -1,22 +1,19 @@
 // Alerts and listing controls in a real browser: a search saved with "이 검색 저장" fires a
 // notification when another member creates a matching listing (the alerts-match job's pass run by
 // the test), and 숨기기 on the listing page takes a listing out of the feed until 다시 보이기.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { matchQueuedListings } from '../../server/src/modules/alerts/service.ts';
-import { catalogIds, createListingViaApi, launchBrowser, makePng, openLoggedInPage, openPage, screenshot, startServer, type TestServer } from './support.ts';
+import {
+  catalogIds, createListingViaApi, liveServerAndBrowser, makePng, openLoggedInPage, openPage, screenshot,
+} from './support.ts';
 
-let server: TestServer;
-let browser: Browser;
 let watcher: { id: number; cookie: string };
 let lender: { id: number; cookie: string };
 let listingData: (title: string) => Record<string, unknown>;
 let photo: Buffer;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+const live = liveServerAndBrowser({}, async (server) => {
   watcher = await server.ctx.signUp();
   lender = await server.ctx.signUp();
   const { categoryId, regionId } = await catalogIds(server.baseURL, '텐트', '마포구');
@@ -26,13 +23,9 @@ before(async () => {
     receiveMethod: 'DIRECT', returnMethod: 'DIRECT',
   });
 });
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 test('a search saved from the results page notifies its member when another member lists a match', async () => {
-  const { page, context, pageErrors } = await openLoggedInPage(browser, server.baseURL, watcher.cookie);
+  const { page, context, pageErrors } = await openLoggedInPage(live.browser, live.server.baseURL, watcher.cookie);
   await page.goto(`/search?q=${encodeURIComponent('돔텐트')}`);
   await page.getByRole('button', { name: '이 검색 저장' }).click();
   await page.getByRole('button', { name: '알림 저장됨' }).waitFor();
@@ -40,10 +33,10 @@ test('a search saved from the results page notifies its member when another memb
   await page.getByTestId('saved-alerts').getByText('돔텐트').waitFor();
 
   const title = '4인용 돔텐트 빌려드려요';
-  const id = await createListingViaApi(server.baseURL, lender.cookie, listingData(title), [photo]);
-  await createListingViaApi(server.baseURL, lender.cookie, listingData('무선 전동드릴 대여'), [photo]);
+  const id = await createListingViaApi(live.server.baseURL, lender.cookie, listingData(title), [photo]);
+  await createListingViaApi(live.server.baseURL, lender.cookie, listingData('무선 전동드릴 대여'), [photo]);
   // the alerts-match job's pass (the scheduler is not started in tests)
-  assert.deepEqual(await matchQueuedListings(server.ctx.deps), { listings: 2, notified: 1 });
+  assert.deepEqual(await matchQueuedListings(live.server.ctx.deps), { listings: 2, notified: 1 });
 
   await page.goto('/notifications');
   const note = page.getByText(`'돔텐트' 키워드 알림: ${title}`);
@@ -57,12 +50,12 @@ test('a search saved from the results page notifies its member when another memb
 
 test('숨기기 takes a listing out of the feed; 다시 보이기 brings it back', async () => {
   const title = '숨겨 볼 캠핑 테이블';
-  const id = await createListingViaApi(server.baseURL, lender.cookie, listingData(title), [photo]);
-  const visitor = await openPage(browser, server.baseURL);
+  const id = await createListingViaApi(live.server.baseURL, lender.cookie, listingData(title), [photo]);
+  const visitor = await openPage(live.browser, live.server.baseURL);
   await visitor.page.goto('/');
   await visitor.page.getByText(title).first().waitFor();
 
-  const owner = await openLoggedInPage(browser, server.baseURL, lender.cookie);
+  const owner = await openLoggedInPage(live.browser, live.server.baseURL, lender.cookie);
   await owner.page.goto(`/posts/${id}`);
   await owner.page.getByRole('button', { name: '숨기기' }).click();
   await owner.page.getByTestId('paused-badge').waitFor();

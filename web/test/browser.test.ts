@@ -1,28 +1,15 @@
 // The walking skeleton in a real browser: sign up, list an item with a photo (watching the upload
 // progress bar move), find it in the home feed, open its detail page; phone and desktop screenshots.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import {
-  catalogIds, createListingViaApi, dayNextMonth, DESKTOP, imagesLoaded, launchBrowser, makePng, openPage, PHONE, screenshot, signUpViaUi, startServer,
-  throttleUpload, type TestServer,
+  catalogIds, createListingViaApi, dayNextMonth, DESKTOP, imagesLoaded, liveServerAndBrowser, makePng, openPage, PHONE, screenshot, signUpViaUi, throttleUpload,
 } from './support.ts';
 
-let server: TestServer;
-
-
-let browser: Browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = liveServerAndBrowser();
 
 test('sign up, list an item with a photo, find it in the feed, open its detail page', async () => {
-  const { page, context, pageErrors } = await openPage(browser, server.baseURL, PHONE);
+  const { page, context, pageErrors } = await openPage(live.browser, live.server.baseURL, PHONE);
   const title = `캠핑용 4인 돔 텐트 ${Date.now() % 100000}`;
   const blockedDay = dayNextMonth(15);
 
@@ -115,13 +102,13 @@ test('sign up, list an item with a photo, find it in the feed, open its detail p
   await screenshot(page, 'phone-detail-full', true);
 
   // search on the phone: keyword from the URL, filters folded behind a chip
-  await page.goto(`/search?q=${encodeURIComponent('텐트')}&region=${(await catalogIds(server.baseURL, '캠핑', '서울특별시')).regionId}`);
+  await page.goto(`/search?q=${encodeURIComponent('텐트')}&region=${(await catalogIds(live.server.baseURL, '캠핑', '서울특별시')).regionId}`);
   await page.getByTestId('post-card').filter({ hasText: title }).waitFor();
   await page.getByRole('button', { name: /^필터/ }).click();
   await screenshot(page, 'phone-search');
 
   // another member favorites it from a desktop browser
-  const desk = await openPage(browser, server.baseURL, DESKTOP);
+  const desk = await openPage(live.browser, live.server.baseURL, DESKTOP);
   await signUpViaUi(desk.page);
   await imagesLoaded(desk.page, '[data-testid="post-card"] img');
   await screenshot(desk.page, 'desktop-home');
@@ -164,16 +151,16 @@ test('sign up, list an item with a photo, find it in the feed, open its detail p
 });
 
 test('the home feed loads the next page as you scroll (cursor paging)', async () => {
-  const owner = await server.ctx.signUp();
-  const { categoryId, regionId } = await catalogIds(server.baseURL, '전동드릴', '마포구');
+  const owner = await live.server.ctx.signUp();
+  const { categoryId, regionId } = await catalogIds(live.server.baseURL, '전동드릴', '마포구');
   const photo = await makePng({ width: 320, height: 240, color: '#3b6fd8' });
   for (let i = 1; i <= 23; i++) {
-    await createListingViaApi(server.baseURL, owner.cookie, {
+    await createListingViaApi(live.server.baseURL, owner.cookie, {
       title: `전동 드릴 세트 ${i}호`, content: '배터리 2개 포함', categoryId, regionIds: [regionId], fee: 3000 + i * 100, deposit: 20000,
       receiveMethod: 'DIRECT', returnMethod: 'DIRECT',
     }, [photo]);
   }
-  const { page, context, pageErrors } = await openPage(browser, server.baseURL, PHONE);
+  const { page, context, pageErrors } = await openPage(live.browser, live.server.baseURL, PHONE);
   await page.goto('/');
   await page.getByTestId('post-card').filter({ hasText: '전동 드릴 세트 23호' }).waitFor();
   assert.equal(await page.getByTestId('post-card').count(), 20);

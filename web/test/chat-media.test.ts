@@ -1,21 +1,11 @@
 // Chat photos and 약속 in a real browser (issue 12 point 2): the borrower sends a photo and proposes a
 // meeting; the lender sees the photo load and the card arrive live, accepts it, and the borrower's card
 // turns into a confirmed 약속. A message with a phone number shows the gentle warning on both sides.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { catalogIds, createListingViaApi, launchBrowser, makePng, openLoggedInPage, screenshot, startServer, type TestServer } from './support.ts';
+import { catalogIds, createListingViaApi, liveServerAndBrowser, makePng, openLoggedInPage, screenshot } from './support.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = liveServerAndBrowser();
 
 /** 'YYYY-MM-DDTHH:mm' in Seoul, `days` from now at 15:00 (what a datetime-local input takes) */
 function seoulWallClock(days: number): string {
@@ -24,7 +14,7 @@ function seoulWallClock(days: number): string {
 }
 
 test('a chat photo is sent and seen by the other side; a 약속 is proposed and accepted', async () => {
-  const { ctx, baseURL } = server;
+  const { ctx, baseURL } = live.server;
   const lender = await ctx.signUp('사진텐트주인');
   const borrower = await ctx.signUp('사진캠퍼');
   const { categoryId, regionId } = await catalogIds(baseURL, '텐트', '마포구');
@@ -35,8 +25,8 @@ test('a chat photo is sent and seen by the other side; a 약속 is proposed and 
   const opened = await ctx.app.inject({ method: 'POST', url: '/api/v1/chats', headers: { cookie: borrower.cookie }, payload: { postId } });
   const roomId: number = opened.json().id;
 
-  const b = await openLoggedInPage(browser, baseURL, borrower.cookie);
-  const l = await openLoggedInPage(browser, baseURL, lender.cookie);
+  const b = await openLoggedInPage(live.browser, baseURL, borrower.cookie);
+  const l = await openLoggedInPage(live.browser, baseURL, lender.cookie);
   await Promise.all([b.page.goto(`/chats/${roomId}`), l.page.goto(`/chats/${roomId}`)]);
   await Promise.all([b.page.getByTestId('chat-room').waitFor(), l.page.getByTestId('chat-room').waitFor()]);
 

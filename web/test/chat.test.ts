@@ -2,36 +2,27 @@
 // STOMP gateway. The borrower starts a chat from the listing and writes in Hangul (Enter while composing
 // does not send); the lender sees the room, its unread badge and the message arrive live, replies, and
 // the badges clear once read. Then a dropped connection resyncs (each message once), and the bell.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Duplex } from 'node:stream';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ChatMessage } from '../src/api/chat.ts';
 import { contiguousMax, mergeMessages } from '../src/realtime/messages.ts';
 import { makePost } from '../../server/test/factories.ts';
 import {
-  catalogIds, createListingViaApi, DESKTOP, launchBrowser, makePng, openLoggedInPage, screenshot, startServer, type TestServer,
+  catalogIds, createListingViaApi, DESKTOP, liveServerAndBrowser, makePng, openLoggedInPage, screenshot,
 } from './support.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = liveServerAndBrowser();
 
 /** A phone browser profile already logged in with the given session cookie. */
-const loggedInPage = (cookie: string) => openLoggedInPage(browser, server.baseURL, cookie);
+const loggedInPage = (cookie: string) => openLoggedInPage(live.browser, live.server.baseURL, cookie);
 
 const chatTabBadge = (page: Page) => page.locator('.bottom-nav').getByTestId('chat-unread-badge');
 const messageText = (page: Page, text: string) => page.getByTestId('chat-message').filter({ hasText: text });
 
 test('borrower starts a chat in Hangul, lender sees it live with badges, replies, and the badges clear', async () => {
-  const { ctx, baseURL } = server;
+  const { ctx, baseURL } = live.server;
   // every upgraded socket, so the test can drop the connections like a network failure would
   const sockets: Duplex[] = [];
   const onUpgrade = (_req: unknown, socket: Duplex) => sockets.push(socket);
@@ -156,7 +147,7 @@ test('borrower starts a chat in Hangul, lender sees it live with badges, replies
   assert.deepEqual(b.pageErrors.map(String), []);
   assert.deepEqual(l.pageErrors.map(String), []);
   // the same room on a desktop screen
-  const desk = await openLoggedInPage(browser, baseURL, lender.cookie, DESKTOP);
+  const desk = await openLoggedInPage(live.browser, baseURL, lender.cookie, DESKTOP);
   await desk.page.goto(`/chats/${roomId}`);
   await messageText(desk.page, '다시 연결됐어요').waitFor();
   await screenshot(desk.page, 'chat-desktop-room');
@@ -167,7 +158,7 @@ test('borrower starts a chat in Hangul, lender sees it live with badges, replies
 });
 
 test('the bell counts new notifications live; opening one marks it read and goes to its target', async () => {
-  const { ctx } = server;
+  const { ctx } = live.server;
   const member = await ctx.signUp('알림받는이웃');
   const m = await loggedInPage(member.cookie);
   await m.page.goto('/notifications');
@@ -198,7 +189,7 @@ test('the bell counts new notifications live; opening one marks it read and goes
 });
 
 test('a long conversation opens at the newest messages and pages back with 이전 메시지 보기', async () => {
-  const { ctx } = server;
+  const { ctx } = live.server;
   const lender = await ctx.signUp();
   const borrower = await ctx.signUp();
   const post = await makePost(ctx.deps.db, lender.id, { title: '전동 드릴 세트' });

@@ -1,25 +1,15 @@
 // A condition record with photos at pickup, in a real browser (issue 12 point 4): the borrower ticks the
 // category checklist (one problem noted), adds two photos and saves; both sides then see the record and
 // its photos, served only to them.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { insertReservation } from '../../server/test/factories.ts';
-import { catalogIds, createListingViaApi, launchBrowser, makePng, openLoggedInPage, screenshot, startServer, type TestServer } from './support.ts';
+import { catalogIds, createListingViaApi, liveServerAndBrowser, makePng, openLoggedInPage, screenshot } from './support.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = liveServerAndBrowser();
 
 test('a condition record with photos at pickup: recorded by the borrower, seen by both parties', async () => {
-  const { ctx, baseURL } = server;
+  const { ctx, baseURL } = live.server;
   const lender = await ctx.signUp('상태기록주인');
   const borrower = await ctx.signUp('상태기록캠퍼');
   const { categoryId, regionId } = await catalogIds(baseURL, '텐트', '마포구');
@@ -29,7 +19,7 @@ test('a condition record with photos at pickup: recorded by the borrower, seen b
   }, [await makePng()]);
   const reservationId = await insertReservation(ctx.deps.db, { postId, borrowerId: borrower.id, status: 'PENDING_PICKUP', receiveMethod: 'DIRECT', returnMethod: 'DIRECT' });
 
-  const b = await openLoggedInPage(browser, baseURL, borrower.cookie);
+  const b = await openLoggedInPage(live.browser, baseURL, borrower.cookie);
   await b.page.goto(`/reservations/${reservationId}`);
   const form = b.page.getByRole('form', { name: '인수할 때 상태 기록' });
   await form.waitFor();
@@ -56,7 +46,7 @@ test('a condition record with photos at pickup: recorded by the borrower, seen b
   await screenshot(b.page, 'condition-record-pickup', true);
 
   // the lender sees the same record and photos
-  const l = await openLoggedInPage(browser, baseURL, lender.cookie);
+  const l = await openLoggedInPage(live.browser, baseURL, lender.cookie);
   await l.page.goto(`/reservations/${reservationId}`);
   await recordOn(l.page).waitFor();
   assert.match(await recordOn(l.page).innerText(), /상태기록캠퍼님 기록/);

@@ -1,24 +1,15 @@
 // Direct payment in the browser (issue 12 point 1): the lender saves a payout account on the payment
 // step, the borrower sees it with a chat link and presses 송금했어요, the lender sees it and confirms.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { sql } from '../../server/src/db/sql.ts';
 import { insertReservation, makePost } from '../../server/test/factories.ts';
-import { dayNextMonth, launchBrowser, openLoggedInPage, screenshot, startServer, type TestServer } from './support.ts';
+import { dayNextMonth, liveServerAndBrowser, openLoggedInPage, screenshot } from './support.ts';
 
-let server: TestServer;
-let browser: Browser;
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = liveServerAndBrowser();
 
 test('payment → 송금했어요 → the lender confirms receipt', async () => {
-  const { ctx } = server;
+  const { ctx } = live.server;
   const lender = await ctx.signUp('송금테스트대여자');
   const borrower = await ctx.signUp('송금테스트차용자');
   const post = await makePost(ctx.deps.db, lender.id, { title: '캠핑 의자 2개', fee: 5000, deposit: 10000 });
@@ -26,14 +17,14 @@ test('payment → 송금했어요 → the lender confirms receipt', async () => 
     postId: post.id, borrowerId: borrower.id, lenderId: lender.id, status: 'PENDING_PAYMENT',
     startDate: dayNextMonth(10), endDate: dayNextMonth(11), receiveMethod: 'DIRECT', returnMethod: 'DIRECT',
   });
-  const room = await fetch(`${server.baseURL}/api/v1/chats`, {
+  const room = await fetch(`${live.server.baseURL}/api/v1/chats`, {
     method: 'POST', headers: { cookie: borrower.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ postId: post.id }),
   });
   assert.ok(room.ok, await room.clone().text());
   const roomId = ((await room.json()) as { id: number }).id;
 
   // the lender saves the account where it is needed
-  const l = await openLoggedInPage(browser, server.baseURL, lender.cookie);
+  const l = await openLoggedInPage(live.browser, live.server.baseURL, lender.cookie);
   await l.page.goto(`/reservations/${id}`);
   const form = l.page.getByRole('form', { name: '입금 계좌 등록' });
   await form.getByLabel('은행').fill('국민은행');
@@ -43,7 +34,7 @@ test('payment → 송금했어요 → the lender confirms receipt', async () => 
   await l.page.getByTestId('my-payout-account').waitFor();
 
   // the borrower sees it, with the chat, and says the money is sent
-  const b = await openLoggedInPage(browser, server.baseURL, borrower.cookie);
+  const b = await openLoggedInPage(live.browser, live.server.baseURL, borrower.cookie);
   await b.page.goto(`/reservations/${id}`);
   const account = b.page.getByTestId('payout-account');
   await account.waitFor();

@@ -1,46 +1,37 @@
 // Browser: 동네 by "현재 위치로 인증" (Chromium's emulated geolocation), distances on the home feed,
 // widening the range, a refused permission explained in Korean, and a block that makes a member's
 // listings disappear.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { catalogIds, createListingViaApi, launchBrowser, makePng, openLoggedInPage, openPage, screenshot, startServer, type TestServer } from './support.ts';
+import {
+  catalogIds, createListingViaApi, liveServerAndBrowser, makePng, openLoggedInPage, openPage, screenshot,
+} from './support.ts';
 
-let server: TestServer;
-let browser: Browser;
+const live = liveServerAndBrowser();
 
 const MANGWON = { latitude: 37.5522, longitude: 126.8988 }; // 망원1동
 const HOODS = { 망원1동: '1144069000', 서교동: '1144066000', 성수1가1동: '1120065000' };
 
 async function memberAt(code: string) {
-  const m = await server.ctx.signUp();
-  const res = await server.ctx.app.inject({ method: 'PUT', url: '/api/v1/members/me/neighbourhoods', headers: { cookie: m.cookie }, payload: { codes: [code] } });
+  const m = await live.server.ctx.signUp();
+  const res = await live.server.ctx.app.inject({ method: 'PUT', url: '/api/v1/members/me/neighbourhoods', headers: { cookie: m.cookie }, payload: { codes: [code] } });
   assert.equal(res.statusCode, 200, res.body);
   return m;
 }
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 test('현재 위치로 인증 → near feed with distances → wider range → block hides a member’s listings', async () => {
-  const { categoryId, regionId } = await catalogIds(server.baseURL, '텐트', '마포구');
+  const { categoryId, regionId } = await catalogIds(live.server.baseURL, '텐트', '마포구');
   const png = await makePng();
   const listing = (title: string) => ({ title, content: '동네 이웃에게 빌려드려요', categoryId, regionIds: [regionId], fee: 5000, deposit: 10000, receiveMethod: 'DIRECT', returnMethod: 'DIRECT' });
   const near = await memberAt(HOODS.서교동); // ~2 km from 망원
   const far = await memberAt(HOODS.성수1가1동); // ~13 km from 망원
-  await createListingViaApi(server.baseURL, near.cookie, listing('서교동 캠핑 의자'), [png]);
-  await createListingViaApi(server.baseURL, near.cookie, listing('서교동 2인용 텐트'), [png]);
-  await createListingViaApi(server.baseURL, far.cookie, listing('성수동 대형 텐트'), [png]);
+  await createListingViaApi(live.server.baseURL, near.cookie, listing('서교동 캠핑 의자'), [png]);
+  await createListingViaApi(live.server.baseURL, near.cookie, listing('서교동 2인용 텐트'), [png]);
+  await createListingViaApi(live.server.baseURL, far.cookie, listing('성수동 대형 텐트'), [png]);
 
-  const me = await server.ctx.signUp();
-  const { context, page, pageErrors } = await openLoggedInPage(browser, server.baseURL, me.cookie);
-  await context.grantPermissions(['geolocation'], { origin: server.baseURL });
+  const me = await live.server.ctx.signUp();
+  const { context, page, pageErrors } = await openLoggedInPage(live.browser, live.server.baseURL, me.cookie);
+  await context.grantPermissions(['geolocation'], { origin: live.server.baseURL });
   await context.setGeolocation(MANGWON);
 
   await page.goto('/my/neighbourhoods');
@@ -84,17 +75,17 @@ test('현재 위치로 인증 → near feed with distances → wider range → b
 });
 
 test('a refused location permission is explained in Korean; visitors get a region picker', async () => {
-  const me = await server.ctx.signUp();
-  const { context, page } = await openLoggedInPage(browser, server.baseURL, me.cookie);
+  const me = await live.server.ctx.signUp();
+  const { context, page } = await openLoggedInPage(live.browser, live.server.baseURL, me.cookie);
   // Chromium grants the listed permissions for the origin and rejects all others: geolocation is denied
-  await context.grantPermissions(['clipboard-read'], { origin: server.baseURL });
+  await context.grantPermissions(['clipboard-read'], { origin: live.server.baseURL });
   await page.goto('/my/neighbourhoods');
   await page.getByRole('button', { name: '현재 위치로 인증' }).click();
   await page.getByRole('alert').filter({ hasText: '위치 권한이 거부되어' }).waitFor();
-  assert.equal((await server.ctx.deps.db.query('SELECT 1 FROM member_neighbourhoods WHERE member_id = $1', [me.id])).length, 0);
+  assert.equal((await live.server.ctx.deps.db.query('SELECT 1 FROM member_neighbourhoods WHERE member_id = $1', [me.id])).length, 0);
   await context.close();
 
-  const guest = await openPage(browser, server.baseURL);
+  const guest = await openPage(live.browser, live.server.baseURL);
   await guest.page.goto('/');
   await guest.page.getByRole('combobox', { name: '시·도' }).selectOption({ label: '서울특별시' });
   await guest.page.getByRole('combobox', { name: '시·군·구' }).selectOption({ label: '성동구' });

@@ -1,34 +1,25 @@
 // The borrower edits a request while it waits for approval (SPEC §5): the editor opens on the
 // request's month with its choices, the price follows every change, a refusal shows the server's
 // Korean message, the saved change reaches the lender live, and after approval there is no edit.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { sql } from '../../server/src/db/sql.ts';
 import { makePost } from '../../server/test/factories.ts';
-import { dayNextMonth, launchBrowser, openLoggedInPage, screenshot, startServer, type TestServer } from './support.ts';
+import { dayNextMonth, liveServerAndBrowser, openLoggedInPage, screenshot } from './support.ts';
 
-let server: TestServer;
-let browser: Browser;
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = liveServerAndBrowser();
 
-const loggedInPage = (cookie: string) => openLoggedInPage(browser, server.baseURL, cookie);
+const loggedInPage = (cookie: string) => openLoggedInPage(live.browser, live.server.baseURL, cookie);
 
-test('borrower edits a pending request: new dates and price, server refusal shown, no edit after approval', async () => {
-  const { ctx } = server;
+test('borrower edits a pending request: new dates and price, live.server refusal shown, no edit after approval', async () => {
+  const { ctx } = live.server;
   const lender = await ctx.signUp('수정테스트대여자');
   const borrower = await ctx.signUp('수정테스트차용자');
   const post = await makePost(ctx.deps.db, lender.id, {
     title: '빔 프로젝터', fee: 10000, deposit: 20000, receiveMethod: 'ANY', returnMethod: 'DIRECT',
     options: [{ name: '스크린', fee: 2000, deposit: 5000 }],
   });
-  const res = await fetch(`${server.baseURL}/api/v1/reservations`, {
+  const res = await fetch(`${live.server.baseURL}/api/v1/reservations`, {
     method: 'POST',
     headers: { cookie: borrower.cookie, 'content-type': 'application/json' },
     body: JSON.stringify({

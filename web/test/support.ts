@@ -1,6 +1,7 @@
 // Shared helpers for browser tests: the real server (fresh PGlite, built web app) on a random port,
 // Debian's Chromium through playwright-core, phone/desktop pages, UI sign-up, test images, screenshots.
 import fs from 'node:fs';
+import { after, before } from 'node:test';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -52,6 +53,42 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
     ],
   });
+}
+
+export interface LiveServerAndBrowser {
+  readonly server: TestServer;
+  readonly browser: Browser;
+}
+
+/**
+ * The app and Chromium for one test file: started in `before`, stopped in `after` (registered here, so
+ * a file only says `const live = liveServerAndBrowser()` and reads `live.server` / `live.browser`).
+ */
+export function liveServerAndBrowser(
+  env: Record<string, string> = {},
+  /** the file's own set-up once both run (in the same hook: a second root \`before\` may not wait for this one) */
+  setUp?: (server: TestServer) => Promise<void>,
+): LiveServerAndBrowser {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(env), launchBrowser()]);
+    await setUp?.(server);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the test server is not started yet (read live.server inside a test or hook)');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium is not started yet (read live.browser inside a test or hook)');
+      return browser;
+    },
+  };
 }
 
 export interface TestPage {
