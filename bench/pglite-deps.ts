@@ -1,5 +1,7 @@
-// Deps on a fresh in-memory PGlite (createDeps migrates it), no jobs, no demo seed, silent logs;
-// closed and its data dir removed after fn. Shared by the search benchmark and the search eval.
+// Deps on a fresh PGlite (createDeps migrates it), no jobs, no demo seed, silent logs; closed and
+// its data dir removed after fn. Shared by the search benchmark and the search eval.
+// In memory by default; `onDisk` keeps the database in a data folder as `npm start` does (the
+// 100k search bench: the process's memory is then what the embedded server's would be).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,10 +10,11 @@ import { loadConfig } from '../server/src/config.ts';
 import { openPglite } from '../server/src/db/client.ts';
 import { createDeps, closeDeps, type Deps } from '../server/src/deps.ts';
 
-export async function withPgliteDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
+export async function withPgliteDeps<T>(fn: (deps: Deps) => Promise<T>, opts: { onDisk?: boolean; env?: Record<string, string> } = {}): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-bench-'));
-  const config = loadConfig({ DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent' });
-  const deps = await createDeps(config, pino({ level: 'silent' }), { db: await openPglite({}) });
+  const config = loadConfig({ DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', ...opts.env });
+  const db = await openPglite(opts.onDisk ? { dataDir: path.join(dir, 'pgdata') } : {});
+  const deps = await createDeps(config, pino({ level: 'silent' }), { db });
   try {
     return await fn(deps);
   } finally {

@@ -1,9 +1,17 @@
 // Hybrid search on PGlite at 10k (and 100k with BENCH_SIZES=10000,100000) listings: p50/p95 as a
-// ratio to a trivial indexed query, recall@10 of the search's vector branch (HNSW walk with exact
-// fallback) and of the bare HNSW walk against an exact scan, and the time from creating a listing to
-// semantic search returning it (target ≤ 5 s). Every listing goes through the real embedding worker.
+// ratio to a primary-key lookup measured in the same loop and as absolute figures, recall@10 of the
+// search's vector branch (HNSW walk with exact fallback) and of the bare HNSW walk against an exact
+// scan, peak memory of the process, and the time from creating a listing to semantic search
+// returning it (target ≤ 5 s). Queries go through the product's search service (searchService →
+// search/repository.ts), and every listing through the real embedding worker.
+// Set-up is a bulk load: the GIN and HNSW indexes are dropped first and rebuilt from their migrated
+// definitions after loading and embedding (one build instead of one insert per row version — the
+// worker writes two per listing), listings are inserted 10k per statement, and the worker drains
+// with EMBEDDING_BATCH_SIZE=500. At 100k (`npm run bench -- search100k`) the database lives in a
+// data folder, as in `npm start`, so the process's memory is the embedded server's.
 // Two catalogues (BENCH_CATALOGUES): 15 repeated templates (near-duplicate vectors — HNSW's worst
 // case) and a varied one recombined from the 155 demo listings.
+import os from 'node:os';
 import type { Deps } from '../server/src/deps.ts';
 import { sql } from '../server/src/db/sql.ts';
 import { embedderFor } from '../server/src/ai/embedder.ts';
@@ -17,6 +25,10 @@ import { withPgliteDeps } from './pglite-deps.ts';
 const SIZES = (process.env.BENCH_SIZES ?? '10000').split(',').map(Number);
 const QUERIES = ['벽에 구멍 뚫을 때 필요한 거', '주말 캠핑 갈 때 필요한 거', '여행 사진 찍을 카메라', '영화 볼 프로젝터', '아기 산책',
   '한강 자전거', '이사 청소', '생일 파티 장식', '겨울 침낭', '기타 연습', '텐트', '전동드릴', '캐리어 28인치', '사다리 빌려요', '청소기'];
+/** listings per INSERT statement of the bulk load */
+const CHUNK = 10_000;
+/** built after the bulk load, from their definitions as migrated (pg_indexes) */
+const BULK_INDEXES = ['posts_search_bigrams', 'post_embeddings_hnsw'];
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 
 async function seed(deps: Deps, n: number) {
@@ -32,13 +44,13 @@ async function seed(deps: Deps, n: number) {
   const extra = ['주말에만 가능해요.', '평일 저녁 직거래.', '택배 가능합니다.', '사용감 조금 있어요.', '박스 포함.', '설명서 있어요.', '세척 완료.',
     '흠집 없음.', '충전기 포함.', '보관 상태 좋아요.', '연락 주세요.', '장기 대여 할인.', '반려동물 없는 집.', '비흡연 가정.', '역 근처 거래.',
     '아파트 경비실 보관.', '급하면 당일 가능.', '주차 가능.', '사진 그대로예요.', '문의 환영.'];
-  await db.query(sql`WITH p AS (
+  for (let from = 1; from <= n; from += CHUNK) await db.query(sql`WITH p AS (
     INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, embedding_status)
     SELECT ${author}, (${adj}::text[])[1 + g % 15] || ' ' || (${titles}::text[])[1 + (g * 7) % ${titles.length}] || ' ' || g,
            (${contents}::text[])[1 + (g * 7) % ${titles.length}] || ' ' || (${extra}::text[])[1 + (g / 3) % 20] || ' '
              || (${extra}::text[])[1 + (g * 13) % 20] || ' 관리 상태 ' || (g % 5 + 1) || '등급, 모델 ' || md5(g::text)::varchar(6) || '.',
            (${catIds}::bigint[])[1 + (g * 7) % ${titles.length}], 1000 * (1 + g % 40), 10000 * (1 + g % 30), 'ANY', 'ANY', 'WAIT'
-    FROM generate_series(1, ${n}) g RETURNING id)
+    FROM generate_series(${from}, ${Math.min(n, from + CHUNK - 1)}) g RETURNING id)
   INSERT INTO post_regions (post_id, region_id) SELECT id, (${regions.map((r) => r.id)}::bigint[])[1 + id % ${regions.length}] FROM p`);
 }
 
@@ -81,93 +93,118 @@ async function seedVaried(deps: Deps, n: number) {
       category: c.id, fee: Math.max(1000, Math.round((l.fee * (0.6 + rand() * 0.8)) / 100) * 100), deposit: l.dep,
     };
   });
-  await db.query(sql`WITH p AS (
+  for (let i = 0; i < n; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    await db.query(sql`WITH p AS (
     INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, embedding_status)
     SELECT ${author}, u.t, u.c, u.cat, u.fee, u.dep, 'ANY', 'ANY', 'WAIT'
-    FROM unnest(${rows.map((r) => r.title)}::text[], ${rows.map((r) => r.content)}::text[], ${rows.map((r) => r.category)}::bigint[],
-      ${rows.map((r) => r.fee)}::int[], ${rows.map((r) => r.deposit)}::int[]) AS u(t, c, cat, fee, dep)
+    FROM unnest(${chunk.map((r) => r.title)}::text[], ${chunk.map((r) => r.content)}::text[], ${chunk.map((r) => r.category)}::bigint[],
+      ${chunk.map((r) => r.fee)}::int[], ${chunk.map((r) => r.deposit)}::int[]) AS u(t, c, cat, fee, dep)
     RETURNING id)
   INSERT INTO post_regions (post_id, region_id) SELECT id, (${regions}::bigint[])[1 + (id * 7919) % ${regions.length}] FROM p`);
+  }
 }
 
 async function measure(deps: Deps, n: number, catalogue: 'templates' | 'varied') {
+  const indexes = await deps.db.query<{ indexname: string; indexdef: string }>(
+    sql`SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(${BULK_INDEXES}::text[]) ORDER BY indexname`);
+  for (const ix of indexes) await deps.db.exec(`DROP INDEX ${ix.indexname}`);
   const t0 = performance.now();
   await (catalogue === 'varied' ? seedVaried(deps, n) : seed(deps, n));
   const tSeed = performance.now() - t0;
-  // bulk: embed without the HNSW index, then build it once (measured: much faster than per-row inserts in WASM)
-  await deps.db.exec('DROP INDEX IF EXISTS post_embeddings_hnsw');
   const t1 = performance.now();
   await embeddingWorker(deps).drain(() => new Date());
   const tEmbed = performance.now() - t1;
-  const t2 = performance.now();
-  await deps.db.exec('CREATE INDEX post_embeddings_hnsw ON post_embeddings USING hnsw (embedding vector_cosine_ops)');
-  const tIndex = performance.now() - t2;
+  const builds: string[] = [];
+  for (const ix of indexes) {
+    const t = performance.now();
+    await deps.db.exec(ix.indexdef);
+    builds.push(`${ix.indexname} ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
   await deps.db.exec('ANALYZE');
-  console.log(`\n[setup ${((performance.now() - t0) / 1000).toFixed(1)} s (target ≤ 300 s at 100k)]`);
-  console.log(`[${n} listings, ${catalogue === 'varied' ? 'varied catalogue from the 155 demo listings' : '15 repeated templates'}] seed ${(tSeed / 1000).toFixed(1)} s, embed ${(tEmbed / 1000).toFixed(1)} s (${Math.round((n / tEmbed) * 1000)}/s incl. SQL), HNSW build ${(tIndex / 1000).toFixed(1)} s`);
+  const tSetup = performance.now() - t0;
+  console.log(`\n[setup ${(tSetup / 1000).toFixed(1)} s (target ≤ 300 s at 100k); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores]`);
+  console.log(`[${n} listings, ${catalogue === 'varied' ? 'varied catalogue from the 155 demo listings' : '15 repeated templates'}] seed ${(tSeed / 1000).toFixed(1)} s, embed ${(tEmbed / 1000).toFixed(1)} s (${Math.round((n / tEmbed) * 1000)}/s incl. SQL), index builds after loading: ${builds.join(', ')}`);
 
   const search = searchService(deps);
   const seoul = await regionId(deps.db, '서울특별시');
   const ids = (await deps.db.query<{ id: number }>(sql`SELECT id FROM posts ORDER BY random() LIMIT 200`)).map((r) => r.id);
+  const filters = { regionId: seoul, maxFee: 20000, from: '2031-01-01', to: '2031-01-03' };
   const base: number[] = [];
   const hybrid: number[] = [];
   const filtered: number[] = [];
-  for (let round = 0; round < 3; round++) {
+  const cold = { hybrid: [] as number[], filtered: [] as number[] };
+  // round 0 is the first time each query is seen (its terms' document frequencies are counted, then
+  // cached for a minute): reported apart as "first query"; rounds 1–3 are the figures
+  for (let round = 0; round < 4; round++) {
     for (const q of QUERIES) {
       let t = performance.now();
       await deps.db.query(sql`SELECT id, title, fee FROM posts WHERE id = ${ids[(round * 15 + base.length) % ids.length]}`);
-      base.push(performance.now() - t);
+      if (round > 0) base.push(performance.now() - t);
       t = performance.now();
       await search.search(q, {}, { limit: 20 });
-      hybrid.push(performance.now() - t);
+      (round > 0 ? hybrid : cold.hybrid).push(performance.now() - t);
       t = performance.now();
-      await search.search(q, { regionId: seoul, maxFee: 20000, from: '2031-01-01', to: '2031-01-03' }, { limit: 20 });
-      filtered.push(performance.now() - t);
+      await search.search(q, filters, { limit: 20 });
+      (round > 0 ? filtered : cold.filtered).push(performance.now() - t);
     }
   }
   const b50 = pct(base, 50);
   const line = (name: string, xs: number[]) =>
     `${name}: p50 ${pct(xs, 50).toFixed(1)} ms (${(pct(xs, 50) / b50).toFixed(0)}x baseline), p95 ${pct(xs, 95).toFixed(1)} ms (${(pct(xs, 95) / b50).toFixed(0)}x baseline p50)`;
-  console.log(`baseline (primary-key lookup): p50 ${b50.toFixed(2)} ms, p95 ${pct(base, 95).toFixed(2)} ms`);
+  console.log(`baseline (primary-key lookup): p50 ${b50.toFixed(2)} ms, p95 ${pct(base, 95).toFixed(2)} ms (${base.length} samples per line)`);
   console.log(line('hybrid search', hybrid));
   console.log(line('hybrid search + region/fee/date filters', filtered));
-  console.log(`targets at 100k: hybrid p95 ≤ 25 ms, filtered p95 ≤ 40 ms; peak RSS so far ${(Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20).toFixed(0)} MB (≤ 1,536 MB)`);
+  console.log(`first query (cold term statistics): hybrid p50 ${pct(cold.hybrid, 50).toFixed(1)} ms, max ${Math.max(...cold.hybrid).toFixed(1)} ms; filtered p50 ${pct(cold.filtered, 50).toFixed(1)} ms, max ${Math.max(...cold.filtered).toFixed(1)} ms`);
+  console.log(`targets at 100k: hybrid p95 ≤ 25 ms, filtered p95 ≤ 40 ms; peak RSS so far ${(Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20).toFixed(0)} MB (≤ 1,536 MB); load average now ${os.loadavg()[0].toFixed(1)}`);
 
   // recall@10: HNSW (iterative scan) vs exact scan, unfiltered and filtered
   const embedder = embedderFor(deps.config);
   for (const [label, where] of [['no filter', filterConditions({})], ['region+fee filter', filterConditions({ regionId: seoul, maxFee: 20000 })]] as const) {
-    let hit = 0, total = 0;
+    let hit = 0, close = 0, total = 0;
     for (const q of QUERIES) {
       const [v] = await embedder.embed([q]);
-      const approx = new Set((await vectorRank(deps, v, [...where], 10)).map((r) => r.id));
+      const approx = await vectorRank(deps, v, [...where], 10);
       const exact = await vectorRank(deps, v, [...where], 10, true);
       total += exact.length;
-      hit += exact.filter((r) => approx.has(r.id)).length;
+      hit += exact.filter((r) => approx.some((a) => a.id === r.id)).length;
+      close += closeEnough(approx, exact);
     }
-    console.log(`recall@10 search's vector branch (HNSW walk, exact fallback) vs exact (${label}): ${(hit / total).toFixed(3)}`);
+    console.log(`recall@10 search's vector branch (HNSW walk, exact fallback) vs exact (${label}): ${(hit / total).toFixed(3)} by id, ${(close / total).toFixed(3)} by distance (ties)`);
   }
+}
+
+/** Approximate hits at least as close as the exact 10th: a near-duplicate listing at the same
+ *  distance as the one the exact scan happened to list is as good an answer (the varied catalogue
+ *  recombines 155 texts, so ties are common); by-id recall counts it as a miss. */
+function closeEnough(approx: { sim: number }[], exact: { sim: number }[]): number {
+  if (!exact.length) return 0;
+  const kth = exact[exact.length - 1].sim;
+  return Math.min(exact.length, approx.filter((a) => a.sim >= kth - 1e-6).length);
 }
 
 /** recall@10 and time of the bare HNSW walk (no filters, no fallback) vs exact, ef_search 40 and 100 */
 async function bareHnswRecall(deps: Deps) {
   const embedder = embedderFor(deps.config);
   for (const ef of [40, 100]) {
-    let hit = 0, total = 0;
+    let hit = 0, close = 0, total = 0;
     const times: number[] = [];
     for (const q of QUERIES) {
       const [v] = await embedder.embed([q]);
+      const qv = queryVector(v, embedder.dimensions);
       const t = performance.now();
       const approx = await deps.db.transaction(async (tx) => {
         await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
         await tx.query('SET LOCAL enable_sort = off');
-        return tx.query(sql`SELECT post_id FROM post_embeddings ORDER BY embedding <=> ${queryVector(v, embedder.dimensions)} LIMIT 10`);
+        return tx.query<{ post_id: number; sim: number }>(sql`SELECT post_id, 1 - (embedding <=> ${qv}) AS sim FROM post_embeddings ORDER BY embedding <=> ${qv} LIMIT 10`);
       });
       times.push(performance.now() - t);
       const exact = await vectorRank(deps, v, [sql`true`], 10, true);
       total += exact.length;
       hit += exact.filter((r) => approx.some((a) => a.post_id === r.id)).length;
+      close += closeEnough(approx, exact);
     }
-    console.log(`recall@10 bare HNSW walk (ef_search ${ef}) vs exact: ${(hit / total).toFixed(3)}, p50 ${pct(times, 50).toFixed(1)} ms`);
+    console.log(`recall@10 bare HNSW walk (ef_search ${ef}) vs exact: ${(hit / total).toFixed(3)} by id, ${(close / total).toFixed(3)} by distance (ties), p50 ${pct(times, 50).toFixed(1)} ms`);
   }
 }
 
@@ -207,7 +244,7 @@ for (const n of SIZES) {
       await measure(deps, n, catalogue);
       await bareHnswRecall(deps);
       if (n === SIZES[0] && catalogue === CATALOGUES[0]) await freshness(deps);
-    });
+    }, { onDisk: n >= 100_000, env: { EMBEDDING_BATCH_SIZE: '500' } });
   }
 }
 clearInterval(rssTimer);

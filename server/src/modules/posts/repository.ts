@@ -154,15 +154,19 @@ export const listItemSelect = (point?: Point | null) => sql`p.id, p.title, p.fee
 export const LIST_ITEM_FROM = sql`posts p JOIN members m ON m.id = p.author_id
   JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id`;
 
-/** Each word must appear in the title or content (ILIKE, served by the trigram index). */
+/** The listing's title or content contains the text (case-insensitive): the stored character bigrams
+ *  (migration 200, GIN) narrow to candidates, ILIKE decides. The one "contains" rule of GET /posts'
+ *  keyword filter and search's keyword branch. */
+export function containsText(alias: string, text: string): Sql {
+  const a = sql.raw(alias);
+  return sql`${a}.search_bigrams @> text_bigram_codes(${text}::text) AND (${a}.title || ' ' || ${a}.content) ILIKE ${`%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`}`;
+}
+
+/** Each word must appear in the title or content. */
 export function keywordFilter(keyword: string, alias = 'p'): Sql | null {
   const words = keyword.trim().split(/\s+/).filter(Boolean).slice(0, 5);
   if (!words.length) return null;
-  const a = sql.raw(alias);
-  return sql.join(
-    words.map((w) => sql`(${a}.title || ' ' || ${a}.content) ILIKE ${`%${w.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`}`),
-    ' AND ',
-  );
+  return sql.join(words.map((w) => containsText(alias, w)), ' AND ');
 }
 
 // ---- the feed's orders and positions ------------------------------------------------------------

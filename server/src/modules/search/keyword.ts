@@ -3,7 +3,7 @@
 // Terms: the query's words, lower-cased, with particles and common verb endings stripped
 // ('텐트를' → '텐트', '찍으려고' → '찍' → dropped as too short), stopwords out.
 // Matching: a listing contains a term when its title or content contains it (ILIKE, served by the
-// character-bigram GIN index of migration 022 — listing text keeps its particles, so substring
+// stored character bigrams of migration 200, GIN-indexed — listing text keeps its particles, so substring
 // containment is what meets '텐트' in '텐트를').
 // Weights: BM25 (k1 1.2, b 0.75) with the title counted twice; a term's IDF comes from how many
 // listings contain it, so a generic word (여행, 장비) found in thousands of listings weighs little
@@ -11,8 +11,8 @@
 // the keyword branch's strength in the fusion (service.ts).
 // Typos: a term no listing contains is replaced by the closest title word (search_vocab, migration
 // 100) when their jamo differ by at most one edit per two syllables ('탠트' → '텐트').
-// Bounded: each term contributes at most CANDIDATES_PER_TERM candidates, filters applied in the same
-// SQL, and the statement returns at most `limit` rows.
+// Bounded: the listings containing every term, then each term, contribute at most CANDIDATES_PER_TERM
+// candidates each, filters applied in the same SQL, and the statement returns at most `limit` rows.
 // Everything here is plain SQL over pg_trgm and built-in functions, so PGlite and a server
 // PostgreSQL rank identically.
 import { disassemble } from 'es-hangul';
@@ -21,8 +21,9 @@ import type { Sql } from '../../db/sql.ts';
 import { stem, words } from '../../ai/korean-text.ts';
 import { searchRepository } from './repository.ts';
 
-/** candidates per query term (an arbitrary subset of a very common term's listings) */
-export const CANDIDATES_PER_TERM = 1_000;
+/** candidates per query term, and of listings with every term (an arbitrary subset of a very common
+ *  term's listings): BM25 is computed in SQL for each candidate, so this bounds the branch's cost */
+export const CANDIDATES_PER_TERM = 300;
 /** document frequencies are counted up to this many listings; more is "everywhere" */
 const DF_CAP = 5_000;
 const BM25_K1 = 1.2;

@@ -7,7 +7,7 @@ import { sql, type Sql } from '../../db/sql.ts';
 import { listedPostCondition } from '../posts/visibility.ts';
 import { categoryFilter, regionFilter } from '../catalog/service.ts';
 import { availableBetween } from '../reservations/booked.ts';
-import { LIST_ITEM_FROM, listItemSelect, type ListRow } from '../posts/repository.ts';
+import { containsText, LIST_ITEM_FROM, listItemSelect, type ListRow } from '../posts/repository.ts';
 import type { Point } from '../neighbourhoods/geo.ts';
 import { distanceFrom, withinRadius } from '../neighbourhoods/repository.ts';
 import { visibleToViewer } from '../blocks/repository.ts';
@@ -78,9 +78,8 @@ export interface Bm25Params {
   avgLen: number;
 }
 
-const TEXT = sql.raw(`(p.title || ' ' || p.content)`);
-/** p's title or content contains the term: the character-bigram GIN index (migration 022) narrows, ILIKE decides. */
-const containsTerm = (t: string): Sql => sql`text_bigrams(${TEXT}) @> text_bigrams(${t}::text) AND ${TEXT} ILIKE ${`%${t}%`}`;
+/** p's title or content contains the term (stored bigrams narrow, ILIKE decides: posts/repository.ts). */
+const containsTerm = (t: string): Sql => containsText('p', t);
 const and = (where: Sql[]) => sql.join(where, ' AND ');
 
 export function searchRepository(db: Queryable) {
@@ -149,11 +148,14 @@ export function searchRepository(db: Queryable) {
       FROM search_vocab v WHERE v.roman % hangul_roman(${term}) AND v.term <> ${term}
       ORDER BY 2 DESC, v.term LIMIT 20`),
 
-    /** Per term, up to `perTerm` listings containing it that pass the filters (a bounded candidate set). */
+    /** Up to `perTerm` listings that pass the filters and contain every term (several terms only),
+     *  then up to `perTerm` per term: a bounded candidate set in which the listings matching the
+     *  whole query are never crowded out by an arbitrary subset of a common word's listings. */
     async keywordCandidates(terms: string[], where: Sql[], perTerm: number): Promise<number[]> {
       if (!terms.length) return [];
+      const sets = [...(terms.length > 1 ? [terms] : []), ...terms.map((t) => [t])];
       const rows = await db.query<{ id: number }>(sql.join(
-        terms.map((t) => sql`(SELECT p.id FROM posts p WHERE ${containsTerm(t)} AND ${and(where)} LIMIT ${perTerm})`),
+        sets.map((ts) => sql`(SELECT p.id FROM posts p WHERE ${and(ts.map(containsTerm))} AND ${and(where)} LIMIT ${perTerm})`),
         ' UNION ',
       ));
       return rows.map((r) => r.id);
@@ -163,20 +165,21 @@ export function searchRepository(db: Queryable) {
      *  id list, the planner fetches the candidates by primary key instead of guessing a join order. */
     bm25Scores(ids: number[], terms: { term: string; idf: number }[], p: Bm25Params, limit: number): Promise<Bm25Row[]> {
       if (!ids.length || !terms.length) return Promise.resolve([]);
+      // each candidate's text is lower-cased and measured once (MATERIALIZED), not once per term and use
       return db.query<Bm25Row>(sql`
-        SELECT p.id, coalesce(sum(s.w), 0)::float8 AS bm25, coalesce(sum(s.idf) FILTER (WHERE s.tf > 0), 0)::float8 AS matched,
+        WITH d AS MATERIALIZED (SELECT x.*, char_length(x.lt) AS tlen, char_length(x.lc) AS clen
+          FROM (SELECT p.id, lower(p.title) AS lt, lower(p.content) AS lc FROM posts p WHERE p.id = ANY(${ids}::bigint[])) x)
+        SELECT d.id, coalesce(sum(s.w), 0)::float8 AS bm25, coalesce(sum(s.idf) FILTER (WHERE s.tf > 0), 0)::float8 AS matched,
           coalesce(array_agg(s.t ORDER BY s.ord) FILTER (WHERE s.tf > 0), '{}') AS terms
-        FROM posts p,
-          LATERAL (SELECT lower(p.title) AS lt, lower(p.content) AS lc, char_length(p.title) + char_length(p.content) AS len) d,
+        FROM d,
           LATERAL (SELECT u.t, u.ord, u.idf, f.tf,
-              u.idf * f.tf * ${p.k1 + 1}::float8 / (f.tf + ${p.k1}::float8 * (${1 - p.b}::float8 + ${p.b}::float8 * d.len / ${p.avgLen}::float8)) AS w
+              u.idf * f.tf * ${p.k1 + 1}::float8 / (f.tf + ${p.k1}::float8 * (${1 - p.b}::float8 + ${p.b}::float8 * (d.tlen + d.clen) / ${p.avgLen}::float8)) AS w
             FROM unnest(${terms.map((t) => t.term)}::text[], ${terms.map((t) => t.idf)}::float8[]) WITH ORDINALITY AS u(t, idf, ord),
-              LATERAL (SELECT (${p.titleWeight} * (char_length(d.lt) - char_length(replace(d.lt, u.t, ''))) / char_length(u.t)
-                  + (char_length(d.lc) - char_length(replace(d.lc, u.t, ''))) / char_length(u.t))::float8 AS tf) f) s
-        WHERE p.id = ANY(${ids}::bigint[])
-        GROUP BY p.id
+              LATERAL (SELECT (${p.titleWeight} * (d.tlen - char_length(replace(d.lt, u.t, ''))) / char_length(u.t)
+                  + (d.clen - char_length(replace(d.lc, u.t, ''))) / char_length(u.t))::float8 AS tf) f) s
+        GROUP BY d.id
         HAVING sum(s.tf) > 0
-        ORDER BY 2 DESC, p.id
+        ORDER BY 2 DESC, d.id
         LIMIT ${limit}`);
     },
 
