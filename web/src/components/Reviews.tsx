@@ -1,6 +1,6 @@
 // Reviews of a listing or a member: the summary (averages, count, AI/extractive text) and the list,
 // each review with the lender's reply (or a reply form for that lender) and a report button.
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useMe } from '../api/members.ts';
 import {
@@ -68,25 +68,45 @@ function ReviewList({ target, id }: { target: ReviewTarget; id: number }) {
   );
 }
 
-export function ReviewItem({ review, showPost = false }: { review: Review; showPost?: boolean }) {
-  const { data: me } = useMe();
-  const canReply = !!me && me.id === review.lenderId && !review.reply;
+/** The frame both kinds of review share: author, stars, age, the listing, the score line and the comment. */
+function ReviewCard({ review, scoreLine, showPost, testId, headExtra, flag, children }: {
+  review: Pick<Review, 'author' | 'overallScore' | 'createdAt' | 'post' | 'comment'>;
+  scoreLine: string;
+  showPost: boolean;
+  testId: string;
+  headExtra?: ReactNode;
+  flag?: ReactNode;
+  children?: ReactNode;
+}) {
   return (
-    <article className="review-item" data-testid="review-item">
+    <article className="review-item" data-testid={testId}>
       <header className="review-head">
         <Avatar url={review.author.avatarUrl} name={review.author.nickname} size={36} />
         <div className="review-head-text">
           <Link to={`/members/${review.author.id}`}><strong>{review.author.nickname}</strong></Link>
           <span className="muted"><Stars value={review.overallScore} size={12} /> {review.overallScore.toFixed(1)} · {relativeTime(review.createdAt)}</span>
         </div>
-        {me && me.id !== review.author.id && <ReportButton targetType="REVIEW" targetId={review.id} className="btn btn-small btn-ghost review-report" />}
+        {headExtra}
       </header>
-      {review.banned && <p className="badge badge-danger">숨김 처리된 후기</p>}
+      {flag}
       {showPost && <Link className="review-post" to={`/posts/${review.post.id}`}>{review.post.title}</Link>}
-      <p className="review-scores muted">
-        {SCORE_FIELDS.map((f) => `${f.label} ${review[f.key]}`).join(' · ')}
-      </p>
+      <p className="review-scores muted">{scoreLine}</p>
       <p className="review-comment">{review.comment}</p>
+      {children}
+    </article>
+  );
+}
+
+export function ReviewItem({ review, showPost = false }: { review: Review; showPost?: boolean }) {
+  const { data: me } = useMe();
+  const canReply = !!me && me.id === review.lenderId && !review.reply;
+  return (
+    <ReviewCard
+      review={review} showPost={showPost} testId="review-item"
+      scoreLine={SCORE_FIELDS.map((f) => `${f.label} ${review[f.key]}`).join(' · ')}
+      headExtra={me && me.id !== review.author.id && <ReportButton targetType="REVIEW" targetId={review.id} className="btn btn-small btn-ghost review-report" />}
+      flag={review.banned && <p className="badge badge-danger">숨김 처리된 후기</p>}
+    >
       {review.reply && (
         <div className="review-reply">
           <strong>빌려준 분의 답글</strong>
@@ -94,7 +114,7 @@ export function ReviewItem({ review, showPost = false }: { review: Review; showP
         </div>
       )}
       {canReply && <ReplyForm reviewId={review.id} />}
-    </article>
+    </ReviewCard>
   );
 }
 
@@ -127,18 +147,10 @@ export function ReplyForm({ reviewId }: { reviewId: number }) {
 /** The lender's review of a borrower (물건 관리 · 시간 약속 · 소통). */
 export function BorrowerReviewItem({ review, showPost = false }: { review: BorrowerReview; showPost?: boolean }) {
   return (
-    <article className="review-item" data-testid="borrower-review-item">
-      <header className="review-head">
-        <Avatar url={review.author.avatarUrl} name={review.author.nickname} size={36} />
-        <div className="review-head-text">
-          <Link to={`/members/${review.author.id}`}><strong>{review.author.nickname}</strong></Link>
-          <span className="muted"><Stars value={review.overallScore} size={12} /> {review.overallScore.toFixed(1)} · {relativeTime(review.createdAt)}</span>
-        </div>
-      </header>
-      {showPost && <Link className="review-post" to={`/posts/${review.post.id}`}>{review.post.title}</Link>}
-      <p className="review-scores muted">{BORROWER_SCORE_FIELDS.map((f) => `${f.label} ${review[f.key]}`).join(' · ')}</p>
-      <p className="review-comment">{review.comment}</p>
-    </article>
+    <ReviewCard
+      review={review} showPost={showPost} testId="borrower-review-item"
+      scoreLine={BORROWER_SCORE_FIELDS.map((f) => `${f.label} ${review[f.key]}`).join(' · ')}
+    />
   );
 }
 
