@@ -11,7 +11,7 @@ import type { Clock } from '../src/deps.ts';
 import type { Queryable } from '../src/db/client.ts';
 import { sql } from '../src/db/sql.ts';
 import { rentalDays } from '../src/lib/dates.ts';
-import type { Status } from '../src/modules/reservations/status.ts';
+import { STATUSES, type Status } from '../src/modules/reservations/status.ts';
 import { encodeFrame, parseServerFrames, type Frame } from '../src/realtime/stomp-codec.ts';
 import { createTestContext, type TestContext } from './helpers.ts';
 
@@ -195,19 +195,24 @@ export async function insertReservation(
   r: {
     postId: number; borrowerId: number; status: Status; lenderId?: number; startDate?: string; endDate?: string;
     receiveMethod?: 'DIRECT' | 'DELIVERY'; returnMethod?: 'DIRECT' | 'DELIVERY'; createdAt?: Date; statusChangedAt?: Date;
+    /** when the item was handed over; defaults to the start day (Seoul midnight) for a status past the hand-over */
+    pickedUpAt?: Date | null;
   },
 ): Promise<number> {
   const [startDate, endDate] = [r.startDate ?? '2024-01-10', r.endDate ?? '2024-01-12'];
+  const handedOver = STATUSES.indexOf(r.status) >= STATUSES.indexOf('INSPECTING_RENTAL') && STATUSES.indexOf(r.status) <= STATUSES.indexOf('CLAIM_COMPLETED');
+  const pickedUpAt = r.pickedUpAt !== undefined ? r.pickedUpAt : handedOver ? new Date(`${startDate}T00:00:00+09:00`) : null;
   const days = rentalDays(startDate, endDate);
   const receive = r.receiveMethod ?? 'DELIVERY';
   const created = r.createdAt ?? new Date();
   const lenderId = r.lenderId ?? (await q.one<{ author_id: number }>(sql`SELECT author_id FROM posts WHERE id = ${r.postId}`))!.author_id;
   const row = await q.one<{ id: number }>(sql`
     INSERT INTO reservations (post_id, borrower_id, lender_id, status, start_date, end_date, receive_method, return_method, address,
-      days, daily_fee, options_daily_fee, rental_fee, deposit, options_deposit, total_amount, status_changed_at, created_at, updated_at)
+      days, daily_fee, options_daily_fee, rental_fee, deposit, options_deposit, total_amount, status_changed_at, picked_up_at, created_at,
+      updated_at)
     VALUES (${r.postId}, ${r.borrowerId}, ${lenderId}, ${r.status}, ${startDate}, ${endDate}, ${receive},
       ${r.returnMethod ?? 'DELIVERY'}, ${receive === 'DELIVERY' ? '서울시 마포구 월드컵로 1' : null},
-      ${days}, 10000, 0, ${10000 * days}, 50000, 0, ${10000 * days + 50000}, ${r.statusChangedAt ?? created}, ${created}, ${created})
+      ${days}, 10000, 0, ${10000 * days}, 50000, 0, ${10000 * days + 50000}, ${r.statusChangedAt ?? created}, ${pickedUpAt}, ${created}, ${created})
     RETURNING id`);
   return row!.id;
 }

@@ -40,10 +40,12 @@ test('not-found messages: 게시글을 / 회원을 / 예약을 찾을 수 없습
 });
 
 test('status messages: 으로 after a final consonant, 로 after a vowel', () => {
-  const subject = { status: 'PENDING_APPROVAL' as const, receiveMethod: 'DIRECT' as const, returnMethod: 'DIRECT' as const };
-  assert.match(checkTransition(subject, 'RENTING', 'BORROWER', {})!.detail, /'대여 중'으로 바꿀 수 없습니다/);
-  assert.match(checkTransition(subject, 'RETURN_COMPLETED', 'BORROWER', {})!.detail, /'반납 완료'로 바꿀 수 없습니다/);
-  assert.match(checkTransition(subject, 'CANCELLED', 'BORROWER', {})!.detail, /'취소'로 바꾸려면/);
+  const subject = {
+    status: 'PENDING_APPROVAL' as const, receiveMethod: 'DIRECT' as const, returnMethod: 'DIRECT' as const, startDate: '2026-03-10', handedOverOn: null,
+  };
+  assert.match(checkTransition(subject, 'RENTING', 'BORROWER', {}, '2026-03-01')!.detail, /'대여 중'으로 바꿀 수 없습니다/);
+  assert.match(checkTransition(subject, 'RETURN_COMPLETED', 'BORROWER', {}, '2026-03-01')!.detail, /'반납 완료'로 바꿀 수 없습니다/);
+  assert.match(checkTransition(subject, 'CANCELLED', 'BORROWER', {}, '2026-03-01')!.detail, /'취소'로 바꾸려면/);
   assert.match(extractiveAnswer('캠핑 텐트', [{ listing: { id: 1, title: '텐트', fee: 1000, deposit: 0 }, match: { reason: '' } } as never]), /'캠핑 텐트'와 관련된/);
   assert.match(extractiveAnswer('전동 드릴', [{ listing: { id: 1, title: '드릴', fee: 1000, deposit: 0 }, match: { reason: '' } } as never]), /'전동 드릴'과 관련된/);
 });

@@ -24,3 +24,6 @@ export function addDays(date: string, n: number): string {
 export function rentalDays(start: string, end: string): number {
   return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1;
 }
+
+/** A calendar date as Korean text: '2026-12-05' → '12월 5일'. */
+export const koreanDay = (date: string) => `${Number(date.slice(5, 7))}월 ${Number(date.slice(8, 10))}일`;

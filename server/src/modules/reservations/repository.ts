@@ -30,6 +30,8 @@ export interface ReservationRow {
   return_carrier: string | null;
   return_tracking_no: string | null;
   status_changed_at: Date;
+  /** the item was handed over (first INSPECTING_RENTAL or RENTING) */
+  picked_up_at: Date | null;
   created_at: Date;
   updated_at: Date;
   post_title: string;
@@ -276,8 +278,8 @@ export function reservationsRepository(db: Queryable) {
     },
 
     /**
-     * Conditional status change (only from `from`), with the shipment of a shipping leg; false when
-     * the status had already changed.
+     * Conditional status change (only from `from`), with the shipment of a shipping leg and, for a
+     * hand-over, the first `picked_up_at`; false when the status had already changed.
      */
     async setStatus(
       id: number,
@@ -285,8 +287,10 @@ export function reservationsRepository(db: Queryable) {
       to: Status,
       now: Date,
       shipment?: { leg: 'receive' | 'return'; carrier: string | null; trackingNumber: string | null },
+      handover = false,
     ): Promise<boolean> {
       const sets = [sql`status = ${to}`, sql`status_changed_at = ${now}`, sql`updated_at = ${now}`];
+      if (handover) sets.push(sql`picked_up_at = coalesce(picked_up_at, ${now})`);
       if (shipment?.leg === 'receive') sets.push(sql`receive_carrier = ${shipment.carrier}`, sql`receive_tracking_no = ${shipment.trackingNumber}`);
       if (shipment?.leg === 'return') sets.push(sql`return_carrier = ${shipment.carrier}`, sql`return_tracking_no = ${shipment.trackingNumber}`);
       const updated = await db.one(sql`

@@ -13,6 +13,7 @@ import type { CreateReservationBody, EditReservationBody, StatusChangeBody } fro
 import { checkTransition, STATUSES, type Status } from './status.ts';
 import { statusChanged, transitions } from './transitions.ts';
 import { decodeIdCursor, nextIdCursor } from '../../lib/cursor.ts';
+import { seoulDate } from '../../lib/dates.ts';
 import { logView, reservationView, roleOf, subjectOf, type ViewerRole } from './view.ts';
 import { trustOf, trustOfMany } from '../trust/score.ts';
 
@@ -27,7 +28,7 @@ export function reservationsService(deps: Deps) {
   const money = refunds(deps);
 
   const toView = (row: ReservationRow, options: ReservationOptionRow[], role: ViewerRole) =>
-    reservationView(config.payments, row, options, role);
+    reservationView(config.payments, row, options, role, seoulDate(deps.clock.now()));
 
   async function optionsOf(ids: number[]): Promise<Map<number, ReservationOptionRow[]>> {
     const map = new Map<number, ReservationOptionRow[]>();
@@ -154,9 +155,9 @@ export function reservationsService(deps: Deps) {
     async changeStatus(member: AuthMember, id: number, body: StatusChangeBody) {
       const { row, role } = await loadFor(member, id);
       if (role === 'ADMIN') throw forbidden('관리자는 예약 상태를 바꿀 수 없습니다', 'NOT_YOUR_ACTION');
-      const refusal = checkTransition(subjectOf(row), body.status, role, body);
-      if (refusal) throw new AppError(refusal.status, refusal.code, refusal.detail);
       const now = deps.clock.now();
+      const refusal = checkTransition(subjectOf(row), body.status, role, body, seoulDate(now));
+      if (refusal) throw new AppError(refusal.status, refusal.code, refusal.detail);
       const applied = await moves.inTx(row, body.status, role, member.id, body, now,
         body.status === 'PENDING_PAYMENT' ? (tx) => moves.approvalChecks(tx, row, now) : undefined);
       if (!applied) throw statusChanged();

@@ -2,6 +2,7 @@
 // fields a transition needs. The service, allowedActions, the jobs and the tests all read this table.
 
 import { josa } from 'es-hangul';
+import { addDays, koreanDay } from '../../lib/dates.ts';
 
 export const STATUSES = [
   'PENDING_APPROVAL', 'PENDING_PAYMENT', 'PENDING_PICKUP', 'SHIPPING', 'INSPECTING_RENTAL', 'RENTING',
@@ -25,6 +26,13 @@ export interface StatusRule {
   requiresFrom?: Partial<Record<Status, readonly RequiredField[]>>;
   /** only for reservations whose receive (or return) leg is DELIVERY: shipping a direct pickup makes no sense */
   delivery?: 'receive' | 'return';
+  /**
+   * Date guard (issue 12): HANDOVER = not before the day before the start date (Seoul); AFTER_HANDOVER =
+   * not before the item was handed over (`picked_up_at`, set by a status with `handover`).
+   */
+  notBefore?: 'HANDOVER_DAY' | 'AFTER_HANDOVER';
+  /** entering this status means the borrower has the item: the first one records `picked_up_at` */
+  handover?: true;
   /** Korean label for the UI and notifications */
   label: string;
 }
@@ -33,6 +41,9 @@ export interface TransitionSubject {
   status: Status;
   receiveMethod: 'DIRECT' | 'DELIVERY';
   returnMethod: 'DIRECT' | 'DELIVERY';
+  startDate: string;
+  /** the Seoul day the item was handed over, null before */
+  handedOverOn: string | null;
 }
 
 const EITHER: Actor[] = ['BORROWER', 'LENDER'];
@@ -45,16 +56,24 @@ export const STATUS_TABLE: Record<Status, StatusRule> = {
   PENDING_APPROVAL: { label: '승인 대기', setBy: ['SYSTEM'], next: ['PENDING_PAYMENT', 'REJECTED', 'CANCELLED', 'EXPIRED'], requires: [] },
   PENDING_PAYMENT: { label: '결제 대기', setBy: ['LENDER'], next: ['PENDING_PICKUP', 'CANCELLED', 'EXPIRED'], requires: [] },
   PENDING_PICKUP: { label: '수령 대기', setBy: ['SYSTEM'], next: ['SHIPPING', 'INSPECTING_RENTAL', 'CANCELLED'], requires: [] },
-  SHIPPING: { label: '배송 중', setBy: ['LENDER'], next: ['INSPECTING_RENTAL'], requires: ['shipment'], delivery: 'receive' },
-  INSPECTING_RENTAL: { label: '대여 검수', setBy: EITHER, next: ['RENTING', 'PENDING_RETURN', 'CANCELLED'], requires: [] },
-  RENTING: { label: '대여 중', setBy: ['BORROWER'], next: ['PENDING_RETURN', 'LOST_OR_UNRETURNED'], requires: [] },
+  SHIPPING: {
+    label: '배송 중', setBy: ['LENDER'], next: ['INSPECTING_RENTAL'], requires: ['shipment'], delivery: 'receive', notBefore: 'HANDOVER_DAY',
+  },
+  INSPECTING_RENTAL: {
+    label: '대여 검수', setBy: EITHER, next: ['RENTING', 'PENDING_RETURN', 'CANCELLED'], requires: [], notBefore: 'HANDOVER_DAY', handover: true,
+  },
+  RENTING: {
+    label: '대여 중', setBy: ['BORROWER'], next: ['PENDING_RETURN', 'LOST_OR_UNRETURNED'], requires: [], notBefore: 'HANDOVER_DAY', handover: true,
+  },
   PENDING_RETURN: {
-    label: '반납 대기', setBy: EITHER, next: ['RETURNING', 'INSPECTING_RETURN'], requires: [],
+    label: '반납 대기', setBy: EITHER, next: ['RETURNING', 'INSPECTING_RETURN'], requires: [], notBefore: 'AFTER_HANDOVER',
     requiresFrom: { INSPECTING_RENTAL: ['reason'] }, // failed inspection: say why
   },
-  RETURNING: { label: '반납 배송 중', setBy: ['BORROWER'], next: ['INSPECTING_RETURN'], requires: ['shipment'], delivery: 'return' },
-  INSPECTING_RETURN: { label: '반납 검수', setBy: ['LENDER'], next: ['RETURN_COMPLETED', 'CLAIMING'], requires: [] },
-  RETURN_COMPLETED: { label: '반납 완료', setBy: EITHER, next: ['PENDING_REFUND'], requires: [] },
+  RETURNING: {
+    label: '반납 배송 중', setBy: ['BORROWER'], next: ['INSPECTING_RETURN'], requires: ['shipment'], delivery: 'return', notBefore: 'AFTER_HANDOVER',
+  },
+  INSPECTING_RETURN: { label: '반납 검수', setBy: ['LENDER'], next: ['RETURN_COMPLETED', 'CLAIMING'], requires: [], notBefore: 'AFTER_HANDOVER' },
+  RETURN_COMPLETED: { label: '반납 완료', setBy: EITHER, next: ['PENDING_REFUND'], requires: [], notBefore: 'AFTER_HANDOVER' },
   PENDING_REFUND: { label: '환급 대기', setBy: ['LENDER', 'SYSTEM'], next: ['REFUND_COMPLETED'], requires: [] },
   REFUND_COMPLETED: { label: '환급 완료', setBy: ['LENDER', 'SYSTEM'], next: [], requires: [] },
   LOST_OR_UNRETURNED: { label: '분실/미반납', setBy: ['BORROWER', 'LENDER', 'SYSTEM'], next: ['CLAIMING'], requires: [] },
@@ -111,15 +130,35 @@ export function isLegalNext(subject: TransitionSubject, to: Status): boolean {
   return true;
 }
 
+/** The first day the hand-over steps may happen: the day before the start date (Seoul). */
+export const handoverFrom = (startDate: string) => addDays(startDate, -1);
+
+/** The date guard of `to` on `today` (Seoul), or null when the day allows it. */
+export function checkDates(subject: TransitionSubject, to: Status, today: string): TransitionRefusal | null {
+  const guard = STATUS_TABLE[to].notBefore;
+  if (guard === 'HANDOVER_DAY' && today < handoverFrom(subject.startDate)) {
+    const from = handoverFrom(subject.startDate);
+    return {
+      status: 409, code: 'TOO_EARLY_FOR_HANDOVER',
+      detail: `'${STATUS_TABLE[to].label}'${josa.pick(STATUS_TABLE[to].label, '은/는')} 대여 시작일 하루 전(${koreanDay(from)})부터 할 수 있습니다`,
+    };
+  }
+  if (guard === 'AFTER_HANDOVER' && (!subject.handedOverOn || today < subject.handedOverOn)) {
+    return { status: 409, code: 'NOT_HANDED_OVER', detail: '물건을 건네받기 전에는 반납 단계로 바꿀 수 없습니다' };
+  }
+  return null;
+}
+
 /**
  * Checks one transition against the table. Order: illegal transition (409) before wrong actor (403)
- * before missing fields (400). Returns null when allowed.
+ * before the date guard (409) before missing fields (400). Returns null when allowed.
  */
 export function checkTransition(
   subject: TransitionSubject,
   to: Status,
   actor: Actor,
   given: { reason?: string | null; carrier?: string | null; trackingNumber?: string | null },
+  today: string,
 ): TransitionRefusal | null {
   const from = subject.status;
   if (STATUS_TABLE[from].next.includes(to) && !isLegalNext(subject, to)) {
@@ -134,6 +173,8 @@ export function checkTransition(
   if (!STATUS_TABLE[to].setBy.includes(actor)) {
     return { status: 403, code: 'NOT_YOUR_ACTION', detail: `'${STATUS_TABLE[to].label}' 상태는 ${whoLabel(to)}만 지정할 수 있습니다` };
   }
+  const early = checkDates(subject, to, today);
+  if (early) return early;
   for (const field of requiredFields(from, to)) {
     if (field === 'reason' && !given.reason?.trim()) {
       return { status: 400, code: 'REASON_REQUIRED', detail: `'${STATUS_TABLE[to].label}'${josa.pick(STATUS_TABLE[to].label, '으로/로')} 바꾸려면 사유를 입력해야 합니다` };
@@ -150,8 +191,10 @@ function whoLabel(to: Status): string {
   return STATUS_TABLE[to].setBy.map((a) => names[a]).join('/');
 }
 
-/** The statuses `actor` may set now (for the UI's buttons). */
-export function allowedActions(subject: TransitionSubject, actor: Actor | null): Status[] {
+/** The statuses `actor` may set on `today` (for the UI's buttons): a step its date guard refuses is left out. */
+export function allowedActions(subject: TransitionSubject, actor: Actor | null, today: string): Status[] {
   if (!actor) return [];
-  return STATUS_TABLE[subject.status].next.filter((to) => isLegalNext(subject, to) && STATUS_TABLE[to].setBy.includes(actor));
+  return STATUS_TABLE[subject.status].next.filter(
+    (to) => isLegalNext(subject, to) && STATUS_TABLE[to].setBy.includes(actor) && !checkDates(subject, to, today),
+  );
 }

@@ -50,7 +50,7 @@ export function transitions(deps: Deps) {
     const reason = given.reason?.trim() || null;
     const repo = reservationsRepository(tx);
     const leg = to === 'SHIPPING' ? 'receive' : to === 'RETURNING' ? 'return' : null;
-    const moved = await repo.setStatus(row.id, row.status, to, now, leg ? { leg, carrier, trackingNumber } : undefined);
+    const moved = await repo.setStatus(row.id, row.status, to, now, leg ? { leg, carrier, trackingNumber } : undefined, !!STATUS_TABLE[to].handover);
     if (!moved) return null;
     await repo.log({ reservationId: row.id, from: row.status, to, actor, actorId, reason, carrier, trackingNumber, at: now });
     return deps.notifications.insertMany(tx, statusNotices(row, to, actor, reason));
@@ -104,7 +104,7 @@ export function transitions(deps: Deps) {
     async system(id: number, expected: Status, to: Status, now: Date, reason?: string, before?: (tx: Queryable) => Promise<void>) {
       const row = await reservationsRepository(db).byId(id);
       if (!row || row.status !== expected) return false;
-      const refusal = checkTransition(subjectOf(row), to, 'SYSTEM', { reason });
+      const refusal = checkTransition(subjectOf(row), to, 'SYSTEM', { reason }, seoulDate(now));
       if (refusal) throw new Error(`system transition ${expected} → ${to} refused: ${refusal.code}`);
       return inTx(row, to, 'SYSTEM', null, { reason }, now, before);
     },

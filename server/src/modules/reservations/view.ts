@@ -2,10 +2,11 @@
 import type { Config } from '../../config.ts';
 import type { AuthMember } from '../../http/auth.ts';
 import { iso } from '../../http/wire.ts';
+import { seoulDate } from '../../lib/dates.ts';
 import { mediaUrl } from '../images/service.ts';
 import { orderIdOf, payerOf } from '../payments/provider.ts';
 import type { ReservationOptionRow, ReservationRow, StatusLogRow } from './repository.ts';
-import { allowedActions, HOLDING_STATUSES, isReviewable, STATUS_TABLE, type Actor } from './status.ts';
+import { allowedActions, handoverFrom, HOLDING_STATUSES, isReviewable, STATUS_TABLE, type Actor, type TransitionSubject } from './status.ts';
 
 export type ViewerRole = 'BORROWER' | 'LENDER' | 'ADMIN';
 
@@ -17,10 +18,14 @@ export function roleOf(row: Pick<ReservationRow, 'borrower_id' | 'lender_id'>, m
   return null;
 }
 
-export const subjectOf = (row: Pick<ReservationRow, 'status' | 'receive_method' | 'return_method'>) => ({
+export const subjectOf = (
+  row: Pick<ReservationRow, 'status' | 'receive_method' | 'return_method' | 'start_date' | 'picked_up_at'>,
+): TransitionSubject => ({
   status: row.status,
   receiveMethod: row.receive_method,
   returnMethod: row.return_method,
+  startDate: row.start_date,
+  handedOverOn: row.picked_up_at ? seoulDate(row.picked_up_at) : null,
 });
 
 /**
@@ -32,7 +37,10 @@ function payoutAccountFor(row: ReservationRow, role: ViewerRole) {
   return { bank: row.payout_bank, accountNumber: row.payout_account_number ?? '', holder: row.payout_holder ?? '' };
 }
 
-export function reservationView(payments: Config['payments'], row: ReservationRow, options: ReservationOptionRow[], role: ViewerRole) {
+/** `today` = the Seoul date now: the date guards decide which actions are offered. */
+export function reservationView(
+  payments: Config['payments'], row: ReservationRow, options: ReservationOptionRow[], role: ViewerRole, today: string,
+) {
   const actor: Actor | null = role === 'ADMIN' ? null : role;
   const payer = payerOf(payments);
   return {
@@ -60,7 +68,9 @@ export function reservationView(payments: Config['payments'], row: ReservationRo
     receiveShipment: row.receive_carrier ? { carrier: row.receive_carrier, trackingNumber: row.receive_tracking_no ?? '' } : null,
     returnShipment: row.return_carrier ? { carrier: row.return_carrier, trackingNumber: row.return_tracking_no ?? '' } : null,
     myRole: role,
-    allowedActions: allowedActions(subjectOf(row), actor),
+    allowedActions: allowedActions(subjectOf(row), actor, today),
+    handoverFrom: handoverFrom(row.start_date),
+    pickedUpAt: row.picked_up_at ? iso(row.picked_up_at) : null,
     payment: {
       provider: payments.provider,
       payer,
