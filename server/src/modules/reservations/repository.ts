@@ -72,7 +72,24 @@ export interface StatusLogRow {
 }
 
 /** history entries that are not status changes (from = to) */
-export type LogEvent = 'TRANSFER_SENT';
+export type LogEvent = 'TRANSFER_SENT' | 'EXTENSION_REQUESTED' | 'EXTENSION_APPROVED' | 'EXTENSION_REJECTED' | 'EXTENSION_WITHDRAWN';
+
+export type ExtensionStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
+
+/** A request to move a running rental's end date later (extensions.ts). */
+export interface ExtensionRow {
+  id: number;
+  reservation_id: number;
+  status: ExtensionStatus;
+  from_end_date: string;
+  to_end_date: string;
+  extra_fee: number;
+  reason: string | null;
+  decided_at: Date | null;
+  created_at: Date;
+  /** Σ extra fees of the reservation's approved extensions */
+  approved_fee: number;
+}
 
 /** The listing as a request needs it. */
 export interface RequestPostRow {
@@ -352,6 +369,37 @@ export function reservationsRepository(db: Queryable) {
           AND r.${col} IS NULL
         RETURNING r.id, r.borrower_id, r.lender_id, p.title, r.end_date`);
     },
+
+    // ---- extensions ----
+
+    /** The reservation's latest extension request (pending or decided), with the sum of approved fees. */
+    latestExtension: (reservationId: number) =>
+      db.one<ExtensionRow>(sql`
+        SELECT e.*, (SELECT coalesce(sum(a.extra_fee), 0)::bigint FROM reservation_extensions a
+                     WHERE a.reservation_id = e.reservation_id AND a.status = 'APPROVED') AS approved_fee
+        FROM reservation_extensions e WHERE e.reservation_id = ${reservationId} ORDER BY e.id DESC LIMIT 1`),
+
+    /** Fails with a unique violation (23505) when the reservation already has a pending request. */
+    insertExtension: (e: { reservationId: number; fromEndDate: string; toEndDate: string; extraFee: number; now: Date }) =>
+      db.query(sql`
+        INSERT INTO reservation_extensions (reservation_id, from_end_date, to_end_date, extra_fee, created_at)
+        VALUES (${e.reservationId}, ${e.fromEndDate}, ${e.toEndDate}, ${e.extraFee}, ${e.now})`),
+
+    /** Closes request `id` if still pending; false when it was decided meanwhile. */
+    decideExtension: async (id: number, status: Exclude<ExtensionStatus, 'PENDING'>, reason: string | null, now: Date) =>
+      !!(await db.one(sql`
+        UPDATE reservation_extensions SET status = ${status}, reason = ${reason}, decided_at = ${now}
+        WHERE id = ${id} AND status = 'PENDING' RETURNING id`)),
+
+    /**
+     * Moves a RENTING reservation's end date from `fromEnd` to `toEnd` (false when either changed meanwhile).
+     * The exclusion constraint refuses days another holding reservation has (23P01). The return reminder and
+     * the overdue notice are re-armed for the new end date.
+     */
+    extendEndDate: async (id: number, fromEnd: string, toEnd: string, now: Date) =>
+      !!(await db.one(sql`
+        UPDATE reservations SET end_date = ${toEnd}, updated_at = ${now}, return_reminded_at = NULL, overdue_notified_at = NULL
+        WHERE id = ${id} AND status = 'RENTING' AND end_date = ${fromEnd}::date RETURNING id`)),
 
     // ---- dates a listing cannot be booked for ----
 

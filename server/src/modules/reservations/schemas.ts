@@ -79,7 +79,9 @@ export const Reservation = Type.Object({
   returnShipment: Shipment,
   /** the caller's part in this reservation */
   myRole: Type.Union([Type.Literal('BORROWER'), Type.Literal('LENDER'), Type.Literal('ADMIN')]),
-  allowedActions: Type.Array(StatusSchema, { description: '호출한 사람이 지금 지정할 수 있는 상태 (PATCH /status)' }),
+  allowedActions: Type.Array(StatusSchema, { description: '호출한 사람이 지금 지정할 수 있는 상태 (PATCH /status; 날짜 조건에 막힌 단계는 빠짐)' }),
+  handoverFrom: Type.String({ description: '물건을 건네는 단계(배송·대여 검수·대여 중)를 시작할 수 있는 첫날 = 시작일 하루 전' }),
+  pickedUpAt: Nullable(Type.String({ description: '물건을 건네받은 때 (대여 검수·대여 중이 처음 된 때)' })),
   payment: Type.Object({
     provider: Type.Union([Type.Literal('direct'), Type.Literal('toss')]),
     payer: Type.Union([Type.Literal('LENDER'), Type.Literal('BORROWER')], { description: '결제 확인을 호출하는 쪽' }),
@@ -110,11 +112,47 @@ export const StatusLogEntry = Type.Object({
   reason: Nullable(Type.String()),
   carrier: Nullable(Type.String()),
   trackingNumber: Nullable(Type.String()),
-  event: Nullable(Type.Literal('TRANSFER_SENT', { description: '상태 변경이 아닌 기록 (from = to): TRANSFER_SENT = 송금했어요' })),
+  event: Nullable(Type.Union([
+    Type.Literal('TRANSFER_SENT'), Type.Literal('EXTENSION_REQUESTED'), Type.Literal('EXTENSION_APPROVED'),
+    Type.Literal('EXTENSION_REJECTED'), Type.Literal('EXTENSION_WITHDRAWN'),
+  ], { description: '상태 변경이 아닌 기록 (from = to): TRANSFER_SENT = 송금했어요, EXTENSION_* = 대여 연장 요청·승인·거절·취소' })),
   at: Type.String(),
 });
 
-export const ReservationDetail = Type.Object({ ...Reservation.properties, log: Type.Array(StatusLogEntry) });
+export const ExtensionBody = Type.Object({ endDate: Day }, { additionalProperties: false });
+export type ExtensionBody = Static<typeof ExtensionBody>;
+export const ExtensionQuoteQuery = Type.Object({ endDate: Day }, { additionalProperties: false });
+export const ExtensionRejectBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
+
+export const ExtensionQuote = Type.Object({
+  endDate: Type.String(),
+  days: Type.Integer({ description: '연장 후 전체 대여 일수' }),
+  extraFee: Type.Integer({ description: '추가 요금 = 가격(시작일~새 반납일) − 가격(시작일~지금 반납일)' }),
+});
+
+export const ExtensionState = Type.Object({
+  current: Nullable(Type.Object({
+    id: Type.Integer(),
+    status: Type.Union([Type.Literal('PENDING'), Type.Literal('APPROVED'), Type.Literal('REJECTED'), Type.Literal('WITHDRAWN')]),
+    fromEndDate: Type.String({ description: '요청할 때의 반납일' }),
+    toEndDate: Type.String({ description: '요청한 새 반납일' }),
+    extraFee: Type.Integer(),
+    reason: Nullable(Type.String({ description: '거절 사유' })),
+    requestedAt: Type.String(),
+    decidedAt: Nullable(Type.String()),
+  })),
+  approvedFee: Type.Integer({ description: '승인된 연장의 추가 요금 합계 (당사자끼리 정산)' }),
+  canRequest: Type.Boolean({ description: '호출한 사람이 지금 POST /extension 을 부를 수 있는지' }),
+  canDecide: Type.Boolean({ description: '호출한 사람이 지금 승인/거절할 수 있는지' }),
+  canWithdraw: Type.Boolean({ description: '호출한 사람이 지금 DELETE /extension 을 부를 수 있는지' }),
+});
+
+export const ReservationDetail = Type.Object({
+  ...Reservation.properties,
+  /** the rental's extension state: for the two parties only (null for an admin) */
+  extension: Nullable(ExtensionState),
+  log: Type.Array(StatusLogEntry),
+});
 
 export const ReservationPage = Type.Object({
   items: Type.Array(Reservation),

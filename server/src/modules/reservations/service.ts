@@ -12,6 +12,7 @@ import { validateRequest } from './request.ts';
 import type { CreateReservationBody, EditReservationBody, StatusChangeBody } from './schemas.ts';
 import { checkTransition, STATUSES, type Status } from './status.ts';
 import { statusChanged, transitions } from './transitions.ts';
+import { extensionView } from './extensions.ts';
 import { decodeIdCursor, nextIdCursor } from '../../lib/cursor.ts';
 import { seoulDate } from '../../lib/dates.ts';
 import { logView, reservationView, roleOf, subjectOf, type ViewerRole } from './view.ts';
@@ -50,11 +51,15 @@ export function reservationsService(deps: Deps) {
     return { row, role };
   }
 
-  async function view(member: AuthMember, id: number) {
-    const { row, role } = await loadFor(member, id);
+  async function viewOf(row: ReservationRow, role: ViewerRole) {
     // The lender decides on a request knowing the borrower's trust (issue 10); the borrower needs none.
     const borrowerTrust = role === 'BORROWER' ? null : await trustOf(db, row.borrower_id, deps.clock.now());
-    return { ...toView(row, (await optionsOf([id])).get(id) ?? [], role), borrowerTrust };
+    return { ...toView(row, (await optionsOf([row.id])).get(row.id) ?? [], role), borrowerTrust };
+  }
+
+  async function view(member: AuthMember, id: number) {
+    const { row, role } = await loadFor(member, id);
+    return viewOf(row, role);
   }
 
   return {
@@ -118,9 +123,14 @@ export function reservationsService(deps: Deps) {
       return view(member, id);
     },
 
+    /** GET /reservations/{id}: the view, the history and (for the parties) the extension state. */
     async detail(member: AuthMember, id: number) {
-      const base = await view(member, id);
-      return { ...base, log: (await repo.statusLog(id)).map(logView) };
+      const { row, role } = await loadFor(member, id);
+      return {
+        ...(await viewOf(row, role)),
+        extension: extensionView(row, await repo.latestExtension(id), role, seoulDate(deps.clock.now())),
+        log: (await repo.statusLog(id)).map(logView),
+      };
     },
 
     async list(

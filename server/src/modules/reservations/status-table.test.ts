@@ -169,3 +169,44 @@ test('a stale approval (start date passed) is refused', async () => {
   });
   assert.equal((await patch(fresh, lender.cookie, { status: 'PENDING_PAYMENT' })).json().code, 'POST_UNAVAILABLE');
 });
+
+test('date guards: the hand-over not before the day before the start, the return steps not before the hand-over', async () => {
+  // today is 2026-03-01 in Seoul; this rental starts 3/3, so the hand-over opens on 3/2
+  const post = await makePost(ctx.deps.db, lender.id);
+  const pickup = await insertReservation(ctx.deps.db, {
+    postId: post.id, borrowerId: borrower.id, status: 'PENDING_PICKUP', startDate: '2026-03-03', endDate: '2026-03-04', receiveMethod: 'DELIVERY', returnMethod: 'DELIVERY',
+  });
+  for (const [to, cookie] of [['INSPECTING_RENTAL', borrower.cookie], ['SHIPPING', lender.cookie]] as const) {
+    const early = await patch(pickup, cookie, { status: to, ...FULL });
+    assert.equal(early.statusCode, 409, `${to}: ${early.body}`);
+    assert.equal(early.json().code, 'TOO_EARLY_FOR_HANDOVER');
+    assert.match(early.json().detail, /대여 시작일 하루 전\(3월 2일\)부터/);
+  }
+  const view = (await ctx.app.inject({ url: `/api/v1/reservations/${pickup}`, headers: { cookie: lender.cookie } })).json();
+  assert.deepEqual(view.allowedActions, ['CANCELLED'], 'the buttons leave out what the date refuses');
+  assert.equal(view.handoverFrom, '2026-03-02');
+  assert.equal(await statusOf(ctx.deps.db, pickup), 'PENDING_PICKUP');
+  assert.equal(await logCount(pickup), 0);
+
+  clock.set('2026-03-01T15:00:00Z'); // 3/2 00:00 in Seoul
+  try {
+    const moved = await patch(pickup, borrower.cookie, { status: 'INSPECTING_RENTAL' });
+    assert.equal(moved.statusCode, 200, moved.body);
+    assert.equal(moved.json().pickedUpAt, '2026-03-01T15:00:00.000Z', 'the hand-over is recorded');
+    assert.equal((await patch(pickup, borrower.cookie, { status: 'RENTING' })).statusCode, 200);
+    assert.equal((await patch(pickup, borrower.cookie, { status: 'PENDING_RETURN' })).statusCode, 200, 'returning on the hand-over day is fine');
+    const row = await ctx.deps.db.one(sql`SELECT picked_up_at FROM reservations WHERE id = ${pickup}`);
+    assert.deepEqual(row?.picked_up_at, new Date('2026-03-01T15:00:00Z'), 'RENTING after the inspection keeps the first hand-over time');
+  } finally {
+    clock.set('2026-03-01T03:00:00Z');
+  }
+
+  // a rental whose hand-over was never recorded cannot enter a return step
+  const never = await insertReservation(ctx.deps.db, {
+    postId: (await makePost(ctx.deps.db, lender.id)).id, borrowerId: borrower.id, status: 'RENTING', startDate: '2026-03-01', endDate: '2026-03-01', pickedUpAt: null,
+  });
+  const back = await patch(never, borrower.cookie, { status: 'PENDING_RETURN' });
+  assert.equal(back.statusCode, 409);
+  assert.equal(back.json().code, 'NOT_HANDED_OVER');
+  assert.equal(await statusOf(ctx.deps.db, never), 'RENTING');
+});

@@ -7,6 +7,7 @@ import { parseJsonReply } from '../../ai/llm.ts';
 import { badRequest } from '../../http/errors.ts';
 import { hasSearchableText, searchService, type SearchFilters, type SemanticFallback } from './service.ts';
 import type { SearchHit } from './schemas.ts';
+import { won } from '../../lib/money.ts';
 
 export const AI_CONTEXT_SIZE = 8;
 /** listings the extractive answer shows (and cites), so its count and the cards always agree */
@@ -23,7 +24,6 @@ export interface AiAnswer {
   semanticFallback: SemanticFallback | null;
 }
 
-const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
 
 /** The answer without an LLM: how many listings it shows (exactly those it lists) and why each matched. */
 export function extractiveAnswer(query: string, shown: SearchHit[]): string {
