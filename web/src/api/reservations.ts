@@ -5,6 +5,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, isId } from './client.ts';
 import { cursorPaging, type CursorPage } from './paging.ts';
 import { postKeys, type PostOption } from './posts.ts';
+import { rentalDays } from '../lib/format.ts';
 
 export const STATUSES = [
   'PENDING_APPROVAL', 'PENDING_PAYMENT', 'PENDING_PICKUP', 'SHIPPING', 'INSPECTING_RENTAL', 'RENTING',
@@ -79,7 +80,12 @@ export interface Reservation {
   receiveShipment: { carrier: string; trackingNumber: string } | null;
   returnShipment: { carrier: string; trackingNumber: string } | null;
   myRole: ReservationRole;
+  /** the statuses the caller may set today (steps the date guards refuse are left out) */
   allowedActions: Status[];
+  /** the first day of the hand-over steps: the day before the start date */
+  handoverFrom: string;
+  /** when the item was handed over */
+  pickedUpAt: string | null;
   payment: {
     provider: 'direct' | 'toss';
     payer: 'LENDER' | 'BORROWER';
@@ -115,7 +121,7 @@ export interface StatusLogEntry {
   carrier: string | null;
   trackingNumber: string | null;
   /** a step that is not a status change (from = to) */
-  event: 'TRANSFER_SENT' | null;
+  event: LogEvent | null;
   at: string;
 }
 
@@ -125,7 +131,40 @@ export interface PayoutAccount {
   holder: string;
 }
 
+export type LogEvent = 'TRANSFER_SENT' | 'EXTENSION_REQUESTED' | 'EXTENSION_APPROVED' | 'EXTENSION_REJECTED' | 'EXTENSION_WITHDRAWN';
+
+export const LOG_EVENT_LABELS: Record<LogEvent, string> = {
+  TRANSFER_SENT: '송금했어요',
+  EXTENSION_REQUESTED: '대여 연장 요청',
+  EXTENSION_APPROVED: '대여 연장 승인',
+  EXTENSION_REJECTED: '대여 연장 거절',
+  EXTENSION_WITHDRAWN: '대여 연장 요청 취소',
+};
+
+export interface Extension {
+  id: number;
+  status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
+  fromEndDate: string;
+  toEndDate: string;
+  extraFee: number;
+  /** the lender's reason for a rejection */
+  reason: string | null;
+  requestedAt: string;
+  decidedAt: string | null;
+}
+
+/** The rental's extension state (the two parties only; null for an admin). What may be done comes from the server. */
+export interface ExtensionState {
+  current: Extension | null;
+  /** Σ extra fees of approved extensions, settled between the parties */
+  approvedFee: number;
+  canRequest: boolean;
+  canDecide: boolean;
+  canWithdraw: boolean;
+}
+
 export interface ReservationDetail extends Reservation {
+  extension: ExtensionState | null;
   log: StatusLogEntry[];
 }
 
@@ -161,7 +200,7 @@ export function requiredFields(from: Status, to: Status): ('reason' | 'shipment'
 
 /** The server's price rule: (fee + Σ option fees) × days + (deposit + Σ option deposits), days = end − start + 1. */
 export function quote(post: { fee: number; deposit: number }, options: { fee: number; deposit: number }[], start: string, end: string): PriceBreakdown {
-  const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1;
+  const days = rentalDays(start, end);
   const optionsDailyFee = options.reduce((s, o) => s + o.fee, 0);
   const optionsDeposit = options.reduce((s, o) => s + o.deposit, 0);
   const rentalFee = (post.fee + optionsDailyFee) * days;
@@ -273,5 +312,34 @@ export function useConfirmPayment(id: number) {
     mutationFn: (body?: { paymentKey: string; orderId: string; amount: number }) =>
       api<{ reservation: Reservation; alreadyPaid: boolean }>(`/reservations/${id}/payment/confirm`, { method: 'POST', body }),
     onSuccess: (r) => refresh(r.reservation),
+  });
+}
+
+// ---- rental extension (the borrower asks while RENTING, the lender approves or rejects)
+
+/** The extra fee of extending to `endDate`, with every rule of a request checked by the server (nothing is stored). */
+export function useExtensionQuote(id: number, endDate: string | null) {
+  return useQuery({
+    queryKey: [...reservationKeys.detail(id), 'extension-quote', endDate] as const,
+    queryFn: ({ signal }) =>
+      api<{ endDate: string; days: number; extraFee: number }>(`/reservations/${id}/extension/quote`, { query: { endDate: endDate ?? '' }, signal }),
+    enabled: !!endDate,
+    retry: false,
+  });
+}
+
+export function useExtensionAction(id: number) {
+  const refresh = useRefreshAfterChange();
+  return useMutation({
+    mutationFn: (action: { kind: 'request'; endDate: string } | { kind: 'approve' } | { kind: 'reject'; reason?: string } | { kind: 'withdraw' }) => {
+      const url = `/reservations/${id}/extension`;
+      switch (action.kind) {
+        case 'request': return api<ReservationDetail>(url, { method: 'POST', body: { endDate: action.endDate } });
+        case 'approve': return api<ReservationDetail>(`${url}/approve`, { method: 'POST', body: {} });
+        case 'reject': return api<ReservationDetail>(`${url}/reject`, { method: 'POST', body: action.reason ? { reason: action.reason } : {} });
+        case 'withdraw': return api<ReservationDetail>(url, { method: 'DELETE' });
+      }
+    },
+    onSuccess: refresh,
   });
 }

@@ -52,6 +52,10 @@ export function addDays(ymd: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Days of a rental, both ends inclusive (the server's rentalDays): 3/7 – 3/9 is 3 days. */
+export const rentalDays = (start: string, end: string) =>
+  Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1;
+
 /** Compresses sorted dates into runs: ['3/1–3/3', '3/7']. */
 export function dateRuns(days: string[]): { start: string; end: string }[] {
   const sorted = [...new Set(days)].sort();

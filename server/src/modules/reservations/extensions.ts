@@ -7,7 +7,7 @@ import { josa } from 'es-hangul';
 import type { Deps } from '../../deps.ts';
 import type { Queryable } from '../../db/client.ts';
 import type { AuthMember } from '../../http/auth.ts';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
+import { type AppError, badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import { iso } from '../../http/wire.ts';
 import { addDays, isValidDate, koreanDay, rentalDays, seoulDate } from '../../lib/dates.ts';
 import { won } from '../../lib/money.ts';
@@ -36,8 +36,8 @@ export function extensionRefusal(row: ReservationRow, role: ViewerRole, today: s
   return null;
 }
 
-/** Only the lender answers, only a pending request, only while the rental runs. */
-function assertDecidable(row: ReservationRow, role: ViewerRole, latest: ExtensionRow | undefined): ExtensionRow {
+/** Only the lender answers, and only a pending request (approval also needs the rental running). */
+function assertDecidable(role: ViewerRole, latest: ExtensionRow | undefined): ExtensionRow {
   if (role !== 'LENDER') throw forbidden('빌려주는 사람만 연장 요청에 답할 수 있습니다', 'NOT_YOUR_ACTION');
   if (latest?.status !== 'PENDING') throw notFound('답을 기다리는 연장 요청');
   return latest;
@@ -115,7 +115,7 @@ export function reservationExtensions(deps: Deps, reservations: ReservationsServ
     /** The lender's yes: the end date moves under the exclusion constraint; blocked or taken days are a 409. */
     async approve(member: AuthMember, id: number) {
       const { row, role } = await reservations.loadFor(member, id);
-      const ext = assertDecidable(row, role, await repo.latestExtension(id));
+      const ext = assertDecidable(role, await repo.latestExtension(id));
       if (row.status !== 'RENTING') throw conflict('NOT_RENTING', '대여 중이 아니어서 연장할 수 없습니다. 요청을 거절해 주세요');
       const now = deps.clock.now();
       if (ext.to_end_date < seoulDate(now)) throw conflict('EXTENSION_OUTDATED', '요청한 반납일이 이미 지났습니다. 요청을 거절해 주세요');
@@ -133,7 +133,7 @@ export function reservationExtensions(deps: Deps, reservations: ReservationsServ
 
     async reject(member: AuthMember, id: number, reason: string | undefined) {
       const { row, role } = await reservations.loadFor(member, id);
-      const ext = assertDecidable(row, role, await repo.latestExtension(id));
+      const ext = assertDecidable(role, await repo.latestExtension(id));
       const why = reason?.trim() || null;
       const now = deps.clock.now();
       await inTx(row, null, async (tx) => {

@@ -3,16 +3,17 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '../../api/client.ts';
-import { statusLabel, useReservation, type ReservationDetail, type StatusLogEntry } from '../../api/reservations.ts';
+import { LOG_EVENT_LABELS, statusLabel, useReservation, type ReservationDetail, type StatusLogEntry } from '../../api/reservations.ts';
 import { PriceTable } from '../../components/RequestFields.tsx';
 import { ImageIcon } from '../../components/Icons.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { TrustFacts, TrustScore } from '../../components/Trust.tsx';
 import { EmptyState, ErrorBox, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
-import { koreanDate, koreanDateRange, koreanDayOf, methodLabel } from '../../lib/format.ts';
+import { koreanDate, koreanDateRange, koreanDayOf, methodLabel, rentalDays, seoulDate } from '../../lib/format.ts';
 import { canEditRequest, RequestEditor } from './RequestEditor.tsx';
 import { ReviewBlock } from './ReviewBlock.tsx';
 import { ConditionBlock } from './ConditionBlock.tsx';
+import { ExtensionBlock } from './ExtensionBlock.tsx';
 import { PaymentStep, StatusActions } from './StatusActions.tsx';
 
 export function ReservationDetailPage() {
@@ -64,11 +65,13 @@ function ReservationView({ r }: { r: ReservationDetail }) {
         {editable && editing && <RequestEditor r={r} onClose={() => setEditing(false)} />}
       </section>
 
+      <ExtensionBlock r={r} />
+
       <section className="reservation-section">
         <h2>거래 정보</h2>
         <dl className="kv">
           <dt>대여 기간</dt>
-          <dd>{koreanDateRange(r.startDate, r.endDate)} ({r.price.days}일)</dd>
+          <dd>{koreanDateRange(r.startDate, r.endDate)} ({rentalDays(r.startDate, r.endDate)}일)</dd>
           <dt>받는 방법</dt><dd>{methodLabel(r.receiveMethod)}</dd>
           {r.address && <><dt>받을 주소</dt><dd>{r.address}</dd></>}
           <dt>돌려주는 방법</dt><dd>{methodLabel(r.returnMethod)}</dd>
@@ -103,6 +106,8 @@ function statusGuide(r: ReservationDetail): string | null {
     case 'PENDING_APPROVAL': return borrower ? '빌려주는 분의 승인을 기다리고 있어요.' : '예약 요청을 확인하고 승인하거나 거절해 주세요.';
     case 'PENDING_PAYMENT': return null; // the payment step says it
     case 'PENDING_PICKUP':
+      // the hand-over steps open the day before the start (the server leaves them out of allowedActions until then)
+      if (seoulDate() < r.handoverFrom) return `결제가 확인되었어요. 물건은 ${koreanDate(r.handoverFrom)}부터 주고받을 수 있어요.`;
       if (r.receiveMethod === 'DELIVERY') return lender ? '결제가 확인되었어요. 물건을 보내고 운송장 번호를 입력해 주세요.' : '결제가 확인되었어요. 빌려주는 분이 물건을 보낼 예정이에요.';
       return '결제가 확인되었어요. 약속한 날 만나 물건을 주고받은 뒤 검수를 시작해 주세요.';
     case 'SHIPPING': return borrower ? '물건이 배송 중이에요. 받으면 검수를 시작해 주세요.' : '물건이 배송 중이에요.';
@@ -123,6 +128,10 @@ function statusGuide(r: ReservationDetail): string | null {
   }
 }
 
+/** An extension step's text is the change itself (반납일 … → …); a rejection's and a status change's is a reason. */
+const reasonText = (e: StatusLogEntry) =>
+  e.event === 'EXTENSION_REQUESTED' || e.event === 'EXTENSION_APPROVED' ? e.reason : `사유: ${e.reason}`;
+
 function actorName(e: StatusLogEntry, r: ReservationDetail): string {
   if (e.actorRole === 'SYSTEM') return '자동 처리';
   const name = e.actor?.nickname ?? (e.actorRole === 'BORROWER' ? r.borrower.nickname : r.lender.nickname);
@@ -140,11 +149,11 @@ function Timeline({ log, r }: { log: StatusLogEntry[]; r: ReservationDetail }) {
         <li key={e.id}>
           <span className="timeline-dot" aria-hidden="true" />
           <div>
-            <strong>{e.event === 'TRANSFER_SENT' ? '송금했어요' : statusLabel(e.to)}</strong>
+            <strong>{e.event ? LOG_EVENT_LABELS[e.event] : statusLabel(e.to)}</strong>
             <span className="muted timeline-meta">
               {koreanDayOf(e.at)} {timeFormat.format(new Date(e.at))} · {actorName(e, r)}
             </span>
-            {e.reason && <p className="timeline-reason">사유: {e.reason}</p>}
+            {e.reason && <p className="timeline-reason">{reasonText(e)}</p>}
             {e.carrier && <p className="timeline-reason">{e.carrier} {e.trackingNumber}</p>}
           </div>
         </li>
