@@ -1,26 +1,17 @@
 // A rental extension in a real browser (issue 12 point 3): the borrower of a running rental picks a later
 // return date, sees the extra fee and asks; the lender sees the pending request and approves; both then
 // see the new return date, and the history records both steps.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { insertReservation } from '../../server/test/factories.ts';
 import { addDays, koreanDate, seoulDate } from '../src/lib/format.ts';
-import { catalogIds, createListingViaApi, launchBrowser, makePng, openLoggedInPage, screenshot, startServer, type TestServer } from './support.ts';
+import { catalogIds, createListingViaApi, liveServerAndBrowser, makePng, openLoggedInPage, screenshot } from './support.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = liveServerAndBrowser();
 
 test('extension: the borrower asks with the extra fee shown, the lender approves, the new return date is shown', async () => {
-  const { ctx, baseURL } = server;
+  const { ctx, baseURL } = live.server;
+  const browser = live.browser;
   const lender = await ctx.signUp('연장주인');
   const borrower = await ctx.signUp('연장캠퍼');
   const { categoryId, regionId } = await catalogIds(baseURL, '텐트', '마포구');
