@@ -15,7 +15,7 @@ import type { NewNotification } from '../notifications/service.ts';
 import { assertDatesFree, datesTaken } from './booked.ts';
 import { priceOf } from './pricing.ts';
 import { reservationsRepository, type ExtensionRow, type LogEvent, type ReservationRow } from './repository.ts';
-import { MAX_RENTAL_DAYS } from './request.ts';
+import { rentalLength } from './request.ts';
 import type { ReservationsService } from './service.ts';
 import { statusChanged } from './transitions.ts';
 import type { ViewerRole } from './view.ts';
@@ -56,8 +56,7 @@ export function reservationExtensions(deps: Deps, reservations: ReservationsServ
     if (endDate <= row.end_date) {
       throw badRequest('INVALID_RANGE', `새 반납일은 지금 반납일(${koreanDay(row.end_date)})보다 뒤여야 합니다`);
     }
-    const days = rentalDays(row.start_date, endDate);
-    if (days > MAX_RENTAL_DAYS) throw badRequest('RENTAL_TOO_LONG', `한 번에 최대 ${MAX_RENTAL_DAYS}일까지 빌릴 수 있습니다`);
+    const days = rentalLength(row.start_date, endDate);
     const listing = await txRepo.publicPost(row.post_id);
     if (!listing) throw conflict('POST_UNAVAILABLE', '게시글이 삭제되었거나 정지되어 연장할 수 없습니다');
     await assertDatesFree(q, row.post_id, addDays(row.end_date, 1), endDate, row.id);

@@ -15,6 +15,13 @@ import type { EditReservationBody } from './schemas.ts';
 export const MAX_RENTAL_DAYS = 90;
 export const MAX_DAYS_AHEAD = 365;
 
+/** Days of start..end, refused (400) beyond the longest rental: one rule for requests, edits and extensions. */
+export function rentalLength(startDate: string, endDate: string): number {
+  const days = rentalDays(startDate, endDate);
+  if (days > MAX_RENTAL_DAYS) throw badRequest('RENTAL_TOO_LONG', `한 번에 최대 ${MAX_RENTAL_DAYS}일까지 빌릴 수 있습니다`);
+  return days;
+}
+
 const methodAllows = (listing: string, chosen: string) => listing === 'ANY' || listing === chosen;
 
 export async function validateRequest(
@@ -33,8 +40,7 @@ export async function validateRequest(
   if (startDate > addDays(today, MAX_DAYS_AHEAD)) {
     throw badRequest('TOO_FAR_AHEAD', `${MAX_DAYS_AHEAD}일 이후의 날짜는 아직 예약할 수 없습니다`);
   }
-  const days = rentalDays(startDate, endDate);
-  if (days > MAX_RENTAL_DAYS) throw badRequest('RENTAL_TOO_LONG', `한 번에 최대 ${MAX_RENTAL_DAYS}일까지 빌릴 수 있습니다`);
+  const days = rentalLength(startDate, endDate);
 
   const repo = reservationsRepository(q);
   const post = await repo.publicPost(postId);
