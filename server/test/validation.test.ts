@@ -31,6 +31,8 @@ const ops: Operation[] = [];
 let owner: { id: number; cookie: string };
 let admin: { id: number; cookie: string };
 let postId = 0;
+/** a listing form that is valid as a whole, so a test that spoils one field sees that field's refusal */
+let listingData: Record<string, unknown> = {};
 const BODY_LIMIT = 1024 * 1024;
 
 before(async () => {
@@ -39,14 +41,11 @@ before(async () => {
   admin = await ctx.admin();
   const cats = (await ctx.app.inject({ url: '/api/v1/categories' })).json();
   const regions = (await ctx.app.inject({ url: '/api/v1/regions' })).json();
-  const created = await sendPost(ctx.app, {
-    cookie: owner.cookie,
-    data: {
-      title: '캠핑 텐트', content: '4인용', categoryId: cats[0].children[0].id, regionIds: [regions[0].children[0].id],
-      fee: 1000, deposit: 0, receiveMethod: 'ANY', returnMethod: 'ANY',
-    },
-    images: [await jpeg()],
-  });
+  listingData = {
+    title: '캠핑 텐트', content: '4인용', categoryId: cats[0].children[0].id, regionIds: [regions[0].children[0].id],
+    fee: 1000, deposit: 0, receiveMethod: 'ANY', returnMethod: 'ANY',
+  };
+  const created = await sendPost(ctx.app, { cookie: owner.cookie, data: listingData, images: [await jpeg()] });
   assert.equal(created.statusCode, 201, created.body);
   postId = created.json().id;
 
@@ -321,12 +320,35 @@ test('invalid UTF-8 and lone surrogates are refused with 400, nothing stored', a
   }
   assert.equal(await countMembers(), before, 'no member was created');
 
+  // the nickname's own pattern refuses U+FFFD too; a free-text field (the profile address) stores whatever
+  // decodes, so only the encoding rule stands between these bytes and the database
+  const member = await ctx.signUp();
+  const addressJson = (middle: Buffer) => Buffer.concat([Buffer.from('{"address":"ab'), middle, Buffer.from('cd"}')]);
+  const profileCases: [string, Buffer][] = [
+    ['raw 0xFF byte in the address', addressJson(Buffer.from([0xff]))],
+    ['truncated sequence in the address', addressJson(Buffer.from([0xe4, 0xb8]))],
+    ['lone surrogate escape in the address', addressJson(Buffer.from('\\ud800'))],
+  ];
+  const patchProfile = (payload: Buffer) =>
+    ctx.app.inject({ method: 'PATCH', url: '/api/v1/members/me', payload, headers: { cookie: member.cookie, 'content-type': 'application/json' } });
+  for (const [name, payload] of profileCases) {
+    const res = await patchProfile(payload);
+    assert.equal(res.statusCode, 400, `${name}: ${res.body}`);
+    assert.equal(res.json().code, 'INVALID_ENCODING', `${name}: ${res.body}`);
+  }
+  const address = async () => (await ctx.deps.db.one<{ address: string | null }>('SELECT address FROM members WHERE id = $1', [member.id]))!.address;
+  assert.equal(await address(), null, 'no address was stored');
+  // the control: the same request with clean text is stored, so the refusals above were the encoding rule's
+  assert.equal((await patchProfile(addressJson(Buffer.from('동')))).statusCode, 200);
+  assert.equal(await address(), 'ab동cd');
+
   // the same in a multipart listing form: raw bytes in the data part, and escapes inside its JSON
   const owner = await ctx.signUp();
   const countPosts = async () => Number((await ctx.deps.db.one<{ n: string }>('SELECT count(*) AS n FROM posts'))!.n);
   const postsBefore = await countPosts();
   const image = await jpeg();
-  const formData = (title: string) => JSON.stringify({ title, content: '내용입니다', categoryId: 1, regionIds: [1], fee: 1000, deposit: 0, options: [] });
+  // valid in every other field (before(): a listing was created with it), so only the text can be refused
+  const formData = (title: string) => JSON.stringify({ ...listingData, title });
   const [head, tail] = formData('ab__cd').split('__');
   const formCases: [string, Buffer][] = [
     ['raw 0xFF byte in the data part', Buffer.concat([Buffer.from(head), Buffer.from([0xff]), Buffer.from(tail)])],
@@ -341,4 +363,8 @@ test('invalid UTF-8 and lone surrogates are refused with 400, nothing stored', a
     assert.ok(['INVALID_ENCODING', 'INVALID_CHARACTER'].includes(res.json().code), `${name}: ${res.body}`);
   }
   assert.equal(await countPosts(), postsBefore, 'no listing was created');
+  // the control: the same form with clean text creates the listing
+  const clean = multipart([{ name: 'data', value: formData('깨끗한 제목') }, { name: 'images', value: image, filename: 'a.jpg' }]);
+  const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/posts', payload: clean.payload, headers: { ...clean.headers, cookie: owner.cookie } });
+  assert.equal(created.statusCode, 201, created.body);
 });
