@@ -18,6 +18,7 @@ import { parseQueryString, refuseInvalidQuery, registerJsonParser } from './http
 import { registerAuth } from './http/auth.ts';
 import { registerCsrfGuard } from './http/csrf.ts';
 import { cspHeader, webIndex } from './http/web-index.ts';
+import { firstPaint } from './http/first-paint.ts';
 import { apiModules } from './modules/index.ts';
 import { realtimeGateway } from './realtime/gateway.ts';
 import { mediaRoutes } from './modules/images/routes.ts';
@@ -177,10 +178,13 @@ const shuttingDown = (app: App) => draining.has(app);
 async function serveWebApp(app: App, webDist: string) {
   const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
   const index = webIndex(webDist);
-  const sendIndex = (req: FastifyRequest, reply: FastifyReply) => {
+  const sendIndex = async (req: FastifyRequest, reply: FastifyReply) => {
     const page = index.page(req.url);
-    return reply.type('text/html').header('cache-control', INDEX_CACHE_CONTROL)
-      .header('content-security-policy', cspHeader(CSP_DIRECTIVES, page.styleHashes)).send(page.html);
+    const paint = await firstPaint(app, req);
+    // the page differs with the session cookie: a shared cache keys on it, and never keeps a member's
+    return reply.type('text/html').header('cache-control', paint.personal ? PERSONAL_CACHE_CONTROL : INDEX_CACHE_CONTROL)
+      .header('vary', 'Cookie')
+      .header('content-security-policy', cspHeader(CSP_DIRECTIVES, page.styleHashes)).send(paint.apply(page.html));
   };
   // wildcard: files are looked up per request, so a rebuilt web/dist is served without a restart
   if (hasWeb) {
@@ -208,3 +212,5 @@ async function serveWebApp(app: App, webDist: string) {
 export const ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /** index.html and other unhashed files: always revalidate, so a deploy is seen at the next load */
 export const INDEX_CACHE_CONTROL = 'no-cache';
+/** index.html carrying a member's own data (first paint with a session cookie): this browser only, not stored */
+export const PERSONAL_CACHE_CONTROL = 'private, no-store';

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router/dom';
 import { isApiError } from './api/client.ts';
+import { seedFirstData } from './api/first-data.ts';
 import { memberKeys } from './api/members.ts';
 import { router } from './routes.tsx';
 import { RealtimeProvider } from './realtime/RealtimeProvider.tsx';
@@ -25,6 +26,8 @@ const queryClient: QueryClient = new QueryClient({
     },
   },
 });
+
+seedFirstData(queryClient);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -130,6 +130,9 @@ export interface PostFilters {
 
 export const PAGE_SIZE = 20;
 
+/** The feed of a place, newest first (a visitor's home, or a member's without a 동네; the server's first paint of `/` is placeFeed()). */
+export const placeFeed = (categoryId?: number, regionId?: number): PostFilters => ({ categoryId, regionId, sort: 'newest' });
+
 export const postKeys = {
   all: ['posts'] as const,
   list: (filters: PostFilters) => ['posts', 'list', filters] as const,

@@ -3,7 +3,7 @@
 // Either way narrowed by a top-level category chip and loaded page by page as you scroll.
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { usePostList } from '../../api/posts.ts';
+import { placeFeed, usePostList } from '../../api/posts.ts';
 import { useMe } from '../../api/members.ts';
 import { useRegions } from '../../api/catalog.ts';
 import { RADII_KM, useMyNeighbourhoods } from '../../api/neighbourhoods.ts';
@@ -28,7 +28,7 @@ export function HomePage() {
   const [autoRadius, setAutoRadius] = useState(DEFAULT_RADIUS);
   const radius = (RADII_KM as readonly number[]).includes(picked) ? picked : autoRadius;
   const query = usePostList(
-    home ? { categoryId, near: 'me', radiusKm: radius, sort: 'newest' } : { categoryId, regionId, sort: 'newest' },
+    home ? { categoryId, near: 'me', radiusKm: radius, sort: 'newest' } : placeFeed(categoryId, regionId),
   );
   const loaded = query.data?.pages.reduce((n, p) => n + p.items.length, 0) ?? 0;
 
