@@ -4,7 +4,6 @@ import { loadConfig } from './config.ts';
 import { closeDeps, createDepsOrExit } from './deps.ts';
 import { buildApp, markDraining, type App } from './app.ts';
 import { membersService } from './modules/members/service.ts';
-import { seedIfEmpty, startBackground } from './background.ts';
 
 async function main() {
   // performance.now() counts from the process start: here it is what loading the modules cost
@@ -42,6 +41,9 @@ async function main() {
     },
     `취밋 ready on http://localhost:${config.port}`,
   );
+  // Loaded after listen: the scheduler (pg-boss), the demo seed and the workers are a large part of
+  // the modules, and nothing before the first request needs them.
+  const { seedIfEmpty, startBackground } = await import('./background.ts');
   const seeding = seedIfEmpty(deps); // after listen: the first start is usable while demo data loads
   const background = await startBackground(deps);
 

@@ -7,7 +7,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { cube } from '@electric-sql/pglite/contrib/cube';
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Sql } from './sql.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the untyped default of query<T>(); repositories pass their row type
@@ -57,10 +57,6 @@ function queryable(
   };
 }
 
-// Both drivers return bigint/numeric as strings unless told; we keep int8 ids as numbers.
-pg.types.setTypeParser(20, (v) => Number(v));
-pg.types.setTypeParser(1082, (v) => v); // date stays 'YYYY-MM-DD'
-
 export const pgliteExtensions = { vector, pg_trgm, btree_gist, cube, earthdistance };
 
 export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob | File }): Promise<Database> {
@@ -89,6 +85,11 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob | 
 }
 
 export async function openPostgres(url: string, max = 10): Promise<Database> {
+  // loaded here, not at the top: an embedded start never needs the driver
+  const { default: pg } = await import('pg');
+  // Both drivers return bigint/numeric as strings unless told; we keep int8 ids as numbers.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  pg.types.setTypeParser(1082, (v) => v); // date stays 'YYYY-MM-DD'
   const pool = new pg.Pool({ connectionString: url, max });
   pool.on('error', () => {}); // idle client errors are surfaced on the next query instead
   await pool.query('select 1');

@@ -2,7 +2,7 @@
 // re-encoding, and the file lands in storage (local folder or S3). WebP renditions are made later in the background.
 import crypto from 'node:crypto';
 import path from 'node:path';
-import sharp, { type FormatEnum, type Metadata, type OutputInfo } from 'sharp';
+import type { FormatEnum, Metadata, OutputInfo } from 'sharp';
 import { badRequest } from '../../http/errors.ts';
 import type { Storage } from '../../storage/index.ts';
 
@@ -25,8 +25,12 @@ export interface StoredImage {
   height: number;
 }
 
+// sharp (libvips) is loaded with the first image, not at start: it is one of the heaviest modules
+const loadSharp = async () => (await import('sharp')).default;
+
 /** Validates by content and writes an EXIF-free copy. Throws 400 INVALID_IMAGE for anything else. */
 export async function storeImage(storage: Storage, buffer: Buffer, folder = 'originals'): Promise<StoredImage> {
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     meta = await sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
@@ -80,6 +84,7 @@ export function renditionPath(originalRel: string, name: RenditionName): string 
 /** Writes the WebP renditions of a stored original; returns their relative paths. */
 export async function makeRenditions(storage: Storage, originalRel: string): Promise<Record<RenditionName, string>> {
   const input = await storage.get(originalRel);
+  const sharp = await loadSharp();
   const out = {} as Record<RenditionName, string>;
   for (const [name, size] of Object.entries(RENDITIONS) as [RenditionName, (typeof RENDITIONS)[RenditionName]][]) {
     const data = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })

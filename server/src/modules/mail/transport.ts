@@ -2,7 +2,6 @@
 // DATA_DIR/outbox that any mail program opens (embedded mode needs no mail server to reset a password).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import type { Config } from '../../config.ts';
 
 export interface OutgoingMail {
@@ -24,26 +23,29 @@ const SMTP_TIMEOUT_MS = 20_000;
 
 export function createMailTransport(config: Config['mail']): MailTransport {
   const message = (mail: OutgoingMail) => ({ from: config.from, to: mail.to, subject: mail.subject, text: mail.text });
-  if (config.smtpUrl) {
-    const smtp = nodemailer.createTransport({
-      url: config.smtpUrl,
-      connectionTimeout: SMTP_TIMEOUT_MS,
-      greetingTimeout: SMTP_TIMEOUT_MS,
-      socketTimeout: SMTP_TIMEOUT_MS,
-    });
+  const url = config.smtpUrl;
+  if (url) {
+    const smtp = opened(async () =>
+      (await loadNodemailer()).createTransport({
+        url,
+        connectionTimeout: SMTP_TIMEOUT_MS,
+        greetingTimeout: SMTP_TIMEOUT_MS,
+        socketTimeout: SMTP_TIMEOUT_MS,
+      }),
+    );
     return {
       kind: 'smtp',
       async send(mail) {
-        await smtp.sendMail(message(mail));
+        await (await smtp.get()).sendMail(message(mail));
       },
       close: () => smtp.close(),
     };
   }
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const composer = opened(async () => (await loadNodemailer()).createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   return {
     kind: 'outbox',
     async send(mail) {
-      const info = await composer.sendMail(message(mail));
+      const info = await (await composer.get()).sendMail(message(mail));
       await fs.mkdir(config.outboxDir, { recursive: true });
       // write then rename: a reader polling the folder never sees half a file
       const file = path.join(config.outboxDir, `${String(mail.id).padStart(8, '0')}.eml`);
@@ -51,6 +53,18 @@ export function createMailTransport(config: Config['mail']): MailTransport {
       await fs.rename(`${file}.tmp`, file);
     },
     close: () => composer.close(),
+  };
+}
+
+// nodemailer is loaded with the first mail, not at start (it is one of the heavier modules of a start)
+const loadNodemailer = async () => (await import('nodemailer')).default;
+
+/** A transport made on first use; closing one never made does nothing. */
+function opened<T extends { close(): void }>(make: () => Promise<T>) {
+  let made: Promise<T> | undefined;
+  return {
+    get: () => (made ??= make()),
+    close: () => void made?.then((t) => t.close(), () => {}),
   };
 }
 
