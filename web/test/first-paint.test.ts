@@ -56,6 +56,10 @@ test('a guest\'s `/` carries the newest cards as markup and data, nothing privat
   const csp = String(res.headers['content-security-policy']);
   assert.match(csp, /script-src 'self';/);
   assert.doesNotMatch(csp, /unsafe-inline|script-src[^;]*sha256/);
+  // still compressed, and cached apart per encoding and per cookie
+  const br = await server.ctx.app.inject({ url: '/', headers: { 'accept-encoding': 'br' } });
+  assert.equal(br.headers['content-encoding'], 'br');
+  assert.match(String(br.headers.vary), /cookie.*accept-encoding/i);
 });
 
 test('a listing page carries its title, price and owner; the return address only in the owner\'s own, unstored page', async () => {
