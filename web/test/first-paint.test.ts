@@ -3,31 +3,23 @@
 // private and may be revalidated by shared caches, a member's is private and never stored; no inline
 // script is allowed by the CSP; the app starts from the injected data without asking the API for it.
 // Needs `npm run build:web`.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { makePost, waitFor } from '../../server/test/factories.ts';
-import { launchBrowser, openLoggedInPage, openPage, startServer, type TestServer } from './support.ts';
+import { liveServerAndBrowser, openLoggedInPage, openPage } from './support.ts';
 
-let server: TestServer;
-let browser: Browser;
 let owner: { id: number; cookie: string; email: string };
 let postId: number;
 const TITLE = '캠핑 의자 2개 </script><script>alert(1)</script> & 테이블';
 
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+const live = liveServerAndBrowser({}, async (server) => {
   owner = await server.ctx.signUp('의자주인');
   // makePost gives it a return address (서울시 마포구), which only the owner and approved borrowers see
   postId = (await makePost(server.ctx.deps.db, owner.id, { title: TITLE, fee: 7000, deposit: 30000 })).id;
   for (const n of [1, 2, 3]) await makePost(server.ctx.deps.db, owner.id, { title: `접이식 캠핑 테이블 ${n}호`, fee: 3000 + n });
 });
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
-const get = (url: string, cookie?: string) => server.ctx.app.inject({ url, headers: cookie ? { cookie } : {} });
+const get = (url: string, cookie?: string) => live.server.ctx.app.inject({ url, headers: cookie ? { cookie } : {} });
 
 /** the JSON data block of a served page */
 function firstData(html: string) {
@@ -57,7 +49,7 @@ test('a guest\'s `/` carries the newest cards as markup and data, nothing privat
   assert.match(csp, /script-src 'self';/);
   assert.doesNotMatch(csp, /unsafe-inline|script-src[^;]*sha256/);
   // still compressed, and cached apart per encoding and per cookie
-  const br = await server.ctx.app.inject({ url: '/', headers: { 'accept-encoding': 'br' } });
+  const br = await live.server.ctx.app.inject({ url: '/', headers: { 'accept-encoding': 'br' } });
   assert.equal(br.headers['content-encoding'], 'br');
   assert.match(String(br.headers.vary), /cookie.*accept-encoding/i);
 });
@@ -102,6 +94,7 @@ test('the app starts from the injected data: no request for the feed, the listin
     [`/posts/${postId}`, undefined, '하루 대여료'],
     [`/posts/${postId}`, owner.cookie, '반납 주소'],
   ] as const) {
+    const { browser, server } = live;
     const opened = cookie ? await openLoggedInPage(browser, server.baseURL, cookie) : await openPage(browser, server.baseURL);
     const asked: string[] = [];
     opened.page.on('request', (r) => {
