@@ -16,7 +16,7 @@ import type { Deps } from '../server/src/deps.ts';
 import { sql } from '../server/src/db/sql.ts';
 import { embedderFor } from '../server/src/ai/embedder.ts';
 import { searchService, filterConditions, vectorRank } from '../server/src/modules/search/service.ts';
-import { embeddingWorker, startEmbeddingNudger } from '../server/src/modules/embeddings/service.ts';
+import { embeddingWorker, queueEmbedding } from '../server/src/modules/embeddings/service.ts';
 import { queryVector } from '../server/src/modules/embeddings/repository.ts';
 import { KOREAN_LISTINGS, ensureMember, insertListings, regionId } from '../server/test/factories.ts';
 import { demoListings } from '../server/src/db/seed/listings.ts';
@@ -209,14 +209,14 @@ async function bareHnswRecall(deps: Deps) {
 }
 
 async function freshness(deps: Deps) {
-  // create → searchable by meaning, with the in-process nudge (no scheduler)
-  const stop = startEmbeddingNudger(deps);
-  await new Promise((r) => setTimeout(r, 500));
+  // create → searchable by meaning: each listing queues the embedding job (as the posts service does),
+  // which this instance's scheduler runs (pg-boss, woken by LISTEN/NOTIFY)
+  await deps.jobs.start();
   const samples: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
     const [id] = await insertListings(deps.db, [{ title: `무선 헤드셋 ${i}번`, content: '노이즈 캔슬링, 출퇴근용', category: '음향기기' }]);
-    deps.signals.emit('post-changed', id);
+    await queueEmbedding(deps);
     for (;;) {
       // searchable by meaning: its vector is in and the vector branch returns it
       const r = await searchService(deps).rank(`무선 헤드셋 ${i}번 노이즈 캔슬링`, {}, { mode: 'semantic' });
@@ -226,7 +226,7 @@ async function freshness(deps: Deps) {
     }
     samples.push(performance.now() - t);
   }
-  await stop();
+  await deps.jobs.stop();
   console.log(`create → returned by semantic search: ${samples.map((s) => `${(s / 1000).toFixed(2)} s`).join(', ')} (target ≤ 5 s)`);
 }
 

@@ -24,6 +24,7 @@ import { realtimeGateway } from './realtime/gateway.ts';
 import { mediaRoutes } from './modules/images/routes.ts';
 import { MAX_IMAGES, MAX_UPLOAD_BYTES } from './modules/images/service.ts';
 import { registerMetrics } from './metrics.ts';
+import { embeddingBacklog } from './modules/embeddings/service.ts';
 import { schemaReachable } from './db/migrate.ts';
 
 declare module 'fastify' {
@@ -70,7 +71,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     return sendProblem(reply, req, new AppError(500, 'INTERNAL', '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요'));
   });
 
-  registerMetrics(app, deps.db);
+  registerMetrics(app, { embeddingBacklog: () => embeddingBacklog(deps) });
   await app.register(helmet, securityHeaders(deps.config.cookieSecure));
   await app.register(cookie);
   // br/gzip for JSON, HTML and docs (images are already compressed; web assets are precompressed at build)
@@ -103,7 +104,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     checks.database = (await within(schemaReachable(deps.db))) ? 'ok' : 'down';
     if (deps.redis) checks.redis = (await within(deps.redis.ping())) ? 'ok' : 'down';
     checks.vector = deps.db.vectorAvailable ? 'ok' : 'unavailable';
-    if (deps.demoSeed) checks.demo = deps.demoSeed; // 'loading' while the first start seeds (the app is usable)
+    if (deps.demo.state) checks.demo = deps.demo.state; // 'loading' while the first start seeds (the app is usable)
     const ready = checks.database === 'ok' && checks.redis !== 'down' && !shuttingDown(app);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks });
   });

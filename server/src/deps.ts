@@ -1,5 +1,4 @@
 // Everything a request handler or job may use, built once at start (main.ts) or per test.
-import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RedisClientType } from 'redis';
 import type { Config } from './config.ts';
@@ -13,7 +12,7 @@ import { createNotificationService, type NotificationService } from './modules/n
 import { mailService } from './modules/mail/service.ts';
 import type { ChatLLM } from './ai/types.ts';
 import { createChatLLM } from './ai/llm.ts';
-import type { Scheduler } from './jobs/scheduler.ts';
+import { Scheduler, type SchedulerOptions } from './jobs/scheduler.ts';
 import { createStorage, type Storage } from './storage/index.ts';
 
 export interface Clock {
@@ -27,32 +26,53 @@ export type Redis = RedisClientType<any, any, any, any, any>;
 /** Longest wait for one Redis command before the request fails with 503 (requests must fail fast in an outage). */
 export const REDIS_COMMAND_TIMEOUT_MS = 1500;
 
+/** The first embedded start's demo data, seeded after listening (background.ts seedIfEmpty); /readyz shows it. */
+export class DemoSeed {
+  #state: 'loading' | 'ready' | 'failed' | null = null;
+  /** null when no seeding was started by this process */
+  get state() {
+    return this.#state;
+  }
+  /** Runs the seeding once, recording its state; its errors are the caller's to log. */
+  async track<T>(seed: () => Promise<T>): Promise<T> {
+    this.#state = 'loading';
+    try {
+      const result = await seed();
+      this.#state = 'ready';
+      return result;
+    } catch (err) {
+      this.#state = 'failed';
+      throw err;
+    }
+  }
+}
+
 export interface Deps {
-  config: Config;
-  db: Database;
-  redis: Redis | null;
-  bus: Bus;
-  sessions: SessionStore;
-  clock: Clock;
-  log: FastifyBaseLogger;
-  notifications: NotificationService;
-  /** in-process domain signals, e.g. 'post-changed' (postId) nudges the embedding worker */
-  signals: EventEmitter;
+  readonly config: Config;
+  readonly db: Database;
+  readonly redis: Redis | null;
+  readonly bus: Bus;
+  readonly sessions: SessionStore;
+  readonly clock: Clock;
+  readonly log: FastifyBaseLogger;
+  readonly notifications: NotificationService;
   /** OpenAI-compatible chat model when LLM_BASE_URL is set, else null (extractive fallbacks) */
-  llm: ChatLLM | null;
+  readonly llm: ChatLLM | null;
   /** uploaded images: local folder or S3-compatible bucket (STORAGE) */
-  storage: Storage;
-  /** set while the first embedded start seeds demo data after listening (background.ts seedIfEmpty) */
-  demoSeed?: 'loading' | 'ready' | 'failed';
-  /** the job scheduler, set by startBackground (absent in plain tests): nudge(name), runNow(name) */
-  scheduler?: Scheduler;
+  readonly storage: Storage;
+  /**
+   * Background work: the job scheduler (pg-boss), built here and started by startBackground (or a
+   * test). Request code queues work with jobs.nudge(name); the admin API reads and changes schedules.
+   */
+  readonly jobs: Scheduler;
+  readonly demo: DemoSeed;
 }
 
 /** Opens the database (and Redis in server mode), runs migrations and builds the shared services. */
 export async function createDeps(
   config: Config,
   log: FastifyBaseLogger,
-  overrides: { db?: Database; clock?: Clock } = {},
+  overrides: { db?: Database; clock?: Clock; jobs?: SchedulerOptions } = {},
 ): Promise<Deps> {
   const db =
     overrides.db ??
@@ -97,22 +117,28 @@ export async function createDeps(
     log,
   );
   const clock = overrides.clock ?? systemClock;
-  const signals = new EventEmitter();
-  signals.setMaxListeners(50);
   const llm: ChatLLM | null = createChatLLM(config.llm);
   const storage = createStorage(config);
   const deps: Deps = {
-    config, db, redis, bus, sessions, clock, log, signals, llm, storage,
+    config, db, redis, bus, sessions, clock, log, llm, storage,
     // important notifications are also mailed to members who asked for it
     notifications: createNotificationService(db, bus, (rows) => mailService(deps).queueNotificationCopies(rows)),
+    // runs ticks and workers only when JOBS_ENABLED (control-only otherwise: the admin API still works)
+    jobs: new Scheduler({ config, db, log, clock }, () => deps, { workers: config.jobsEnabled, ...overrides.jobs }),
+    demo: new DemoSeed(),
   };
   return deps;
 }
 
 /** createDeps for a command-line entry point (server, CLI): a database or Redis that cannot be reached is one line on stderr and exit code 1. */
-export async function createDepsOrExit(config: Config, log: FastifyBaseLogger, prefix: string): Promise<Deps> {
+export async function createDepsOrExit(
+  config: Config,
+  log: FastifyBaseLogger,
+  prefix: string,
+  jobs?: SchedulerOptions,
+): Promise<Deps> {
   try {
-    return await createDeps(config, log);
+    return await createDeps(config, log, { jobs });
   } catch (err) {
     const target = config.databaseUrl ? 'PostgreSQL/Redis' : `데이터 폴더 ${config.dataDir}`;
     console.error(`${prefix}: ${target} 에 연결할 수 없습니다 — ${(err as Error).message}`);
@@ -121,6 +147,7 @@ export async function createDepsOrExit(config: Config, log: FastifyBaseLogger, p
 }
 
 export async function closeDeps(deps: Deps) {
+  await deps.jobs.stop(); // no-op unless started
   await deps.bus.close().catch(() => {});
   await deps.redis?.quit().catch(() => {});
   await deps.storage.close().catch(() => {});

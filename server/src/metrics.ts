@@ -1,9 +1,7 @@
 // Prometheus metrics (SPEC §10): one registry for the whole process, served at GET /metrics.
 // Label values are always bounded: route templates ('/api/v1/posts/:id'), never raw URLs or ids.
-import { embeddingsRepository } from './modules/embeddings/repository.ts';
 import client from 'prom-client';
 import type { FastifyInstance } from 'fastify';
-import type { Database } from './db/client.ts';
 
 export const registry = new client.Registry();
 registry.setDefaultLabels({ app: 'chwimeet' });
@@ -63,16 +61,22 @@ export function initJobMetrics(jobNames: Iterable<string>) {
   }
 }
 
-// The backlog is counted on scrape from the database of the most recently built app.
-let backlogDb: Database | null = null;
+/** What a scrape asks the app for (registerMetrics): metrics.ts knows no module, the app passes its services. */
+export interface MetricSources {
+  /** listings waiting for an embedding */
+  embeddingBacklog(): Promise<number>;
+}
+
+// The backlog is counted on scrape by the most recently built app.
+let sources: MetricSources | null = null;
 export const embeddingBacklog = new client.Gauge({
   name: 'embedding_backlog',
   help: "Listings waiting for an embedding (status WAIT or PENDING)",
   registers: [registry],
   async collect() {
-    if (!backlogDb) return;
+    if (!sources) return;
     try {
-      this.set(await embeddingsRepository(backlogDb).backlog());
+      this.set(await sources.embeddingBacklog());
     } catch {
       // database briefly unavailable: keep the last value rather than failing the scrape
     }
@@ -80,10 +84,10 @@ export const embeddingBacklog = new client.Gauge({
 });
 
 /** Times every request by route template and serves GET /metrics. Registered once by app.ts. */
-export function registerMetrics(app: FastifyInstance, db: Database) {
-  backlogDb = db;
+export function registerMetrics(app: FastifyInstance, from: MetricSources) {
+  sources = from;
   app.addHook('onClose', async () => {
-    if (backlogDb === db) backlogDb = null;
+    if (sources === from) sources = null;
   });
   app.addHook('onResponse', async (req, reply) => {
     // unmatched URLs (404s, scanners) share one label instead of one per URL

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import WebSocket from 'ws';
 import type { App } from '../src/app.ts';
 import type { Clock } from '../src/deps.ts';
+import type { JobDefinition } from '../src/jobs/types.ts';
 import type { Queryable } from '../src/db/client.ts';
 import { sql } from '../src/db/sql.ts';
 import { rentalDays } from '../src/lib/dates.ts';
@@ -44,6 +45,22 @@ export const waitFor = async (check: () => boolean | Promise<boolean>, what: str
     await new Promise((r) => setTimeout(r, 20));
   }
 };
+
+/**
+ * Stand-ins for registry jobs that only count their runs (never due by cron): a test starts a
+ * scheduler with them (createTestContext({ jobs: { definitions } })) to see which jobs a request queued.
+ */
+export function countingJobs(names: string[]): { definitions: JobDefinition[]; runs(name: string): number } {
+  const runs = new Map(names.map((n) => [n, 0]));
+  const definitions = names.map((name) => ({
+    name, description: `${name} (시험용)`, cron: '0 0 1 1 *',
+    async run() {
+      runs.set(name, (runs.get(name) ?? 0) + 1);
+      return {};
+    },
+  }));
+  return { definitions, runs: (name) => runs.get(name) ?? 0 };
+}
 
 // ---------------------------------------------------------------- members
 

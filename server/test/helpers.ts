@@ -12,6 +12,7 @@ import { buildApp, type App } from '../src/app.ts';
 import { CSRF_HEADER } from '../src/http/csrf.ts';
 import { membersService } from '../src/modules/members/service.ts';
 import { createTemporaryDatabase } from './postgres.ts';
+import type { SchedulerOptions } from '../src/jobs/scheduler.ts';
 
 export const TEMPLATE_DUMP = path.resolve('.test-data/template.tar.gz');
 
@@ -51,14 +52,15 @@ export interface TestContext {
 let counter = 0;
 
 export async function createTestContext(
-  opts: { env?: Record<string, string>; clock?: Clock; db?: Database } = {},
+  /** jobs: the scheduler's options (e.g. a test's own definitions); the test starts it with ctx.deps.jobs.start() */
+  opts: { env?: Record<string, string>; clock?: Clock; db?: Database; jobs?: SchedulerOptions } = {},
 ): Promise<TestContext> {
   // TEST_DB=postgres runs the same tests on the machine's real PostgreSQL: a database of its own per context.
   const onPostgres = process.env.TEST_DB === 'postgres' && !opts.db && !opts.env?.DATABASE_URL;
   const temporary = onPostgres ? await createTemporaryDatabase('t') : null;
   const config = testConfig(temporary ? { DATABASE_URL: temporary.url, SINGLE_INSTANCE: 'true', ...opts.env } : opts.env);
   const db = opts.db ?? (config.databaseUrl ? undefined : await freshDatabase());
-  const deps = await createDeps(config, pino({ level: 'silent' }), { db, clock: opts.clock });
+  const deps = await createDeps(config, pino({ level: 'silent' }), { db, clock: opts.clock, jobs: opts.jobs });
   const app = await buildApp(deps);
   await app.ready();
   // The harness calls the API the way our web client does (web/src/api/client.ts), with the custom

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { createTestContext, type TestContext } from './helpers.ts';
 import { jpeg, multipart, sendPost, insertReservation } from './factories.ts';
 import { addDays, seoulDate } from '../src/lib/dates.ts';
-import { Scheduler } from '../src/jobs/scheduler.ts';
+import type { Scheduler } from '../src/jobs/scheduler.ts';
 
 type Schema = Record<string, any>;
 interface Operation {
@@ -49,11 +49,10 @@ let jobName = 'none';
 let img: Buffer;
 
 before(async () => {
-  ctx = await createTestContext();
-  // the job admin API needs a scheduler; workers stay off (no job runs during the test)
-  scheduler = new Scheduler(ctx.deps, { workers: false });
+  // the job admin API needs a running scheduler; workers stay off (no job runs during the test)
+  ctx = await createTestContext({ jobs: { workers: false } });
+  scheduler = ctx.deps.jobs;
   await scheduler.start();
-  ctx.deps.scheduler = scheduler;
   jobName = [...scheduler.definitions.keys()][0];
 
   img = await jpeg();

@@ -1,6 +1,6 @@
 // Shared S3 storage with two server-mode instances (real Postgres and Redis, a real S3 server started
 // here): uploads land in the bucket (never in a local folder), each image is rendered exactly once
-// however many instances run workers, both instances serve every object with the cache headers, and
+// however many instances run workers (their 'images-render' jobs, and passes started by hand), both instances serve every object with the cache headers, and
 // edits, avatar changes and the orphan purge delete from the bucket.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { createTestContext, type TestContext } from './helpers.ts';
 import { createTemporaryDatabase, TEST_REDIS_URL, type TemporaryDatabase } from './postgres.ts';
 import { startLocalS3, type LocalS3 } from './s3-server.ts';
-import { claimRenditions, startRenditionWorker, type RenditionWorker } from '../src/modules/images/renditions.ts';
+import { claimRenditions, imageJobs, renderPending } from '../src/modules/images/renditions.ts';
 import { purgeOrphanFiles } from '../src/modules/posts/jobs.ts';
 import { jpeg, multipart, sendPost } from './factories.ts';
 
@@ -17,13 +17,15 @@ let s3: LocalS3;
 let database: TemporaryDatabase;
 let a: TestContext & { url: string };
 let b: TestContext & { url: string };
-const workers: RenditionWorker[] = [];
 let owner: Awaited<ReturnType<TestContext['signUp']>>;
 let categoryId: number;
 let regionId: number;
 
 async function instance() {
-  const ctx = await createTestContext({ env: { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, ...s3.env() } });
+  const ctx = await createTestContext({
+    env: { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, ...s3.env() },
+    jobs: { definitions: imageJobs, workers: true, pollingIntervalSeconds: 1 },
+  });
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = ctx.app.server.address() as { port: number };
   return Object.assign(ctx, { url: `http://127.0.0.1:${addr.port}` });
@@ -42,7 +44,6 @@ before(async () => {
 });
 
 after(async () => {
-  for (const w of workers) await w.stop();
   for (const inst of [a, b]) await inst?.close();
   await database?.drop();
   await s3?.stop();
@@ -73,10 +74,11 @@ const localFiles = (ctx: TestContext) =>
   fs.existsSync(ctx.deps.config.uploadDir) ? fs.readdirSync(ctx.deps.config.uploadDir, { recursive: true }).filter((f) => !fs.statSync(`${ctx.deps.config.uploadDir}/${f}`).isDirectory()) : [];
 
 test('two instances: every image is rendered exactly once, stored in the bucket, and served by both', async () => {
-  // uploads made while no worker runs: both workers then start at the same moment and compete for them
+  // uploads made while no worker runs: a pass on each instance and both schedulers (whose start queues
+  // a pass) then start at the same moment and compete for them
   const early = [await create(a, '먼저 올린 텐트', 3), await create(b, '먼저 올린 의자', 3), await create(a, '먼저 올린 랜턴', 2)];
-  workers.push(startRenditionWorker(a.deps, { pollEveryMs: 200 }), startRenditionWorker(b.deps, { pollEveryMs: 200 }));
-  // and uploads made while both run, on either instance
+  await Promise.all([renderPending(a.deps), renderPending(b.deps), a.deps.jobs.start(), b.deps.jobs.start()]);
+  // and uploads made while both run, on either instance: each upload queues the job
   const late = [await create(b, '나중에 올린 버너', 2), await create(a, '나중에 올린 코펠', 3), await create(b, '나중에 올린 타프', 2)];
   const postIds = [...early, ...late];
 
@@ -129,7 +131,6 @@ test('two instances: every image is rendered exactly once, stored in the bucket,
 
 test('an edit that drops an image deletes its original and renditions from the bucket; both instances answer 404', async () => {
   const postId = await create(a, '편집할 텐트', 2);
-  for (const w of workers) void w.drain();
   await waitUntil('renditions', async () =>
     (await a.deps.db.one<{ n: number }>("SELECT count(*)::int AS n FROM post_images WHERE post_id = $1 AND status = 'READY'", [postId]))!.n === 2);
   const before = await (await fetch(`${a.url}/api/v1/posts/${postId}`)).json();
@@ -175,7 +176,7 @@ test('the orphan purge lists the bucket: removes objects nothing refers to, keep
 });
 
 test('claims: a live claim is skipped by other workers, an expired one is taken over', async () => {
-  for (const w of workers) await w.stop(); // only this test's claims from here on
+  await Promise.all([a.deps.jobs.stop(), b.deps.jobs.stop()]); // only this test's claims from here on
   const postId = await create(a, '청구 테스트', 1);
   const [img] = await a.deps.db.query<{ id: number }>('SELECT id FROM post_images WHERE post_id = $1', [postId]);
   // whichever worker already took it, pretend it is held by a live worker (claimed just now)...

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { insertReservation, makePost } from '../../server/test/factories.ts';
-import { Scheduler } from '../../server/src/jobs/scheduler.ts';
+import type { Scheduler } from '../../server/src/jobs/scheduler.ts';
 import { dayNextMonth, launchBrowser, openLoggedInPage, screenshot, startServer, type TestServer } from './support.ts';
 
 let server: TestServer;
@@ -14,16 +14,18 @@ let scheduler: Scheduler;
 
 const NEVER = '0 0 1 1 *'; // due once a year: the test only runs jobs by hand
 before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  scheduler = new Scheduler(server.ctx.deps, {
-    workers: true, pollingIntervalSeconds: 1, cronMonitorIntervalSeconds: 1,
-    definitions: [
-      { name: 'demo-cleanup', description: '오래된 데이터를 정리합니다', cron: '0 4 * * *', run: async () => ({ deleted: 3 }) },
-      { name: 'demo-broken', description: '항상 실패하는 작업', cron: NEVER, run: async () => { throw new Error('외부 서비스 응답 없음'); } },
-    ],
-  });
+  [server, browser] = await Promise.all([
+    startServer({}, {
+      workers: true, pollingIntervalSeconds: 1, cronMonitorIntervalSeconds: 1,
+      definitions: [
+        { name: 'demo-cleanup', description: '오래된 데이터를 정리합니다', cron: '0 4 * * *', run: async () => ({ deleted: 3 }) },
+        { name: 'demo-broken', description: '항상 실패하는 작업', cron: NEVER, run: async () => { throw new Error('외부 서비스 응답 없음'); } },
+      ],
+    }),
+    launchBrowser(),
+  ]);
+  scheduler = server.ctx.deps.jobs;
   await scheduler.start();
-  server.ctx.deps.scheduler = scheduler;
 });
 after(async () => {
   await browser?.close();

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser, openPage, screenshot, signUpViaUi, startServer, type TestServer } from './support.ts';
 import { linkIn, parseMail } from '../../server/test/mail.ts';
 import { waitFor } from '../../server/test/factories.ts';
-import { Scheduler } from '../../server/src/jobs/scheduler.ts';
+import type { Scheduler } from '../../server/src/jobs/scheduler.ts';
 import { mailJobs } from '../../server/src/modules/mail/jobs.ts';
 
 let server: TestServer;
@@ -16,10 +16,9 @@ let browser: Browser;
 let scheduler: Scheduler;
 
 before(async () => {
-  server = await startServer();
-  scheduler = new Scheduler(server.ctx.deps, { definitions: mailJobs, workers: true, pollingIntervalSeconds: 1 });
+  server = await startServer({}, { definitions: mailJobs, workers: true, pollingIntervalSeconds: 1 });
+  scheduler = server.ctx.deps.jobs;
   await scheduler.start();
-  server.ctx.deps.scheduler = scheduler;
   browser = await launchBrowser();
 });
 after(async () => {

@@ -129,8 +129,10 @@ test('AI 검색: the LLM answer cites only retrieved listings; without an LLM an
   assert.equal(await answer.locator('.ai-badge').textContent(), '검색 요약');
 
   // no LLM configured at all: extractive answer; it says how many it shows, and shows exactly those
-  const configured = server.ctx.deps.llm;
-  server.ctx.deps.llm = null;
+  // the app never changes its Deps (readonly); this test switches the LLM off in place to compare answers
+  const deps: { llm: typeof server.ctx.deps.llm } = server.ctx.deps;
+  const configured = deps.llm;
+  deps.llm = null;
   try {
     await page.getByLabel('AI에게 물어볼 내용').fill('');
     await page.getByRole('button', { name: '물어보기' }).click();
@@ -148,7 +150,7 @@ test('AI 검색: the LLM answer cites only retrieved listings; without an LLM an
     assert.ok(hrefs.length > 0 && hrefs.every((h) => shown.includes(h)), `${hrefs} ⊄ ${shown}`);
     await screenshot(page, 'phone-ai-search-extractive');
   } finally {
-    server.ctx.deps.llm = configured;
+    deps.llm = configured;
   }
   assert.deepEqual(pageErrors, []);
   await context.close();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestContext, type TestContext } from '../../server/test/helpers.ts';
+import type { SchedulerOptions } from '../../server/src/jobs/scheduler.ts';
 import { seoulDate } from '../src/lib/format.ts';
 
 export const WEB_DIST = path.resolve('web/dist');
@@ -22,7 +23,8 @@ export interface TestServer {
 }
 
 /** The real app (same wiring as production) listening on 127.0.0.1 with a random port. */
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `jobs`: the scheduler's options (a test's own job definitions); the test starts it (server.ctx.deps.jobs.start()). */
+export async function startServer(env: Record<string, string> = {}, jobs?: SchedulerOptions): Promise<TestServer> {
   if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     throw new Error('web/dist is missing: run `npm run build:web` first (npm test does it)');
   }
@@ -30,7 +32,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   // must not swap assets under a running server (static routes are listed at start).
   const snapshot = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-web-'));
   fs.cpSync(WEB_DIST, snapshot, { recursive: true });
-  const ctx = await createTestContext({ env: { WEB_DIST: snapshot, ...env } });
+  const ctx = await createTestContext({ env: { WEB_DIST: snapshot, ...env }, jobs });
   await ctx.app.listen({ host: '127.0.0.1', port: 0 });
   const address = ctx.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');

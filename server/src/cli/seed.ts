@@ -7,8 +7,10 @@ import { DEMO_PASSWORD, demoMembers, seedDemo } from '../db/seed/demo.ts';
 
 async function main() {
   const config = loadConfig();
-  const deps = await createDepsOrExit(config, pino({ level: 'warn' }), '실패');
+  // control-only scheduler: the seed queues rendering and embedding for a running server's workers
+  const deps = await createDepsOrExit(config, pino({ level: 'warn' }), '실패', { workers: false });
   try {
+    await deps.jobs.start();
     const report = await seedDemo(deps);
     if (!report.seeded) {
       console.log('게시글이 이미 있어 데모 데이터를 넣지 않았습니다.');

@@ -15,7 +15,8 @@ export function registerJsonParser(app: FastifyInstance) {
   });
 }
 
-const NOT_UTF8 = Symbol('query string is not UTF-8');
+/** the parsed query objects whose raw string had an escape that is not UTF-8 (only the parser adds to it) */
+const notUtf8 = new WeakSet<object>();
 
 /**
  * Fastify's own query-string parser, except that a percent-escape which does not decode to UTF-8
@@ -23,13 +24,13 @@ const NOT_UTF8 = Symbol('query string is not UTF-8');
  * calls this while matching, where throwing is no answer; `refuseInvalidQuery` turns the mark into a 400.
  */
 export function parseQueryString(raw: string): Record<string, unknown> {
-  const query = fastQueryString.parse(raw) as Record<string | symbol, unknown>;
+  const query: Record<string, unknown> = fastQueryString.parse(raw);
   if (raw.includes('%')) {
     for (const m of raw.match(/(%[0-9A-Fa-f]{2})+/g) ?? []) {
       try {
         decodeURIComponent(m);
       } catch {
-        query[NOT_UTF8] = true;
+        notUtf8.add(query);
         break;
       }
     }
@@ -39,6 +40,8 @@ export function parseQueryString(raw: string): Record<string, unknown> {
 
 export function refuseInvalidQuery(app: FastifyInstance) {
   app.addHook('onRequest', async (req) => {
-    if ((req.query as Record<symbol, unknown> | undefined)?.[NOT_UTF8]) throw invalidText();
+    // onRequest runs before validation: req.query is still the object parseQueryString returned
+    const query: unknown = req.query;
+    if (typeof query === 'object' && query !== null && notUtf8.has(query)) throw invalidText();
   });
 }

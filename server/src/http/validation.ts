@@ -157,6 +157,10 @@ export const invalidNumber = (name: string) =>
 export const boundedValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const validator = compileBounded(schema);
   const strings = httpPart === 'params' || httpPart === 'querystring' ? numericProperties(schema as Json) : new Map<string, NumberKind>();
+  // TypeBox's Value.Convert (1.4) reads every property name as a regular expression (`^name$`), so the
+  // wildcard param of /media/* threw (/^*$/) and each request was a 500. Only a part with a property
+  // that is not a plain string has anything to convert.
+  const converts = Object.values(((schema as Json)?.properties ?? {}) as Json).some((p: Json) => p?.type !== 'string');
   // biome-ignore lint/suspicious/noExplicitAny: FastifySchemaCompiler's validator result is typed `any` by Fastify itself
   return (value: unknown): any => {
     let input = value;
@@ -169,7 +173,7 @@ export const boundedValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
           if (typeof item === 'string' && !pattern.test(item)) return { error: invalidNumber(name) };
         }
       }
-      input = Value.Convert(schema, value);
+      if (converts) input = Value.Convert(schema, value);
     }
     const errors = validator.errors(input);
     return errors ? { error: errors } : { value: input };

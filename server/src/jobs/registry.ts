@@ -11,5 +11,6 @@ import { paymentJobs } from '../modules/payments/jobs.ts';
 import { mailJobs } from '../modules/mail/jobs.ts';
 import { chatJobs } from '../modules/chat/jobs.ts';
 import { alertJobs } from '../modules/alerts/jobs.ts';
+import { imageJobs } from '../modules/images/renditions.ts';
 
-export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...sessionJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs, ...mailJobs, ...chatJobs, ...alertJobs];
+export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...sessionJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs, ...mailJobs, ...chatJobs, ...alertJobs, ...imageJobs];

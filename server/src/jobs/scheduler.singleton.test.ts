@@ -62,7 +62,7 @@ before(async () => {
         return { instance };
       },
     });
-    schedulers.push(new Scheduler(deps, {
+    schedulers.push(new Scheduler(deps, () => deps, {
       definitions, workers: true, instanceId: instance, schema: BOSS_SCHEMA, connectionString: BASE_URL,
       cronMonitorIntervalSeconds: 1, pollingIntervalSeconds: 1,
     }));

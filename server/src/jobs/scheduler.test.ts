@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestContext, type TestContext } from '../../test/helpers.ts';
 import type { PgBoss } from 'pg-boss';
-import { Scheduler, type JobRun } from './scheduler.ts';
+import type { Scheduler, JobRun } from './scheduler.ts';
 import type { JobDefinition } from './types.ts';
 
 const FIXED_NOW = new Date('2026-03-01T00:30:00+09:00');
@@ -38,12 +38,14 @@ let admin: { cookie: string };
 let startMs = 0;
 
 before(async () => {
-  ctx = await createTestContext({ clock: { now: () => FIXED_NOW } });
-  scheduler = new Scheduler(ctx.deps, { definitions, workers: true, pollingIntervalSeconds: 1, cronMonitorIntervalSeconds: 1 });
+  ctx = await createTestContext({
+    clock: { now: () => FIXED_NOW },
+    jobs: { definitions, workers: true, pollingIntervalSeconds: 1, cronMonitorIntervalSeconds: 1 },
+  });
+  scheduler = ctx.deps.jobs;
   const t0 = performance.now();
   await scheduler.start();
   startMs = performance.now() - t0;
-  ctx.deps.scheduler = scheduler;
   admin = await ctx.admin();
 });
 after(async () => {

@@ -14,11 +14,18 @@
 //   and a change made on one instance applies everywhere without restart.
 // - Paused jobs: their cron ticks are recorded as SKIPPED (visible in the history), nudges are dropped
 //   silently, and "run now" still runs (an explicit admin action wins, as Quartz's triggerJob does).
+// - Work asked for by a request (a new listing's embedding and image renditions, a mail, alert
+//   matching) is a nudge: a job queued in the database that a worker on any instance picks up within
+//   a second (LISTEN/NOTIFY), with the job's cron as the safety net. The work itself is recorded by the
+//   caller (a WAIT listing, a PENDING image), so a crash or a nudge dropped before start loses nothing.
 // - Granularity: one run per minute at most (pg-boss files occurrences in 60 s slots), so crons have 5 fields.
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { PgBoss, fromPglite, type JobWithMetadata } from 'pg-boss';
-import type { Deps } from '../deps.ts';
+import type { Clock, Deps } from '../deps.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { FastifyBaseLogger } from 'fastify';
 import { jobsRepository, type JobTrigger, type RunRow, type SettingsRow } from './repository.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import { initJobMetrics, recordJobRun } from '../metrics.ts';
@@ -28,6 +35,14 @@ import { iso, isoOrNull } from '../http/wire.ts';
 import { decodeIdCursor, nextIdCursor } from '../lib/cursor.ts';
 
 export type { JobTrigger } from './repository.ts';
+
+/** What the scheduler itself uses; the jobs it runs get the whole Deps (`jobDeps`). */
+export interface SchedulerHost {
+  readonly config: Config;
+  readonly db: Database;
+  readonly log: FastifyBaseLogger;
+  readonly clock: Clock;
+}
 
 export interface SchedulerOptions {
   /** the jobs to run; the registry by default (tests pass their own) */
@@ -100,10 +115,17 @@ export class Scheduler {
   private readonly pollingIntervalSeconds: number;
   private readonly bossSchema: string;
   private started = false;
+  /** aborted when this instance stops: a job run in progress hands its remaining work back */
+  private stopping = new AbortController();
   private readonly repo: ReturnType<typeof jobsRepository>;
 
+  /**
+   * Built with the Deps (deps.ts createDeps) and started by startBackground, or by a test. `jobDeps`
+   * is what a job runs with: the Deps that hold this scheduler, so it is read at run time.
+   */
   constructor(
-    private readonly deps: Deps,
+    private readonly deps: SchedulerHost,
+    private readonly jobDeps: () => Deps,
     opts: SchedulerOptions = {},
   ) {
     this.repo = jobsRepository(deps.db);
@@ -141,6 +163,7 @@ export class Scheduler {
   async start(): Promise<void> {
     if (this.started) return;
     await this.boss.start();
+    this.stopping = new AbortController();
     this.started = true;
     for (const def of this.definitions.values()) {
       await this.repo.ensureSetting(def.name);
@@ -170,12 +193,19 @@ export class Scheduler {
         },
       );
     }
+    for (const def of this.definitions.values()) if (def.runAtStart) await this.nudge(def.name);
+  }
+
+  /** true between start() and stop(): the admin API answers, nudges are queued */
+  get running(): boolean {
+    return this.started;
   }
 
   /** Waits up to 10 s for running jobs, then stops. The caller closes the database afterwards. */
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    this.stopping.abort();
     await this.boss.stop({ graceful: true, timeout: STOP_TIMEOUT_MS });
   }
 
@@ -225,17 +255,23 @@ export class Scheduler {
   }
 
   /**
-   * Asks for a run soon (e.g. the embedding worker when a listing changed). Never throws; bursts
+   * Asks for a run soon (e.g. the embedding job when a listing changed). Never throws; bursts
    * collapse into one waiting run; a run already in progress is followed by exactly one more.
-   * Dropped silently while the job is paused.
+   * Dropped silently while the job is paused, and before start (the caller's work is in the database:
+   * the runAtStart pass or the next cron tick picks it up). `at`: not before then — a retry when work
+   * put back after a failure is due; one waiting run per due time, beside the immediate one.
    */
-  async nudge(name: string): Promise<void> {
+  async nudge(name: string, opts: { at?: Date } = {}): Promise<void> {
     if (!this.definitions.has(name)) {
       this.deps.log.warn({ job: name }, 'nudge for an unknown job');
       return;
     }
+    if (!this.started) return;
+    // the delay in seconds (the app's clock may differ from the database's); pg-boss counts from its own now
+    const delaySeconds = opts.at ? Math.ceil((opts.at.getTime() - this.deps.clock.now().getTime()) / 1000) : 0;
+    const later = opts.at && delaySeconds > 0 ? { startAfter: delaySeconds, singletonKey: `at:${opts.at.getTime()}` } : {};
     try {
-      await this.boss.send(name, { trigger: 'NUDGE' satisfies JobTrigger });
+      await this.boss.send(name, { trigger: 'NUDGE' satisfies JobTrigger }, later);
     } catch (err) {
       this.deps.log.warn({ job: name, err: (err as Error).message }, 'nudge failed');
     }
@@ -312,7 +348,7 @@ export class Scheduler {
       return 'duplicate';
     }
     try {
-      const result = (await def.run({ deps: this.deps, now: this.deps.clock.now() })) ?? null;
+      const result = (await def.run({ deps: this.jobDeps(), now: this.deps.clock.now(), signal: this.stopping.signal })) ?? null;
       await this.repo.finishOk(run.id, result);
       recordJobRun(def.name, true);
     } catch (err) {

@@ -7,6 +7,8 @@ export interface JobContext {
   deps: Deps;
   /** the tick's time: use this, never new Date(), so tests can control the clock */
   now: Date;
+  /** set when the scheduler runs the job: aborted when this instance stops, so a long run can hand its work back */
+  signal?: AbortSignal;
 }
 
 /** a small summary stored in the execution history, e.g. { expired: 3 } */
@@ -19,6 +21,9 @@ export interface JobDefinition {
   description: string;
   /** default cron expression, interpreted in Asia/Seoul; admins may change it at run time */
   cron: string;
+  /** queue one run when an instance's workers start: work left by a previous run (or a crash) is picked up at once */
+  runAtStart?: boolean;
   /** must be idempotent and safe when several instances exist */
   run(ctx: JobContext): Promise<JobOutcome | undefined>;
 }
+

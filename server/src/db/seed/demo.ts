@@ -3,6 +3,8 @@
 // Deterministic (fixed PRNG seed) so every fresh install looks the same.
 import { postsRepository } from '../../modules/posts/repository.ts';
 import { storeImage } from '../../modules/images/service.ts';
+import { queueRenditions } from '../../modules/images/renditions.ts';
+import { queueEmbedding } from '../../modules/embeddings/service.ts';
 import { membersService } from '../../modules/members/service.ts';
 import { addDays, seoulDate } from '../../lib/dates.ts';
 import type { Deps } from '../../deps.ts';
@@ -240,8 +242,9 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
   const activity = await seedActivity(deps, memberIds, (days) => addDays(today, days));
   const completedRentals = await seedHistory(deps, memberIds);
 
-  // wake the rendition and embedding workers (they also sweep at start)
-  deps.signals.emit('images-pending');
+  // render the pictures and embed the listings now (a seed running beside the scheduler's start may
+  // finish after the start passes; before the start, the nudges are dropped and the start passes take it)
+  await Promise.all([queueRenditions(deps), queueEmbedding(deps)]);
   return {
     seeded: true,
     members: memberIds.length,

@@ -40,7 +40,7 @@ const toDateAlert = (d: DateAlertRow) => ({
 /** Queues a created or edited listing for matching against saved searches (the alerts-match job). */
 export async function queueAlertMatch(deps: Deps, postId: number) {
   await alertsRepository(deps.db).enqueue(postId);
-  await deps.scheduler?.nudge(ALERTS_MATCH_JOB);
+  await deps.jobs.nudge(ALERTS_MATCH_JOB);
 }
 
 export function alertsService(deps: Deps) {

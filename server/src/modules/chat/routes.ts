@@ -19,10 +19,15 @@ const tags = ['chat'];
 const PhotoParams = Type.Object({ id: Id, messageId: Id });
 const AppointmentParams = Type.Object({ id: Id, appointmentId: Id });
 
-/** a send refused by the chat rate limit says when to retry */
-async function withRetryAfter<T>(reply: FastifyReply, send: () => Promise<T>): Promise<T> {
+/**
+ * The answer of every message send (text, photo, 약속 proposal or acceptance): 201 with the new message,
+ * 200 with the original when the same clientId was sent before; a send refused by the chat rate limit
+ * says when to retry.
+ */
+async function answerSend(reply: FastifyReply, send: () => Promise<{ message: ChatMessage; duplicate: boolean }>) {
   try {
-    return await send();
+    const { message, duplicate } = await send();
+    return reply.status(duplicate ? 200 : 201).send(message);
   } catch (err) {
     if (err instanceof AppError && err.code === CHAT_RATE_LIMITED) reply.header('retry-after', String(err.extra.retryAfter));
     throw err;
@@ -76,11 +81,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags, summary: '메시지 보내기 (STOMP 가 안 될 때의 대안; 같은 clientId 재전송은 원래 메시지를 돌려줌)',
       params: IdParams, body: SendMessageBody, response: { 200: ChatMessage, 201: ChatMessage },
     },
-  }, async (req, reply) => {
-    const me = requireMember(req);
-    const { message, duplicate } = await withRetryAfter(reply, () => chat.send(me.id, req.params.id, req.body));
-    return reply.status(duplicate ? 200 : 201).send(message);
-  });
+  }, async (req, reply) => answerSend(reply, () => chat.send(requireMember(req).id, req.params.id, req.body)));
 
   app.post('/chats/:id/photos', {
     validatorCompiler: multipartValidator,
@@ -97,8 +98,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const me = requireMember(req);
     const { fields, files } = await readMultipart(req, 'image', 1);
     if (files.length !== 1) throw badRequest('IMAGE_REQUIRED', '이미지 파일 1개를 보내 주세요');
-    const { message, duplicate } = await withRetryAfter(reply, () => chat.sendPhoto(me.id, req.params.id, { clientId: fields.clientId, image: files[0] }));
-    return reply.status(duplicate ? 200 : 201).send(message);
+    return answerSend(reply, () => chat.sendPhoto(me.id, req.params.id, { clientId: fields.clientId, image: files[0] }));
   });
 
   app.get('/chats/:id/photos/:messageId', {
@@ -114,22 +114,15 @@ export const chatRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags, summary: '약속 잡기 (시간, 장소, 선택: 동) — 상대방이 수락',
       params: IdParams, body: ProposeAppointmentBody, response: { 200: ChatMessage, 201: ChatMessage },
     },
-  }, async (req, reply) => {
-    const me = requireMember(req);
-    const { message, duplicate } = await withRetryAfter(reply, () => chat.proposeAppointment(me.id, req.params.id, req.body));
-    return reply.status(duplicate ? 200 : 201).send(message);
-  });
+  }, async (req, reply) => answerSend(reply, () => chat.proposeAppointment(requireMember(req).id, req.params.id, req.body)));
 
   app.post('/chats/:id/appointments/:appointmentId/accept', {
     schema: {
       tags, summary: '약속 수락 (제안받은 쪽만; 1시간 전에 두 사람 모두에게 알림)',
       params: AppointmentParams, body: AcceptAppointmentBody, response: { 200: ChatMessage, 201: ChatMessage },
     },
-  }, async (req, reply) => {
-    const me = requireMember(req);
-    const { message, duplicate } = await withRetryAfter(reply, () => chat.acceptAppointment(me.id, req.params.id, req.params.appointmentId, req.body));
-    return reply.status(duplicate ? 200 : 201).send(message);
-  });
+  }, async (req, reply) =>
+    answerSend(reply, () => chat.acceptAppointment(requireMember(req).id, req.params.id, req.params.appointmentId, req.body)));
 
   app.patch('/chats/:id/read', {
     schema: { tags, summary: '읽음 위치 갱신 (뒤로 가지 않음)', params: IdParams, body: ReadBody, response: { 200: ReadResult } },

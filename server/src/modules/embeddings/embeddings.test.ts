@@ -9,8 +9,8 @@ import type { Embedder } from '../../ai/types.ts';
 import { createOpenAIEmbedder } from '../../ai/openai-embedder.ts';
 import { createLocalEmbedder } from '../../ai/local-embedder.ts';
 import { createEmbeddingWorker, type WorkerOptions } from './worker.ts';
-import { startEmbeddingNudger } from './service.ts';
-import { KOREAN_LISTINGS, insertListings } from '../../../test/factories.ts';
+import { embeddingJobs } from './service.ts';
+import { KOREAN_LISTINGS, categoryId, insertListings, jpeg, regionId, sendPost, waitFor } from '../../../test/factories.ts';
 
 /** A local fake of an OpenAI-compatible server: /v1/embeddings and /v1/chat/completions. */
 async function fakeOpenAI(handlers: { embeddings?: (body: any) => unknown; chat?: (body: any) => string }) {
@@ -135,21 +135,22 @@ test('OpenAI-compatible embedder against a local fake server (float encoding, di
   }
 });
 
-test('creating a listing nudges the worker: embedded within about a second, no scheduler needed', async () => {
-  const ctx: TestContext = await createTestContext();
-  const stop = startEmbeddingNudger(ctx.deps);
+test('creating a listing queues the embedding job: embedded within seconds of the request', async () => {
+  const ctx: TestContext = await createTestContext({ jobs: { definitions: embeddingJobs, workers: true, pollingIntervalSeconds: 1 } });
   try {
-    await new Promise((r) => setTimeout(r, 300)); // the start pass
-    const [id] = await insertListings(ctx.deps.db, [{ title: '새로 올린 카메라', content: '미러리스', category: '카메라' }]);
-    ctx.deps.signals.emit('post-changed', id);
-    let status = '';
-    for (let i = 0; i < 50 && status !== 'DONE'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      status = (await ctx.deps.db.one(sql`SELECT embedding_status FROM posts WHERE id = ${id}`))!.embedding_status;
-    }
-    assert.equal(status, 'DONE');
+    await ctx.deps.jobs.start(); // queues the start pass (nothing waits yet)
+    const me = await ctx.signUp();
+    const data = {
+      title: '새로 올린 카메라', content: '미러리스 카메라입니다', categoryId: await categoryId(ctx.deps.db, '카메라'),
+      regionIds: [await regionId(ctx.deps.db, '서울특별시 마포구')], fee: 10000, deposit: 50000, receiveMethod: 'ANY', returnMethod: 'ANY',
+    };
+    const res = await sendPost(ctx.app, { cookie: me.cookie, data, images: [await jpeg()] });
+    assert.equal(res.statusCode, 201, res.body);
+    const id: number = res.json().id;
+    // the hourly cron never fires here: only the queued job can embed it
+    const status = async () => (await ctx.deps.db.one(sql`SELECT embedding_status FROM posts WHERE id = ${id}`))!.embedding_status;
+    await waitFor(async () => (await status()) === 'DONE', 'the listing embedded', 5_000);
   } finally {
-    await stop();
     await ctx.close();
   }
 });

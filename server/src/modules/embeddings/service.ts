@@ -1,5 +1,5 @@
-// Wires the embedding worker into the app: one worker per process (shared by the scheduled job and
-// the in-process nudge), the 'embeddings-embed' job, and the post-changed listener.
+// Wires the embedding worker into the app: one worker per process and the 'embeddings-embed' job,
+// which a listing change nudges (queueEmbedding) so a new listing is searchable within seconds.
 import type { Deps } from '../../deps.ts';
 import type { JobDefinition } from '../../jobs/types.ts';
 import { embedderFor } from '../../ai/embedder.ts';
@@ -14,6 +14,10 @@ export function embeddingWorker(deps: Deps): EmbeddingWorker {
   if (!w) {
     w = createEmbeddingWorker(deps.db, embedderFor(deps.config), deps.config.embeddingWorker);
     workers.set(deps, w);
+    deps.log.info(
+      { embedder: w.embedder.id, semanticSearch: deps.db.vectorAvailable },
+      deps.db.vectorAvailable ? 'embedding worker ready' : 'embedding worker ready; semantic search unavailable (no pgvector)',
+    );
   }
   return w;
 }
@@ -47,60 +51,33 @@ export function runEmbeddingPass(deps: Deps): Promise<PassResult> {
   return state.promise;
 }
 
+/** Listings waiting for an embedding (the embedding_backlog gauge of /metrics). */
+export function embeddingBacklog(deps: Deps): Promise<number> {
+  return embeddingsRepository(deps.db).backlog();
+}
+
+export const EMBED_JOB = 'embeddings-embed';
+
+/** A listing was created or changed (its row is WAIT again): embed it within seconds, on any instance. */
+export function queueEmbedding(deps: Deps): Promise<void> {
+  return deps.jobs.nudge(EMBED_JOB);
+}
+
 export const embeddingJobs: JobDefinition[] = [
   {
-    name: 'embeddings-embed',
+    name: EMBED_JOB,
     description: '게시글 임베딩 생성 (대기 중인 게시글을 선점해 벡터를 만들고, 만료된 선점은 되돌립니다)',
     cron: '7 * * * *', // safety net; new and edited listings are nudged within a second
+    runAtStart: true, // the backlog, and everything again after a model change
     async run({ deps }) {
-      return { ...(await runEmbeddingPass(deps)) };
+      const result = await runEmbeddingPass(deps);
+      // Listings put back after a failure or an outage are due later: run again when the first is due
+      // (not at the next hourly tick), so embedding resumes as soon as the service is back.
+      // (A due time already past was left by this pass on purpose, e.g. claimed elsewhere: the cron is its net.)
+      const due = await embeddingsRepository(deps.db).nextRetryDue();
+      const now = deps.clock.now().getTime();
+      if (due && due.getTime() > now) await deps.jobs.nudge(EMBED_JOB, { at: new Date(Math.min(due.getTime(), now + MAX_OUTAGE_BACKOFF_MS)) });
+      return { ...result };
     },
   },
 ];
-
-export const NUDGE_DEBOUNCE_MS = 250;
-
-/**
- * Starts the in-process nudge: 'post-changed' → a worker pass within ~1 s (debounced), plus one
- * pass at start for the backlog and a changed model. Returns stop().
- */
-export function startEmbeddingNudger(deps: Deps): () => Promise<void> {
-  const embedder = embeddingWorker(deps).embedder;
-  deps.log.info(
-    { embedder: embedder.id, semanticSearch: deps.db.vectorAvailable },
-    deps.db.vectorAvailable ? 'embedding worker ready' : 'embedding worker ready; semantic search unavailable (no pgvector)',
-  );
-  let timer: NodeJS.Timeout | null = null;
-  let retry: NodeJS.Timeout | null = null;
-  let stopped = false;
-  const pass = () => {
-    timer = null;
-    if (stopped) return;
-    runEmbeddingPass(deps)
-      .then(() => scheduleRetry())
-      .catch((err) => deps.log.warn({ err: (err as Error).message }, 'embedding pass failed'));
-  };
-  // Listings put back after a failure or an outage are due later: pass again when the first is due
-  // (not at the next hourly run), so embedding resumes as soon as the service is back.
-  const scheduleRetry = async () => {
-    if (stopped) return;
-    const due = await embeddingsRepository(deps.db).nextRetryDue();
-    if (!due || stopped) return;
-    const delay = Math.min(Math.max(due.getTime() - deps.clock.now().getTime(), 0) + 50, MAX_OUTAGE_BACKOFF_MS);
-    if (retry) clearTimeout(retry);
-    retry = setTimeout(() => { retry = null; pass(); }, delay);
-    retry.unref?.();
-  };
-  const onChanged = () => {
-    if (!timer && !stopped) timer = setTimeout(pass, NUDGE_DEBOUNCE_MS);
-  };
-  deps.signals.on('post-changed', onChanged);
-  pass();
-  return async () => {
-    stopped = true;
-    deps.signals.off('post-changed', onChanged);
-    if (timer) clearTimeout(timer);
-    if (retry) clearTimeout(retry);
-    await running.get(deps)?.promise.catch(() => {});
-  };
-}

@@ -18,9 +18,8 @@ export const MEDIA_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /** GET /media/<key>: streams the object from storage (never buffered), 404 for unknown or unsafe keys. */
 export const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage } = app.deps;
-  app.get('/media/*', { schema: { hide: true } }, async (req, reply) => {
-    // no params schema: declaring the wildcard made every /media request a 500 (cause not found yet); storage checks the key
-    const key = (req.params as { '*': string })['*'];
+  app.get('/media/*', { schema: { hide: true, params: Type.Object({ '*': Type.String() }) } }, async (req, reply) => {
+    const key = req.params['*'];
     if (!isPublicMediaKey(key)) return sendProblem(reply, req, mediaNotFound());
     return sendStored(req, reply, storage, key, MEDIA_CACHE_CONTROL);
   });

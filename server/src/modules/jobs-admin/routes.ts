@@ -13,8 +13,8 @@ const tags = ['admin'];
 export const jobsAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   function guard(req: FastifyRequest): { scheduler: Scheduler; adminId: number } {
     const admin = adminOf(req);
-    const scheduler = app.deps.scheduler;
-    if (!scheduler) throw new AppError(503, 'SCHEDULER_UNAVAILABLE', '작업 스케줄러가 실행 중이 아닙니다');
+    const scheduler = app.deps.jobs;
+    if (!scheduler.running) throw new AppError(503, 'SCHEDULER_UNAVAILABLE', '작업 스케줄러가 실행 중이 아닙니다');
     return { scheduler, adminId: admin.id };
   }
 

@@ -31,7 +31,7 @@ export function mailService(deps: Deps) {
     if (!settings.smtpUrl) {
       for (const m of mails) deps.log.info({ to: m.to, subject: m.subject, link: m.link, outbox: settings.outboxDir }, 'mail queued for the local outbox folder');
     }
-    await deps.scheduler?.nudge(MAIL_JOB);
+    await deps.jobs.nudge(MAIL_JOB);
     return ids;
   }
 

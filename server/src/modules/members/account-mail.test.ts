@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createTestContext, cookieOf, type TestContext } from '../../../test/helpers.ts';
 import { linkIn, parseMail, startSmtpServer, type TestSmtpServer } from '../../../test/mail.ts';
-import { Scheduler } from '../../jobs/scheduler.ts';
+import type { Scheduler } from '../../jobs/scheduler.ts';
 import { mailJobs } from '../mail/jobs.ts';
 import { MAIL_MAX_ATTEMPTS, mailService } from '../mail/service.ts';
 import { connectStomp, waitFor } from '../../../test/factories.ts';
@@ -26,10 +26,10 @@ before(async () => {
   ctx = await createTestContext({
     env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://chwimeet.example', MAIL_LINK_RATE_LIMIT_MAX: '3', STOMP_SESSION_CHECK_MS: '600000' },
     clock: { now: () => new Date(Date.now() + clockOffsetMs) },
+    jobs: { definitions: mailJobs, workers: true, pollingIntervalSeconds: 1 },
   });
-  scheduler = new Scheduler(ctx.deps, { definitions: mailJobs, workers: true, pollingIntervalSeconds: 1 });
+  scheduler = ctx.deps.jobs;
   await scheduler.start();
-  ctx.deps.scheduler = scheduler;
 });
 after(async () => {
   await scheduler?.stop();

@@ -4,10 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
-import { startRenditionWorker } from '../images/renditions.ts';
+import { RENDER_JOB, renderPending } from '../images/renditions.ts';
+import { EMBED_JOB } from '../embeddings/service.ts';
 import { jobDefinitions } from '../../jobs/registry.ts';
 import { addDays, seoulDate } from '../../lib/dates.ts';
-import { jpeg, jpegWithGps, multipart, sendPost, imageParts } from '../../../test/factories.ts';
+import { countingJobs, jpeg, jpegWithGps, multipart, sendPost, imageParts, waitFor } from '../../../test/factories.ts';
 
 let ctx: TestContext;
 let owner: Awaited<ReturnType<TestContext['signUp']>>;
@@ -16,9 +17,20 @@ let admin: { id: number; cookie: string };
 const cat: Record<string, number> = {};
 const reg: Record<string, number> = {};
 let img: Buffer;
+/** the jobs a change queues, counted instead of run (the rendition test renders by hand) */
+const queued = countingJobs([EMBED_JOB, RENDER_JOB]);
+
+/** Waits until each job has run again since `before` (the change queued it; workers poll by LISTEN/NOTIFY). */
+async function ranAgain(before: { embed: number; render?: number }) {
+  await waitFor(
+    () => queued.runs(EMBED_JOB) > before.embed && (before.render === undefined || queued.runs(RENDER_JOB) > before.render),
+    'the jobs the change queued',
+  );
+}
 
 before(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({ jobs: { definitions: queued.definitions, workers: true, pollingIntervalSeconds: 1 } });
+  await ctx.deps.jobs.start();
   owner = await ctx.signUp();
   other = await ctx.signUp();
   admin = await ctx.admin();
@@ -64,12 +76,9 @@ test('create: anonymous 401; owner creates; detail and list show it with origina
   const anon = await sendPost(ctx.app, { data: base(), images: [img] });
   assert.equal(anon.statusCode, 401);
 
-  const signals: number[] = [];
-  const onSignal = (id: number) => signals.push(id);
-  ctx.deps.signals.on('post-changed', onSignal);
+  const runs = { embed: queued.runs(EMBED_JOB), render: queued.runs(RENDER_JOB) };
   const id = await create(owner.cookie, {}, [img, await jpeg(80, 60, '#00f')]);
-  ctx.deps.signals.off('post-changed', onSignal);
-  assert.deepEqual(signals, [id]);
+  await ranAgain(runs); // embedding and renditions are queued jobs
 
   const detail = (await get(`/api/v1/posts/${id}`, other.cookie)).json();
   assert.equal(detail.title, base().title);
@@ -167,7 +176,7 @@ test('an oversized file is refused with 413 and nothing is stored', async () => 
   assert.equal(await count('post_images'), before);
 });
 
-test('EXIF (GPS) is stripped; renditions are made in the background and served from /media with long caching', async () => {
+test('EXIF (GPS) is stripped; renditions are made by the images-render job and served from /media with long caching', async () => {
   const gps = await jpegWithGps();
   assert.ok((await sharp(gps).metadata()).exif?.includes(Buffer.from([0x25, 0x88])), 'fixture carries a GPS IFD');
   const id = await create(owner.cookie, {}, [gps, await jpeg(2400, 1800, '#884')]);
@@ -176,18 +185,10 @@ test('EXIF (GPS) is stripped; renditions are made in the background and served f
   assert.equal((await sharp(stored).metadata()).exif, undefined);
   assert.equal(stored.includes(Buffer.from('Exif')), false);
 
-  const worker = startRenditionWorker(ctx.deps);
-  try {
-    let statuses: string[] = [];
-    for (let i = 0; i < 100; i++) {
-      statuses = (await ctx.deps.db.query<{ status: string }>('SELECT status FROM post_images WHERE post_id = $1', [id])).map((r) => r.status);
-      if (statuses.every((s) => s === 'READY')) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.deepEqual(statuses, ['READY', 'READY']);
-  } finally {
-    await worker.stop();
-  }
+  // what the images-render job does (counted, not run, in this file)
+  await renderPending(ctx.deps);
+  const statuses = (await ctx.deps.db.query<{ status: string }>('SELECT status FROM post_images WHERE post_id = $1', [id])).map((r) => r.status);
+  assert.deepEqual(statuses, ['READY', 'READY']);
   const detail = (await get(`/api/v1/posts/${id}`)).json();
   const big = detail.images[1];
   assert.match(big.thumbUrl, /-thumb\.webp$/);
@@ -247,13 +248,10 @@ test('edit: only the owner; replaces regions/options/images/dates; soft-deletes 
   const tooMany = await sendPost(ctx.app, { method: 'PUT', url: `/api/v1/posts/${id}`, cookie: owner.cookie, data, images: Array(10).fill(img) });
   assert.equal(tooMany.json().code, 'TOO_MANY_IMAGES');
 
-  const signals: number[] = [];
-  const onSignal = (pid: number) => signals.push(pid);
-  ctx.deps.signals.on('post-changed', onSignal);
+  const runs = { embed: queued.runs(EMBED_JOB), render: queued.runs(RENDER_JOB) };
   const res = await sendPost(ctx.app, { method: 'PUT', url: `/api/v1/posts/${id}`, cookie: owner.cookie, data, images: [await jpeg(50, 50, '#123')] });
-  ctx.deps.signals.off('post-changed', onSignal);
   assert.equal(res.statusCode, 200, res.body);
-  assert.deepEqual(signals, [id]);
+  await ranAgain(runs);
   const after = res.json();
   assert.equal(after.title, '수정된 제목: 대형 텐트');
   assert.deepEqual(after.regions.map((r: { name: string }) => r.name).sort(), ['성남시', '수원시']);

@@ -18,10 +18,23 @@ import { iso } from '../../http/wire.ts';
 import { favouriteCards, listConditions, ownListings, postsRepository, type ImageRow, type Place, type PostsRepository } from './repository.ts';
 import type { ListQuery, PostData } from './schemas.ts';
 import { queueAlertMatch } from '../alerts/service.ts';
+import { queueEmbedding } from '../embeddings/service.ts';
+import { queueRenditions } from '../images/renditions.ts';
 
 export function postsService(deps: Deps) {
   const { db, storage } = deps;
   const repo = postsRepository(db);
+
+  /**
+   * The background work a change asks for (each a queued job): the listing is WAIT for embedding
+   * again; `content`: created or edited, so new images are PENDING and saved searches are matched.
+   */
+  async function listingChanged(id: number, content: boolean) {
+    await queueEmbedding(deps);
+    if (!content) return;
+    await queueRenditions(deps);
+    await queueAlertMatch(deps, id);
+  }
 
   async function assertInput(data: PostData) {
     const cat = await repo.category(data.categoryId);
@@ -105,8 +118,7 @@ export function postsService(deps: Deps) {
           await insertImages(tx, postId, stored, 0, data.primaryIndex ?? 0);
           return postId;
         });
-        deps.signals.emit('post-changed', id);
-        await queueAlertMatch(deps, id);
+        await listingChanged(id, true);
         return id;
       } catch (err) {
         await removeFiles(storage, stored.map((s) => s.path));
@@ -155,8 +167,7 @@ export function postsService(deps: Deps) {
         throw err;
       }
       await removeFiles(storage, removed.flatMap((r) => [r.original_path, r.thumb_path, r.detail_path]));
-      deps.signals.emit('post-changed', id);
-      await queueAlertMatch(deps, id);
+      await listingChanged(id, true);
     },
 
     /** Soft delete: reservations, chats and reviews keep pointing at the row; the purge job removes it later. */
@@ -165,7 +176,7 @@ export function postsService(deps: Deps) {
       if (!post) throw notFound('게시글');
       if (post.author_id !== member.id && member.role !== 'ADMIN') throw forbidden('본인 게시글만 삭제할 수 있습니다');
       await repo.softDelete(id);
-      deps.signals.emit('post-changed', id);
+      await listingChanged(id, false);
     },
 
     async list(query: ListQuery, viewer: AuthMember | null) {
@@ -203,7 +214,7 @@ export function postsService(deps: Deps) {
     /** 숨기기 / 다시 보이기: idempotent; a paused listing leaves the feed, search and similar listings. */
     async setPaused(member: AuthMember, id: number, paused: boolean) {
       await ownListing(member, id);
-      if (await repo.setPaused(id, paused ? deps.clock.now() : null)) deps.signals.emit('post-changed', id);
+      if (await repo.setPaused(id, paused ? deps.clock.now() : null)) await listingChanged(id, false);
       return { paused };
     },
 

@@ -2,15 +2,18 @@
 // once) and the lender reviews the borrower, once each per reservation. Both are written blind
 // (blind.ts): the other side and the public see a review only once both wrote theirs or 7 days passed.
 import type { Deps } from '../../deps.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
+import { josa } from 'es-hangul';
+import { badRequest, conflict, forbidden, notFound, type AppError } from '../../http/errors.ts';
 import { mediaUrl } from '../images/service.ts';
-import type { NotificationRow } from '../notifications/service.ts';
+import type { NewNotification, NotificationRow } from '../notifications/service.ts';
 import { isReviewable } from '../reservations/status.ts';
 import type { CreateBorrowerReviewBody, CreateReviewBody, ReviewListQuery } from './schemas.ts';
 import { aiSummary, extractiveSummary, type Averages } from './summary.ts';
 import { iso } from '../../http/wire.ts';
 import { REVIEW_BLIND_DAYS } from './blind.ts';
-import { reviewsRepository, type BorrowerReviewRow, type Reader, type ReviewRow, type SummaryTarget } from './repository.ts';
+import { reviewsRepository, type BorrowerReviewRow, type Reader, type ReservationForReviewRow, type ReviewRow, type SummaryTarget } from './repository.ts';
+
+type ReviewsRepository = ReturnType<typeof reviewsRepository>;
 import { decodeIdCursor, nextIdCursor } from '../../lib/cursor.ts';
 
 export type { SummaryTarget };
@@ -56,6 +59,19 @@ function pageOf<R extends { id: number }, T>(rows: R[], limit: number, map: (r: 
   return { items: rows.slice(0, limit).map(map), nextCursor: nextIdCursor(rows, limit) };
 }
 
+/** What differs between the borrower's review of the lender ('리뷰') and the lender's of the borrower ('후기'). */
+interface ReviewSide<Row, Out> {
+  noun: '리뷰' | '후기';
+  /** the party who may write it */
+  writer: 'borrower' | 'lender';
+  notWriter(): AppError;
+  insert(repo: ReviewsRepository, res: ReservationForReviewRow, comment: string, at: Date): Promise<number | undefined>;
+  read(repo: ReviewsRepository, id: number, at: Date): Promise<Row | undefined>;
+  /** the notification to the reviewed party */
+  notice(res: ReservationForReviewRow, review: Row): NewNotification;
+  map(row: Row): Out;
+}
+
 export function reviewsService(deps: Deps) {
   const { db, notifications } = deps;
   const reviews = reviewsRepository(db);
@@ -76,6 +92,31 @@ export function reviewsService(deps: Deps) {
 
   async function assertMember(memberId: number) {
     if (!(await reviews.memberExists(memberId))) throw notFound('회원');
+  }
+
+  /**
+   * Writes one side's review of a settled reservation, once: only that side's party, only once the
+   * rental is reviewable; the other party is notified in the same transaction.
+   */
+  async function write<Row, Out>(reservationId: number, memberId: number, commentRaw: string, side: ReviewSide<Row, Out>): Promise<Out> {
+    const comment = commentRaw.trim();
+    if (!comment) throw badRequest('EMPTY_COMMENT', `${side.noun} 내용을 적어 주세요`);
+    const notes: NotificationRow[] = [];
+    const review = await db.transaction(async (tx) => {
+      const txReviews = reviewsRepository(tx);
+      const res = await txReviews.reservationForReview(reservationId);
+      if (!res || (res.borrower_id !== memberId && res.lender_id !== memberId)) throw notFound('예약');
+      if ((side.writer === 'borrower' ? res.borrower_id : res.lender_id) !== memberId) throw side.notWriter();
+      if (!isReviewable(res.status)) throw conflict('NOT_REVIEWABLE', `반납이 완료된 뒤에 ${josa(side.noun, '을/를')} 쓸 수 있습니다`);
+      const now = deps.clock.now();
+      const id = await side.insert(txReviews, res, comment, now);
+      if (!id) throw conflict('ALREADY_REVIEWED', `이 예약에는 이미 ${josa(side.noun, '을/를')} 남겼습니다`);
+      const full = (await side.read(txReviews, id, now))!;
+      notes.push(await notifications.insert(tx, side.notice(res, full)));
+      return side.map(full);
+    });
+    await notifications.publish(notes);
+    return review;
   }
 
   async function list(type: SummaryTarget, id: number, query: ReviewListQuery, viewerId: number | null, admin: boolean) {
@@ -173,64 +214,42 @@ export function reviewsService(deps: Deps) {
       };
     },
 
-    /** The lender reviews the borrower once the rental is settled (once per reservation). */
-    async createForBorrower(reservationId: number, memberId: number, body: CreateBorrowerReviewBody) {
-      const comment = body.comment.trim();
-      if (!comment) throw badRequest('EMPTY_COMMENT', '후기 내용을 적어 주세요');
-      const notes: NotificationRow[] = [];
-      const review = await db.transaction(async (tx) => {
-        const txReviews = reviewsRepository(tx);
-        const res = await txReviews.reservationForReview(reservationId);
-        if (!res || (res.borrower_id !== memberId && res.lender_id !== memberId)) throw notFound('예약');
-        if (res.lender_id !== memberId) throw forbidden('빌려준 사람만 빌린 사람의 후기를 쓸 수 있습니다', 'NOT_LENDER');
-        if (!isReviewable(res.status)) throw conflict('NOT_REVIEWABLE', '반납이 완료된 뒤에 후기를 쓸 수 있습니다');
-        const now = deps.clock.now();
-        const id = await txReviews.insertBorrowerReview({
-          reservationId: res.id, postId: res.post_id, authorId: memberId, borrowerId: res.borrower_id, careScore: body.careScore,
-          punctualityScore: body.punctualityScore, communicationScore: body.communicationScore, comment, at: now,
-        });
-        if (!id) throw conflict('ALREADY_REVIEWED', '이 예약에는 이미 후기를 남겼습니다');
-        const full = (await txReviews.borrowerReviewById(id, now))!;
-        notes.push(
-          await notifications.insert(tx, {
-            memberId: res.borrower_id, type: 'REVIEW', title: '빌려준 분이 후기를 남겼습니다',
-            body: `「${res.title}」 거래 후기가 도착했어요. 내 후기를 쓰면 바로 볼 수 있어요`, targetType: 'RESERVATION', targetId: res.id,
-          }),
-        );
-        return toBorrowerReview(full);
+    /** The borrower reviews the lender once the rental is settled (once per reservation); the lender may reply once. */
+    create(reservationId: number, memberId: number, body: CreateReviewBody) {
+      return write(reservationId, memberId, body.comment, {
+        noun: '리뷰',
+        writer: 'borrower',
+        notWriter: () => forbidden('빌린 사람만 리뷰를 쓸 수 있습니다', 'NOT_BORROWER'),
+        insert: (repo, res, comment, at) => repo.insert({
+          reservationId: res.id, postId: res.post_id, authorId: memberId, lenderId: res.lender_id, equipmentScore: body.equipmentScore,
+          kindnessScore: body.kindnessScore, responseScore: body.responseScore, comment, at,
+        }),
+        read: (repo, id, at) => repo.byId(id, at),
+        notice: (res, full) => ({
+          memberId: res.lender_id, type: 'REVIEW', title: '새 리뷰가 등록되었습니다',
+          body: `${full.author_nickname}님이 「${res.title}」에 리뷰를 남겼습니다`, targetType: 'POST', targetId: res.post_id,
+        }),
+        map: toReview,
       });
-      await notifications.publish(notes);
-      return review;
     },
 
-    async create(reservationId: number, memberId: number, body: CreateReviewBody) {
-      const comment = body.comment.trim();
-      if (!comment) throw badRequest('EMPTY_COMMENT', '리뷰 내용을 적어 주세요');
-      const notes: NotificationRow[] = [];
-      const review = await db.transaction(async (tx) => {
-        const txReviews = reviewsRepository(tx);
-        const res = await txReviews.reservationForReview(reservationId);
-        if (!res || (res.borrower_id !== memberId && res.lender_id !== memberId)) throw notFound('예약');
-        if (res.borrower_id !== memberId) throw forbidden('빌린 사람만 리뷰를 쓸 수 있습니다', 'NOT_BORROWER');
-        if (!isReviewable(res.status)) {
-          throw conflict('NOT_REVIEWABLE', '반납이 완료된 뒤에 리뷰를 쓸 수 있습니다');
-        }
-        const id = await txReviews.insert({
-          reservationId: res.id, postId: res.post_id, authorId: memberId, lenderId: res.lender_id, equipmentScore: body.equipmentScore,
-          kindnessScore: body.kindnessScore, responseScore: body.responseScore, comment, at: deps.clock.now(),
-        });
-        if (!id) throw conflict('ALREADY_REVIEWED', '이 예약에는 이미 리뷰를 남겼습니다');
-        const full = (await txReviews.byId(id, deps.clock.now()))!;
-        notes.push(
-          await notifications.insert(tx, {
-            memberId: res.lender_id, type: 'REVIEW', title: '새 리뷰가 등록되었습니다',
-            body: `${full.author_nickname}님이 「${res.title}」에 리뷰를 남겼습니다`, targetType: 'POST', targetId: res.post_id,
-          }),
-        );
-        return toReview(full);
+    /** The lender reviews the borrower once the rental is settled (once per reservation). */
+    createForBorrower(reservationId: number, memberId: number, body: CreateBorrowerReviewBody) {
+      return write(reservationId, memberId, body.comment, {
+        noun: '후기',
+        writer: 'lender',
+        notWriter: () => forbidden('빌려준 사람만 빌린 사람의 후기를 쓸 수 있습니다', 'NOT_LENDER'),
+        insert: (repo, res, comment, at) => repo.insertBorrowerReview({
+          reservationId: res.id, postId: res.post_id, authorId: memberId, borrowerId: res.borrower_id, careScore: body.careScore,
+          punctualityScore: body.punctualityScore, communicationScore: body.communicationScore, comment, at,
+        }),
+        read: (repo, id, at) => repo.borrowerReviewById(id, at),
+        notice: (res) => ({
+          memberId: res.borrower_id, type: 'REVIEW', title: '빌려준 분이 후기를 남겼습니다',
+          body: `「${res.title}」 거래 후기가 도착했어요. 내 후기를 쓰면 바로 볼 수 있어요`, targetType: 'RESERVATION', targetId: res.id,
+        }),
+        map: toBorrowerReview,
       });
-      await notifications.publish(notes);
-      return review;
     },
 
     async reply(reviewId: number, memberId: number, contentRaw: string, admin: boolean) {
