@@ -13,13 +13,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, ReconnectionTimeMode } from '@stomp/stompjs';
-import WebSocket from 'ws';
+import { type Client, ReconnectionTimeMode } from '@stomp/stompjs';
 import YAML from 'yaml';
 import pg from 'pg';
 import sharp from 'sharp';
 import { createTemporaryDatabase, TEST_REDIS_URL, type TemporaryDatabase } from '../server/test/postgres.ts';
-import { STOMP_PROTOCOLS, upgradeStatus } from '../server/test/factories.ts';
+import { connectStomp, upgradeStatus, type TestStomp } from '../server/test/factories.ts';
 import { startLocalS3, type LocalS3 } from '../server/test/s3-server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -266,50 +265,60 @@ class ChatClient {
   private closedAt: number | null = null;
   private sending = true;
   private loop: Promise<void> | null = null;
-  client: Client;
+  private stomp: TestStomp | null = null;
 
-  constructor(
+  private constructor(
     private member: Member,
     readonly roomId: number,
-    origin = `http://${SITE}:${ports.nginx}`,
-  ) {
-    this.client = new Client({
-      webSocketFactory: () =>
-        new WebSocket(`ws://127.0.0.1:${ports.nginx}/ws`, STOMP_PROTOCOLS, {
-          headers: { cookie: member.cookie, host: `${SITE}:${ports.nginx}`, origin },
-        }),
+  ) {}
+
+  /** Connects through nginx as a browser on the site does (its Host and Origin), reconnecting with back-off. */
+  static async open(member: Member, roomId: number): Promise<ChatClient> {
+    const c = new ChatClient(member, roomId);
+    c.stomp = await connectStomp(`ws://127.0.0.1:${ports.nginx}/ws`, member.cookie, {
+      headers: { host: `${SITE}:${ports.nginx}`, origin: `http://${SITE}:${ports.nginx}` },
       reconnectDelay: 1000,
-      reconnectTimeMode: ReconnectionTimeMode.EXPONENTIAL,
-      maxReconnectDelay: 30_000,
-      heartbeatIncoming: 10_000,
-      heartbeatOutgoing: 10_000,
-      connectionTimeout: 10_000,
-      debug: () => {},
-      onConnect: () => this.onConnect(),
-      onWebSocketClose: () => {
-        if (this.closedAt === null && this.connects > 0) this.closedAt = Date.now();
-        for (const settle of [...this.pending.values()]) settle({ ok: false });
+      client: {
+        reconnectTimeMode: ReconnectionTimeMode.EXPONENTIAL,
+        maxReconnectDelay: 30_000,
+        connectionTimeout: 10_000,
+        onWebSocketClose: () => {
+          if (c.closedAt === null && c.connects > 0) c.closedAt = Date.now();
+          for (const settle of [...c.pending.values()]) settle({ ok: false });
+        },
       },
-      onStompError: (frame) => {
-        const settle = this.pending.get(frame.headers['receipt-id'] ?? '');
-        if (settle) settle({ ok: false, retryAfterMs: 1000 * Number(frame.headers['retry-after'] ?? 1) });
-      },
+      onConnect: (_frame, client) => c.onConnect(client),
     });
-    this.client.onWebSocketError = () => {};
+    void c.settleErrors();
+    return c;
   }
 
-  private onConnect() {
+  get client(): Client {
+    if (!this.stomp) throw new Error('not connected yet');
+    return this.stomp.client;
+  }
+
+  /** an ERROR frame answers the send of its receipt: a rate-limit refusal says when to send again */
+  private async settleErrors() {
+    for (;;) {
+      const frame = await this.stomp!.nextError();
+      const settle = this.pending.get(frame.headers['receipt-id'] ?? '');
+      if (settle) settle({ ok: false, retryAfterMs: 1000 * Number(frame.headers['retry-after'] ?? 1) });
+    }
+  }
+
+  private onConnect(client: Client) {
     this.connects++;
     const live = new Set<number>();
     const receipt = crypto.randomUUID();
     // offline until the room is subscribed again and the gap is fetched
-    this.client.watchForReceipt(receipt, () => {
+    client.watchForReceipt(receipt, () => {
       void this.resync().then(() => {
         if (this.closedAt !== null) this.offline.push(Date.now() - this.closedAt);
         this.closedAt = null;
       });
     });
-    this.client.subscribe(
+    client.subscribe(
       `/topic/chat/${this.roomId}`,
       (m) => {
         const msg = JSON.parse(m.body) as ChatMessage;
@@ -344,10 +353,6 @@ class ChatClient {
         await sleep(200);
       }
     }
-  }
-
-  start() {
-    this.client.activate();
   }
 
   startSending(intervalMs: number) {
@@ -583,11 +588,9 @@ async function productionRun() {
   const load = new Load(borrowers[0].cookie, rooms[0]);
   load.start(LOAD_WORKERS);
   const clients = chatClients;
-  rooms.forEach((roomId, i) => {
-    clients.push(new ChatClient(lenders[i], roomId), new ChatClient(borrowers[i], roomId));
-  });
-  for (const c of clients) c.start();
-  await waitFor(() => clients.every((c) => c.connects >= 1), 'every chat client connected through nginx', 60_000);
+  // each pushed once connected, so `after` stops every client that got a socket
+  await Promise.all(rooms.flatMap((roomId, i) => [lenders[i], borrowers[i]].map(async (m) => clients.push(await ChatClient.open(m, roomId)))));
+  assert.ok(clients.every((c) => c.connects >= 1), 'every chat client connected through nginx');
   for (const c of clients) c.startSending(1200); // ~50 a minute each: under the per-member chat send limit (60)
   await sleep(3000);
 

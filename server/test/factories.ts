@@ -3,7 +3,7 @@
 // real images and multipart bodies, and STOMP clients. The harness (app + fresh database) is helpers.ts.
 import { once } from 'node:events';
 import crypto from 'node:crypto';
-import { Client, type IFrame, type IMessage, type StompSubscription } from '@stomp/stompjs';
+import { Client, type IFrame, type IMessage, type StompConfig, type StompSubscription } from '@stomp/stompjs';
 import sharp from 'sharp';
 import WebSocket from 'ws';
 import type { App } from '../src/app.ts';
@@ -312,21 +312,32 @@ export interface TestStomp {
   close(): Promise<void>;
 }
 
-/** a @stomp/stompjs client connected to `url` with `cookie`; `urls` rotate on reconnect (a load balancer) */
+/**
+ * a @stomp/stompjs client connected to `url` with `cookie`; `urls` rotate on reconnect (a load balancer).
+ * `headers`: more upgrade headers (a browser's Host and Origin); `client`: more client settings (reconnect
+ * back-off, close callback); `onConnect` runs on every (re)connect.
+ */
 export async function connectStomp(
   urls: string | (() => string),
   cookie: string,
-  opts: { reconnectDelay?: number; heartbeat?: number; onConnect?: (f: IFrame) => void } = {},
+  opts: {
+    reconnectDelay?: number;
+    heartbeat?: number;
+    onConnect?: (f: IFrame, client: Client) => void;
+    headers?: Record<string, string>;
+    client?: Pick<StompConfig, 'reconnectTimeMode' | 'maxReconnectDelay' | 'connectionTimeout' | 'onWebSocketClose'>;
+  } = {},
 ): Promise<TestStomp> {
   const pickUrl = typeof urls === 'string' ? () => urls : urls;
   const errors: IFrame[] = [];
   const errorWaiters: ((f: IFrame) => void)[] = [];
   const client = new Client({
-    webSocketFactory: () => new WebSocket(pickUrl(), STOMP_PROTOCOLS, { headers: { cookie } }),
+    webSocketFactory: () => new WebSocket(pickUrl(), STOMP_PROTOCOLS, { headers: { cookie, ...opts.headers } }),
     reconnectDelay: opts.reconnectDelay ?? 0,
     heartbeatIncoming: opts.heartbeat ?? 10_000,
     heartbeatOutgoing: opts.heartbeat ?? 10_000,
     debug: () => {},
+    ...opts.client,
   });
   client.onStompError = (f) => {
     const w = errorWaiters.shift();
@@ -335,7 +346,7 @@ export async function connectStomp(
   };
   const connected = await new Promise<IFrame>((resolve, reject) => {
     client.onConnect = (f) => {
-      opts.onConnect?.(f);
+      opts.onConnect?.(f, client);
       resolve(f);
     };
     client.onWebSocketError = (e) => reject(new Error(`websocket error: ${String((e as any)?.message ?? e)}`));
