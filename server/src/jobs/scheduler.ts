@@ -110,7 +110,8 @@ const toRun = (r: RunRow): JobRun => ({
 export class Scheduler {
   readonly instanceId: string;
   readonly definitions: ReadonlyMap<string, JobDefinition>;
-  private readonly boss: PgBoss;
+  private readonly makeBoss: () => PgBoss;
+  private bossInstance: PgBoss | null = null;
   private readonly workers: boolean;
   private readonly pollingIntervalSeconds: number;
   private readonly bossSchema: string;
@@ -149,14 +150,25 @@ export class Scheduler {
       useListenNotify: true,
       instanceName: this.instanceId,
     };
-    if (connectionString) {
-      this.boss = new PgBoss({ ...common, connectionString, max: 4, application_name: 'chwimeet-jobs' });
-    } else {
-      if (!deps.db.pglite) throw new Error('스케줄러: PGlite 또는 DATABASE_URL 이 필요합니다');
-      this.boss = new PgBoss({ ...common, db: fromPglite(deps.db.pglite), backend: 'pglite' });
-    }
-    this.boss.on('error', (err) => deps.log.error({ err: err.message }, 'scheduler error'));
-    this.boss.on('warning', (w) => deps.log.warn({ warning: w.message }, 'scheduler warning'));
+    // made on first use: every Deps holds a scheduler, and one over a database pg-boss cannot reach
+    // (a test's PGlite behind a socket) is fine until something starts it
+    this.makeBoss = () => {
+      let boss: PgBoss;
+      if (connectionString) {
+        boss = new PgBoss({ ...common, connectionString, max: 4, application_name: 'chwimeet-jobs' });
+      } else {
+        if (!deps.db.pglite) throw new Error('스케줄러: PGlite 또는 DATABASE_URL 이 필요합니다');
+        boss = new PgBoss({ ...common, db: fromPglite(deps.db.pglite), backend: 'pglite' });
+      }
+      boss.on('error', (err) => deps.log.error({ err: err.message }, 'scheduler error'));
+      boss.on('warning', (w) => deps.log.warn({ warning: w.message }, 'scheduler warning'));
+      return boss;
+    };
+  }
+
+  private get boss(): PgBoss {
+    this.bossInstance ??= this.makeBoss();
+    return this.bossInstance;
   }
 
   /** Installs/updates pg-boss, creates a queue + cron schedule per job, and starts the workers. */
