@@ -21,7 +21,7 @@
 // - Granularity: one run per minute at most (pg-boss files occurrences in 60 s slots), so crons have 5 fields.
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { PgBoss, fromPglite, type JobWithMetadata } from 'pg-boss';
+import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import type { Clock, Deps } from '../deps.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
@@ -110,7 +110,7 @@ const toRun = (r: RunRow): JobRun => ({
 export class Scheduler {
   readonly instanceId: string;
   readonly definitions: ReadonlyMap<string, JobDefinition>;
-  private readonly makeBoss: () => PgBoss;
+  private readonly makeBoss: () => Promise<PgBoss>;
   private bossInstance: PgBoss | null = null;
   private readonly workers: boolean;
   private readonly pollingIntervalSeconds: number;
@@ -150,9 +150,11 @@ export class Scheduler {
       useListenNotify: true,
       instanceName: this.instanceId,
     };
-    // made on first use: every Deps holds a scheduler, and one over a database pg-boss cannot reach
-    // (a test's PGlite behind a socket) is fine until something starts it
-    this.makeBoss = () => {
+    // made (and pg-boss loaded) at start: every Deps holds a scheduler, the server imports pg-boss only
+    // after it listens, and a scheduler over a database pg-boss cannot reach (a test's PGlite behind a
+    // socket) is fine until something starts it
+    this.makeBoss = async () => {
+      const { PgBoss, fromPglite } = await import('pg-boss');
       let boss: PgBoss;
       if (connectionString) {
         boss = new PgBoss({ ...common, connectionString, max: 4, application_name: 'chwimeet-jobs' });
@@ -166,14 +168,16 @@ export class Scheduler {
     };
   }
 
+  /** the started pg-boss (the admin API and nudges only reach it while `running`) */
   private get boss(): PgBoss {
-    this.bossInstance ??= this.makeBoss();
+    if (!this.bossInstance) throw new Error('스케줄러가 시작되지 않았습니다');
     return this.bossInstance;
   }
 
   /** Installs/updates pg-boss, creates a queue + cron schedule per job, and starts the workers. */
   async start(): Promise<void> {
     if (this.started) return;
+    this.bossInstance ??= await this.makeBoss();
     await this.boss.start();
     this.stopping = new AbortController();
     this.started = true;
