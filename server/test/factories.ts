@@ -13,6 +13,7 @@ import type { Queryable } from '../src/db/client.ts';
 import { sql } from '../src/db/sql.ts';
 import { rentalDays } from '../src/lib/dates.ts';
 import { STATUSES, type Status } from '../src/modules/reservations/status.ts';
+import type { CancellationPolicy } from '../src/modules/reservations/cancellation.ts';
 import { encodeFrame, parseServerFrames, type Frame } from '../src/realtime/stomp-codec.ts';
 import { createTestContext, type TestContext } from './helpers.ts';
 
@@ -135,13 +136,16 @@ export async function makePost(
   opts: {
     fee?: number; deposit?: number; receiveMethod?: string; returnMethod?: string;
     options?: { name: string; fee: number; deposit: number }[]; blocked?: string[]; title?: string;
+    weeklyFee?: number; monthlyFee?: number; instantBooking?: boolean; cancellationPolicy?: CancellationPolicy;
   } = {},
 ): Promise<{ id: number; optionIds: number[] }> {
   const category = await q.one<{ id: number }>(sql`SELECT id FROM categories WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1`);
   const post = await q.one<{ id: number }>(sql`
-    INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, return_address)
+    INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, return_address,
+      weekly_fee, monthly_fee, instant_booking, cancellation_policy)
     VALUES (${authorId}, ${opts.title ?? '캠핑 텐트 4인용'}, '깨끗하게 쓴 텐트입니다', ${category!.id}, ${opts.fee ?? 10000},
-      ${opts.deposit ?? 50000}, ${opts.receiveMethod ?? 'ANY'}, ${opts.returnMethod ?? 'ANY'}, '서울시 마포구')
+      ${opts.deposit ?? 50000}, ${opts.receiveMethod ?? 'ANY'}, ${opts.returnMethod ?? 'ANY'}, '서울시 마포구',
+      ${opts.weeklyFee ?? null}, ${opts.monthlyFee ?? null}, ${opts.instantBooking ?? false}, ${opts.cancellationPolicy ?? 'flexible'})
     RETURNING id`);
   const optionIds: number[] = [];
   for (const [i, o] of (opts.options ?? []).entries()) {
@@ -232,6 +236,16 @@ export async function insertReservation(
       ${days}, 10000, 0, ${10000 * days}, 50000, 0, ${10000 * days + 50000}, ${r.statusChangedAt ?? created}, ${pickedUpAt}, ${created}, ${created})
     RETURNING id`);
   return row!.id;
+}
+
+/** A damage claim on a reservation with items already answered (decision ACCEPTED, DISPUTED, …). */
+export async function insertClaim(q: Queryable, reservationId: number, items: { amount: number; decision: string }[]) {
+  const claim = await q.one<{ id: number }>(sql`INSERT INTO damage_claims (reservation_id, status) VALUES (${reservationId}, 'SETTLED') RETURNING id`);
+  for (const [i, item] of items.entries()) {
+    await q.query(sql`INSERT INTO claim_items (claim_id, description, amount, decision, sort_order)
+      VALUES (${claim!.id}, ${`항목 ${i + 1}`}, ${item.amount}, ${item.decision}, ${i})`);
+  }
+  return claim!.id;
 }
 
 export const statusOf = async (q: Queryable, id: number) =>

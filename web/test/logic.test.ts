@@ -18,6 +18,10 @@ function draft(overrides: Partial<PostDraft> = {}): PostDraft {
     regionIds: [3],
     fee: '5000',
     deposit: '',
+    weeklyFee: '',
+    monthlyFee: '',
+    instantBooking: false,
+    cancellationPolicy: 'flexible',
     receiveMethod: 'ANY',
     returnMethod: 'DIRECT',
     returnAddress: '  ',
@@ -71,6 +75,16 @@ test('the form refuses what the server would refuse, in Korean', () => {
   assert.match(validateDraft(draft({ regionIds: [] }))!, /지역/);
   assert.match(validateDraft(draft({ fee: '' }))!, /대여료/);
   assert.match(validateDraft(draft({ options: [{ key: 'x', name: ' ', fee: '1', deposit: '' }] }))!, /옵션 1/);
+  // weekly/monthly prices: the server's rule (pricing.ts), with its Korean message
+  assert.match(validateDraft(draft({ weeklyFee: '35000' }))!, /주 요금은 하루 요금의 7배\(35,000원\)보다 낮아야 해요/);
+  assert.match(validateDraft(draft({ weeklyFee: '30000', monthlyFee: '20000' }))!, /월 요금은 주 요금\(30,000원\)보다 높아야 해요/);
+  assert.equal(validateDraft(draft({ weeklyFee: '30000', monthlyFee: '100000' })), null);
+  assert.deepEqual(
+    (({ weeklyFee, monthlyFee, instantBooking, cancellationPolicy }) => ({ weeklyFee, monthlyFee, instantBooking, cancellationPolicy }))(
+      draftToData(draft({ weeklyFee: '30000', instantBooking: true, cancellationPolicy: 'strict' }), false).data,
+    ),
+    { weeklyFee: 30000, monthlyFee: null, instantBooking: true, cancellationPolicy: 'strict' },
+  );
 });
 
 test('dates compress into runs; relative times read naturally', () => {

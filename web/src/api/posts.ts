@@ -4,6 +4,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, upload, isId } from './client.ts';
 import { cursorPaging, type CursorPage } from './paging.ts';
 import type { Trust } from './neighbourhoods.ts';
+import type { CancellationPolicy } from '../../../server/src/modules/reservations/cancellation.ts';
 
 export type Method = 'DIRECT' | 'DELIVERY' | 'ANY';
 export type PostSort = 'newest' | 'fee_asc' | 'fee_desc' | 'distance';
@@ -68,6 +69,11 @@ export interface PostDetail {
   content: string;
   fee: number;
   deposit: number;
+  weeklyFee: number | null;
+  monthlyFee: number | null;
+  /** 바로 예약: free dates are approved at once */
+  instantBooking: boolean;
+  cancellation: { policy: CancellationPolicy; label: string; rules: string[] };
   receiveMethod: Method;
   returnMethod: Method;
   returnAddress: string | null;
@@ -103,6 +109,10 @@ export interface PostData {
   regionIds: number[];
   fee: number;
   deposit: number;
+  weeklyFee?: number | null;
+  monthlyFee?: number | null;
+  instantBooking?: boolean;
+  cancellationPolicy?: CancellationPolicy;
   receiveMethod: Method;
   returnMethod: Method;
   returnAddress?: string | null;

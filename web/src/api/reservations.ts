@@ -6,6 +6,8 @@ import { api, isId } from './client.ts';
 import { cursorPaging, type CursorPage } from './paging.ts';
 import { postKeys, type PostOption } from './posts.ts';
 import { rentalDays } from '../lib/format.ts';
+import { priceOf, type PriceColumns, type PricedListing, type PricedOption } from '../../../server/src/modules/reservations/pricing.ts';
+import type { CancellationPolicy } from '../../../server/src/modules/reservations/cancellation.ts';
 
 export const STATUSES = [
   'PENDING_APPROVAL', 'PENDING_PAYMENT', 'PENDING_PICKUP', 'SHIPPING', 'INSPECTING_RENTAL', 'RENTING',
@@ -53,15 +55,8 @@ export interface Party {
   nickname: string;
 }
 
-export interface PriceBreakdown {
-  days: number;
-  dailyFee: number;
-  optionsDailyFee: number;
-  rentalFee: number;
-  deposit: number;
-  optionsDeposit: number;
-  total: number;
-}
+/** The server's price breakdown (reservations/pricing.ts). */
+export type PriceBreakdown = PriceColumns;
 
 export interface Reservation {
   id: number;
@@ -86,6 +81,15 @@ export interface Reservation {
   handoverFrom: string;
   /** when the item was handed over */
   pickedUpAt: string | null;
+  cancellation: {
+    policy: CancellationPolicy;
+    label: string;
+    rules: string[];
+    /** what the caller gets back if they cancel now (null: nothing paid, or they cannot cancel) */
+    refundIfCancelledNow: number | null;
+  };
+  /** money going back: a paid cancel's refund, or the deposit less accepted deductions */
+  refund: { kind: 'CANCEL' | 'DEPOSIT'; amount: number } | null;
   payment: {
     provider: 'direct' | 'toss';
     payer: 'LENDER' | 'BORROWER';
@@ -198,17 +202,9 @@ export function requiredFields(from: Status, to: Status): ('reason' | 'shipment'
   return [];
 }
 
-/** The server's price rule: (fee + Σ option fees) × days + (deposit + Σ option deposits), days = end − start + 1. */
-export function quote(post: { fee: number; deposit: number }, options: { fee: number; deposit: number }[], start: string, end: string): PriceBreakdown {
-  const days = rentalDays(start, end);
-  const optionsDailyFee = options.reduce((s, o) => s + o.fee, 0);
-  const optionsDeposit = options.reduce((s, o) => s + o.deposit, 0);
-  const rentalFee = (post.fee + optionsDailyFee) * days;
-  return {
-    days, dailyFee: post.fee, optionsDailyFee, rentalFee, deposit: post.deposit, optionsDeposit,
-    total: rentalFee + post.deposit + optionsDeposit,
-  };
-}
+/** The server's price rule itself (pricing.ts: the cheapest months/weeks/days, options × days, deposits). */
+export const quote = (post: PricedListing, options: PricedOption[], start: string, end: string): PriceBreakdown =>
+  priceOf(post, options, rentalDays(start, end));
 
 export const reservationKeys = {
   all: ['reservations'] as const,

@@ -33,13 +33,15 @@ function BookingForm({ post }: { post: PostDetail }) {
   };
 
   if (done) {
+    // 바로 예약: approved already, the next step is paying
+    const approved = done.status === 'PENDING_PAYMENT';
     return (
       <section className="detail-section booking" id="booking">
         <div className="booking-done" role="status" data-testid="booking-done">
-          <p className="booking-done-title">예약 요청을 보냈어요</p>
+          <p className="booking-done-title">{approved ? '바로 예약되었어요' : '예약 요청을 보냈어요'}</p>
           <p className="muted">
             {koreanDateRange(done.startDate, done.endDate)} · 합계 {won(done.price.total)}
-            <br />{done.lender.nickname}님이 승인하면 알려 드릴게요.
+            <br />{approved ? '예약 상세에서 결제하면 물건을 받을 수 있어요.' : `${done.lender.nickname}님이 승인하면 알려 드릴게요.`}
           </p>
           <div className="booking-done-actions">
             <Link className="btn btn-primary" to={`/reservations/${done.id}`}>예약 상세 보기</Link>
@@ -52,13 +54,14 @@ function BookingForm({ post }: { post: PostDetail }) {
 
   return (
     <section className="detail-section booking" id="booking">
-      <h2>예약하기</h2>
+      <h2>예약하기 {post.instantBooking && <span className="badge badge-soft" data-testid="instant-badge">바로 예약</span>}</h2>
+      {post.instantBooking && <p className="muted">빈 날짜를 고르면 빌려주는 분의 승인 없이 바로 예약돼요.</p>}
       {post.banned ? <p className="muted">이용이 제한된 게시글은 예약할 수 없어요.</p> : (
         <form className="form" onSubmit={submit}>
           <RequestFields draft={draft} />
           <FormError error={create.error} />
           <button type="submit" className="btn btn-primary btn-large btn-block" disabled={create.isPending}>
-            {me ? '예약 요청' : '로그인하고 예약하기'}
+            {!me ? '로그인하고 예약하기' : post.instantBooking ? '바로 예약' : '예약 요청'}
           </button>
         </form>
       )}

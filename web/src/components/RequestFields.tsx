@@ -3,7 +3,8 @@
 // greyed, one-day rentals allowed), options, how to receive/return (address for delivery) and a live
 // price breakdown with the server's formula. useRequestDraft holds the choices; RequestFields shows them.
 import { josa } from 'es-hangul';
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
+import { priceLines, unitsSummary } from '../../../server/src/modules/reservations/pricing.ts';
 import { useMe } from '../api/members.ts';
 import { useUnavailableDates, type Method, type PostDetail } from '../api/posts.ts';
 import { quote, type DealMethod, type PriceBreakdown, type ReservationRequest } from '../api/reservations.ts';
@@ -135,6 +136,7 @@ export function RequestFields({ draft }: { draft: RequestDraft }) {
       <MethodChoice name="return" label="돌려주는 방법" allowed={post.returnMethod} value={draft.returnMethod} onChange={draft.setReturnMethod} />
 
       {price && <PriceTable price={price} />}
+      <CancellationPolicyNote policy={post.cancellation} />
     </>
   );
 }
@@ -167,16 +169,32 @@ function MethodChoice({ name, label, allowed, value, onChange }: {
   );
 }
 
-/** (fee + options) × days + deposits — shown the same way before booking and on a reservation. */
+/**
+ * The cheapest months/weeks/days of the item (pricing.ts), options × days and deposits — shown the same
+ * way before booking and on a reservation.
+ */
 export function PriceTable({ price }: { price: PriceBreakdown }) {
   return (
     <dl className="price-table" data-testid="price-table">
-      <dt>대여료 {won(price.dailyFee)} × {price.days}일</dt><dd>{won(price.dailyFee * price.days)}</dd>
+      {(price.months > 0 || price.weeks > 0) && (
+        <dd className="price-note" data-testid="price-units">{price.days}일 = {unitsSummary(price)} (가장 싼 조합)</dd>
+      )}
+      {priceLines(price).map((l) => <Fragment key={l.label}><dt>{l.label}</dt><dd>{won(l.amount)}</dd></Fragment>)}
       {price.optionsDailyFee > 0 && <><dt>옵션 {won(price.optionsDailyFee)} × {price.days}일</dt><dd>{won(price.optionsDailyFee * price.days)}</dd></>}
       <dt>보증금</dt><dd>{won(price.deposit)}</dd>
       {price.optionsDeposit > 0 && <><dt>옵션 보증금</dt><dd>{won(price.optionsDeposit)}</dd></>}
       <dt className="price-total">합계</dt><dd className="price-total" data-testid="price-total">{won(price.total)}</dd>
       <dd className="price-note">보증금 {won(price.deposit + price.optionsDeposit)}은 반납 확인 후 돌려받아요.</dd>
     </dl>
+  );
+}
+
+/** The listing's (or reservation's) cancellation policy in plain words, shown before booking and on a reservation. */
+export function CancellationPolicyNote({ policy }: { policy: { label: string; rules: string[] } }) {
+  return (
+    <div className="policy-note" data-testid="cancellation-policy">
+      <p className="field-label">취소 정책: {policy.label}</p>
+      <ul className="muted">{policy.rules.map((line) => <li key={line}>{line}</li>)}</ul>
+    </div>
   );
 }

@@ -13,6 +13,8 @@ import { seedHistory } from './history.ts';
 import { demoListings } from './listings.ts';
 import { pictureKind, pictureSvg, renderPicture } from './pictures.ts';
 import { mulberry32 } from '../../lib/random.ts';
+import { longTermFeeProblem } from '../../modules/reservations/pricing.ts';
+import { CANCELLATION_POLICIES } from '../../modules/reservations/cancellation.ts';
 
 export const DEMO_PASSWORD = 'chwimeet1234';
 
@@ -169,6 +171,7 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
       receive,
       ret,
       returnAddress: ret === 'DELIVERY' ? null : demoMembers[owner].address,
+      terms: termsOf(listing.fee, index),
       place,
       content,
       blocked,
@@ -190,10 +193,12 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
     for (const plan of plans) {
       const row = await tx.one<{ id: number }>(
         `INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method,
-                            return_address, created_at, updated_at, neighbourhood_code, lat, lng)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id`,
+                            return_address, created_at, updated_at, neighbourhood_code, lat, lng,
+                            weekly_fee, monthly_fee, instant_booking, cancellation_policy)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
         [plan.authorId, plan.listing.t, plan.content, plan.category.id, plan.listing.fee, plan.listing.dep,
-          plan.receive, plan.ret, plan.returnAddress, plan.createdAt, plan.place.code, plan.place.lat, plan.place.lng],
+          plan.receive, plan.ret, plan.returnAddress, plan.createdAt, plan.place.code, plan.place.lat, plan.place.lng,
+          plan.terms.weeklyFee, plan.terms.monthlyFee, plan.terms.instantBooking, plan.terms.cancellationPolicy],
       );
       postIds.push(row!.id);
     }
@@ -254,5 +259,25 @@ export async function seedDemo(deps: Deps): Promise<SeedReport> {
     ...activity,
     completedRentals,
     ms: Math.round(performance.now() - started),
+  };
+}
+
+/**
+ * Pricing and policy of the demo listing at `index` (by position, so the random draws above stay as
+ * they were): every third one has a weekly price (5 days' worth), every sixth a monthly one too (18
+ * days' worth), every fourth takes instant bookings, and the policies take turns.
+ */
+function termsOf(fee: number, index: number) {
+  const prices = {
+    fee, deposit: 0,
+    weeklyFee: index % 3 === 0 ? Math.round((fee * 5) / 100) * 100 : null,
+    monthlyFee: index % 6 === 0 ? Math.round((fee * 18) / 100) * 100 : null,
+  };
+  const valid = !longTermFeeProblem(prices); // a very cheap listing keeps its daily price only
+  return {
+    weeklyFee: valid ? prices.weeklyFee : null,
+    monthlyFee: valid ? prices.monthlyFee : null,
+    instantBooking: index % 4 === 1,
+    cancellationPolicy: CANCELLATION_POLICIES[Math.floor(index / 2) % CANCELLATION_POLICIES.length],
   };
 }

@@ -6,7 +6,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
-import { insertReservation, makePost, statusOf, testClock, type User } from '../../../test/factories.ts';
+import { insertClaim, insertReservation, makePost, statusOf, testClock, type User } from '../../../test/factories.ts';
+import { addDays } from '../../lib/dates.ts';
+import type { CancellationPolicy } from '../reservations/cancellation.ts';
 import type { Status } from '../reservations/status.ts';
 import { jobDefinitions } from '../../jobs/registry.ts';
 
@@ -63,8 +65,12 @@ function fakeToss() {
       // "cancelfail-" payments: Toss fails the first two cancels
       if (key.includes('cancelfail-') && n <= 2) return send(500, { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: '내부 오류' });
       if (found.status === 'CANCELED') return send(400, { code: 'ALREADY_CANCELED_PAYMENT', message: '이미 취소된 결제 입니다.' });
-      found.status = 'CANCELED';
-      found.cancels = [{ cancelAmount: found.totalAmount, cancelReason: body?.cancelReason }];
+      // cancelAmount: a partial cancel (what is left stays paid), as Toss does; without it, all of it
+      const left = found.totalAmount - (found.cancels ?? []).reduce((s: number, c: { cancelAmount: number }) => s + c.cancelAmount, 0);
+      const amount = body?.cancelAmount ?? left;
+      if (amount > left) return send(400, { code: 'NOT_CANCELABLE_AMOUNT', message: '취소 할 수 없는 금액 입니다.' });
+      found.cancels = [...(found.cancels ?? []), { cancelAmount: amount, cancelReason: body?.cancelReason }];
+      found.status = amount === left ? 'CANCELED' : 'PARTIAL_CANCELED';
       return send(200, found);
     }
     if (req.method !== 'POST' || req.url !== '/v1/payments/confirm') return send(404, { code: 'NOT_FOUND', message: 'no' });
@@ -110,11 +116,16 @@ function fakeToss() {
 
 const clock = testClock('2026-03-01T03:00:00Z');
 
-async function setup(ctx: TestContext, lender: User, borrower: User, status: Status = 'PENDING_PAYMENT') {
-  const post = await makePost(ctx.deps.db, lender.id);
+/** A 3-day reservation (fee 10,000/day, deposit 50,000) of a listing under `policy`, starting on `startDate`. */
+async function setup(
+  ctx: TestContext, lender: User, borrower: User, status: Status = 'PENDING_PAYMENT',
+  { policy = 'flexible', startDate = '2026-03-10' }: { policy?: CancellationPolicy; startDate?: string } = {},
+) {
+  const post = await makePost(ctx.deps.db, lender.id, { cancellationPolicy: policy });
   const id = await insertReservation(ctx.deps.db, {
-    postId: post.id, borrowerId: borrower.id, lenderId: lender.id, status, startDate: '2026-03-10', endDate: '2026-03-12',
+    postId: post.id, borrowerId: borrower.id, lenderId: lender.id, status, startDate, endDate: addDays(startDate, 2),
   });
+  await ctx.deps.db.query(sql`UPDATE reservations SET cancellation_policy = ${policy} WHERE id = ${id}`);
   return { id, orderId: `chwimeet-rsv-${id}`, amount: 3 * 10000 + 50000 };
 }
 const confirm = (ctx: TestContext, id: number, cookie: string | undefined, body?: unknown) =>
@@ -393,6 +404,75 @@ describe('toss: a captured payment is never lost', () => {
     assert.deepEqual(await reconcile(new Date(clock.now().getTime() + 60 * 60_000)), { applied: 0, cancelled: 1, pending: 0 });
     assert.equal(toss.processed.get(key).status, 'CANCELED');
     assert.deepEqual((await captures(r.id)).map((c) => c.status), ['CANCELLED']);
+  });
+
+  // today is 2026-03-01 in Seoul; each reservation costs 30,000 (3 days) + 50,000 deposit = 80,000
+  const policyCases: { policy: CancellationPolicy; start: string; by: 'BORROWER' | 'LENDER'; back: number }[] = [
+    { policy: 'flexible', start: '2026-03-02', by: 'BORROWER', back: 80000 }, // 1 day before: all
+    { policy: 'flexible', start: '2026-03-01', by: 'BORROWER', back: 15000 + 50000 }, // the start day: half the fee
+    { policy: 'moderate', start: '2026-03-06', by: 'BORROWER', back: 80000 }, // 5 days before: all
+    { policy: 'moderate', start: '2026-03-05', by: 'BORROWER', back: 15000 + 50000 },
+    { policy: 'strict', start: '2026-03-08', by: 'BORROWER', back: 15000 + 50000 }, // 7 days before: half the fee
+    { policy: 'strict', start: '2026-03-07', by: 'BORROWER', back: 50000 }, // the deposit only
+    { policy: 'strict', start: '2026-03-07', by: 'LENDER', back: 80000 }, // the lender cancels: all
+  ];
+  for (const [i, c] of policyCases.entries()) {
+    test(`paid, then cancelled by the ${c.by.toLowerCase()} under ${c.policy}, starting ${c.start}: ${c.back}원 back through Toss`, async () => {
+      const r = await setup(ctx, lender, borrower, 'PENDING_PAYMENT', { policy: c.policy, startDate: c.start });
+      const key = `ok-policy-${i}`;
+      assert.equal((await confirm(ctx, r.id, borrower.cookie, { paymentKey: key, orderId: r.orderId, amount: r.amount })).statusCode, 200);
+      const who = c.by === 'BORROWER' ? borrower : lender;
+      const shown = (await ctx.app.inject({ url: `/api/v1/reservations/${r.id}`, headers: { cookie: who.cookie } })).json();
+      assert.equal(shown.cancellation.refundIfCancelledNow, c.back, 'the cancel confirmation shows the amount first');
+      assert.equal((await cancel(r.id, who.cookie)).statusCode, 200);
+      const calls = toss.calls.filter((call) => call.path === `POST /v1/payments/${key}/cancel`);
+      assert.equal(calls.length, 1);
+      // all of it: a plain cancel; a part: Toss's partial cancel with cancelAmount
+      assert.equal(calls[0].body.cancelAmount, c.back === r.amount ? undefined : c.back);
+      assert.equal(toss.processed.get(key).status, c.back === r.amount ? 'CANCELED' : 'PARTIAL_CANCELED');
+      assert.deepEqual((await captures(r.id)).map((x) => x.status), ['CANCELLED']);
+      const after = (await ctx.app.inject({ url: `/api/v1/reservations/${r.id}`, headers: { cookie: borrower.cookie } })).json();
+      assert.deepEqual(after.refund, { kind: 'CANCEL', amount: c.back });
+      assert.equal(after.cancellation.refundIfCancelledNow, null);
+    });
+  }
+
+  test('the deposit goes back less the accepted deductions: shown while 환급 대기, refunded at Toss on 환급 완료', async () => {
+    const r = await setup(ctx, lender, borrower);
+    const key = 'ok-deposit-1';
+    assert.equal((await confirm(ctx, r.id, borrower.cookie, { paymentKey: key, orderId: r.orderId, amount: r.amount })).statusCode, 200);
+    await ctx.deps.db.query(sql`UPDATE reservations SET status = 'PENDING_REFUND' WHERE id = ${r.id}`); // the rental went its way
+    await insertClaim(ctx.deps.db, r.id, [{ amount: 12000, decision: 'ACCEPTED' }, { amount: 9000, decision: 'REJECTED' }]);
+    const view = async () => (await ctx.app.inject({ url: `/api/v1/reservations/${r.id}`, headers: { cookie: borrower.cookie } })).json();
+    assert.deepEqual((await view()).refund, { kind: 'DEPOSIT', amount: 50000 - 12000 });
+    assert.equal(toss.calls.filter((c) => c.path === `POST /v1/payments/${key}/cancel`).length, 0, 'nothing leaves before 환급 완료');
+
+    const done = await ctx.app.inject({
+      method: 'PATCH', url: `/api/v1/reservations/${r.id}/status`, headers: { cookie: lender.cookie }, payload: { status: 'REFUND_COMPLETED' },
+    });
+    assert.equal(done.statusCode, 200, done.body);
+    const calls = toss.calls.filter((c) => c.path === `POST /v1/payments/${key}/cancel`);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].body.cancelAmount, 38000);
+    assert.equal(calls[0].body.cancelReason, '대여가 끝나 보증금을 돌려드립니다');
+    assert.deepEqual((await view()).refund, { kind: 'DEPOSIT', amount: 38000 });
+    assert.deepEqual(await reconcile(new Date(clock.now().getTime() + 3_600_000)), { applied: 0, cancelled: 0, pending: 0 }, 'given back once');
+  });
+
+  test('a claim completed by the system: the reconcile job returns what is left of the deposit; all of it deducted → no Toss call', async () => {
+    const partly = await setup(ctx, lender, borrower);
+    const whole = await setup(ctx, lender, borrower);
+    for (const [r, key] of [[partly, 'ok-claim-1'], [whole, 'ok-claim-2']] as const) {
+      assert.equal((await confirm(ctx, r.id, borrower.cookie, { paymentKey: key, orderId: r.orderId, amount: r.amount })).statusCode, 200);
+    }
+    await insertClaim(ctx.deps.db, partly.id, [{ amount: 20000, decision: 'ACCEPTED' }]);
+    await insertClaim(ctx.deps.db, whole.id, [{ amount: 50000, decision: 'ACCEPTED' }]);
+    // the auto-completion job moves rows in bulk (CLAIMING → CLAIM_COMPLETED) without refunding them
+    await ctx.deps.db.query(sql`UPDATE reservations SET status = 'CLAIM_COMPLETED' WHERE id IN (${partly.id}, ${whole.id})`);
+    assert.deepEqual(await reconcile(), { applied: 0, cancelled: 2, pending: 0 });
+    assert.equal(toss.calls.find((c) => c.path === 'POST /v1/payments/ok-claim-1/cancel')?.body.cancelAmount, 30000);
+    assert.equal(toss.calls.some((c) => c.path === 'POST /v1/payments/ok-claim-2/cancel'), false, 'nothing to give back');
+    assert.deepEqual((await captures(whole.id)).map((c) => c.status), ['CANCELLED']);
   });
 
   test('a paid cancel whose refund a crash never started is refunded by the job', async () => {

@@ -26,10 +26,11 @@ export interface PaymentProvider {
   /** Asks the provider to settle; throws an AppError (402/409/502/504) when it did not. */
   confirm(req: ConfirmRequest, now: Date): Promise<ConfirmedPayment>;
   /**
-   * Gives the whole payment back (a capture whose reservation can no longer be paid). Resolves when
-   * the provider says it is cancelled (also when it already was); throws when it did not.
+   * Gives the payment back: all of it (a capture whose reservation can no longer be paid), or
+   * `amount` of it (a partial refund). Resolves when the provider says it is cancelled (also when it
+   * already was); throws when it did not.
    */
-  cancel(paymentKey: string, reason: string): Promise<void>;
+  cancel(paymentKey: string, reason: string, amount?: number): Promise<void>;
 }
 
 export const directProvider: PaymentProvider = {

@@ -1,5 +1,7 @@
-// Giving money back at the provider: a capture the reservation could not use (issue 9 point 7), and
-// a paid reservation that was cancelled (issue 9 leftovers). A cancel is claimed before the provider
+// Giving money back at the provider: a capture the reservation could not use (issue 9 point 7), a
+// paid reservation that was cancelled (issue 9 leftovers) and a deposit returned after the rental
+// (issue 12; how much is decided by reservations/money-back.ts — a part of the payment is a partial
+// cancel, Toss's cancelAmount). A cancel is claimed before the provider
 // is called, so the request and the reconcile job never both call it; a failure stays CANCEL_PENDING
 // and the reconcile job retries it with back-off. No dependency on the reservations service, so the
 // reservations module can trigger a refund right after a cancel without an import cycle.
@@ -11,6 +13,7 @@ import { paymentsRepository } from './repository.ts';
 const cancelBackoffMs = (attempts: number) => Math.min(60, 2 ** Math.max(0, attempts - 1)) * 60_000;
 export const UNUSABLE_CAPTURE_REASON = '예약 상태가 바뀌어 결제를 반영할 수 없음 (자동 취소)';
 export const CANCELLED_RESERVATION_REASON = '예약이 취소되어 결제를 환불합니다';
+export const DEPOSIT_RETURN_REASON = '대여가 끝나 보증금을 돌려드립니다';
 
 export type CancelOutcome = 'CANCELLED' | 'CANCEL_PENDING' | 'APPLIED';
 
@@ -24,7 +27,10 @@ export function refunds(deps: Deps, provider: PaymentProvider = createPaymentPro
       return status === 'CANCELLED' || status === 'APPLIED' ? status : 'CANCEL_PENDING';
     }
     try {
-      await provider.cancel(paymentKey, claimed.cancel_reason ?? UNUSABLE_CAPTURE_REASON);
+      // nothing to give back (e.g. the whole deposit was deducted): done without asking the provider
+      if (claimed.cancel_amount !== 0) {
+        await provider.cancel(paymentKey, claimed.cancel_reason ?? UNUSABLE_CAPTURE_REASON, claimed.cancel_amount ?? undefined);
+      }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       await repo.cancelFailed(paymentKey, message.slice(0, 500), new Date(now.getTime() + cancelBackoffMs(claimed.cancel_attempts)), now);
@@ -46,17 +52,19 @@ export function refunds(deps: Deps, provider: PaymentProvider = createPaymentPro
     },
 
     /**
-     * A reservation paid through the provider was cancelled: its applied capture is cancelled in
-     * full (null when nothing was paid through a provider, e.g. direct payment).
+     * Gives `amount` of a reservation's payment back through the provider, once: the whole capture
+     * when it is all of it, else a partial cancel (null when nothing was paid through a provider,
+     * e.g. direct payment, or it was already given back).
      */
-    async refundCancelledReservation(reservationId: number, now: Date): Promise<CancelOutcome | null> {
+    async refundReservation(reservationId: number, amount: number, reason: string, now: Date): Promise<CancelOutcome | null> {
       const capture = await repo.appliedCaptureOf(reservationId);
       if (!capture) return null;
-      await repo.markCancelPending(capture.payment_key, 'APPLIED', CANCELLED_RESERVATION_REASON, now);
+      const part = Math.max(0, Math.min(amount, capture.amount));
+      await repo.markCancelPending(capture.payment_key, 'APPLIED', reason, now, part === capture.amount ? null : part);
       return attemptCancel(capture.payment_key, now);
     },
 
-    /** Applied captures of cancelled reservations a crash left unrefunded (for the reconcile job). */
-    appliedOfCancelled: (limit: number) => repo.appliedOfCancelled(limit),
+    /** Reservations in `statuses` whose applied capture was never given back (a crash, or a system move; for the reconcile job). */
+    appliedOfRefundable: (statuses: readonly string[], limit: number) => repo.appliedOfRefundable(statuses, limit),
   };
 }

@@ -17,6 +17,8 @@ export interface CaptureRow {
   confirmed_by: number | null;
   status: CaptureStatus;
   cancel_attempts: number;
+  /** the part a refund gives back (null: all of it) */
+  cancel_amount: number | null;
 }
 
 export interface PaymentRow {
@@ -84,21 +86,25 @@ export function paymentsRepository(db: Queryable) {
     appliedCaptureOf: (reservationId: number) =>
       db.one<CaptureRow>(sql`SELECT * FROM payment_captures WHERE reservation_id = ${reservationId} AND status = 'APPLIED' ORDER BY id LIMIT 1`),
 
-    /** reservations cancelled after they were paid through the provider, whose money is still taken */
-    appliedOfCancelled: async (limit: number) =>
+    /** reservations in `statuses` paid through the provider whose money was never given back */
+    appliedOfRefundable: async (statuses: readonly string[], limit: number) =>
       (await db.query<{ reservation_id: number }>(sql`
         SELECT c.reservation_id FROM payment_captures c JOIN reservations r ON r.id = c.reservation_id
-        WHERE c.status = 'APPLIED' AND r.status = 'CANCELLED' ORDER BY c.id LIMIT ${limit}`)).map((r) => r.reservation_id),
+        WHERE c.status = 'APPLIED' AND r.status = ANY(${[...statuses]}::text[]) ORDER BY c.id LIMIT ${limit}`)).map((r) => r.reservation_id),
 
     markApplied: (paymentKey: string, now: Date, onlyFromCaptured = false) =>
       db.query(sql`
         UPDATE payment_captures SET status = 'APPLIED', updated_at = ${now}
         WHERE payment_key = ${paymentKey} ${onlyFromCaptured ? sql`AND status = 'CAPTURED'` : sql.empty()}`),
 
-    /** CAPTURED (or, for a refund of a used payment, APPLIED) → CANCEL_PENDING; one caller wins. */
-    markCancelPending: async (paymentKey: string, from: 'CAPTURED' | 'APPLIED', reason: string, now: Date) =>
+    /**
+     * CAPTURED (or, for a refund of a used payment, APPLIED) → CANCEL_PENDING, with the part to give
+     * back (null: all); one caller wins.
+     */
+    markCancelPending: async (paymentKey: string, from: 'CAPTURED' | 'APPLIED', reason: string, now: Date, amount: number | null = null) =>
       !!(await db.one(sql`
-        UPDATE payment_captures SET status = 'CANCEL_PENDING', cancel_reason = ${reason}, next_attempt_at = ${now}, updated_at = ${now}
+        UPDATE payment_captures SET status = 'CANCEL_PENDING', cancel_reason = ${reason}, cancel_amount = ${amount},
+          next_attempt_at = ${now}, updated_at = ${now}
         WHERE payment_key = ${paymentKey} AND status = ${from} RETURNING id`)),
 
     /** Claims a due cancel attempt so concurrent callers (request and job) do not both call the provider. */

@@ -187,9 +187,10 @@ export function paymentsService(deps: Deps, provider: PaymentProvider = createPa
         else if (r.refund === 'CANCELLED') cancelled++;
         else pending++;
       }
-      // a paid reservation cancelled while its refund could not be started (a crash after the cancel)
-      for (const reservationId of await money.appliedOfCancelled(100)) {
-        if ((await money.refundCancelledReservation(reservationId, now)) === 'CANCELLED') cancelled++;
+      // a paid reservation cancelled while its refund could not be started (a crash after the cancel),
+      // or whose deposit return the auto-completion job reached (it moves rows in bulk, without refunds)
+      for (const reservationId of await reservations.unrefunded(100)) {
+        if ((await reservations.refundAtProvider(reservationId, now)) === 'CANCELLED') cancelled++;
         else pending++;
       }
       const due = await repo.dueCancels(now, 100);

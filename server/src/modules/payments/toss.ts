@@ -1,6 +1,6 @@
 // Toss Payments adapter: the server-side confirm call (POST /v1/payments/confirm, Basic auth with the
-// secret key) and the cancel call (POST /v1/payments/{paymentKey}/cancel) that refunds a capture the
-// reservation can no longer use. A confirm that timed out may still have gone through at Toss: the retry then gets
+// secret key) and the cancel call (POST /v1/payments/{paymentKey}/cancel, `cancelAmount` for a partial
+// refund) that refunds a capture the reservation can no longer use, a paid cancel or a returned deposit. A confirm that timed out may still have gone through at Toss: the retry then gets
 // ALREADY_PROCESSED_PAYMENT and we look the payment up to learn its real state.
 import type { Config } from '../../config.ts';
 import { AppError } from '../../http/errors.ts';
@@ -84,12 +84,14 @@ export function createTossProvider(config: Config['payments']): PaymentProvider 
       if (Number.isNaN(confirmed.approvedAt.getTime())) confirmed.approvedAt = now;
       return confirmed;
     },
-    async cancel(paymentKey, reason) {
-      // The idempotency key makes a retried cancel (after a timeout) the same cancel at Toss.
-      const res = await call('POST', `/v1/payments/${encodeURIComponent(paymentKey)}/cancel`, { cancelReason: reason }, {
+    async cancel(paymentKey, reason, amount) {
+      // The idempotency key makes a retried cancel (after a timeout) the same cancel at Toss (a payment
+      // is refunded once: a cancel, or the deposit's return). Without cancelAmount Toss cancels it all.
+      const body = amount === undefined ? { cancelReason: reason } : { cancelReason: reason, cancelAmount: amount };
+      const res = await call('POST', `/v1/payments/${encodeURIComponent(paymentKey)}/cancel`, body, {
         'idempotency-key': `chwimeet-cancel-${paymentKey}`.slice(0, 300),
       });
-      if (res.status === 200 && res.json?.status === 'CANCELED') return;
+      if (res.status === 200 && (res.json?.status === 'CANCELED' || res.json?.status === 'PARTIAL_CANCELED')) return;
       if (res.json?.code === 'ALREADY_CANCELED_PAYMENT') return;
       throw providerFailure(res.status, res.json);
     },

@@ -3,6 +3,7 @@ import { iso, isoOrNull } from '../../http/wire.ts';
 import { mediaUrl } from '../images/service.ts';
 import { roundDistanceKm } from '../neighbourhoods/geo.ts';
 import type { Trust } from '../trust/score.ts';
+import { POLICY_TABLE, policyLines } from '../reservations/cancellation.ts';
 import type { DetailRow, ImageRow, ListRow, OptionRow, RegionRow } from './repository.ts';
 import { BUMP_INTERVAL_MS, type PostListItem } from './schemas.ts';
 
@@ -50,6 +51,10 @@ export function toDetail(p: DetailRow, parts: DetailParts) {
     content: p.content,
     fee: p.fee,
     deposit: p.deposit,
+    weeklyFee: p.weekly_fee,
+    monthlyFee: p.monthly_fee,
+    instantBooking: p.instant_booking,
+    cancellation: { policy: p.cancellation_policy, label: POLICY_TABLE[p.cancellation_policy].label, rules: policyLines(p.cancellation_policy) },
     receiveMethod: p.receive_method,
     returnMethod: p.return_method,
     returnAddress: parts.exactPlace ? p.return_address : null,

@@ -610,3 +610,52 @@ test('banned listing: the owner edits it and asks for a review, which opens a ca
   const queue = (await get('/api/v1/adm/moderation-cases?status=OPEN', admin.cookie)).json();
   assert.ok(queue.items.some((c: { targetType: string; targetId: number }) => c.targetType === 'POST' && c.targetId === id));
 });
+
+test('weekly/monthly prices, instant booking and the cancellation policy: saved, shown, and bad prices refused with 400', async () => {
+  const id = await create(owner.cookie, { fee: 10000, weeklyFee: 50000, monthlyFee: 150000, instantBooking: true, cancellationPolicy: 'strict' });
+  const detail = (await get(`/api/v1/posts/${id}`, other.cookie)).json();
+  assert.equal(detail.weeklyFee, 50000);
+  assert.equal(detail.monthlyFee, 150000);
+  assert.equal(detail.instantBooking, true);
+  assert.equal(detail.cancellation.policy, 'strict');
+  assert.equal(detail.cancellation.label, '엄격');
+  assert.deepEqual(detail.cancellation.rules, [
+    '시작 7일 전까지 취소: 대여료 50% 환불', '그 뒤 취소 (시작 6일 전부터): 대여료 환불 없음', '보증금은 언제나 전액 돌려받아요',
+  ]);
+
+  const plain = (await get(`/api/v1/posts/${await create(owner.cookie)}`)).json();
+  assert.deepEqual([plain.weeklyFee, plain.monthlyFee, plain.instantBooking, plain.cancellation.policy], [null, null, false, 'flexible']);
+
+  const before = await count('posts');
+  const cases: [Record<string, unknown>, string][] = [
+    [{ weeklyFee: 70000 }, 'WEEKLY_FEE_TOO_HIGH'], // = 7 × daily
+    [{ weeklyFee: 10000 }, 'WEEKLY_FEE_TOO_LOW'], // = daily
+    [{ monthlyFee: 300000 }, 'MONTHLY_FEE_TOO_HIGH'], // = 30 × daily
+    [{ weeklyFee: 50000, monthlyFee: 50000 }, 'MONTHLY_FEE_TOO_LOW'], // not above the week
+    [{ monthlyFee: 9000 }, 'MONTHLY_FEE_TOO_LOW'], // not above the day
+    [{ fee: 0, weeklyFee: 1 }, 'WEEKLY_FEE_TOO_HIGH'], // a free listing has no weekly price
+    [{ weeklyFee: 0 }, 'VALIDATION_FAILED'],
+    [{ weeklyFee: 12345.5 }, 'VALIDATION_FAILED'],
+    [{ monthlyFee: '150000' }, 'VALIDATION_FAILED'],
+    [{ instantBooking: 'yes' }, 'VALIDATION_FAILED'],
+    [{ cancellationPolicy: 'lenient' }, 'VALIDATION_FAILED'],
+  ];
+  for (const [over, code] of cases) {
+    const res = await sendPost(ctx.app, { cookie: owner.cookie, data: { ...base(), fee: 10000, ...over }, images: [img] });
+    assert.equal(res.statusCode, 400, `${JSON.stringify(over)}: ${res.body}`);
+    assert.equal(res.json().code, code, JSON.stringify(over));
+  }
+  assert.equal(await count('posts'), before, 'nothing stored');
+
+  // an edit is checked the same way and changes nothing when refused; a good edit replaces all four
+  const bad = await sendPost(ctx.app, { method: 'PUT', url: `/api/v1/posts/${id}`, cookie: owner.cookie, data: { ...base(), fee: 5000, weeklyFee: 50000 }, images: [] });
+  assert.equal(bad.statusCode, 400, bad.body);
+  assert.equal(bad.json().code, 'WEEKLY_FEE_TOO_HIGH');
+  assert.equal((await get(`/api/v1/posts/${id}`)).json().weeklyFee, 50000);
+  const edited = await sendPost(ctx.app, {
+    method: 'PUT', url: `/api/v1/posts/${id}`, cookie: owner.cookie, data: { ...base(), fee: 10000, weeklyFee: 60000, cancellationPolicy: 'moderate' }, images: [],
+  });
+  assert.equal(edited.statusCode, 200, edited.body);
+  const after = (await get(`/api/v1/posts/${id}`)).json();
+  assert.deepEqual([after.weeklyFee, after.monthlyFee, after.instantBooking, after.cancellation.policy], [60000, null, false, 'moderate']);
+});

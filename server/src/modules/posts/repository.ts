@@ -8,6 +8,7 @@ import { categoryFilter, regionFilter } from '../catalog/repository.ts';
 import { lenderRatingColumns } from '../trust/repository.ts';
 import { visibleToViewer } from '../blocks/repository.ts';
 import { statusListSql, type Status } from '../reservations/status.ts';
+import { DEFAULT_POLICY, type CancellationPolicy } from '../reservations/cancellation.ts';
 import { listedPostCondition, publicPostCondition } from './visibility.ts';
 import type { ListQuery, PostData } from './schemas.ts';
 
@@ -59,6 +60,10 @@ export interface DetailRow {
   content: string;
   fee: number;
   deposit: number;
+  weekly_fee: number | null;
+  monthly_fee: number | null;
+  instant_booking: boolean;
+  cancellation_policy: CancellationPolicy;
   receive_method: 'DIRECT' | 'DELIVERY' | 'ANY';
   return_method: 'DIRECT' | 'DELIVERY' | 'ANY';
   return_address: string | null;
@@ -263,7 +268,8 @@ export function postsRepository(db: Queryable) {
       (await db.query<{ day: string }>(sql`SELECT day::text AS day FROM post_blocked_dates WHERE post_id = ${postId} AND day >= ${from} ORDER BY day`))
         .map((r) => r.day),
     detail: (id: number, viewerId: number | undefined) =>
-      db.one<DetailRow>(sql`SELECT p.id, p.author_id, p.title, p.content, p.fee, p.deposit, p.receive_method, p.return_method, p.return_address,
+      db.one<DetailRow>(sql`SELECT p.id, p.author_id, p.title, p.content, p.fee, p.deposit, p.weekly_fee, p.monthly_fee,
+          p.instant_booking, p.cancellation_policy, p.receive_method, p.return_method, p.return_address,
           p.neighbourhood_code, p.category_id, p.deleted_at, p.banned_at, p.ban_reason, p.paused_at, p.bumped_at,
           p.embedding_status, p.created_at, p.updated_at,
           EXISTS (SELECT 1 FROM moderation_cases mc WHERE mc.target_type = 'POST' AND mc.target_id = p.id AND mc.status = 'OPEN') AS review_requested,
@@ -287,15 +293,18 @@ export function postsRepository(db: Queryable) {
 
     // ---- writing a listing
     insert: async (authorId: number, data: PostData, place: Place | null) =>
-      (await db.one<{ id: number }>(sql`INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method,
-          return_address, neighbourhood_code, lat, lng)
-        VALUES (${authorId}, ${data.title.trim()}, ${data.content}, ${data.categoryId}, ${data.fee}, ${data.deposit}, ${data.receiveMethod},
-          ${data.returnMethod}, ${data.returnAddress ?? null}, ${place?.code ?? null}, ${place?.lat ?? null}, ${place?.lng ?? null})
+      (await db.one<{ id: number }>(sql`INSERT INTO posts (author_id, title, content, category_id, fee, deposit, weekly_fee, monthly_fee,
+          instant_booking, cancellation_policy, receive_method, return_method, return_address, neighbourhood_code, lat, lng)
+        VALUES (${authorId}, ${data.title.trim()}, ${data.content}, ${data.categoryId}, ${data.fee}, ${data.deposit},
+          ${data.weeklyFee ?? null}, ${data.monthlyFee ?? null}, ${data.instantBooking ?? false}, ${data.cancellationPolicy ?? DEFAULT_POLICY},
+          ${data.receiveMethod}, ${data.returnMethod}, ${data.returnAddress ?? null}, ${place?.code ?? null}, ${place?.lat ?? null}, ${place?.lng ?? null})
         RETURNING id`))!.id,
     /** the edit's new fields; the embedding goes back to the queue */
     update: (id: number, data: PostData, place: Place | null) =>
       db.query(sql`UPDATE posts SET title = ${data.title.trim()}, content = ${data.content}, category_id = ${data.categoryId}, fee = ${data.fee},
-          deposit = ${data.deposit}, receive_method = ${data.receiveMethod}, return_method = ${data.returnMethod},
+          deposit = ${data.deposit}, weekly_fee = ${data.weeklyFee ?? null}, monthly_fee = ${data.monthlyFee ?? null},
+          instant_booking = ${data.instantBooking ?? false}, cancellation_policy = ${data.cancellationPolicy ?? DEFAULT_POLICY},
+          receive_method = ${data.receiveMethod}, return_method = ${data.returnMethod},
           return_address = ${data.returnAddress ?? null}, neighbourhood_code = ${place?.code ?? null}, lat = ${place?.lat ?? null},
           lng = ${place?.lng ?? null}, updated_at = now(),
           embedding_status = 'WAIT', embedding_attempts = 0, embedding_error = NULL,

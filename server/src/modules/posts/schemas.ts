@@ -4,6 +4,8 @@ import { Id, Nullable } from '../../http/wire.ts';
 import { CursorParam } from '../../lib/cursor.ts';
 import { TrustOut } from '../trust/schemas.ts';
 import { RADII_KM } from '../neighbourhoods/geo.ts';
+import { CancellationPolicySchema } from '../reservations/schemas.ts';
+import { MONTH_DAYS, WEEK_DAYS } from '../reservations/pricing.ts';
 
 export const MAX_FEE = 10_000_000; // 원 per day
 export const MAX_DEPOSIT = 100_000_000; // 원
@@ -34,6 +36,14 @@ const postFields = {
   regionIds: Type.Array(Id, { minItems: 1, maxItems: 10, uniqueItems: true }),
   fee: Won(MAX_FEE),
   deposit: Won(MAX_DEPOSIT),
+  /** per 7 days: more than a day, less than 7 days (reservations/pricing.ts longTermFeeProblem); null/omitted = none */
+  weeklyFee: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_FEE * WEEK_DAYS }))),
+  /** per 30 days: more than a week (or a day), less than 30 days */
+  monthlyFee: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_FEE * MONTH_DAYS }))),
+  /** 바로 예약: a request for free dates is approved at once (default off) */
+  instantBooking: Type.Optional(Type.Boolean()),
+  /** what a cancel after payment gives back (default flexible) */
+  cancellationPolicy: Type.Optional(CancellationPolicySchema),
   receiveMethod: Method,
   returnMethod: Method,
   returnAddress: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
@@ -69,8 +79,8 @@ export const PostMultipartBody = (edit: boolean) =>
         description:
           'JSON 문자열: ' +
           (edit
-            ? 'PostUpdateData {title, content, categoryId(하위 카테고리), regionIds[], fee, deposit, receiveMethod, returnMethod, returnAddress?, options?[{id?, name, fee, deposit}] (최대 5), blockedDates?[YYYY-MM-DD], primaryIndex?, keepImageIds?[] (생략 시 기존 이미지 모두 유지)}'
-            : 'PostCreateData {title, content, categoryId(하위 카테고리), regionIds[], fee, deposit, receiveMethod, returnMethod, returnAddress?, options?[{name, fee, deposit}] (최대 5), blockedDates?[YYYY-MM-DD], primaryIndex?}'),
+            ? 'PostUpdateData {title, content, categoryId(하위 카테고리), regionIds[], fee, deposit, weeklyFee?, monthlyFee?, instantBooking?, cancellationPolicy?, receiveMethod, returnMethod, returnAddress?, options?[{id?, name, fee, deposit}] (최대 5), blockedDates?[YYYY-MM-DD], primaryIndex?, keepImageIds?[] (생략 시 기존 이미지 모두 유지)}'
+            : 'PostCreateData {title, content, categoryId(하위 카테고리), regionIds[], fee, deposit, weeklyFee?, monthlyFee?, instantBooking?, cancellationPolicy?, receiveMethod, returnMethod, returnAddress?, options?[{name, fee, deposit}] (최대 5), blockedDates?[YYYY-MM-DD], primaryIndex?}'),
       }),
       images: Type.Array(Type.String({ format: 'binary' }), {
         minItems: edit ? 0 : 1,
@@ -132,6 +142,14 @@ export const PostDetail = Type.Object({
   content: Type.String(),
   fee: Type.Integer(),
   deposit: Type.Integer(),
+  weeklyFee: Nullable(Type.Integer({ description: '1주(7일) 요금' })),
+  monthlyFee: Nullable(Type.Integer({ description: '한 달(30일) 요금' })),
+  instantBooking: Type.Boolean({ description: '바로 예약: 빈 날짜 요청은 곧바로 승인됩니다' }),
+  cancellation: Type.Object({
+    policy: CancellationPolicySchema,
+    label: Type.String(),
+    rules: Type.Array(Type.String(), { description: '환불 규칙 (한국어 문장)' }),
+  }),
   receiveMethod: Method,
   returnMethod: Method,
   returnAddress: Nullable(Type.String({ description: '작성자와 승인된 예약의 대여자에게만 보입니다 (그 외 null)' })),

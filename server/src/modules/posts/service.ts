@@ -7,6 +7,7 @@ import type { AuthMember } from '../../http/auth.ts';
 import { storeAll } from '../images/multipart.ts';
 import { removeFiles, type StoredImage } from '../images/service.ts';
 import { unavailableDates } from '../reservations/availability.ts';
+import { longTermFeeProblem } from '../reservations/pricing.ts';
 import { addDays, isValidDate, seoulDate } from '../../lib/dates.ts';
 import { trustOf } from '../trust/score.ts';
 import { mayReadExactPlace } from './places.ts';
@@ -45,6 +46,8 @@ export function postsService(deps: Deps) {
     }
     const badDay = (data.blockedDates ?? []).find((d) => !isValidDate(d));
     if (badDay) throw badRequest('INVALID_DATE', `날짜가 올바르지 않습니다: ${badDay}`);
+    const feeProblem = longTermFeeProblem(data);
+    if (feeProblem) throw badRequest(feeProblem.code, feeProblem.detail);
   }
 
   /**

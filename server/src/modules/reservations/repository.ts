@@ -3,6 +3,8 @@
 import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
 import { publicPostCondition } from '../posts/visibility.ts';
+import type { CancellationPolicy } from './cancellation.ts';
+import type { PriceColumns } from './pricing.ts';
 import { HOLDING_STATUSES, statusListSql, type Actor, type Status } from './status.ts';
 
 type Method = 'DIRECT' | 'DELIVERY';
@@ -25,6 +27,14 @@ export interface ReservationRow {
   deposit: number;
   options_deposit: number;
   total_amount: number;
+  weekly_fee: number | null;
+  monthly_fee: number | null;
+  months: number;
+  weeks: number;
+  /** the listing's policy when it was requested */
+  cancellation_policy: CancellationPolicy;
+  /** what a paid cancel gives back (decided at the cancel); null otherwise */
+  cancel_refund: number | null;
   receive_carrier: string | null;
   receive_tracking_no: string | null;
   return_carrier: string | null;
@@ -91,12 +101,16 @@ export interface ExtensionRow {
   approved_fee: number;
 }
 
-/** The listing as a request needs it. */
+/** The listing as a request needs it (its prices named as pricing.ts's PricedListing, so it prices as it is). */
 export interface RequestPostRow {
   id: number;
   author_id: number;
   fee: number;
   deposit: number;
+  weeklyFee: number | null;
+  monthlyFee: number | null;
+  instant_booking: boolean;
+  cancellation_policy: CancellationPolicy;
   receive_method: 'ANY' | Method;
   return_method: 'ANY' | Method;
   title: string;
@@ -116,17 +130,6 @@ export interface DateRange {
   endDate: string;
 }
 
-/** The price columns of a reservation (pricing.ts computes them). */
-export interface PriceColumns {
-  days: number;
-  dailyFee: number;
-  optionsDailyFee: number;
-  rentalFee: number;
-  deposit: number;
-  optionsDeposit: number;
-  total: number;
-}
-
 export interface RequestColumns {
   startDate: string;
   endDate: string;
@@ -134,6 +137,7 @@ export interface RequestColumns {
   returnMethod: Method;
   address: string | null;
   price: PriceColumns;
+  cancellationPolicy: CancellationPolicy;
 }
 
 export interface LogEntry {
@@ -252,7 +256,8 @@ export function reservationsRepository(db: Queryable) {
     /** The listing when the public may see it (and so book it). */
     publicPost: (postId: number) =>
       db.one<RequestPostRow>(sql`
-        SELECT p.id, p.author_id, p.fee, p.deposit, p.receive_method, p.return_method, p.title, p.paused_at IS NOT NULL AS paused
+        SELECT p.id, p.author_id, p.fee, p.deposit, p.weekly_fee AS "weeklyFee", p.monthly_fee AS "monthlyFee", p.instant_booking,
+          p.cancellation_policy, p.receive_method, p.return_method, p.title, p.paused_at IS NOT NULL AS paused
         FROM posts p WHERE p.id = ${postId} AND ${sql.raw(publicPostCondition('p'))}`),
 
     postOptions: (postId: number, optionIds: number[]) =>
@@ -266,10 +271,11 @@ export function reservationsRepository(db: Queryable) {
       const row = await db.one<{ id: number }>(sql`
         INSERT INTO reservations (post_id, borrower_id, lender_id, status, start_date, end_date, receive_method, return_method,
           address, days, daily_fee, options_daily_fee, rental_fee, deposit, options_deposit, total_amount,
-          status_changed_at, created_at, updated_at)
+          weekly_fee, monthly_fee, months, weeks, cancellation_policy, status_changed_at, created_at, updated_at)
         VALUES (${r.postId}, ${r.borrowerId}, ${r.lenderId}, 'PENDING_APPROVAL', ${r.startDate}, ${r.endDate},
           ${r.receiveMethod}, ${r.returnMethod}, ${r.address}, ${r.price.days}, ${r.price.dailyFee},
           ${r.price.optionsDailyFee}, ${r.price.rentalFee}, ${r.price.deposit}, ${r.price.optionsDeposit}, ${r.price.total},
+          ${r.price.weeklyFee}, ${r.price.monthlyFee}, ${r.price.months}, ${r.price.weeks}, ${r.cancellationPolicy},
           ${r.now}, ${r.now}, ${r.now})
         RETURNING id`);
       return row!.id;
@@ -282,7 +288,8 @@ export function reservationsRepository(db: Queryable) {
           receive_method = ${r.receiveMethod}, return_method = ${r.returnMethod}, address = ${r.address},
           days = ${r.price.days}, daily_fee = ${r.price.dailyFee}, options_daily_fee = ${r.price.optionsDailyFee},
           rental_fee = ${r.price.rentalFee}, deposit = ${r.price.deposit}, options_deposit = ${r.price.optionsDeposit},
-          total_amount = ${r.price.total}, updated_at = ${r.now}
+          total_amount = ${r.price.total}, weekly_fee = ${r.price.weeklyFee}, monthly_fee = ${r.price.monthlyFee},
+          months = ${r.price.months}, weeks = ${r.price.weeks}, cancellation_policy = ${r.cancellationPolicy}, updated_at = ${r.now}
         WHERE id = ${id} AND status = 'PENDING_APPROVAL' RETURNING id`);
       return !!updated;
     },
@@ -321,6 +328,9 @@ export function reservationsRepository(db: Queryable) {
           event, created_at)
         VALUES (${e.reservationId}, ${e.from}, ${e.to}, ${e.actor}, ${e.actorId}, ${e.reason ?? null}, ${e.carrier ?? null},
           ${e.trackingNumber ?? null}, ${e.event ?? null}, ${e.at})`),
+
+    /** What a paid cancel gives back, decided in the cancel's transaction. */
+    setCancelRefund: (id: number, amount: number) => db.query(sql`UPDATE reservations SET cancel_refund = ${amount} WHERE id = ${id}`),
 
     /** The borrower's "송금했어요", once, while the reservation waits for payment; false otherwise. */
     markTransferSent: async (id: number, now: Date) =>

@@ -36,8 +36,8 @@ test('request: price = (fee + options) × days + deposits, stored as a breakdown
   const r = res.json();
   assert.equal(r.status, 'PENDING_APPROVAL');
   assert.deepEqual(r.price, {
-    days: 3, dailyFee: 12000, optionsDailyFee: 4000, rentalFee: (12000 + 4000) * 3, deposit: 30000, optionsDeposit: 15000,
-    total: 48000 + 45000,
+    days: 3, dailyFee: 12000, weeklyFee: null, monthlyFee: null, months: 0, weeks: 0, extraDays: 3, itemFee: 36000,
+    optionsDailyFee: 4000, rentalFee: (12000 + 4000) * 3, deposit: 30000, optionsDeposit: 15000, total: 48000 + 45000,
   });
   assert.deepEqual(r.options.map((o: { name: string }) => o.name), ['타프', '랜턴']);
   assert.equal(r.myRole, 'BORROWER');

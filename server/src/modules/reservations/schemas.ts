@@ -1,11 +1,13 @@
 import { Type, type Static } from 'typebox';
 import { Id, Nullable } from '../../http/wire.ts';
 import { STATUSES } from './status.ts';
+import { CANCELLATION_POLICIES } from './cancellation.ts';
 import { CursorParam } from '../../lib/cursor.ts';
 import { TrustOut } from '../trust/schemas.ts';
 
 // an enum, not a union of mapped literals: a mapped array loses the tuple type and Static<> becomes never
 export const StatusSchema = Type.Enum(STATUSES, { description: '예약 상태 (SPEC §5)' });
+export const CancellationPolicySchema = Type.Enum(CANCELLATION_POLICIES, { description: '취소 정책: flexible 유연, moderate 보통, strict 엄격' });
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Asia/Seoul 달력 날짜 YYYY-MM-DD' });
 const Method = Type.Union([Type.Literal('DIRECT'), Type.Literal('DELIVERY')]);
 
@@ -69,8 +71,14 @@ export const Reservation = Type.Object({
   price: Type.Object({
     days: Type.Integer(),
     dailyFee: Type.Integer({ description: '물건 하루 대여료' }),
+    weeklyFee: Nullable(Type.Integer({ description: '물건 1주(7일) 요금 (요청 당시)' })),
+    monthlyFee: Nullable(Type.Integer({ description: '물건 한 달(30일) 요금 (요청 당시)' })),
+    months: Type.Integer({ description: '한 달 요금으로 낸 30일 단위 수' }),
+    weeks: Type.Integer({ description: '1주 요금으로 낸 7일 단위 수' }),
+    extraDays: Type.Integer({ description: '하루 요금으로 낸 일수' }),
+    itemFee: Type.Integer({ description: '물건 대여료: 가장 싼 조합 (월×한 달 요금 + 주×1주 요금 + 일×하루 요금)' }),
     optionsDailyFee: Type.Integer({ description: '옵션 하루 대여료 합계' }),
-    rentalFee: Type.Integer({ description: '(대여료 + 옵션 대여료) × 일수' }),
+    rentalFee: Type.Integer({ description: '물건 대여료 + 옵션 대여료 × 일수' }),
     deposit: Type.Integer(),
     optionsDeposit: Type.Integer(),
     total: Type.Integer({ description: '대여료 합계 + 보증금 합계' }),
@@ -82,6 +90,16 @@ export const Reservation = Type.Object({
   allowedActions: Type.Array(StatusSchema, { description: '호출한 사람이 지금 지정할 수 있는 상태 (PATCH /status; 날짜 조건에 막힌 단계는 빠짐)' }),
   handoverFrom: Type.String({ description: '물건을 건네는 단계(배송·대여 검수·대여 중)를 시작할 수 있는 첫날 = 시작일 하루 전' }),
   pickedUpAt: Nullable(Type.String({ description: '물건을 건네받은 때 (대여 검수·대여 중이 처음 된 때)' })),
+  cancellation: Type.Object({
+    policy: CancellationPolicySchema,
+    label: Type.String({ description: '유연 / 보통 / 엄격' }),
+    rules: Type.Array(Type.String(), { description: '환불 규칙 (한국어 문장)' }),
+    refundIfCancelledNow: Nullable(Type.Integer({ description: '호출한 사람이 지금 취소하면 돌려받는 금액 (결제 전이거나 취소할 수 없으면 null)' })),
+  }),
+  refund: Nullable(Type.Object({
+    kind: Type.Union([Type.Literal('CANCEL'), Type.Literal('DEPOSIT')], { description: 'CANCEL: 결제 후 취소 환불, DEPOSIT: 보증금 반환' }),
+    amount: Type.Integer({ description: '돌려받는 금액: 취소 환불액, 또는 보증금 − 인정된 차감액' }),
+  }, { description: '돌려받는 돈 (취소됨·환급 대기·환급 완료·청구 완료에서만)' })),
   payment: Type.Object({
     provider: Type.Union([Type.Literal('direct'), Type.Literal('toss')]),
     payer: Type.Union([Type.Literal('LENDER'), Type.Literal('BORROWER')], { description: '결제 확인을 호출하는 쪽' }),

@@ -1,21 +1,24 @@
-// Reservations: requests, edits, views and lists, and the parties' status changes. The rules of a
-// request are in request.ts, prices in pricing.ts, transitions in transitions.ts, the mapping to
-// responses in view.ts and every SQL statement in repository.ts.
+// Reservations: requests (approved at once on an instant-booking listing), edits, views and lists, and
+// the parties' status changes. The rules of a request are in request.ts, prices in pricing.ts, what a
+// cancel gives back in cancellation.ts, how much goes back at all in money-back.ts, transitions in
+// transitions.ts, the mapping to responses in view.ts and every SQL statement in repository.ts.
 import { josa } from 'es-hangul';
 import type { Deps } from '../../deps.ts';
 import type { Queryable } from '../../db/client.ts';
 import type { AuthMember } from '../../http/auth.ts';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors.ts';
-import { refunds } from '../payments/refunds.ts';
+import { CANCELLED_RESERVATION_REASON, DEPOSIT_RETURN_REASON, refunds } from '../payments/refunds.ts';
+import { moneyBack, PROVIDER_REFUND_STATUSES } from './money-back.ts';
 import { reservationsRepository, type ReservationOptionRow, type ReservationRow } from './repository.ts';
 import { validateRequest } from './request.ts';
 import type { CreateReservationBody, EditReservationBody, StatusChangeBody } from './schemas.ts';
 import { checkTransition, STATUSES, type Status } from './status.ts';
 import { statusChanged, transitions } from './transitions.ts';
 import { extensionView } from './extensions.ts';
+import type { NotificationRow } from '../notifications/service.ts';
 import { decodeIdCursor, nextIdCursor } from '../../lib/cursor.ts';
 import { seoulDate } from '../../lib/dates.ts';
-import { logView, reservationView, roleOf, subjectOf, type ViewerRole } from './view.ts';
+import { cancelRefundOf, logView, reservationView, roleOf, subjectOf, type ViewerRole } from './view.ts';
 import { trustOf, trustOfMany } from '../trust/score.ts';
 
 export { MAX_DAYS_AHEAD, MAX_RENTAL_DAYS } from './request.ts';
@@ -28,8 +31,8 @@ export function reservationsService(deps: Deps) {
   const moves = transitions(deps);
   const money = refunds(deps);
 
-  const toView = (row: ReservationRow, options: ReservationOptionRow[], role: ViewerRole) =>
-    reservationView(config.payments, row, options, role, seoulDate(deps.clock.now()));
+  const toView = async (row: ReservationRow, options: ReservationOptionRow[], role: ViewerRole) =>
+    reservationView(config.payments, row, options, role, { today: seoulDate(deps.clock.now()), moneyBack: await moneyBack(db, row) });
 
   async function optionsOf(ids: number[]): Promise<Map<number, ReservationOptionRow[]>> {
     const map = new Map<number, ReservationOptionRow[]>();
@@ -54,7 +57,7 @@ export function reservationsService(deps: Deps) {
   async function viewOf(row: ReservationRow, role: ViewerRole) {
     // The lender decides on a request knowing the borrower's trust (issue 10); the borrower needs none.
     const borrowerTrust = role === 'BORROWER' ? null : await trustOf(db, row.borrower_id, deps.clock.now());
-    return { ...toView(row, (await optionsOf([row.id])).get(row.id) ?? [], role), borrowerTrust };
+    return { ...(await toView(row, (await optionsOf([row.id])).get(row.id) ?? [], role)), borrowerTrust };
   }
 
   async function view(member: AuthMember, id: number) {
@@ -62,23 +65,45 @@ export function reservationsService(deps: Deps) {
     return viewOf(row, role);
   }
 
+  /**
+   * Gives back at the payment provider what money-back.ts says goes back, once the reservation is in a
+   * status where the money leaves (a paid cancel, the deposit's return); nothing for direct payment.
+   */
+  async function refundAtProvider(id: number, now: Date) {
+    const row = await load(db, id);
+    if (!row.paid || !PROVIDER_REFUND_STATUSES.includes(row.status)) return null;
+    const back = await moneyBack(db, row);
+    if (!back) return null;
+    return money.refundReservation(id, back.amount, back.kind === 'CANCEL' ? CANCELLED_RESERVATION_REASON : DEPOSIT_RETURN_REASON, now);
+  }
+
   return {
     toView,
     load,
+    refundAtProvider,
     loadFor,
     view,
 
     async create(member: AuthMember, input: CreateReservationBody) {
       const now = deps.clock.now();
-      const { id, notes } = await db.transaction(async (tx) => {
+      const { id, notes } = await db.transaction(async (tx): Promise<{ id: number; notes: NotificationRow[] }> => {
         const v = await validateRequest(tx, deps.clock, member, input.postId, input);
         const txRepo = reservationsRepository(tx);
         const id = await txRepo.insert({
           postId: v.post.id, borrowerId: member.id, lenderId: v.post.author_id, startDate: input.startDate, endDate: input.endDate,
-          receiveMethod: input.receiveMethod, returnMethod: input.returnMethod, address: v.address, price: v.price, now,
+          receiveMethod: input.receiveMethod, returnMethod: input.returnMethod, address: v.address, price: v.price,
+          cancellationPolicy: v.post.cancellation_policy, now,
         });
         await txRepo.replaceOptions(id, v.options);
         await txRepo.log({ reservationId: id, from: null, to: 'PENDING_APPROVAL', actor: 'BORROWER', actorId: member.id, at: now });
+        if (v.post.instant_booking) {
+          // 바로 예약: the approval transition itself, with its checks, in this transaction; it notifies both
+          const row = (await txRepo.byId(id))!;
+          await moves.approvalChecks(tx, row, now);
+          const notes = await moves.apply(tx, row, 'PENDING_PAYMENT', 'SYSTEM', null, { reason: `${member.nickname}님의 바로 예약 (자동 승인)` }, now);
+          if (!notes) throw statusChanged();
+          return { id, notes };
+        }
         const note = await deps.notifications.insert(tx, {
           memberId: v.post.author_id,
           type: 'RESERVATION_REQUEST',
@@ -88,6 +113,9 @@ export function reservationsService(deps: Deps) {
           targetId: id,
         });
         return { id, notes: [note] };
+      }).catch(async (err) => {
+        // an approval racing this instant booking took the dates first
+        throw await moves.asDatesTaken(err, { id: 0, post_id: input.postId, start_date: input.startDate, end_date: input.endDate });
       });
       await deps.notifications.publish(notes);
       return view(member, id);
@@ -104,7 +132,7 @@ export function reservationsService(deps: Deps) {
         const txRepo = reservationsRepository(tx);
         const updated = await txRepo.updateRequest(id, {
           startDate: input.startDate, endDate: input.endDate, receiveMethod: input.receiveMethod, returnMethod: input.returnMethod,
-          address: v.address, price: v.price, now,
+          address: v.address, price: v.price, cancellationPolicy: v.post.cancellation_policy, now,
         });
         if (!updated) throw statusChanged();
         await txRepo.replaceOptions(id, v.options);
@@ -152,10 +180,10 @@ export function reservationsService(deps: Deps) {
       for (const c of await repo.countsByStatus(scope)) counts[c.status] = c.n;
       const trusts = side === 'sent' ? null : await trustOfMany(db, page.map((r) => r.borrower_id), deps.clock.now());
       return {
-        items: page.map((r) => ({
-          ...toView(r, options.get(r.id) ?? [], side === 'sent' ? 'BORROWER' : 'LENDER'),
+        items: await Promise.all(page.map(async (r) => ({
+          ...(await toView(r, options.get(r.id) ?? [], side === 'sent' ? 'BORROWER' : 'LENDER')),
           borrowerTrust: trusts?.get(r.borrower_id) ?? null,
-        })),
+        }))),
         nextCursor: nextIdCursor(rows, limit),
         counts,
       };
@@ -168,18 +196,30 @@ export function reservationsService(deps: Deps) {
       const now = deps.clock.now();
       const refusal = checkTransition(subjectOf(row), body.status, role, body, seoulDate(now));
       if (refusal) throw new AppError(refusal.status, refusal.code, refusal.detail);
-      const applied = await moves.inTx(row, body.status, role, member.id, body, now,
-        body.status === 'PENDING_PAYMENT' ? (tx) => moves.approvalChecks(tx, row, now) : undefined);
+      const before = body.status === 'PENDING_PAYMENT'
+        ? (tx: Queryable) => moves.approvalChecks(tx, row, now)
+        : body.status === 'CANCELLED' && row.paid
+          ? (tx: Queryable) => decideCancelRefund(tx, row, role, now)
+          : undefined;
+      const applied = await moves.inTx(row, body.status, role, member.id, body, now, before);
       if (!applied) throw statusChanged();
-      // paid through the provider, then cancelled: the money goes back through its cancel API at once
-      // (a failure stays pending and the payments reconcile job retries it)
-      if (body.status === 'CANCELLED' && row.paid) await money.refundCancelledReservation(id, now);
+      // paid through the provider: a cancel or the deposit's return goes back through its cancel API at
+      // once (a failure stays pending and the payments reconcile job retries it)
+      await refundAtProvider(id, now);
       return view(member, id);
     },
+
+    /** Reservations whose money should have left at the provider but did not (for the reconcile job). */
+    unrefunded: (limit: number) => money.appliedOfRefundable(PROVIDER_REFUND_STATUSES, limit),
 
     /** A transition made by the system (see transitions.ts). */
     systemTransition: moves.system,
   };
+}
+
+/** A paid cancel: the policy's refund (cancellation.ts), fixed in the cancel's transaction. */
+async function decideCancelRefund(tx: Queryable, row: ReservationRow, role: 'BORROWER' | 'LENDER', now: Date): Promise<void> {
+  await reservationsRepository(tx).setCancelRefund(row.id, cancelRefundOf(row, role, seoulDate(now)).amount);
 }
 
 export type ReservationsService = ReturnType<typeof reservationsService>;

@@ -43,8 +43,8 @@ const SPEC: Record<Status, { setBy: Actor[]; next: Status[]; requires?: Field[] 
   CANCELLED: { setBy: [B, L], next: [], requires: ['reason'] },
   EXPIRED: { setBy: [S], next: [] },
 };
-/** beyond SPEC, on purpose: the auto-completion job (jobs.ts) also moves these stale states */
-const SYSTEM_ALSO: Status[] = ['PENDING_REFUND', 'REFUND_COMPLETED', 'CLAIM_COMPLETED'];
+/** beyond SPEC, on purpose: the auto-completion job (jobs.ts) also moves these stale states, and instant booking approves */
+const SYSTEM_ALSO: Status[] = ['PENDING_REFUND', 'REFUND_COMPLETED', 'CLAIM_COMPLETED', 'PENDING_PAYMENT'];
 
 /** "PENDING_RETURN (failed inspection, reason)": a reason only when coming from INSPECTING_RENTAL */
 const specRequires = (from: Status, to: Status): Field[] =>

@@ -51,10 +51,12 @@ const EITHER: Actor[] = ['BORROWER', 'LENDER'];
 // SPEC §5. Rows whose "set by" is "—" there (the terminal ones) are decided here:
 // REJECTED by the lender, CANCELLED by either party, EXPIRED by the system, REFUND_COMPLETED and
 // CLAIM_COMPLETED by the lender (or the system's auto-completion of stale states, see jobs.ts).
-// The system may also set PENDING_REFUND (auto-completion) and LOST_OR_UNRETURNED (overdue).
+// The system may also set PENDING_REFUND (auto-completion), LOST_OR_UNRETURNED (overdue) and
+// PENDING_PAYMENT (instant booking).
 export const STATUS_TABLE: Record<Status, StatusRule> = {
   PENDING_APPROVAL: { label: '승인 대기', setBy: ['SYSTEM'], next: ['PENDING_PAYMENT', 'REJECTED', 'CANCELLED', 'EXPIRED'], requires: [] },
-  PENDING_PAYMENT: { label: '결제 대기', setBy: ['LENDER'], next: ['PENDING_PICKUP', 'CANCELLED', 'EXPIRED'], requires: [] },
+  // SYSTEM: a request on an instant-booking listing is approved at once (service.ts create)
+  PENDING_PAYMENT: { label: '결제 대기', setBy: ['LENDER', 'SYSTEM'], next: ['PENDING_PICKUP', 'CANCELLED', 'EXPIRED'], requires: [] },
   PENDING_PICKUP: { label: '수령 대기', setBy: ['SYSTEM'], next: ['SHIPPING', 'INSPECTING_RENTAL', 'CANCELLED'], requires: [] },
   SHIPPING: {
     label: '배송 중', setBy: ['LENDER'], next: ['INSPECTING_RENTAL'], requires: ['shipment'], delivery: 'receive', notBefore: 'HANDOVER_DAY',

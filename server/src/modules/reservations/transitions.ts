@@ -76,17 +76,24 @@ export function transitions(deps: Deps) {
       });
     } catch (err) {
       if (err === LOST_RACE) return false;
-      if (err instanceof Error && 'code' in err && err.code === '23P01') {
-        throw datesTaken(await reservationsRepository(db).bookedRanges(row.post_id, { from: row.start_date, to: row.end_date, exceptReservationId: row.id }));
-      }
-      throw err;
+      throw await asDatesTaken(err, row);
     }
     await deps.notifications.publish(notes);
     return true;
   }
 
+  /** The double-booking constraint's refusal as 409 DATES_TAKEN (with the ranges now held); any other error as it is. */
+  async function asDatesTaken(err: unknown, row: Pick<ReservationRow, 'id' | 'post_id' | 'start_date' | 'end_date'>) {
+    if (err instanceof Error && 'code' in err && err.code === '23P01') {
+      return datesTaken(await reservationsRepository(db).bookedRanges(row.post_id, { from: row.start_date, to: row.end_date, exceptReservationId: row.id }));
+    }
+    return err;
+  }
+
   return {
+    apply,
     inTx,
+    asDatesTaken,
 
     /** Extra rules of approval: the listing is still public, the start date has not passed, no blocked day. */
     async approvalChecks(tx: Queryable, row: ReservationRow, now: Date) {

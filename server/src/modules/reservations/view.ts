@@ -5,6 +5,9 @@ import { iso } from '../../http/wire.ts';
 import { seoulDate } from '../../lib/dates.ts';
 import { mediaUrl } from '../images/service.ts';
 import { orderIdOf, payerOf } from '../payments/provider.ts';
+import { cancelRefund, POLICY_TABLE, policyLines } from './cancellation.ts';
+import type { MoneyBack } from './money-back.ts';
+import { extraDaysOf } from './pricing.ts';
 import type { ReservationOptionRow, ReservationRow, StatusLogRow } from './repository.ts';
 import { allowedActions, handoverFrom, HOLDING_STATUSES, isReviewable, STATUS_TABLE, type Actor, type TransitionSubject } from './status.ts';
 
@@ -37,12 +40,34 @@ function payoutAccountFor(row: ReservationRow, role: ViewerRole) {
   return { bank: row.payout_bank, accountNumber: row.payout_account_number ?? '', holder: row.payout_holder ?? '' };
 }
 
-/** `today` = the Seoul date now: the date guards decide which actions are offered. */
+/** What a cancel of this paid reservation by `by` on `today` gives back, under the policy it was requested under. */
+export const cancelRefundOf = (row: ReservationRow, by: 'BORROWER' | 'LENDER', today: string) =>
+  cancelRefund(
+    { policy: row.cancellation_policy, startDate: row.start_date, rentalFee: row.rental_fee, deposits: row.deposit + row.options_deposit },
+    { by, today },
+  );
+
+/** The policy the reservation was requested under, and what a cancel by the caller would give back today. */
+function cancellationFor(row: ReservationRow, actor: Actor | null, allowed: string[], today: string) {
+  const mayCancel = (actor === 'BORROWER' || actor === 'LENDER') && allowed.includes('CANCELLED');
+  return {
+    policy: row.cancellation_policy,
+    label: POLICY_TABLE[row.cancellation_policy].label,
+    rules: policyLines(row.cancellation_policy),
+    refundIfCancelledNow: mayCancel && row.paid ? cancelRefundOf(row, actor, today).amount : null,
+  };
+}
+
 export function reservationView(
-  payments: Config['payments'], row: ReservationRow, options: ReservationOptionRow[], role: ViewerRole, today: string,
+  payments: Config['payments'],
+  row: ReservationRow,
+  options: ReservationOptionRow[],
+  role: ViewerRole,
+  at: { today: string; moneyBack: MoneyBack | null },
 ) {
   const actor: Actor | null = role === 'ADMIN' ? null : role;
   const payer = payerOf(payments);
+  const actions = allowedActions(subjectOf(row), actor, at.today);
   return {
     id: row.id,
     status: row.status,
@@ -59,6 +84,12 @@ export function reservationView(
     price: {
       days: row.days,
       dailyFee: row.daily_fee,
+      weeklyFee: row.weekly_fee,
+      monthlyFee: row.monthly_fee,
+      months: row.months,
+      weeks: row.weeks,
+      extraDays: extraDaysOf(row.days, row.months, row.weeks),
+      itemFee: row.rental_fee - row.options_daily_fee * row.days,
       optionsDailyFee: row.options_daily_fee,
       rentalFee: row.rental_fee,
       deposit: row.deposit,
@@ -68,9 +99,11 @@ export function reservationView(
     receiveShipment: row.receive_carrier ? { carrier: row.receive_carrier, trackingNumber: row.receive_tracking_no ?? '' } : null,
     returnShipment: row.return_carrier ? { carrier: row.return_carrier, trackingNumber: row.return_tracking_no ?? '' } : null,
     myRole: role,
-    allowedActions: allowedActions(subjectOf(row), actor, today),
+    allowedActions: actions,
     handoverFrom: handoverFrom(row.start_date),
     pickedUpAt: row.picked_up_at ? iso(row.picked_up_at) : null,
+    cancellation: cancellationFor(row, actor, actions, at.today),
+    refund: at.moneyBack,
     payment: {
       provider: payments.provider,
       payer,

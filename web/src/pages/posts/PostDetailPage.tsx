@@ -8,6 +8,7 @@ import { useMe } from '../../api/members.ts';
 import { useWatchDates } from '../../api/alerts.ts';
 import { useDeletePost, usePost, usePostControl, useSetFavorite, useUnavailableDates, type PostDetail } from '../../api/posts.ts';
 import { BookingPanel } from '../../components/BookingPanel.tsx';
+import { CancellationPolicyNote } from '../../components/RequestFields.tsx';
 import { Calendar } from '../../components/Calendar.tsx';
 import { ChatButton } from '../../components/ChatButton.tsx';
 import { ReportButton } from '../../components/ReportDialog.tsx';
@@ -61,8 +62,13 @@ function PostDetailView({ post }: { post: PostDetail }) {
           </header>
           <div className="price-box">
             <div><span className="price-label">하루 대여료</span><strong className="price-value">{won(post.fee)}</strong></div>
+            {post.weeklyFee !== null && <div data-testid="weekly-fee"><span className="price-label">1주 (7일)</span><strong>{won(post.weeklyFee)}</strong></div>}
+            {post.monthlyFee !== null && <div data-testid="monthly-fee"><span className="price-label">한 달 (30일)</span><strong>{won(post.monthlyFee)}</strong></div>}
             <div><span className="price-label">보증금</span><strong>{won(post.deposit)}</strong></div>
           </div>
+          {(post.weeklyFee !== null || post.monthlyFee !== null) && (
+            <p className="muted">여러 날 빌리면 하루·1주·한 달 요금 중 가장 싼 조합으로 계산해요.</p>
+          )}
           <p className="detail-content">{post.content}</p>
           <Section title="거래 지역">
             <ul className="region-list">
@@ -78,6 +84,12 @@ function PostDetailView({ post }: { post: PostDetail }) {
               {post.returnAddress && <><dt>반납 주소</dt><dd>{post.returnAddress}</dd></>}
             </dl>
           </Section>
+          {/* others read it in the booking box, right above the button */}
+          {post.isOwner && (
+            <Section title="취소 정책">
+              <CancellationPolicyNote policy={post.cancellation} />
+            </Section>
+          )}
           {post.options.length > 0 && (
             <Section title="추가 옵션">
               <ul className="option-list">

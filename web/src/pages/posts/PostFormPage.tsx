@@ -12,6 +12,10 @@ import { MultiLeafPicker, TreeSelect } from '../../components/TreePicker.tsx';
 import { EmptyState, ErrorBox, FormError, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
 import { blockEnterWhileComposing } from '../../lib/ime.ts';
 import { METHOD_LABELS, seoulDate, won } from '../../lib/format.ts';
+import { longTermFeeProblem } from '../../../../server/src/modules/reservations/pricing.ts';
+import {
+  CANCELLATION_POLICIES, DEFAULT_POLICY, POLICY_TABLE, policyLines, type CancellationPolicy,
+} from '../../../../server/src/modules/reservations/cancellation.ts';
 import { AiDraftBox, CategorySuggestions, PriceSuggestions, useListingSuggestions, type DraftFill } from './PostSuggestions.tsx';
 
 export const MAX_OPTIONS = 5;
@@ -35,6 +39,11 @@ export interface PostDraft {
   regionIds: number[];
   fee: string;
   deposit: string;
+  /** '' = none */
+  weeklyFee: string;
+  monthlyFee: string;
+  instantBooking: boolean;
+  cancellationPolicy: CancellationPolicy;
   receiveMethod: Method;
   returnMethod: Method;
   returnAddress: string;
@@ -56,6 +65,10 @@ const emptyDraft = (): PostDraft => ({
   regionIds: [],
   fee: '',
   deposit: '',
+  weeklyFee: '',
+  monthlyFee: '',
+  instantBooking: false,
+  cancellationPolicy: DEFAULT_POLICY,
   receiveMethod: 'ANY',
   returnMethod: 'ANY',
   returnAddress: '',
@@ -75,6 +88,10 @@ function draftFromPost(post: PostDetail): PostDraft {
     regionIds: post.regions.map((r) => r.id),
     fee: String(post.fee),
     deposit: String(post.deposit),
+    weeklyFee: post.weeklyFee === null ? '' : String(post.weeklyFee),
+    monthlyFee: post.monthlyFee === null ? '' : String(post.monthlyFee),
+    instantBooking: post.instantBooking,
+    cancellationPolicy: post.cancellation.policy,
     receiveMethod: post.receiveMethod,
     returnMethod: post.returnMethod,
     returnAddress: post.returnAddress ?? '',
@@ -85,6 +102,7 @@ function draftFromPost(post: PostDetail): PostDraft {
 }
 
 const toWon = (s: string) => (s.trim() === '' ? 0 : Number(s));
+const toWonOrNull = (s: string) => (s.trim() === '' ? null : Number(s));
 const validWon = (s: string) => s.trim() === '' || /^\d{1,9}$/.test(s.trim());
 
 /** Client-side checks mirroring the server's rules, so most mistakes are caught before uploading. */
@@ -95,6 +113,10 @@ export function validateDraft(d: PostDraft): string | null {
   if (d.regionIds.length < 1) return '거래 지역을 1곳 이상 선택해 주세요';
   if (d.fee.trim() === '' || !validWon(d.fee)) return '하루 대여료를 숫자로 입력해 주세요';
   if (!validWon(d.deposit)) return '보증금을 숫자로 입력해 주세요';
+  if (!validWon(d.weeklyFee) || !validWon(d.monthlyFee)) return '1주·한 달 요금을 숫자로 입력해 주세요';
+  // the server's rule itself (reservations/pricing.ts)
+  const feeProblem = longTermFeeProblem({ fee: toWon(d.fee), deposit: 0, weeklyFee: toWonOrNull(d.weeklyFee), monthlyFee: toWonOrNull(d.monthlyFee) });
+  if (feeProblem) return feeProblem.detail;
   for (const [i, o] of d.options.entries()) {
     if (!o.name.trim()) return `옵션 ${i + 1}의 이름을 입력해 주세요`;
     if (!validWon(o.fee) || !validWon(o.deposit)) return `옵션 ${i + 1}의 금액을 숫자로 입력해 주세요`;
@@ -116,6 +138,10 @@ export function draftToData(d: PostDraft, editing: boolean): { data: PostData; f
     regionIds: d.regionIds,
     fee: toWon(d.fee),
     deposit: toWon(d.deposit),
+    weeklyFee: toWonOrNull(d.weeklyFee),
+    monthlyFee: toWonOrNull(d.monthlyFee),
+    instantBooking: d.instantBooking,
+    cancellationPolicy: d.cancellationPolicy,
     receiveMethod: d.receiveMethod,
     returnMethod: d.returnMethod,
     returnAddress: d.returnAddress.trim() || null,
@@ -244,6 +270,35 @@ function PostForm({ editId, initial }: { editId?: number; initial: PostDraft }) 
         </div>
         <PriceSuggestions result={suggestions} fee={draft.fee} deposit={draft.deposit}
           onFee={(v) => set('fee', v)} onDeposit={(v) => set('deposit', v)} />
+        <div className="field-row">
+          <Field label="1주 요금 (선택)" htmlFor="post-weekly-fee" hint="7일 단위 요금. 하루 요금의 7배보다 낮게">
+            <WonInput id="post-weekly-fee" name="weeklyFee" value={draft.weeklyFee} onChange={(v) => set('weeklyFee', v)} placeholder="없음" />
+          </Field>
+          <Field label="한 달 요금 (선택)" htmlFor="post-monthly-fee" hint="30일 단위 요금. 하루 요금의 30배보다 낮게">
+            <WonInput id="post-monthly-fee" name="monthlyFee" value={draft.monthlyFee} onChange={(v) => set('monthlyFee', v)} placeholder="없음" />
+          </Field>
+        </div>
+        <p className="field-hint muted">오래 빌리면 하루·1주·한 달 요금 중 가장 싼 조합으로 계산돼요.</p>
+
+        <Field label="바로 예약" hint="켜 두면 빈 날짜 요청은 내 승인 없이 바로 예약돼요. 막아 둔 날과 이미 예약된 날은 그대로 막혀요">
+          <label className="check-row">
+            <input type="checkbox" name="instantBooking" checked={draft.instantBooking} onChange={(e) => set('instantBooking', e.target.checked)} />
+            <span>승인 없이 바로 예약 받기</span>
+          </label>
+        </Field>
+
+        <Field label="취소 정책" hint="결제 후 빌리는 분이 취소할 때 대여료를 얼마나 돌려줄지 정해요. 보증금은 언제나 전액 돌려줘요">
+          <div className="policy-choices" role="radiogroup" aria-label="취소 정책">
+            {CANCELLATION_POLICIES.map((p) => (
+              <label key={p} className={`policy-choice${draft.cancellationPolicy === p ? ' on' : ''}`}>
+                <input type="radio" name="cancellationPolicy" value={p} checked={draft.cancellationPolicy === p}
+                  onChange={() => set('cancellationPolicy', p)} />
+                <span className="policy-name">{POLICY_TABLE[p].label}</span>
+                <span className="muted policy-rules">{policyLines(p).slice(0, -1).join(' · ')}</span>
+              </label>
+            ))}
+          </div>
+        </Field>
 
         <Field label="받는 방법">
           <Segmented name="receiveMethod" label="받는 방법" value={draft.receiveMethod} onChange={(m) => set('receiveMethod', m)} />

@@ -4,12 +4,12 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '../../api/client.ts';
 import { LOG_EVENT_LABELS, statusLabel, useReservation, type ReservationDetail, type StatusLogEntry } from '../../api/reservations.ts';
-import { PriceTable } from '../../components/RequestFields.tsx';
+import { CancellationPolicyNote, PriceTable } from '../../components/RequestFields.tsx';
 import { ImageIcon } from '../../components/Icons.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { TrustFacts, TrustScore } from '../../components/Trust.tsx';
 import { EmptyState, ErrorBox, PageHeader, Spinner, useDocumentTitle } from '../../components/ui.tsx';
-import { koreanDate, koreanDateRange, koreanDayOf, methodLabel, rentalDays, seoulDate } from '../../lib/format.ts';
+import { koreanDate, koreanDateRange, koreanDayOf, methodLabel, rentalDays, seoulDate, won } from '../../lib/format.ts';
 import { canEditRequest, RequestEditor } from './RequestEditor.tsx';
 import { ReviewBlock } from './ReviewBlock.tsx';
 import { ConditionBlock } from './ConditionBlock.tsx';
@@ -84,6 +84,13 @@ function ReservationView({ r }: { r: ReservationDetail }) {
       <section className="reservation-section">
         <h2>결제 금액</h2>
         <PriceTable price={r.price} />
+        {r.refund && (
+          <p className="refund-line" data-testid="refund">
+            {r.refund.kind === 'CANCEL' ? '취소 환불' : '돌려받는 보증금'} <strong>{won(r.refund.amount)}</strong>
+            {r.refund.kind === 'DEPOSIT' && <span className="muted"> (보증금에서 인정된 차감액을 뺀 금액)</span>}
+          </p>
+        )}
+        <CancellationPolicyNote policy={r.cancellation} />
       </section>
 
       <ConditionBlock r={r} />

@@ -73,7 +73,7 @@ export function StatusActions({ r }: { r: ReservationDetail }) {
         })}
       </div>
       {open && r.allowedActions.includes(open) && (
-        <TransitionForm key={open} from={r.status} to={open} pending={change.isPending}
+        <TransitionForm key={open} from={r.status} to={open} pending={change.isPending} note={open === 'CANCELLED' ? cancelNote(r) : null}
           onCancel={() => setOpen(null)}
           onSubmit={(fields) => change.mutate({ status: open, ...fields }, { onSuccess: () => setOpen(null) })} />
       )}
@@ -82,8 +82,15 @@ export function StatusActions({ r }: { r: ReservationDetail }) {
   );
 }
 
-function TransitionForm({ from, to, pending, onSubmit, onCancel }: {
-  from: Status; to: Status; pending: boolean;
+/** What cancelling now means for the money, under the reservation's cancellation policy (the server's figure). */
+function cancelNote(r: ReservationDetail): string {
+  const back = r.cancellation.refundIfCancelledNow;
+  if (back === null) return '아직 결제 전이라 취소해도 비용이 없어요.';
+  return `지금 취소하면 ${won(back)}을 돌려${r.myRole === 'BORROWER' ? '받아요' : '드려요'} (취소 정책: ${r.cancellation.label}${r.myRole === 'LENDER' ? ', 빌려주는 분이 취소하면 전액 환불' : ''}).`;
+}
+
+function TransitionForm({ from, to, pending, note, onSubmit, onCancel }: {
+  from: Status; to: Status; pending: boolean; note: string | null;
   onSubmit: (f: { reason?: string; carrier?: string; trackingNumber?: string }) => void;
   onCancel: () => void;
 }) {
@@ -101,6 +108,7 @@ function TransitionForm({ from, to, pending, onSubmit, onCancel }: {
   };
   return (
     <form className="transition-form form" onSubmit={submit} aria-label={t.label}>
+      {note && <p className="field-hint" data-testid="transition-note">{note}</p>}
       {fields.includes('reason') && (
         <label className="field">
           <span className="field-label">사유</span>
