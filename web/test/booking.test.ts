@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { insertReservation, makePost } from '../../server/test/factories.ts';
+import { sql } from '../../server/src/db/sql.ts';
 import type { Scheduler } from '../../server/src/jobs/scheduler.ts';
 import { dayNextMonth, launchBrowser, openLoggedInPage, screenshot, startServer, type TestServer } from './support.ts';
 
@@ -142,6 +143,46 @@ test('borrower books dates, lender approves and confirms payment, both see the n
   assert.deepEqual(l.pageErrors.map(String), []);
   await b.context.close();
   await l.context.close();
+});
+
+test('a weekly price shows as "1주 요금 + 2일" before booking, with the policy; 바로 예약 is approved at once', async () => {
+  const { ctx } = server;
+  const lender = await ctx.signUp('바로빌려줌');
+  const borrower = await ctx.signUp('바로빌림');
+  const post = await makePost(ctx.deps.db, lender.id, {
+    title: '빔프로젝터 주간 대여', fee: 10000, deposit: 20000, weeklyFee: 50000, instantBooking: true, cancellationPolicy: 'moderate',
+  });
+  const start = dayNextMonth(3);
+  const end = dayNextMonth(11); // 9 days: one week + 2 days is the cheapest
+
+  const b = await loggedInPage(borrower.cookie);
+  await b.page.goto(`/posts/${post.id}`);
+  await b.page.getByRole('heading', { name: '빔프로젝터 주간 대여' }).waitFor();
+  assert.match(await b.page.getByTestId('weekly-fee').innerText(), /1주 \(7일\)\s*50,000원/);
+  const booking = b.page.locator('#booking');
+  await booking.getByTestId('instant-badge').waitFor();
+  assert.match(await booking.getByTestId('cancellation-policy').innerText(), /취소 정책: 보통[\s\S]*시작 5일 전까지 취소: 대여료 전액 환불/);
+  await booking.getByRole('button', { name: '다음 달' }).click();
+  await booking.locator(`button[data-day="${start}"]`).click();
+  await booking.locator(`button[data-day="${end}"]`).click();
+  assert.match(await b.page.getByTestId('booking-dates').innerText(), /\(9일\)/);
+  assert.equal(await b.page.getByTestId('price-units').innerText(), '9일 = 1주 요금 + 2일 (가장 싼 조합)');
+  const table = await b.page.getByTestId('price-table').innerText();
+  assert.match(table, /1주 요금 50,000원 × 1\s*50,000원/);
+  assert.match(table, /하루 요금 10,000원 × 2일\s*20,000원/);
+  assert.equal(await b.page.getByTestId('price-total').innerText(), '90,000원'); // 50,000 + 2 × 10,000 + 20,000
+  await screenshot(b.page, 'booking-instant-weekly', true);
+
+  await booking.getByRole('button', { name: '바로 예약' }).click();
+  const done = b.page.getByTestId('booking-done');
+  await done.getByText('바로 예약되었어요').waitFor();
+  const row = await ctx.deps.db.one<{ id: number; status: string; rental_fee: number; weeks: number }>(
+    sql`SELECT id, status, rental_fee, weeks FROM reservations WHERE post_id = ${post.id}`,
+  );
+  assert.deepEqual({ status: row?.status, rental_fee: row?.rental_fee, weeks: row?.weeks }, { status: 'PENDING_PAYMENT', rental_fee: 70000, weeks: 1 });
+  await done.getByRole('link', { name: '예약 상세 보기' }).click();
+  await badge(b.page).getByText('결제 대기').waitFor();
+  await b.context.close();
 });
 
 test('admin jobs page: change a schedule, pause and resume, run now and read the history', async () => {
