@@ -205,7 +205,7 @@ export function reservationsService(deps: Deps) {
       if (!applied) throw statusChanged();
       // paid through the provider: a cancel or the deposit's return goes back through its cancel API at
       // once (a failure stays pending and the payments reconcile job retries it)
-      await refundAtProvider(id, now);
+      if (row.paid && PROVIDER_REFUND_STATUSES.includes(body.status)) await refundAtProvider(id, now);
       return view(member, id);
     },
 
