@@ -1,13 +1,12 @@
 // 동네 radius query at 10k listings (issue 10 §3): p50/p95 of GET /posts' query measured from a point
 // with radiusKm vs the same query without the radius (target ≤ 2×), on PGlite with the GiST index on
-// ll_to_earth(lat, lng). Listings sit at the points of real 동 around the 수도권 and 부산, their 500
-// owners have released reviews and 동네 인증, so the cards' rating and 인증 columns (per-row
-// subqueries) do real work; their share of a page is printed too.
+// posts.earth (migration 180). Listings sit at the points of real 동 around the 수도권 and 부산, their 500
+// owners have released reviews and 동네 인증, so the cards' rating and 인증 (one aggregate over the
+// page's owners, joined) do real work; their share of a page is printed too.
 import type { Deps } from '../server/src/deps.ts';
 import { sql } from '../server/src/db/sql.ts';
 import { postsService } from '../server/src/modules/posts/service.ts';
-import { ownerVerified } from '../server/src/modules/posts/repository.ts';
-import { lenderRatingColumns } from '../server/src/modules/trust/repository.ts';
+import { ownerTrustColumns, ownerTrustJoins } from '../server/src/modules/posts/repository.ts';
 import type { ListQuery } from '../server/src/modules/posts/schemas.ts';
 import { withPgliteDeps } from './pglite-deps.ts';
 
@@ -89,10 +88,11 @@ await withPgliteDeps(async (deps) => {
     console.log(`${name.padEnd(36)} p50 ${p50.toFixed(1)} ms  p95 ${p95.toFixed(1)} ms  p95 ratio ${(p95 / base).toFixed(2)}×`);
   }
 
-  // The cards' rating and 인증 columns alone, for one page of 20 listings (per-row subqueries).
+  // The cards' rating and 인증 alone, for one page of 20 listings (the joins the card query makes).
   const page = (await list({ ...MANGWON, radiusKm: 3 })()).items.map((i) => i.id);
-  const cardExtras = await time(() => deps.db.query(sql`SELECT ${lenderRatingColumns('m.id')}, ${ownerVerified('p')} AS owner_verified
-    FROM posts p JOIN members m ON m.id = p.author_id WHERE p.id = ANY(${page}::bigint[])`));
+  const now = deps.clock.now();
+  const cardExtras = await time(() => deps.db.query(sql`SELECT ${ownerTrustColumns(now)} FROM posts p
+    ${ownerTrustJoins(sql`SELECT author_id FROM posts WHERE id = ANY(${page}::bigint[])`, now)} WHERE p.id = ANY(${page}::bigint[])`));
   const pageTimes = await time(list({ ...MANGWON, radiusKm: 3 }));
   console.log(`rating + 인증 columns of a 20-card page: p95 ${pct(cardExtras, 95).toFixed(2)} ms of a ${pct(pageTimes, 95).toFixed(1)} ms page ` +
     `(${((pct(cardExtras, 95) / pct(pageTimes, 95)) * 100).toFixed(0)}%)`);

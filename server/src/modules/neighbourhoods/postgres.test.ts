@@ -1,13 +1,14 @@
 // The 동네 migrations and radius queries on the server's real PostgreSQL (not PGlite): cube +
-// earthdistance installed by the migration, the GiST index on ll_to_earth(lat, lng) present and
-// chosen by the planner for a radius filter, and GET /posts' radius search and nearest-동 answering.
+// earthdistance installed by the migrations, the GiST indexes (동: ll_to_earth(lat, lng); listings: the
+// stored posts.earth a trigger fills) present and chosen by the planner for a radius filter and for
+// nearest-first order, and GET /posts' radius search and nearest-동 answering.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../../test/postgres.ts';
 import { insertPost } from '../../../test/factories.ts';
 import { sql } from '../../db/sql.ts';
-import { withinRadius } from './repository.ts';
+import { pointKey, withinRadius } from './repository.ts';
 
 let tmp: TemporaryDatabase;
 let ctx: TestContext;
@@ -29,7 +30,8 @@ test('on PostgreSQL: extensions, GiST index, radius search and nearest 동', asy
   assert.deepEqual(ext.map((e) => e.extname), ['cube', 'earthdistance']);
   const idx = await db.query<{ indexdef: string }>(sql`SELECT indexdef FROM pg_indexes WHERE indexname IN ('posts_earth', 'neighbourhoods_earth') ORDER BY indexname`);
   assert.equal(idx.length, 2);
-  assert.ok(idx.every((i) => /USING gist \(ll_to_earth\(lat, lng\)\)/.test(i.indexdef)), JSON.stringify(idx));
+  assert.match(idx[0].indexdef, /neighbourhoods_earth .*USING gist \(ll_to_earth\(lat, lng\)\)/);
+  assert.match(idx[1].indexdef, /posts_earth .*USING gist \(earth\)/);
   const dongs = (await db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM neighbourhoods`))!.n;
   assert.equal(dongs, 3512);
 
@@ -59,10 +61,23 @@ test('on PostgreSQL: extensions, GiST index, radius search and nearest 동', asy
   const nearest = (await ctx.app.inject({ method: 'GET', url: `/api/v1/neighbourhoods/nearest?lat=${MANGWON.lat}&lng=${MANGWON.lng}` })).json();
   assert.match(nearest.neighbourhood.name, /망원/);
 
-  // The planner answers the radius filter from the GiST index (sequential scans off, as on a big table).
-  const plan = await db.transaction(async (tx) => {
+  // The trigger keeps the stored point in step with lat/lng: moving a listing moves its point.
+  await db.query(sql`UPDATE posts p SET lat = n.lat, lng = n.lng, neighbourhood_code = n.code FROM neighbourhoods n
+    WHERE p.id = ${haeundae} AND n.name = '서교동'`);
+  const moved = (await ctx.app.inject({ method: 'GET', url: `/api/v1/posts?lat=${MANGWON.lat}&lng=${MANGWON.lng}&radiusKm=3&sort=distance` })).json();
+  // (the two at 서교동's point tie on distance and follow in id order)
+  assert.deepEqual(moved.items.map((i: { id: number }) => i.id), [mangwon, seogyo, haeundae]);
+
+  // The planner answers the radius filter and nearest-first order from the GiST index (sequential
+  // scans off, as on a big table).
+  const plans = await db.transaction(async (tx) => {
     await tx.query(sql`SET LOCAL enable_seqscan = off`);
-    return tx.query<{ 'QUERY PLAN': string }>(sql`EXPLAIN SELECT p.id FROM posts p WHERE p.deleted_at IS NULL AND ${withinRadius('p', MANGWON, 3)}`);
+    const explain = async (q: ReturnType<typeof sql>) => (await tx.query<{ 'QUERY PLAN': string }>(sql`EXPLAIN ${q}`)).map((r) => r['QUERY PLAN']).join('\n');
+    return [
+      await explain(sql`SELECT p.id FROM posts p WHERE p.deleted_at IS NULL AND ${withinRadius('p', MANGWON, 3)}`),
+      await explain(sql`SELECT p.id FROM posts p WHERE p.deleted_at IS NULL AND p.earth IS NOT NULL ORDER BY ${pointKey('p', MANGWON)} LIMIT 5`),
+    ];
   });
-  assert.match(plan.map((r) => r['QUERY PLAN']).join('\n'), /posts_earth/);
+  assert.match(plans[0], /posts_earth/);
+  assert.match(plans[1], /Index Scan using posts_earth[\s\S]*Order By/);
 });

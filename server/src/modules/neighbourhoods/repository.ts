@@ -1,5 +1,6 @@
 // All SQL of 동네: the 읍·면·동 tree with points, members' 동네 and 인증, and the earthdistance pieces
-// (GiST index on ll_to_earth(lat, lng)) that listing and search queries embed for distance and radius.
+// (GiST indexes on ll_to_earth(lat, lng) of 동 and on posts.earth) that listing and search queries embed
+// for distance and radius.
 import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
 import type { Point } from './geo.ts';
@@ -20,19 +21,31 @@ const SELECT_DONG = sql`SELECT n.code, n.name, n.district, g.id AS sigungu_id, g
 /** The earth point of a position, as a SQL expression (parameters, never text). */
 export const earthPoint = (p: Point): Sql => sql`ll_to_earth(${p.lat}::float8, ${p.lng}::float8)`;
 
-/** Metres from a located row (alias with lat/lng) to a point; NULL when the row has no place. */
+/** Metres from a row with lat/lng (alias; the 동 tables) to a point; NULL when the row has no place. */
 export const distanceFrom = (alias: string, p: Point): Sql =>
   sql`earth_distance(ll_to_earth(${sql.raw(alias)}.lat, ${sql.raw(alias)}.lng), ${earthPoint(p)})`;
 
+// Listings carry their earth point (posts.earth, migration 180), so per-row tests use the cube
+// operators (C code) instead of ll_to_earth()/earth_distance() (SQL functions, slow per row).
+
 /**
- * Rows (alias with lat/lng) within `km` of a point: the earth_box test is what the GiST index on
- * ll_to_earth(lat, lng) answers; the exact distance then trims the box's corners.
+ * A listing's (alias) straight-line distance through the earth to a point (metres): it orders exactly
+ * as the distance along the surface does, and `<->` is what the GiST index on posts.earth walks in
+ * nearest-first order. Its page cursors keep this key, so ties never straddle a page break.
+ */
+export const pointKey = (alias: string, p: Point): Sql => sql`(${sql.raw(alias)}.earth <-> ${earthPoint(p)})`;
+
+/** A pointKey as the distance along the surface (metres), what cards show. */
+export const keyToMetres = (key: Sql): Sql => sql`sec_to_gc(${key})`;
+
+/**
+ * Listings (alias) within `km` of a point: the earth_box test is what the GiST index on posts.earth
+ * answers; the chord of the radius then trims the box's corners (same rows as earth_distance <= m).
  */
 export function withinRadius(alias: string, p: Point, km: number): Sql {
-  const a = sql.raw(alias);
   const m = km * 1000;
-  return sql`(${a}.lat IS NOT NULL AND earth_box(${earthPoint(p)}, ${m}::float8) @> ll_to_earth(${a}.lat, ${a}.lng)
-    AND ${distanceFrom(alias, p)} <= ${m}::float8)`;
+  return sql`(${sql.raw(alias)}.earth IS NOT NULL AND earth_box(${earthPoint(p)}, ${m}::float8) @> ${sql.raw(alias)}.earth
+    AND ${pointKey(alias, p)} <= gc_to_sec(${m}::float8))`;
 }
 
 export function neighbourhoodsRepository(db: Queryable) {

@@ -25,14 +25,14 @@ function decodePosition(raw: string, sort: Sort): Position {
 /** One page of listing cards matching every condition, in the given order, after the cursor. */
 export async function listPosts(
   q: Queryable,
-  opts: { where: Sql[]; sort?: Sort; cursor?: string; limit?: number; point?: Point | null },
+  opts: { where: Sql[]; sort?: Sort; cursor?: string; limit?: number; point?: Point | null; now: Date },
 ): Promise<{ items: PostListItem[]; nextCursor: string | null }> {
   const sort = opts.sort ?? 'newest';
   const point = opts.point ?? null;
   if (sort === 'distance' && !point) throw badRequest('POINT_REQUIRED', '거리순 정렬에는 near=me 또는 lat/lng가 필요합니다');
   const limit = Math.min(Math.max(opts.limit ?? 20, 1), 50);
   const after = opts.cursor ? decodePosition(opts.cursor, sort) : null;
-  const rows = await postsRepository(q).cards({ where: opts.where, sort, after, point, limit });
+  const rows = await postsRepository(q).cards({ where: opts.where, sort, after, point, limit, now: opts.now });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const nextCursor = rows.length > limit && last ? encodeCursor(positionOf(sort, last)) : null;

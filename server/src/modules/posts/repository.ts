@@ -3,9 +3,9 @@
 import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
 import { VERIFY_VALID_DAYS, type Point } from '../neighbourhoods/geo.ts';
-import { distanceFrom, withinRadius } from '../neighbourhoods/repository.ts';
+import { keyToMetres, pointKey, withinRadius } from '../neighbourhoods/repository.ts';
 import { categoryFilter, regionFilter } from '../catalog/repository.ts';
-import { lenderRatingColumns } from '../trust/repository.ts';
+import { lenderRatings } from '../trust/repository.ts';
 import { visibleToViewer } from '../blocks/repository.ts';
 import { statusListSql, type Status } from '../reservations/status.ts';
 import { DEFAULT_POLICY, type CancellationPolicy } from '../reservations/cancellation.ts';
@@ -37,6 +37,8 @@ export interface ListRow {
   neighbourhood_code: string | null;
   neighbourhood_name: string | null;
   distance_m: number | null;
+  /** the distance order's key (pointKey), kept by page cursors */
+  distance_key: number | null;
   owner_rating: number | null;
   owner_review_count: number;
   owner_verified: boolean;
@@ -134,30 +136,51 @@ export interface NewImage {
 
 // ---- fragments shared with search --------------------------------------------------------------
 
-/** The owner has a valid 동네 인증 of the listing's 동 (the badge on cards and the listing page). */
-export const ownerVerified = (alias: string) => sql`EXISTS (SELECT 1 FROM member_neighbourhoods mv
-  WHERE mv.member_id = ${sql.raw(alias)}.author_id AND mv.code = ${sql.raw(alias)}.neighbourhood_code
-    AND mv.verified_at > now() - make_interval(days => ${VERIFY_VALID_DAYS}))`;
+/**
+ * The owner's rating (rt: one aggregate over the owners `lenders` yields, not a subquery per row)
+ * and their 인증 of the listing's 동 (mv: at most one row, (member_id, code) is unique), joined to
+ * posts `p`. Both are judged at `now`, the app's clock.
+ */
+export const ownerTrustJoins = (lenders: Sql, now: Date) => sql`LEFT JOIN (${lenderRatings(lenders, now)}) rt ON rt.lender_id = p.author_id
+  LEFT JOIN member_neighbourhoods mv ON mv.member_id = p.author_id AND mv.code = p.neighbourhood_code`;
+/** The columns of ownerTrustJoins: owner_rating, owner_review_count, owner_verified (a valid 동네 인증). */
+export const ownerTrustColumns = (now: Date) => sql`rt.rating AS owner_rating, coalesce(rt.review_count, 0) AS owner_review_count,
+  coalesce(mv.verified_at > ${now}::timestamptz - make_interval(days => ${VERIFY_VALID_DAYS}), false) AS owner_verified`;
+
+/** What cards are measured from (distance) and judged at (released reviews, 인증 validity). */
+export interface CardContext {
+  point: Point | null;
+  now: Date;
+}
 
 /**
- * SELECT list of a listing card (ListRow); `p` is the posts alias. Reused by search for its result
- * items. With a point, each card carries its distance from it (metres).
+ * Listing cards (ListRow) of one page. `page` picks the rows: a SELECT of `p.id, p.author_id` from
+ * posts p with the filters, order and limit, touching only the listing's own columns, so a radius
+ * or a filter that keeps thousands of candidates sorts them cheaply. The cards' heavier parts
+ * (thumbnail, regions, favourites, distance, the owner's rating and 인증) are then computed for the
+ * page's rows only, in `order` (alias p; none: any order). Used by the feed and by search.
  */
-export const listItemSelect = (point?: Point | null) => sql`p.id, p.title, p.fee, p.deposit, p.created_at, p.listed_at::text AS listed_key,
-  p.banned_at IS NOT NULL AS banned, p.paused_at IS NOT NULL AS paused, m.id AS author_id, m.nickname,
-  c.id AS category_id, c.name AS category_name, pc.id AS parent_id, pc.name AS parent_name,
-  (SELECT count(*)::int FROM favorites f WHERE f.post_id = p.id) AS favorite_count,
-  (SELECT coalesce(i.thumb_path, i.original_path) FROM post_images i WHERE i.post_id = p.id
-     ORDER BY i.is_primary DESC, i.sort_order, i.id LIMIT 1) AS thumb,
-  (SELECT array_agg(coalesce(rp.name || ' ', '') || r.name ORDER BY rp.sort_order NULLS FIRST, r.sort_order, r.id)
-     FROM post_regions pr JOIN regions r ON r.id = pr.region_id LEFT JOIN regions rp ON rp.id = r.parent_id
-     WHERE pr.post_id = p.id) AS regions,
-  p.neighbourhood_code, (SELECT nb.name FROM neighbourhoods nb WHERE nb.code = p.neighbourhood_code) AS neighbourhood_name,
-  ${point ? distanceFrom('p', point) : sql`NULL::float8`} AS distance_m,
-  ${lenderRatingColumns('m.id')},
-  ${ownerVerified('p')} AS owner_verified`;
-export const LIST_ITEM_FROM = sql`posts p JOIN members m ON m.id = p.author_id
-  JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id`;
+export function cardsQuery(page: Sql, order: Sql | null, ctx: CardContext): Sql {
+  const key = ctx.point ? pointKey('p', ctx.point) : null;
+  return sql`WITH page AS MATERIALIZED (${page})
+  SELECT p.id, p.title, p.fee, p.deposit, p.created_at, p.listed_at::text AS listed_key,
+    p.banned_at IS NOT NULL AS banned, p.paused_at IS NOT NULL AS paused, m.id AS author_id, m.nickname,
+    c.id AS category_id, c.name AS category_name, pc.id AS parent_id, pc.name AS parent_name,
+    (SELECT count(*)::int FROM favorites f WHERE f.post_id = p.id) AS favorite_count,
+    (SELECT coalesce(i.thumb_path, i.original_path) FROM post_images i WHERE i.post_id = p.id
+       ORDER BY i.is_primary DESC, i.sort_order, i.id LIMIT 1) AS thumb,
+    (SELECT array_agg(coalesce(rp.name || ' ', '') || r.name ORDER BY rp.sort_order NULLS FIRST, r.sort_order, r.id)
+       FROM post_regions pr JOIN regions r ON r.id = pr.region_id LEFT JOIN regions rp ON rp.id = r.parent_id
+       WHERE pr.post_id = p.id) AS regions,
+    p.neighbourhood_code, nb.name AS neighbourhood_name,
+    ${key ? keyToMetres(key) : sql`NULL::float8`} AS distance_m, ${key ?? sql`NULL::float8`} AS distance_key,
+    ${ownerTrustColumns(ctx.now)}
+  FROM page JOIN posts p ON p.id = page.id JOIN members m ON m.id = p.author_id
+    JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id
+    LEFT JOIN neighbourhoods nb ON nb.code = p.neighbourhood_code
+    ${ownerTrustJoins(sql`SELECT author_id FROM page`, ctx.now)}
+  ${order ? sql`ORDER BY ${order}` : sql.empty()}`;
+}
 
 /** The listing's title or content contains the text (case-insensitive): the stored character bigrams
  *  (migration 200, GIN) narrow to candidates, ILIKE decides. The one "contains" rule of GET /posts'
@@ -184,15 +207,16 @@ export interface Position {
   id: number;
 }
 
-function orderOf(sort: Sort, point: Point | null): Sql {
-  if (sort === 'distance') return sql`${distanceFrom('p', point!)} ASC, p.id ASC`;
+/** A list's order over posts p; by distance it is the nearest-first walk of the GiST index. */
+export function orderOf(sort: Sort, point: Point | null): Sql {
+  if (sort === 'distance') return sql`${pointKey('p', point!)} ASC, p.id ASC`;
   if (sort === 'newest') return sql`p.listed_at DESC, p.id DESC`;
   if (sort === 'fee_asc') return sql`p.fee ASC, p.id ASC`;
   return sql`p.fee DESC, p.id DESC`;
 }
 
 function after(c: Position, point: Point | null): Sql {
-  if (c.s === 'distance') return sql`(${distanceFrom('p', point!)}, p.id) > (${c.k}::float8, ${c.id}::bigint)`;
+  if (c.s === 'distance') return sql`(${pointKey('p', point!)}, p.id) > (${c.k}::float8, ${c.id}::bigint)`;
   if (c.s === 'newest') return sql`(p.listed_at, p.id) < (${c.k}::timestamptz, ${c.id}::bigint)`;
   if (c.s === 'fee_asc') return sql`(p.fee, p.id) > (${c.k}::int, ${c.id}::bigint)`;
   return sql`(p.fee, p.id) < (${c.k}::int, ${c.id}::bigint)`;
@@ -201,7 +225,7 @@ function after(c: Position, point: Point | null): Sql {
 /** The position a card ends a page at, for the next cursor. */
 export const positionOf = (sort: Sort, r: ListRow): Position => ({
   s: sort,
-  k: sort === 'newest' ? r.listed_key : sort === 'distance' ? r.distance_m! : r.fee,
+  k: sort === 'newest' ? r.listed_key : sort === 'distance' ? r.distance_key! : r.fee,
   id: r.id,
 });
 
@@ -267,20 +291,22 @@ export function postsRepository(db: Queryable) {
     blockedDaysFrom: async (postId: number, from: string) =>
       (await db.query<{ day: string }>(sql`SELECT day::text AS day FROM post_blocked_dates WHERE post_id = ${postId} AND day >= ${from} ORDER BY day`))
         .map((r) => r.day),
-    detail: (id: number, viewerId: number | undefined) =>
+    /** `now`: the app's clock, what the owner's rating and 인증 are judged at */
+    detail: (id: number, viewerId: number | undefined, now: Date) =>
       db.one<DetailRow>(sql`SELECT p.id, p.author_id, p.title, p.content, p.fee, p.deposit, p.weekly_fee, p.monthly_fee,
           p.instant_booking, p.cancellation_policy, p.receive_method, p.return_method, p.return_address,
           p.neighbourhood_code, p.category_id, p.deleted_at, p.banned_at, p.ban_reason, p.paused_at, p.bumped_at,
           p.embedding_status, p.created_at, p.updated_at,
           EXISTS (SELECT 1 FROM moderation_cases mc WHERE mc.target_type = 'POST' AND mc.target_id = p.id AND mc.status = 'OPEN') AS review_requested,
           ${sql.raw(publicPostCondition('p'))} AS public, ${visibleToViewer(viewerId)} AS unblocked, m.nickname, m.avatar_path,
-          ${lenderRatingColumns('m.id')}, ${ownerVerified('p')} AS owner_verified,
-          (SELECT nb.name FROM neighbourhoods nb WHERE nb.code = p.neighbourhood_code) AS neighbourhood_name,
+          ${ownerTrustColumns(now)}, nb.name AS neighbourhood_name,
           c.name AS category_name, pc.id AS parent_id, pc.name AS parent_name,
           (SELECT count(*)::int FROM favorites f WHERE f.post_id = p.id) AS favorite_count,
           EXISTS (SELECT 1 FROM favorites f WHERE f.post_id = p.id AND f.member_id = ${viewerId ?? 0}) AS is_favorite
         FROM posts p JOIN members m ON m.id = p.author_id
         JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id
+        LEFT JOIN neighbourhoods nb ON nb.code = p.neighbourhood_code
+        ${ownerTrustJoins(sql`SELECT author_id FROM posts WHERE id = ${id}`, now)}
         WHERE p.id = ${id}`),
     /** the public may see it (not deleted, not banned, owner not banned) */
     isPublic: async (id: number) => !!(await db.one(sql`SELECT 1 FROM posts p WHERE p.id = ${id} AND ${sql.raw(publicPostCondition('p'))}`)),
@@ -360,13 +386,14 @@ export function postsRepository(db: Queryable) {
 
     // ---- lists
     /** one page of cards matching every condition, in the order, after the position; limit + 1 rows */
-    cards: (opts: { where: Sql[]; sort: Sort; after: Position | null; point: Point | null; limit: number }) => {
+    cards: (opts: { where: Sql[]; sort: Sort; after: Position | null; limit: number } & CardContext) => {
       const where = [...opts.where];
-      if (opts.sort === 'distance') where.push(sql`p.lat IS NOT NULL`);
+      if (opts.sort === 'distance') where.push(sql`p.earth IS NOT NULL`);
       if (opts.after) where.push(after(opts.after, opts.point));
-      return db.query<ListRow>(sql`SELECT ${listItemSelect(opts.point)} FROM ${LIST_ITEM_FROM}
+      const order = orderOf(opts.sort, opts.point);
+      return db.query<ListRow>(cardsQuery(sql`SELECT p.id, p.author_id FROM posts p
         WHERE ${where.length ? sql.join(where, ' AND ') : sql`true`}
-        ORDER BY ${orderOf(opts.sort, opts.point)} LIMIT ${opts.limit + 1}`);
+        ORDER BY ${order} LIMIT ${opts.limit + 1}`, order, opts));
     },
 
     // ---- favorites (one member's changes serialised by a lock on their member row)

@@ -185,20 +185,21 @@ export function postsService(deps: Deps) {
     async list(query: ListQuery, viewer: AuthMember | null) {
       const point = await pointOfQuery(db, query, viewer);
       const where = listConditions(query, { viewerId: viewer?.id, includeBanned: viewer?.role === 'ADMIN' && !!query.includeBanned, point });
-      return listPosts(db, { where, sort: query.sort, cursor: query.cursor, limit: query.limit, point });
+      return listPosts(db, { where, sort: query.sort, cursor: query.cursor, limit: query.limit, point, now: deps.clock.now() });
     },
 
     /** The caller's own listings, banned ones included (flagged), deleted ones not. */
     my(member: AuthMember, page: { cursor?: string; limit?: number }) {
-      return listPosts(db, { where: ownListings(member.id), ...page });
+      return listPosts(db, { where: ownListings(member.id), ...page, now: deps.clock.now() });
     },
 
     favorites(member: AuthMember, page: { cursor?: string; limit?: number }) {
-      return listPosts(db, { where: favouriteCards(member.id), ...page });
+      return listPosts(db, { where: favouriteCards(member.id), ...page, now: deps.clock.now() });
     },
 
     async detail(id: number, viewer: AuthMember | null) {
-      const p = await repo.detail(id, viewer?.id);
+      const now = deps.clock.now();
+      const p = await repo.detail(id, viewer?.id, now);
       const admin = viewer?.role === 'ADMIN';
       const owner = !!viewer && viewer.id === p?.author_id;
       // the owner still sees a banned listing (with the reason) so they can fix it and ask for a review
@@ -208,8 +209,8 @@ export function postsService(deps: Deps) {
         repo.images(id),
         repo.liveOptions(id),
         repo.regions(id),
-        repo.blockedDaysFrom(id, seoulDate(deps.clock.now())),
-        trustOf(db, p.author_id, deps.clock.now()),
+        repo.blockedDaysFrom(id, seoulDate(now)),
+        trustOf(db, p.author_id, now),
       ]);
       return toDetail(p, { images, options, regions, blockedDates, trust, exactPlace, viewerId: viewer?.id, staff: owner || admin });
     },

@@ -7,9 +7,9 @@ import { sql, type Sql } from '../../db/sql.ts';
 import { listedPostCondition } from '../posts/visibility.ts';
 import { categoryFilter, regionFilter } from '../catalog/service.ts';
 import { availableBetween } from '../reservations/booked.ts';
-import { containsText, LIST_ITEM_FROM, listItemSelect, type ListRow } from '../posts/repository.ts';
+import { cardsQuery, containsText, orderOf, type CardContext, type ListRow } from '../posts/repository.ts';
 import type { Point } from '../neighbourhoods/geo.ts';
-import { distanceFrom, withinRadius } from '../neighbourhoods/repository.ts';
+import { pointKey, withinRadius } from '../neighbourhoods/repository.ts';
 import { visibleToViewer } from '../blocks/repository.ts';
 import { queryVector, vectorTable } from '../embeddings/repository.ts';
 
@@ -185,25 +185,25 @@ export function searchRepository(db: Queryable) {
 
     // ── results ──
     /** Listing cards of these ids (any order; the caller orders). */
-    listCards: (ids: number[], point: Point | null) => ids.length
-      ? db.query<ListRow>(sql`SELECT ${listItemSelect(point)} FROM ${LIST_ITEM_FROM} WHERE p.id = ANY(${ids}::bigint[])`)
+    listCards: (ids: number[], ctx: CardContext) => ids.length
+      ? db.query<ListRow>(cardsQuery(sql`SELECT p.id, p.author_id FROM posts p WHERE p.id = ANY(${ids}::bigint[])`, null, ctx))
       : Promise.resolve([]),
 
     /** Creation time and fee of these ids, for sort=newest|fee. */
     sortKeys: (ids: number[]) => db.query<SortKeyRow>(sql`SELECT p.id, p.listed_at, p.fee FROM posts p WHERE p.id = ANY(${ids}::bigint[])`),
 
-    /** Distance in km from the point of these ids that have a location. */
+    /** The distance order's key (pointKey: nearer is smaller) of these ids that have a location. */
     distances: (ids: number[], point: Point) => db.query<{ id: number; d: number }>(
-      sql`SELECT p.id, ${distanceFrom('p', point)} AS d FROM posts p WHERE p.id = ANY(${ids}::bigint[]) AND p.lat IS NOT NULL`),
+      sql`SELECT p.id, ${pointKey('p', point)} AS d FROM posts p WHERE p.id = ANY(${ids}::bigint[]) AND p.earth IS NOT NULL`),
 
     /** No query: the filtered catalogue as cards, one page of it (limit + 1 rows tell whether more exist). */
-    browse(where: Sql[], order: BrowseOrder, point: Point | null, limit: number, offset: number): Promise<ListRow[]> {
-      const by = order === 'distance' ? sql`${distanceFrom('p', point!)}, p.id`
-        : order === 'fee' ? sql.raw('p.fee ASC, p.id DESC') : sql.raw('p.listed_at DESC, p.id DESC');
-      const all = order === 'distance' ? [...where, sql`p.lat IS NOT NULL`] : where;
-      return db.query<ListRow>(sql`SELECT ${listItemSelect(point)} FROM ${LIST_ITEM_FROM}
+    browse(where: Sql[], order: BrowseOrder, ctx: CardContext, limit: number, offset: number): Promise<ListRow[]> {
+      const by = order === 'distance' ? orderOf('distance', ctx.point)
+        : order === 'fee' ? sql.raw('p.fee ASC, p.id DESC') : orderOf('newest', null);
+      const all = order === 'distance' ? [...where, sql`p.earth IS NOT NULL`] : where;
+      return db.query<ListRow>(cardsQuery(sql`SELECT p.id, p.author_id FROM posts p
         WHERE ${and(all)}
-        ORDER BY ${by} LIMIT ${limit + 1} OFFSET ${offset}`);
+        ORDER BY ${by} LIMIT ${limit + 1} OFFSET ${offset}`, by, ctx));
     },
   };
 }

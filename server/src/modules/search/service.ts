@@ -158,7 +158,7 @@ export function fuse(keyword: KeywordHit[], semantic: { id: number; sim: number 
 
 /** Ranked ids → hits with their listing cards, in rank order (a listing gone meanwhile is skipped). */
 export async function withListings(deps: Deps, ranked: RankedHit[], point: Point | null = null): Promise<SearchHit[]> {
-  const rows = await searchRepository(deps.db).listCards(ranked.map((h) => h.id), point);
+  const rows = await searchRepository(deps.db).listCards(ranked.map((h) => h.id), { point, now: deps.clock.now() });
   const byId = new Map(rows.map((r) => [r.id, toListItem(r)]));
   return ranked.flatMap((h) => {
     const listing = byId.get(h.id);
@@ -258,7 +258,7 @@ export function searchService(deps: Deps) {
     if (query === '') {
       // no query at all: the filtered catalogue (newest first, by fee or nearest first), cards and all in one statement
       const order = sort === 'distance' || sort === 'fee' ? sort : 'newest';
-      const rows = await searchRepository(deps.db).browse(filterConditions(filters), order, point, limit, offset);
+      const rows = await searchRepository(deps.db).browse(filterConditions(filters), order, { point, now: deps.clock.now() }, limit, offset);
       return {
         items: rows.slice(0, limit).map((r) => ({ listing: toListItem(r), score: 0, match: { keyword: null, semantic: null, reason: '', reasons: [] } })),
         nextCursor: rows.length > limit ? encodeOffset(offset + limit) : null,

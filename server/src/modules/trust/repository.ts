@@ -1,5 +1,5 @@
 // All SQL of trust: the inputs of the score (reviews received both ways, rentals, returns, chat reply
-// times, upheld reports — read from their domains' tables) and the rating columns of listing cards.
+// times, upheld reports — read from their domains' tables) and the lender ratings listing cards join.
 import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
 import { reviewReleased } from '../reviews/repository.ts';
@@ -20,17 +20,22 @@ export interface TrustInputsRow {
   median_s: number | null;
 }
 
-/**
- * Average overall score (1 decimal) and count of the released, unbanned reviews a lender received,
- * as two SELECT-list columns `<prefix>_rating` and `<prefix>_review_count` (listing cards and page).
- */
-export function lenderRatingColumns(memberExpr: string, prefix = 'owner'): Sql {
-  const m = sql.raw(memberExpr);
-  const released = reviewReleased('LENDER', 'rr');
-  return sql`(SELECT round(avg((rr.equipment_score + rr.kindness_score + rr.response_score) / 3.0), 1)::float8
-      FROM reviews rr WHERE rr.lender_id = ${m} AND rr.banned_at IS NULL AND ${released}) AS ${sql.raw(`${prefix}_rating`)},
-    (SELECT count(*)::int FROM reviews rr WHERE rr.lender_id = ${m} AND rr.banned_at IS NULL AND ${released}) AS ${sql.raw(`${prefix}_review_count`)}`;
+/** A lender's rating as listing cards and the listing page show it (see lenderRatings). */
+export interface LenderRatingRow {
+  lender_id: number;
+  rating: number;
+  review_count: number;
 }
+
+/**
+ * Average overall score (1 decimal) and count of the released, unbanned reviews each lender among
+ * `lenders` (a SELECT of member ids) received, as of `now` (the app's clock): one aggregate over the
+ * page's lenders that card and listing queries join (rows LenderRatingRow; no row = no reviews).
+ */
+export const lenderRatings = (lenders: Sql, now: Date): Sql => sql`SELECT rr.lender_id,
+    round(avg((rr.equipment_score + rr.kindness_score + rr.response_score) / 3.0), 1)::float8 AS rating, count(*)::int AS review_count
+  FROM reviews rr WHERE rr.lender_id IN (${lenders}) AND rr.banned_at IS NULL AND ${reviewReleased('LENDER', 'rr', now)}
+  GROUP BY rr.lender_id`;
 
 export function trustRepository(db: Queryable) {
   return {
