@@ -129,6 +129,16 @@ export async function insertPost(q: Queryable, authorId: number, title = '캠핑
   return row!.id;
 }
 
+/**
+ * Places listings at a 동 (by name; the first code when names repeat), as the posts service does: its
+ * code and point. The stored earth point follows by trigger (migration 180).
+ */
+export async function placePosts(q: Queryable, postIds: number[], dongName: string): Promise<void> {
+  await q.query(sql`UPDATE posts p SET neighbourhood_code = n.code, lat = n.lat, lng = n.lng
+    FROM (SELECT code, lat, lng FROM neighbourhoods WHERE name = ${dongName} ORDER BY code LIMIT 1) n
+    WHERE p.id = ANY(${postIds}::bigint[])`);
+}
+
 /** A listing with the prices, methods, options and blocked days a reservation test needs. */
 export async function makePost(
   q: Queryable,

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
-import { makePost } from '../../../test/factories.ts';
+import { makePost, placePosts } from '../../../test/factories.ts';
 import { addDays, seoulDate } from '../../lib/dates.ts';
 
 let ctx: TestContext;
@@ -19,7 +19,7 @@ before(async () => {
   bobPost = (await makePost(db, bob.id, { title: '블록테스트 캠핑 텐트 밥' })).id;
   carolPost = (await makePost(db, carol.id, { title: '블록테스트 캠핑 텐트 캐롤' })).id;
   // a 동 for everyone's listings, so distance lists include them too
-  await db.query(`UPDATE posts SET neighbourhood_code = n.code, lat = n.lat, lng = n.lng FROM neighbourhoods n WHERE n.name = '망원1동' AND posts.id = ANY($1::bigint[])`, [[alicePost, bobPost, carolPost]]);
+  await placePosts(db, [alicePost, bobPost, carolPost], '망원1동');
 });
 after(() => ctx.close());
 

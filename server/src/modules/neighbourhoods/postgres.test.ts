@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../../test/postgres.ts';
-import { insertPost } from '../../../test/factories.ts';
+import { insertPost, placePosts } from '../../../test/factories.ts';
 import { sql } from '../../db/sql.ts';
 import { pointKey, withinRadius } from './repository.ts';
 
@@ -39,8 +39,7 @@ test('on PostgreSQL: extensions, GiST index, radius search and nearest 동', asy
   const owner = await ctx.signUp();
   const place = async (title: string, dongName: string) => {
     const id = await insertPost(db, owner.id, title);
-    await db.query(sql`UPDATE posts p SET neighbourhood_code = n.code, lat = n.lat, lng = n.lng
-      FROM neighbourhoods n WHERE p.id = ${id} AND n.code = (SELECT code FROM neighbourhoods WHERE name = ${dongName} ORDER BY code LIMIT 1)`);
+    await placePosts(db, [id], dongName);
     return id;
   };
   const mangwon = await place('망원동 텐트', '망원1동');
@@ -62,8 +61,7 @@ test('on PostgreSQL: extensions, GiST index, radius search and nearest 동', asy
   assert.match(nearest.neighbourhood.name, /망원/);
 
   // The trigger keeps the stored point in step with lat/lng: moving a listing moves its point.
-  await db.query(sql`UPDATE posts p SET lat = n.lat, lng = n.lng, neighbourhood_code = n.code FROM neighbourhoods n
-    WHERE p.id = ${haeundae} AND n.name = '서교동'`);
+  await placePosts(db, [haeundae], '서교동');
   const moved = (await ctx.app.inject({ method: 'GET', url: `/api/v1/posts?lat=${MANGWON.lat}&lng=${MANGWON.lng}&radiusKm=3&sort=distance` })).json();
   // (the two at 서교동's point tie on distance and follow in id order)
   assert.deepEqual(moved.items.map((i: { id: number }) => i.id), [mangwon, seogyo, haeundae]);
