@@ -102,6 +102,18 @@ test('a new matching listing notifies once per alert × listing, edits included;
   assert.deepEqual(await matchQueuedListings(ctx.deps), { listings: 0, notified: 0 }, 'the queue is empty');
 });
 
+test('a block either way keeps saved searches from matching the other side\'s listings (차단)', async () => {
+  const [blocker, blocked] = [await ctx.signUp(), await ctx.signUp()];
+  for (const u of [blocker, blocked, stranger]) assert.equal((await call('POST', '/alerts', u.cookie, { query: '캠핑의자' })).statusCode, 201);
+  assert.equal((await call('POST', `/members/${lender.id}/block`, blocker.cookie)).statusCode, 204); // the watcher blocked the lender
+  assert.equal((await call('POST', `/members/${blocked.id}/block`, lender.cookie)).statusCode, 204); // the lender blocked the watcher
+  const chair = await listing('접이식 캠핑의자 2개', '가벼운 캠핑의자입니다');
+  await matchQueuedListings(ctx.deps);
+  assert.ok((await alertNotes(stranger.id)).some((n) => n.target_id === chair), 'nobody else is affected');
+  assert.deepEqual(await alertNotes(blocker.id), []);
+  assert.deepEqual(await alertNotes(blocked.id), []);
+});
+
 test('빈 날짜 알림: only for taken dates; notified once when a reservation holding them is cancelled', async () => {
   const post = await listing('주말용 캠핑 타프', '그늘막 타프');
   const start = addDays(seoulDate(new Date()), 5);
