@@ -1,6 +1,6 @@
 // Listing cards (feed, search) and the listing page: the owner's 인증 badge and rating are judged at
-// the app's clock (not the database's), and distance pages walk listings at one 동's point (ties) in
-// id order without skipping or repeating one.
+// the app's clock (not the database's), the page's owner row carries the profile's trust, and
+// distance pages walk listings at one 동's point (ties) in id order without skipping or repeating one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
@@ -50,6 +50,11 @@ test('the 인증 badge and the owner rating on cards, search and the listing pag
   assert.deepEqual(await seen(), all([true, null, 0]));
   clock.advanceDays(REVIEW_BLIND_DAYS + 1);
   assert.deepEqual(await seen(), all([true, 4, 1]), 'released 7 days on, by the app clock');
+  // the listing page's owner row carries the same trust as the profile (score, rentals, chat figures)
+  const pageTrust = (await api('GET', `/posts/${postId}`)).json().owner.trust;
+  assert.deepEqual(pageTrust, (await api('GET', `/members/${owner.id}`)).json().trust);
+  assert.ok(pageTrust.score > 36.5 && pageTrust.reviewCount === 1 && pageTrust.completedRentals === 1, JSON.stringify(pageTrust));
+  assert.ok('responseRate' in pageTrust && 'typicalReply' in pageTrust);
   clock.advanceDays(VERIFY_VALID_DAYS - REVIEW_BLIND_DAYS - 2);
   assert.deepEqual(await seen(), all([true, 4, 1]), 'the 인증 holds for 30 days');
   clock.advanceDays(2);
