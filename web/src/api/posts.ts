@@ -3,128 +3,23 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, upload, isId } from './client.ts';
 import { cursorPaging, type CursorPage } from './paging.ts';
-import type { Trust } from './neighbourhoods.ts';
-import type { CancellationPolicy } from '../../../server/src/modules/reservations/cancellation.ts';
+import type { Static } from 'typebox';
+import type {
+  ListQuery, Method as MethodSchema, PostData, PostDetail as PostDetailSchema, PostListItem as PostListItemSchema,
+} from '../../../server/src/modules/posts/schemas.ts';
 
-export type Method = 'DIRECT' | 'DELIVERY' | 'ANY';
-export type PostSort = 'newest' | 'fee_asc' | 'fee_desc' | 'distance';
-export interface PlaceRef {
-  code: string;
-  name: string;
-  /** the owner's 동네 인증 of this 동 */
-  verified: boolean;
-}
-
-interface Ref {
-  id: number;
-  name: string;
-}
-export interface CategoryRef extends Ref {
-  parent: Ref | null;
-}
-
-export interface PostListItem {
-  id: number;
-  title: string;
-  fee: number;
-  deposit: number;
-  /** primary image: thumbnail rendition, or the original while renditions are pending */
-  thumbnailUrl: string | null;
-  regions: string[];
-  category: CategoryRef;
-  createdAt: string;
-  favoriteCount: number;
-  author: { id: number; nickname: string; rating: number | null; reviewCount: number };
-  neighbourhood: PlaceRef | null;
-  /** from the requested point (near=me / lat,lng), rounded; null without one */
-  distanceKm: number | null;
-  banned: boolean;
-  /** the owner paused it (only their own lists show it) */
-  paused: boolean;
-}
-
+// The wire shapes are the server's schemas (type-only imports, erased at build): one contract.
+export type Method = Static<typeof MethodSchema>;
+export type PostSort = NonNullable<ListQuery['sort']>;
+export type PostListItem = Static<typeof PostListItemSchema>;
+export type CategoryRef = PostListItem['category'];
+export type PlaceRef = NonNullable<PostListItem['neighbourhood']>;
 export type PostPage = CursorPage<PostListItem>;
-
-export interface PostImage {
-  id: number;
-  isPrimary: boolean;
-  status: string;
-  originalUrl: string;
-  thumbUrl: string;
-  detailUrl: string;
-  width: number | null;
-  height: number | null;
-}
-
-export interface PostOption {
-  id: number;
-  name: string;
-  fee: number;
-  deposit: number;
-}
-
-export interface PostDetail {
-  id: number;
-  title: string;
-  content: string;
-  fee: number;
-  deposit: number;
-  weeklyFee: number | null;
-  monthlyFee: number | null;
-  /** 바로 예약: free dates are approved at once */
-  instantBooking: boolean;
-  cancellation: { policy: CancellationPolicy; label: string; rules: string[] };
-  receiveMethod: Method;
-  returnMethod: Method;
-  returnAddress: string | null;
-  category: CategoryRef;
-  categoryPath: Ref[];
-  regions: { id: number; name: string; parentName: string | null }[];
-  images: PostImage[];
-  options: PostOption[];
-  blockedDates: string[];
-  owner: { id: number; nickname: string; avatarUrl: string | null; rating: number | null; reviewCount: number; trust: Trust };
-  neighbourhood: PlaceRef | null;
-  favoriteCount: number;
-  isFavorite: boolean;
-  isOwner: boolean;
-  banned: boolean;
-  /** owner and admins only */
-  banReason: string | null;
-  reviewRequested: boolean;
-  paused: boolean;
-  bumpedAt: string | null;
-  /** owner only; null or past = may bump now */
-  nextBumpAt: string | null;
-  embeddingStatus: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
+export type PostDetail = Static<typeof PostDetailSchema>;
+export type PostImage = PostDetail['images'][number];
+export type PostOption = PostDetail['options'][number];
 /** The `data` JSON part of create (and edit, with keepImageIds). */
-export interface PostData {
-  title: string;
-  content: string;
-  categoryId: number;
-  regionIds: number[];
-  fee: number;
-  deposit: number;
-  weeklyFee?: number | null;
-  monthlyFee?: number | null;
-  instantBooking?: boolean;
-  cancellationPolicy?: CancellationPolicy;
-  receiveMethod: Method;
-  returnMethod: Method;
-  returnAddress?: string | null;
-  options?: { id?: number; name: string; fee: number; deposit: number }[];
-  blockedDates?: string[];
-  /** index into the final image list: kept images first, then new files */
-  primaryIndex?: number;
-  /** edit only: existing images to keep, in order */
-  keepImageIds?: number[];
-  /** one of my 동네 (default: the first) */
-  neighbourhoodCode?: string;
-}
+export type { PostData };
 
 export interface PostFilters {
   keyword?: string;

@@ -1,13 +1,16 @@
 // Reservations (SPEC §5): request, lists sent/received with counts per status, detail with the
 // status log, status changes (only what `allowedActions` offers) and the payment confirmation.
-import type { Trust } from './neighbourhoods.ts';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, isId } from './client.ts';
-import { cursorPaging, type CursorPage } from './paging.ts';
-import { postKeys, type PostOption } from './posts.ts';
+import { cursorPaging } from './paging.ts';
+import { postKeys } from './posts.ts';
 import { rentalDays } from '../lib/format.ts';
 import { priceOf, type PriceColumns, type PricedListing, type PricedOption } from '../../../server/src/modules/reservations/pricing.ts';
-import type { CancellationPolicy } from '../../../server/src/modules/reservations/cancellation.ts';
+import type { Static } from 'typebox';
+import type {
+  EditReservationBody, ExtensionState as ExtensionStateSchema, PayoutAccount as PayoutAccountSchema, Reservation as ReservationSchema,
+  ReservationDetail as ReservationDetailSchema, ReservationPage as ReservationPageSchema, StatusChangeBody, StatusLogEntry as StatusLogEntrySchema,
+} from '../../../server/src/modules/reservations/schemas.ts';
 
 export const STATUSES = [
   'PENDING_APPROVAL', 'PENDING_PAYMENT', 'PENDING_PICKUP', 'SHIPPING', 'INSPECTING_RENTAL', 'RENTING',
@@ -50,92 +53,16 @@ export function statusTone(s: Status): 'wait' | 'active' | 'done' | 'bad' {
 export type DealMethod = 'DIRECT' | 'DELIVERY';
 export type ReservationRole = 'BORROWER' | 'LENDER' | 'ADMIN';
 
-export interface Party {
-  id: number;
-  nickname: string;
-}
+export type Party = Reservation['lender'];
 
 /** The server's price breakdown (reservations/pricing.ts). */
 export type PriceBreakdown = PriceColumns;
 
-export interface Reservation {
-  id: number;
-  status: Status;
-  statusLabel: string;
-  post: { id: number; title: string; imageUrl: string | null };
-  borrower: Party;
-  lender: Party;
-  startDate: string;
-  endDate: string;
-  receiveMethod: DealMethod;
-  returnMethod: DealMethod;
-  address: string | null;
-  options: PostOption[];
-  price: PriceBreakdown;
-  receiveShipment: { carrier: string; trackingNumber: string } | null;
-  returnShipment: { carrier: string; trackingNumber: string } | null;
-  myRole: ReservationRole;
-  /** the statuses the caller may set today (steps the date guards refuse are left out) */
-  allowedActions: Status[];
-  /** the first day of the hand-over steps: the day before the start date */
-  handoverFrom: string;
-  /** when the item was handed over */
-  pickedUpAt: string | null;
-  cancellation: {
-    policy: CancellationPolicy;
-    label: string;
-    rules: string[];
-    /** what the caller gets back if they cancel now (null: nothing paid, or they cannot cancel) */
-    refundIfCancelledNow: number | null;
-  };
-  /** money going back: a paid cancel's refund, or the deposit less accepted deductions */
-  refund: { kind: 'CANCEL' | 'DEPOSIT'; amount: number } | null;
-  payment: {
-    provider: 'direct' | 'toss';
-    payer: 'LENDER' | 'BORROWER';
-    orderId: string;
-    amount: number;
-    paid: boolean;
-    canConfirm: boolean;
-    /** the borrower pressed "송금했어요" (direct) */
-    transferSentAt: string | null;
-    canMarkTransferSent: boolean;
-    /** the lender's account: only for the borrower of an approved reservation */
-    payoutAccount: PayoutAccount | null;
-  };
-  /** this deal's chat room, if one was opened */
-  chatRoomId: number | null;
-  reviewable: boolean;
-  /** the review written for this reservation, if any */
-  reviewId: number | null;
-  /** the borrower's trust, for the lender deciding on a request; null in the borrower's own view */
-  borrowerTrust: Trust | null;
-  statusChangedAt: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface StatusLogEntry {
-  id: number;
-  from: Status | null;
-  to: Status;
-  actorRole: 'BORROWER' | 'LENDER' | 'SYSTEM';
-  actor: Party | null;
-  reason: string | null;
-  carrier: string | null;
-  trackingNumber: string | null;
-  /** a step that is not a status change (from = to) */
-  event: LogEvent | null;
-  at: string;
-}
-
-export interface PayoutAccount {
-  bank: string;
-  accountNumber: string;
-  holder: string;
-}
-
-export type LogEvent = 'TRANSFER_SENT' | 'EXTENSION_REQUESTED' | 'EXTENSION_APPROVED' | 'EXTENSION_REJECTED' | 'EXTENSION_WITHDRAWN';
+// The wire shapes are the server's schemas (type-only imports, erased at build): one contract.
+export type Reservation = Static<typeof ReservationSchema>;
+export type StatusLogEntry = Static<typeof StatusLogEntrySchema>;
+export type PayoutAccount = Static<typeof PayoutAccountSchema>;
+export type LogEvent = NonNullable<StatusLogEntry['event']>;
 
 export const LOG_EVENT_LABELS: Record<LogEvent, string> = {
   TRANSFER_SENT: '송금했어요',
@@ -145,54 +72,15 @@ export const LOG_EVENT_LABELS: Record<LogEvent, string> = {
   EXTENSION_WITHDRAWN: '대여 연장 요청 취소',
 };
 
-export interface Extension {
-  id: number;
-  status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
-  fromEndDate: string;
-  toEndDate: string;
-  extraFee: number;
-  /** the lender's reason for a rejection */
-  reason: string | null;
-  requestedAt: string;
-  decidedAt: string | null;
-}
-
 /** The rental's extension state (the two parties only; null for an admin). What may be done comes from the server. */
-export interface ExtensionState {
-  current: Extension | null;
-  /** Σ extra fees of approved extensions, settled between the parties */
-  approvedFee: number;
-  canRequest: boolean;
-  canDecide: boolean;
-  canWithdraw: boolean;
-}
+export type ExtensionState = Static<typeof ExtensionStateSchema>;
+export type Extension = NonNullable<ExtensionState['current']>;
+export type ReservationDetail = Static<typeof ReservationDetailSchema>;
 
-export interface ReservationDetail extends Reservation {
-  extension: ExtensionState | null;
-  log: StatusLogEntry[];
-}
+export type ReservationPage = Static<typeof ReservationPageSchema>;
+export type ReservationRequest = EditReservationBody;
 
-export interface ReservationPage extends CursorPage<Reservation> {
-  /** per status, independent of the status filter */
-  counts: Partial<Record<Status, number>>;
-}
-
-export interface ReservationRequest {
-  startDate: string;
-  endDate: string;
-  optionIds: number[];
-  receiveMethod: DealMethod;
-  returnMethod: DealMethod;
-  /** only with receiveMethod DELIVERY (the server refuses it for a direct pickup) */
-  address?: string;
-}
-
-export interface StatusChange {
-  status: Status;
-  reason?: string;
-  carrier?: string;
-  trackingNumber?: string;
-}
+export type StatusChange = StatusChangeBody;
 
 /** Fields a transition needs — the same rule as the server's status table (status.ts requiredFields). */
 export function requiredFields(from: Status, to: Status): ('reason' | 'shipment')[] {

@@ -29,7 +29,7 @@ export function useRequestDraft(post: PostDetail, initial?: ReservationRequest) 
   const [dateError, setDateError] = useState('');
   const [optionIds, setOptionIds] = useState<number[]>(
     // options the owner removed since the request cannot be kept
-    initial?.optionIds.filter((id) => post.options.some((o) => o.id === id)) ?? [],
+    initial?.optionIds?.filter((id) => post.options.some((o) => o.id === id)) ?? [],
   );
   const [receiveMethod, setReceiveMethod] = useState<DealMethod>(initial?.receiveMethod ?? initialMethod(post.receiveMethod));
   const [returnMethod, setReturnMethod] = useState<DealMethod>(initial?.returnMethod ?? initialMethod(post.returnMethod));
