@@ -19,10 +19,12 @@ export async function seedActivity(deps: Deps, memberIds: number[], seoulDay: Se
   const reservations = reservationsService(deps);
   const chat = chatService(deps);
 
-  /** The first listing of `owner` that `member` can book for [start, start + days - 1]. */
+  /** The first listing of `owner` that `member` can book for [start, start + days - 1] (asked, not 바로 예약:
+   *  the demo shows a request waiting for the lender's answer and one the lender approved). */
   async function request(member: AuthMember, owner: AuthMember, start: number, days: number, skip = 0) {
     const posts = await deps.db.query<{ id: number; receive_method: string; return_method: string }>(
-      'SELECT id, receive_method, return_method FROM posts WHERE author_id = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT 8 OFFSET $2',
+      `SELECT id, receive_method, return_method FROM posts
+        WHERE author_id = $1 AND deleted_at IS NULL AND NOT instant_booking ORDER BY id DESC LIMIT 8 OFFSET $2`,
       [owner.id, skip],
     );
     for (const p of posts) {
