@@ -7,39 +7,17 @@ import { postKeys } from './posts.ts';
 import { rentalDays } from '../lib/format.ts';
 import { priceOf, type PriceColumns, type PricedListing, type PricedOption } from '../../../server/src/modules/reservations/pricing.ts';
 import type { Static } from 'typebox';
+import { STATUS_TABLE, STATUSES, type Status } from '../../../server/src/modules/reservations/status.ts';
 import type {
   EditReservationBody, ExtensionState as ExtensionStateSchema, PayoutAccount as PayoutAccountSchema, Reservation as ReservationSchema,
   ReservationDetail as ReservationDetailSchema, ReservationPage as ReservationPageSchema, StatusChangeBody, StatusLogEntry as StatusLogEntrySchema,
 } from '../../../server/src/modules/reservations/schemas.ts';
 
-export const STATUSES = [
-  'PENDING_APPROVAL', 'PENDING_PAYMENT', 'PENDING_PICKUP', 'SHIPPING', 'INSPECTING_RENTAL', 'RENTING',
-  'PENDING_RETURN', 'RETURNING', 'INSPECTING_RETURN', 'RETURN_COMPLETED', 'PENDING_REFUND', 'REFUND_COMPLETED',
-  'LOST_OR_UNRETURNED', 'CLAIMING', 'CLAIM_COMPLETED', 'REJECTED', 'CANCELLED', 'EXPIRED',
-] as const;
-export type Status = (typeof STATUSES)[number];
+// The status list, labels and required fields are the server's status table itself (status.ts), not a copy.
+export { requiredFields, STATUSES, type Status } from '../../../server/src/modules/reservations/status.ts';
 
-/** The server's labels (status.ts), for statuses shown without a server-made label (log, tabs). */
-export const STATUS_LABELS: Record<Status, string> = {
-  PENDING_APPROVAL: '승인 대기',
-  PENDING_PAYMENT: '결제 대기',
-  PENDING_PICKUP: '수령 대기',
-  SHIPPING: '배송 중',
-  INSPECTING_RENTAL: '대여 검수',
-  RENTING: '대여 중',
-  PENDING_RETURN: '반납 대기',
-  RETURNING: '반납 배송 중',
-  INSPECTING_RETURN: '반납 검수',
-  RETURN_COMPLETED: '반납 완료',
-  PENDING_REFUND: '환급 대기',
-  REFUND_COMPLETED: '환급 완료',
-  LOST_OR_UNRETURNED: '분실/미반납',
-  CLAIMING: '청구 진행',
-  CLAIM_COMPLETED: '청구 완료',
-  REJECTED: '거절',
-  CANCELLED: '취소',
-  EXPIRED: '만료',
-};
+/** The server's labels, for statuses shown without a server-made label (log, tabs). */
+export const STATUS_LABELS = Object.fromEntries(STATUSES.map((s) => [s, STATUS_TABLE[s].label])) as Record<Status, string>;
 export const statusLabel = (s: string) => STATUS_LABELS[s as Status] ?? s;
 
 /** Colour family of a status badge. */
@@ -81,14 +59,6 @@ export type ReservationPage = Static<typeof ReservationPageSchema>;
 export type ReservationRequest = EditReservationBody;
 
 export type StatusChange = StatusChangeBody;
-
-/** Fields a transition needs — the same rule as the server's status table (status.ts requiredFields). */
-export function requiredFields(from: Status, to: Status): ('reason' | 'shipment')[] {
-  if (to === 'SHIPPING' || to === 'RETURNING') return ['shipment'];
-  if (to === 'REJECTED' || to === 'CANCELLED' || to === 'CLAIMING') return ['reason'];
-  if (to === 'PENDING_RETURN' && from === 'INSPECTING_RENTAL') return ['reason'];
-  return [];
-}
 
 /** The server's price rule itself (pricing.ts: the cheapest months/weeks/days, options × days, deposits). */
 export const quote = (post: PricedListing, options: PricedOption[], start: string, end: string): PriceBreakdown =>
