@@ -1,0 +1,83 @@
+// The keyword branch's candidates are bounded and filtered inside the bounded statement (issue 9 point
+// 15): a common word found in more listings than CANDIDATES_PER_TERM yields at most that many candidates,
+// and a filter (category, fee, paused, deleted) is applied before the bound, so the few listings that
+// pass it are found even when hundreds of others match first — and a filtered-out listing never appears.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestContext, type TestContext } from '../../../test/helpers.ts';
+import { sql } from '../../db/sql.ts';
+import { categoryId, ensureMember, regionId } from '../../../test/factories.ts';
+import { CANDIDATES_PER_TERM } from './keyword.ts';
+import { filterSql, searchRepository } from './repository.ts';
+
+let ctx: TestContext;
+let chairCategory: number;
+/** the chairs that pass every filter, inserted after all the tents (the last rows a scan reaches) */
+let chairs: number[];
+/** chairs that contain the word but must never be offered: paused, deleted, too expensive */
+let hidden: { paused: number; deleted: number; pricey: number };
+
+const TENTS = CANDIDATES_PER_TERM + 60;
+
+before(async () => {
+  ctx = await createTestContext();
+  const db = ctx.deps.db;
+  const author = await ensureMember(db, 'bound');
+  const [tent, region] = [await categoryId(db, '텐트'), await regionId(db, '서울특별시 마포구')];
+  chairCategory = await categoryId(db, '캠핑의자/테이블');
+  await db.query(sql`INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method)
+    SELECT ${author}, '캠핑 텐트 ' || n || '호', '캠핑장에서 쓰던 텐트입니다.', ${tent}, 10000, 50000, 'ANY', 'ANY'
+    FROM generate_series(1, ${TENTS}::int) n`);
+  const chair = async (title: string, fee: number) => (await db.one<{ id: number }>(sql`
+    INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method)
+    VALUES (${author}, ${title}, '캠핑 갈 때 쓰는 접이식 의자.', ${chairCategory}, ${fee}, 20000, 'ANY', 'ANY') RETURNING id`))!.id;
+  chairs = [await chair('캠핑 의자 A', 3000), await chair('캠핑 의자 B', 4000), await chair('캠핑 의자 C', 5000)];
+  hidden = { paused: await chair('캠핑 의자 숨김', 3000), deleted: await chair('캠핑 의자 삭제', 3000), pricey: await chair('캠핑 의자 비쌈', 90000) };
+  await db.query(sql`UPDATE posts SET paused_at = now() WHERE id = ${hidden.paused}`);
+  await db.query(sql`UPDATE posts SET deleted_at = now() WHERE id = ${hidden.deleted}`);
+  await db.query(sql`INSERT INTO post_regions (post_id, region_id) SELECT id, ${region} FROM posts WHERE author_id = ${author}`);
+});
+after(() => ctx.close());
+
+/** The keyword branch's candidate statement as keywordRank runs it (bitmap scans, in a transaction). */
+const candidates = (terms: string[], filters: Parameters<typeof filterSql>[0]) =>
+  ctx.deps.db.transaction(async (tx) => {
+    const repo = searchRepository(tx);
+    await repo.useBitmapScans();
+    return repo.keywordCandidates(terms, filterSql(filters), CANDIDATES_PER_TERM);
+  });
+
+test(`a word in ${TENTS + 6} listings yields at most ${CANDIDATES_PER_TERM} candidates per term`, async () => {
+  const matching = await ctx.deps.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM posts WHERE title LIKE '캠핑%' AND deleted_at IS NULL`);
+  assert.ok(matching!.n > CANDIDATES_PER_TERM, `premise: ${matching!.n} listings contain 캠핑`);
+  const one = await candidates(['캠핑'], {});
+  assert.equal(one.length, CANDIDATES_PER_TERM);
+  assert.equal(new Set(one).size, one.length);
+  // two terms: the all-terms set and each term, each bounded
+  const two = await candidates(['캠핑', '텐트'], {});
+  assert.ok(two.length <= 3 * CANDIDATES_PER_TERM, `${two.length} candidates for two terms`);
+  assert.ok(two.length >= CANDIDATES_PER_TERM);
+});
+
+test('filters apply inside the bound: the few listings that pass are found behind hundreds of matches, and no filtered-out one', async () => {
+  const inCategory = await candidates(['캠핑'], { categoryId: chairCategory });
+  assert.deepEqual([...inCategory].sort((x, y) => x - y), [...chairs, hidden.pricey].sort((x, y) => x - y));
+  const cheap = await candidates(['캠핑'], { categoryId: chairCategory, maxFee: 10000 });
+  assert.deepEqual([...cheap].sort((x, y) => x - y), chairs);
+  for (const id of Object.values(hidden)) assert.ok(!cheap.includes(id), `filtered-out listing ${id} is not a candidate`);
+});
+
+test('GET /search: a category and fee filter finds exactly the matching chairs among hundreds of 캠핑 listings', async () => {
+  const res = await ctx.app.inject({
+    method: 'GET', url: `/api/v1/search?q=${encodeURIComponent('캠핑')}&mode=keyword&categoryId=${chairCategory}&maxFee=10000&limit=50`,
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  const ids = (res.json().items as { listing: { id: number } }[]).map((h) => h.listing.id);
+  assert.deepEqual([...ids].sort((x, y) => x - y), chairs);
+  // and unfiltered, the answer is a page of tents and chairs, never a paused or deleted listing
+  const all = await ctx.app.inject({ method: 'GET', url: `/api/v1/search?q=${encodeURIComponent('캠핑 의자')}&mode=keyword&limit=50` });
+  assert.equal(all.statusCode, 200, all.body);
+  const found = (all.json().items as { listing: { id: number } }[]).map((h) => h.listing.id);
+  for (const id of chairs) assert.ok(found.includes(id), `chair ${id} found by its full query`);
+  assert.ok(!found.includes(hidden.paused) && !found.includes(hidden.deleted));
+});
