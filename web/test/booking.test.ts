@@ -1,46 +1,31 @@
 // The rental lifecycle in a real browser: a borrower books dates on a listing (calendar, options,
 // live price), the lender approves it in 받은 예약 and confirms the payment, and both see each new
 // status (two browser profiles). Then the admin jobs page: schedule, pause/resume, run now, history.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { insertReservation, makePost } from '../../server/test/factories.ts';
 import { sql } from '../../server/src/db/sql.ts';
-import type { Scheduler } from '../../server/src/jobs/scheduler.ts';
-import { dayNextMonth, launchBrowser, openLoggedInPage, screenshot, startServer, type TestServer } from './support.ts';
-
-let server: TestServer;
-let browser: Browser;
-let scheduler: Scheduler;
+import { dayNextMonth, liveServerAndBrowser, openLoggedInPage, screenshot } from './support.ts';
 
 const NEVER = '0 0 1 1 *'; // due once a year: the test only runs jobs by hand
-before(async () => {
-  [server, browser] = await Promise.all([
-    startServer({}, {
-      workers: true, pollingIntervalSeconds: 1, cronMonitorIntervalSeconds: 1,
-      definitions: [
-        { name: 'demo-cleanup', description: '오래된 데이터를 정리합니다', cron: '0 4 * * *', run: async () => ({ deleted: 3 }) },
-        { name: 'demo-broken', description: '항상 실패하는 작업', cron: NEVER, run: async () => { throw new Error('외부 서비스 응답 없음'); } },
-      ],
-    }),
-    launchBrowser(),
-  ]);
-  scheduler = server.ctx.deps.jobs;
-  await scheduler.start();
-});
-after(async () => {
-  await browser?.close();
-  await scheduler?.stop();
-  await server?.close();
+const live = liveServerAndBrowser({}, {
+  jobs: {
+    workers: true, pollingIntervalSeconds: 1, cronMonitorIntervalSeconds: 1,
+    definitions: [
+      { name: 'demo-cleanup', description: '오래된 데이터를 정리합니다', cron: '0 4 * * *', run: async () => ({ deleted: 3 }) },
+      { name: 'demo-broken', description: '항상 실패하는 작업', cron: NEVER, run: async () => { throw new Error('외부 서비스 응답 없음'); } },
+    ],
+  },
 });
 
 /** A phone browser profile already logged in with the given session cookie. */
-const loggedInPage = (cookie: string) => openLoggedInPage(browser, server.baseURL, cookie);
+const loggedInPage = (cookie: string) => openLoggedInPage(live.browser, live.server.baseURL, cookie);
 
 const badge = (page: Page) => page.getByTestId('status-badge').first();
 
 test('borrower books dates, lender approves and confirms payment, both see the new status', async () => {
-  const { ctx } = server;
+  const { ctx } = live.server;
   const lender = await ctx.signUp('빌려주는이웃');
   const borrower = await ctx.signUp('빌리는이웃');
   const start = dayNextMonth(10);
@@ -146,7 +131,7 @@ test('borrower books dates, lender approves and confirms payment, both see the n
 });
 
 test('a weekly price shows as "1주 요금 + 2일" before booking, with the policy; 바로 예약 is approved at once', async () => {
-  const { ctx } = server;
+  const { ctx } = live.server;
   const lender = await ctx.signUp('바로빌려줌');
   const borrower = await ctx.signUp('바로빌림');
   const post = await makePost(ctx.deps.db, lender.id, {
@@ -186,7 +171,7 @@ test('a weekly price shows as "1주 요금 + 2일" before booking, with the poli
 });
 
 test('admin jobs page: change a schedule, pause and resume, run now and read the history', async () => {
-  const { ctx } = server;
+  const { ctx } = live.server;
   // members who are not admins are turned away
   const member = await ctx.signUp();
   const m = await loggedInPage(member.cookie);
@@ -247,7 +232,7 @@ test('admin jobs page: change a schedule, pause and resume, run now and read the
 });
 
 test('borrower reviews a returned rental, lender replies, a report reaches the admin who bans and unbans', async () => {
-  const { ctx } = server;
+  const { ctx } = live.server;
   const lender = await ctx.signUp('캠핑고수');
   const borrower = await ctx.signUp('주말캠퍼');
   const post = await makePost(ctx.deps.db, lender.id, { title: '원터치 그늘막 텐트', fee: 8000, deposit: 20000 });

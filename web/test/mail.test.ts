@@ -1,35 +1,19 @@
 // Browser: a forgotten password reset through the local outbox (no SMTP server: mails are .eml files in
 // DATA_DIR/outbox, delivered by the real mail-send job), and the verification banner of a new member.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, screenshot, signUpViaUi, startServer, type TestServer } from './support.ts';
+import { liveServerAndBrowser, openPage, screenshot, signUpViaUi } from './support.ts';
 import { linkIn, parseMail } from '../../server/test/mail.ts';
 import { waitFor } from '../../server/test/factories.ts';
-import type { Scheduler } from '../../server/src/jobs/scheduler.ts';
 import { mailJobs } from '../../server/src/modules/mail/jobs.ts';
 
-let server: TestServer;
-let browser: Browser;
-let scheduler: Scheduler;
-
-before(async () => {
-  server = await startServer({}, { definitions: mailJobs, workers: true, pollingIntervalSeconds: 1 });
-  scheduler = server.ctx.deps.jobs;
-  await scheduler.start();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await scheduler?.stop();
-  await server?.close();
-});
+const live = liveServerAndBrowser({}, { jobs: { definitions: mailJobs, workers: true, pollingIntervalSeconds: 1 } });
 
 /** The mail with this subject to `to`, read from the outbox folder once the job has written it. */
 async function outboxMail(to: string, subject: string) {
-  const dir = server.ctx.deps.config.mail.outboxDir;
+  const dir = live.server.ctx.deps.config.mail.outboxDir;
   let found: ReturnType<typeof parseMail> | undefined;
   await waitFor(() => {
     const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
@@ -44,8 +28,8 @@ async function outboxMail(to: string, subject: string) {
 const pathOf = (link: URL) => `${link.pathname}${link.search}`;
 
 test('비밀번호를 잊으셨나요? → mail in the outbox → new password → log in with it', async () => {
-  const member = await server.ctx.signUp();
-  const { page, pageErrors } = await openPage(browser, server.baseURL);
+  const member = await live.server.ctx.signUp();
+  const { page, pageErrors } = await openPage(live.browser, live.server.baseURL);
   await page.goto('/login');
   await page.getByRole('link', { name: '비밀번호를 잊으셨나요?' }).click();
   await page.getByRole('heading', { name: '비밀번호를 잊으셨나요?' }).waitFor();
@@ -81,7 +65,7 @@ test('비밀번호를 잊으셨나요? → mail in the outbox → new password �
 });
 
 test('a new member sees the verification banner until the mailed link is opened', async () => {
-  const { page, pageErrors } = await openPage(browser, server.baseURL);
+  const { page, pageErrors } = await openPage(live.browser, live.server.baseURL);
   const { email } = await signUpViaUi(page);
   const banner = page.getByRole('region', { name: '이메일 인증 안내' });
   await banner.getByText(email).waitFor();

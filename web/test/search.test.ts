@@ -1,19 +1,22 @@
-// Smart search in a real browser: "AI 검색" answers a question that shares no words with the right
-// listing and shows it cited (LLM answer through a local fake OpenAI-compatible server, and the
-// extractive answer without one); the listing page shows similar listings; the create form offers
+// Smart search in a real browser: "AI 검색" answers a question and shows the listing it cites (LLM
+// answer through a local fake OpenAI-compatible server; the extractive answer when the reply is unusable
+// and on a second app configured without an LLM); the listing page shows similar listings; the create form offers
 // category/fee chips and an AI draft from a hint + photo; hybrid search explains each hit, scrolls
 // page by page, and says so when semantic search is unavailable. Phone-size screenshots throughout.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sql } from '../../server/src/db/sql.ts';
 import { runEmbeddingPass } from '../../server/src/modules/embeddings/service.ts';
 import { markEmbedderUp } from '../../server/src/modules/embeddings/health.ts';
 import { embedderFor } from '../../server/src/ai/embedder.ts';
 import { KOREAN_LISTINGS, insertListings } from '../../server/test/factories.ts';
-import { catalogIds, createListingViaApi, dayNextMonth, DESKTOP, launchBrowser, makePng, openLoggedInPage, openPage, PHONE, screenshot, startServer, type TestServer } from './support.ts';
+import {
+  catalogIds, createListingViaApi, dayNextMonth, DESKTOP, liveServerAndBrowser, makePng, openLoggedInPage, openPage, PHONE, screenshot,
+  startServer, type TestServer,
+} from './support.ts';
 
 // ---- a fake OpenAI-compatible chat server: answers from the listings it is given, records requests
 interface ChatRequest { messages: { role: string; content: string | { type: string; text?: string; image_url?: { url: string } }[] }[] }
@@ -52,49 +55,47 @@ const llm = http.createServer((req, res) => {
   });
 });
 
-let server: TestServer;
-let browser: Browser;
 const ids: Record<string, number> = {};
 const DRILL = KOREAN_LISTINGS.find((l) => l.category === '전동드릴')!;
 const DRIVER = KOREAN_LISTINGS.find((l) => l.category === '전동공구')!;
 
-before(async () => {
-  await new Promise<void>((resolve) => llm.listen(0, '127.0.0.1', resolve));
-  const llmURL = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
-  [server, browser] = await Promise.all([startServer({ LLM_BASE_URL: llmURL, LLM_MODEL: 'fake' }), launchBrowser()]);
+// the fake LLM listens before the app starts, so the app can be configured with its address
+await new Promise<void>((resolve) => llm.listen(0, '127.0.0.1', resolve));
+after(() => new Promise((resolve) => llm.close(resolve)));
+const live = liveServerAndBrowser({ LLM_BASE_URL: `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`, LLM_MODEL: 'fake' }, async (server) => {
+  Object.assign(ids, await listCatalogue(server));
+});
 
-  // a realistic little catalogue, listed through the API with photos
+/** A realistic little catalogue, listed through the API with photos and embedded; the ids by title. */
+async function listCatalogue(server: TestServer): Promise<Record<string, number>> {
   const lender = await server.ctx.signUp('동네대여왕');
   const colors = ['#2f9e6e', '#3b6fd4', '#d4553b', '#a23bd4', '#d4a53b'];
+  const listed: Record<string, number> = {};
   for (const [i, l] of KOREAN_LISTINGS.entries()) {
-    const { categoryId, regionId } = await catalogIds(server.baseURL, l.category, '마포구');
-    ids[l.title] = await createListingViaApi(server.baseURL, lender.cookie, {
+    const { categoryId, regionId } = await catalogIds(live.server.baseURL, l.category, '마포구');
+    listed[l.title] = await createListingViaApi(server.baseURL, lender.cookie, {
       title: l.title, content: l.content, categoryId, regionIds: [regionId], fee: l.fee, deposit: l.deposit,
       receiveMethod: 'ANY', returnMethod: 'ANY',
     }, [await makePng({ color: colors[i % colors.length] })]);
   }
-  await embedAll();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await new Promise((resolve) => llm.close(resolve));
-});
+  await embedAll(server);
+  return listed;
+}
 
 /** The background worker's pass, run here (tests start no background jobs); every listing ends DONE. */
-async function embedAll() {
+async function embedAll(server: TestServer) {
   await runEmbeddingPass(server.ctx.deps);
   const rows = await server.ctx.deps.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM posts WHERE embedding_status <> 'DONE'`);
   assert.equal(rows[0].n, 0, 'every listing embedded');
 }
 
 /** A phone page logged in as a new member. */
-const loggedInPage = async () => openLoggedInPage(browser, server.baseURL, (await server.ctx.signUp()).cookie);
+const loggedInPage = async () => openLoggedInPage(live.browser, live.server.baseURL, (await live.server.ctx.signUp()).cookie);
 
 const cardTitles = (page: Page, scope = 'body') => page.locator(`${scope} [data-testid="post-card"] .post-card-title`).allTextContents();
 
-test('AI 검색: the LLM answer cites only retrieved listings; without an LLM an extractive answer that counts what it shows', async () => {
-  const { page, context, pageErrors } = await openPage(browser, server.baseURL, PHONE);
+test('AI 검색: the LLM answer cites only retrieved listings; an unusable reply falls back to the extractive answer', async () => {
+  const { page, context, pageErrors } = await openPage(live.browser, live.server.baseURL, PHONE);
   const question = '전동드릴 빌리고 싶어요';
 
   await page.goto('/search');
@@ -128,15 +129,20 @@ test('AI 검색: the LLM answer cites only retrieved listings; without an LLM an
   await page.getByText('AI 답변을 만들지 못해 검색 결과로 정리했어요').waitFor();
   assert.equal(await answer.locator('.ai-badge').textContent(), '검색 요약');
 
-  // no LLM configured at all: extractive answer; it says how many it shows, and shows exactly those
-  // the app never changes its Deps (readonly); this test switches the LLM off in place to compare answers
-  const deps: { llm: typeof server.ctx.deps.llm } = server.ctx.deps;
-  const configured = deps.llm;
-  deps.llm = null;
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('AI 검색 without an LLM configured: an extractive answer that says how many it shows, and shows exactly those', async () => {
+  // a second app, configured with no LLM at all (Deps is readonly: the first one's LLM stays as it is)
+  const plain = await startServer();
   try {
-    await page.getByLabel('AI에게 물어볼 내용').fill('');
-    await page.getByRole('button', { name: '물어보기' }).click();
+    await listCatalogue(plain);
+    assert.equal(plain.ctx.deps.llm, null);
+    const { page, context, pageErrors } = await openPage(live.browser, plain.baseURL, PHONE);
+    await page.goto('/search?mode=ai');
     await page.getByRole('button', { name: '주말 캠핑 갈 때 필요한 거' }).click();
+    const answer = page.getByTestId('ai-answer');
     await answer.filter({ hasText: '주말 캠핑 갈 때 필요한 거' }).waitFor();
     await page.getByRole('heading', { name: /답변에 나온 물건 \d+개/ }).waitFor();
     assert.equal(await answer.locator('.ai-badge').textContent(), '검색 요약');
@@ -149,15 +155,15 @@ test('AI 검색: the LLM answer cites only retrieved listings; without an LLM an
     const shown = await page.locator('.search-results [data-testid="post-card"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     assert.ok(hrefs.length > 0 && hrefs.every((h) => shown.includes(h)), `${hrefs} ⊄ ${shown}`);
     await screenshot(page, 'phone-ai-search-extractive');
+    assert.deepEqual(pageErrors, []);
+    await context.close();
   } finally {
-    deps.llm = configured;
+    await plain.close();
   }
-  assert.deepEqual(pageErrors, []);
-  await context.close();
 });
 
 test('listing page: 비슷한 물건 from the vector neighbours, never the listing itself', async () => {
-  const { page, context, pageErrors } = await openPage(browser, server.baseURL, PHONE);
+  const { page, context, pageErrors } = await openPage(live.browser, live.server.baseURL, PHONE);
   await page.goto(`/posts/${ids[DRILL.title]}`);
   await page.getByRole('heading', { name: DRILL.title }).waitFor();
   const similar = page.getByTestId('similar-posts');
@@ -178,7 +184,7 @@ test('listing page: 비슷한 물건 from the vector neighbours, never the listi
 
 test('create form: suggested category and fee as one-click chips; AI draft from a hint and a photo, with undo', async () => {
   const { page, context, pageErrors } = await loggedInPage();
-  const drillCategory = (await catalogIds(server.baseURL, '전동드릴', '마포구')).categoryId;
+  const drillCategory = (await catalogIds(live.server.baseURL, '전동드릴', '마포구')).categoryId;
 
   await page.goto('/posts/new');
   await page.getByRole('heading', { name: '내 물건 빌려주기' }).waitFor();
@@ -227,12 +233,12 @@ test('create form: suggested category and fee as one-click chips; AI draft from 
 
 test('hybrid search: why each hit matched, infinite scroll, and a notice when semantic search is off', async () => {
   // enough tents for more than one page (20)
-  await insertListings(server.ctx.deps.db, Array.from({ length: 24 }, (_, i) => ({
+  await insertListings(live.server.ctx.deps.db, Array.from({ length: 24 }, (_, i) => ({
     title: `캠핑 텐트 ${i + 1}호`, content: '주말에 쓰기 좋은 텐트', category: '텐트', fee: 9000 + i * 100, deposit: 30000,
   })));
-  await embedAll();
+  await embedAll(live.server);
 
-  const { page, context, pageErrors } = await openPage(browser, server.baseURL, PHONE);
+  const { page, context, pageErrors } = await openPage(live.browser, live.server.baseURL, PHONE);
   await page.goto('/search?q=%ED%85%90%ED%8A%B8'); // 텐트
   await page.locator('[data-testid="post-card"]').first().waitFor();
   const firstWhy = page.getByTestId('why-matched').first();
@@ -271,7 +277,7 @@ test('hybrid search: why each hit matched, infinite scroll, and a notice when se
   await screenshot(page, 'phone-search-filters');
 
   // a server without a usable vector store: keyword-only, and the page says so
-  server.ctx.deps.db.vectorAvailable = false;
+  live.server.ctx.deps.db.vectorAvailable = false;
   try {
     await page.goto('/search?q=%ED%85%90%ED%8A%B8');
     await page.getByText('의미 검색을 사용할 수 없어 키워드로만 찾았어요').waitFor();
@@ -279,11 +285,11 @@ test('hybrid search: why each hit matched, infinite scroll, and a notice when se
     assert.ok(whys.length > 0 && whys.every((w) => !w.includes('용도')), whys.join(' | '));
     await screenshot(page, 'phone-search-keyword-only');
   } finally {
-    server.ctx.deps.db.vectorAvailable = true;
+    live.server.ctx.deps.db.vectorAvailable = true;
   }
 
   // the embeddings service failing (as a down local server would): keyword results and a notice saying so
-  const embedder = embedderFor(server.ctx.deps.config) as { embed: (t: string[]) => Promise<number[][]> };
+  const embedder = embedderFor(live.server.ctx.deps.config) as { embed: (t: string[]) => Promise<number[][]> };
   const working = embedder.embed;
   embedder.embed = async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:11434'); };
   try {
@@ -293,14 +299,14 @@ test('hybrid search: why each hit matched, infinite scroll, and a notice when se
     await screenshot(page, 'phone-search-embedder-down');
   } finally {
     embedder.embed = working;
-    markEmbedderUp(server.ctx.deps.config);
+    markEmbedderUp(live.server.ctx.deps.config);
   }
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
 
 test('nonsense finds nothing, and the page says so in Korean with a way on (popular categories, new listings)', async () => {
-  const { page, context, pageErrors } = await openPage(browser, server.baseURL, PHONE);
+  const { page, context, pageErrors } = await openPage(live.browser, live.server.baseURL, PHONE);
   await page.goto('/search');
   // no query, no filter: suggestions, not an arbitrary list
   await page.getByText('어떤 물건을 찾으세요?').waitFor();

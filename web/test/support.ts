@@ -62,24 +62,32 @@ export interface LiveServerAndBrowser {
   readonly browser: Browser;
 }
 
+/** The file's own set-up once the server and Chromium run. */
+type SetUp = (server: TestServer) => Promise<void>;
+
+export interface LiveOptions {
+  /** the scheduler's options (the file's own job definitions): started with the server, stopped with it */
+  jobs?: SchedulerOptions;
+  setUp?: SetUp;
+}
+
 /**
  * The app and Chromium for one test file: started in `before`, stopped in `after` (registered here, so
  * a file only says `const live = liveServerAndBrowser()` and reads `live.server` / `live.browser`).
+ * The set-up runs in the same hook: a second root `before` may not wait for this one.
  */
-export function liveServerAndBrowser(
-  env: Record<string, string> = {},
-  /** the file's own set-up once both run (in the same hook: a second root \`before\` may not wait for this one) */
-  setUp?: (server: TestServer) => Promise<void>,
-): LiveServerAndBrowser {
+export function liveServerAndBrowser(env: Record<string, string> = {}, options: SetUp | LiveOptions = {}): LiveServerAndBrowser {
+  const { jobs, setUp } = typeof options === 'function' ? { jobs: undefined, setUp: options } : options;
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   before(async () => {
-    [server, browser] = await Promise.all([startServer(env), launchBrowser()]);
+    [server, browser] = await Promise.all([startServer(env, jobs), launchBrowser()]);
+    if (jobs) await server.ctx.deps.jobs.start();
     await setUp?.(server);
   });
   after(async () => {
     await browser?.close();
-    await server?.close();
+    await server?.close(); // stops the scheduler too
   });
   return {
     get server() {
