@@ -6,6 +6,8 @@ import sharp from 'sharp';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { RENDER_JOB, renderPending } from '../images/renditions.ts';
 import { EMBED_JOB } from '../embeddings/service.ts';
+import { ALERTS_MATCH_JOB } from '../alerts/service.ts';
+import { sql } from '../../db/sql.ts';
 import { jobDefinitions } from '../../jobs/registry.ts';
 import { addDays, seoulDate } from '../../lib/dates.ts';
 import { countingJobs, jpeg, jpegWithGps, multipart, sendPost, imageParts, waitFor } from '../../../test/factories.ts';
@@ -17,19 +19,42 @@ let admin: { id: number; cookie: string };
 const cat: Record<string, number> = {};
 const reg: Record<string, number> = {};
 let img: Buffer;
+const JOBS = [EMBED_JOB, RENDER_JOB, ALERTS_MATCH_JOB].sort();
 /** the jobs a change queues, counted instead of run (the rendition test renders by hand) */
-const queued = countingJobs([EMBED_JOB, RENDER_JOB]);
+const { definitions } = countingJobs(JOBS);
 
-/** Waits until each job has run again since `before` (the change queued it; workers poll by LISTEN/NOTIFY). */
-async function ranAgain(before: { embed: number; render?: number }) {
-  await waitFor(
-    () => queued.runs(EMBED_JOB) > before.embed && (before.render === undefined || queued.runs(RENDER_JOB) > before.render),
-    'the jobs the change queued',
-  );
+const jobRows = () => ctx.deps.db.query<{ id: string; name: string; data: unknown; state: string }>(
+  sql`SELECT id, name, data, state FROM pgboss.job WHERE name IN (${JOBS[0]}, ${JOBS[1]}, ${JOBS[2]})`);
+
+/**
+ * What `request` queued: the pg-boss jobs (name and payload) that were not there before it. None of
+ * these jobs is waiting when it starts (the workers have taken them), so a nudge during the request
+ * cannot have collapsed into an older one and every new row is this request's.
+ */
+async function jobsQueuedBy<T>(request: () => Promise<T>): Promise<[T, { name: string; data: unknown }[]]> {
+  await waitFor(async () => (await jobRows()).every((j) => j.state !== 'created' && j.state !== 'retry'), 'no job of ours waiting');
+  const before = new Set((await jobRows()).map((j) => j.id));
+  const result = await request();
+  const added = (await jobRows()).filter((j) => !before.has(j.id)).map(({ name, data }) => ({ name, data }));
+  return [result, added.sort((a, b) => a.name.localeCompare(b.name))];
+}
+
+/**
+ * A created or edited listing queues each job once, and the listing itself is the work they will take:
+ * its embedding is WAIT, its new images PENDING, its id in the alerts-match queue. (The job payloads
+ * carry no id by design: a nudge runs the pass over every waiting row, so bursts collapse into one run.)
+ */
+async function assertQueuedFor(id: number, jobs: { name: string; data: unknown }[]) {
+  assert.deepEqual(jobs, JOBS.map((name) => ({ name, data: { trigger: 'NUDGE' } })));
+  const { db } = ctx.deps;
+  assert.equal((await db.one<{ s: string }>(sql`SELECT embedding_status AS s FROM posts WHERE id = ${id}`))!.s, 'WAIT');
+  assert.ok((await db.one(sql`SELECT 1 FROM alert_checks WHERE post_id = ${id}`)) !== null, 'queued for the alerts match');
+  const pending = await db.query(sql`SELECT 1 FROM post_images WHERE post_id = ${id} AND status = 'PENDING'`);
+  assert.ok(pending.length > 0, 'new images wait for renditions');
 }
 
 before(async () => {
-  ctx = await createTestContext({ jobs: { definitions: queued.definitions, workers: true, pollingIntervalSeconds: 1 } });
+  ctx = await createTestContext({ jobs: { definitions, workers: true, pollingIntervalSeconds: 1 } });
   await ctx.deps.jobs.start();
   owner = await ctx.signUp();
   other = await ctx.signUp();
@@ -76,9 +101,9 @@ test('create: anonymous 401; owner creates; detail and list show it with origina
   const anon = await sendPost(ctx.app, { data: base(), images: [img] });
   assert.equal(anon.statusCode, 401);
 
-  const runs = { embed: queued.runs(EMBED_JOB), render: queued.runs(RENDER_JOB) };
-  const id = await create(owner.cookie, {}, [img, await jpeg(80, 60, '#00f')]);
-  await ranAgain(runs); // embedding and renditions are queued jobs
+  const second = await jpeg(80, 60, '#00f');
+  const [id, jobs] = await jobsQueuedBy(() => create(owner.cookie, {}, [img, second]));
+  await assertQueuedFor(id, jobs);
 
   const detail = (await get(`/api/v1/posts/${id}`, other.cookie)).json();
   assert.equal(detail.title, base().title);
@@ -248,10 +273,10 @@ test('edit: only the owner; replaces regions/options/images/dates; soft-deletes 
   const tooMany = await sendPost(ctx.app, { method: 'PUT', url: `/api/v1/posts/${id}`, cookie: owner.cookie, data, images: Array(10).fill(img) });
   assert.equal(tooMany.json().code, 'TOO_MANY_IMAGES');
 
-  const runs = { embed: queued.runs(EMBED_JOB), render: queued.runs(RENDER_JOB) };
-  const res = await sendPost(ctx.app, { method: 'PUT', url: `/api/v1/posts/${id}`, cookie: owner.cookie, data, images: [await jpeg(50, 50, '#123')] });
+  const added = await jpeg(50, 50, '#123');
+  const [res, jobs] = await jobsQueuedBy(() => sendPost(ctx.app, { method: 'PUT', url: `/api/v1/posts/${id}`, cookie: owner.cookie, data, images: [added] }));
   assert.equal(res.statusCode, 200, res.body);
-  await ranAgain(runs);
+  await assertQueuedFor(id, jobs);
   const after = res.json();
   assert.equal(after.title, '수정된 제목: 대형 텐트');
   assert.deepEqual(after.regions.map((r: { name: string }) => r.name).sort(), ['성남시', '수원시']);
