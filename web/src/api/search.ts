@@ -6,7 +6,7 @@ import { cursorPaging } from './paging.ts';
 import { PAGE_SIZE } from './posts.ts';
 import type { Static } from 'typebox';
 import type {
-  AiSearchResult as AiSearchResultSchema, SearchMode as SearchModeSchema, SearchPage, SearchSort, SemanticFallback as SemanticFallbackSchema,
+  AiSearchResult as AiSearchResultSchema, SearchMode as SearchModeSchema, SearchPage, SearchQuery, SearchSort, SemanticFallback as SemanticFallbackSchema,
 } from '../../../server/src/modules/search/schemas.ts';
 import type {
   SimilarResult as SimilarResultSchema, SuggestBody, SuggestResult as SuggestResultSchema,
@@ -32,15 +32,8 @@ export function keywordOnlyNotice(fallback: SemanticFallback): string | null {
   return null;
 }
 
-/** Filters both search endpoints accept (parents include their children; dates are 'YYYY-MM-DD'). */
-export interface SearchFilters {
-  categoryId?: number;
-  regionId?: number;
-  minFee?: number;
-  maxFee?: number;
-  from?: string;
-  to?: string;
-}
+/** Filters both search endpoints accept (parents include their children; dates are 'YYYY-MM-DD'): the server's query schema. */
+export type SearchFilters = Pick<Static<typeof SearchQuery>, 'categoryId' | 'regionId' | 'minFee' | 'maxFee' | 'from' | 'to'>;
 
 export const searchKeys = {
   hybrid: (q: string, filters: SearchFilters, sort: SearchApiSort) => ['search', 'hybrid', q, filters, sort] as const,

@@ -1,17 +1,14 @@
 // Display formats: money in 원, calendar dates in Asia/Seoul, relative times in Korean.
 
+import { addDays, rentalDays, seoulDate as serverSeoulDate } from '../../../server/src/lib/dates.ts';
+
 export const TIME_ZONE = 'Asia/Seoul';
 
 const wonFormat = new Intl.NumberFormat('ko-KR');
 export const won = (n: number) => `${wonFormat.format(n)}원`;
 
-// built once: a formatter is costly to create, and chat renders call seoulDate for every message
-const seoulDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** 'YYYY-MM-DD' of an instant, as a calendar date in Seoul. */
-export function seoulDate(at: Date = new Date()): string {
-  return seoulDayFormat.format(at);
-}
+/** 'YYYY-MM-DD' of an instant (now by default), as a calendar date in Seoul: the server's rule. */
+export const seoulDate = (at: Date = new Date()): string => serverSeoulDate(at);
 
 /** '2025년 3월 7일' */
 export function koreanDate(ymd: string): string {
@@ -45,16 +42,8 @@ export const METHOD_LABELS: Record<string, string> = {
 };
 export const methodLabel = (m: string) => METHOD_LABELS[m] ?? m;
 
-/** Calendar arithmetic on 'YYYY-MM-DD' strings (UTC math; no time zone can shift a plain date). */
-export function addDays(ymd: string, days: number): string {
-  const d = new Date(`${ymd}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Days of a rental, both ends inclusive (the server's rentalDays): 3/7 – 3/9 is 3 days. */
-export const rentalDays = (start: string, end: string) =>
-  Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1;
+// Calendar arithmetic on 'YYYY-MM-DD' strings and a rental's day count (both ends inclusive): the server's.
+export { addDays, rentalDays };
 
 /** Compresses sorted dates into runs: ['3/1–3/3', '3/7']. */
 export function dateRuns(days: string[]): { start: string; end: string }[] {
