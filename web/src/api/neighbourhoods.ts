@@ -11,7 +11,7 @@ export type MyNeighbourhood = Static<typeof MyNeighbourhoods>['items'][number];
 // the server's own type (erased at build): one definition of what trust carries
 export type { Trust } from '../../../server/src/modules/trust/score.ts';
 // the radii the API accepts, from the server's one definition
-export { RADII_KM } from '../../../server/src/modules/neighbourhoods/geo.ts';
+export { RADII_KM, type RadiusKm } from '../../../server/src/modules/neighbourhoods/geo.ts';
 
 export const hoodKeys = { mine: ['neighbourhoods', 'mine'] as const, blocks: ['blocks'] as const };
 

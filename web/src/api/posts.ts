@@ -21,17 +21,8 @@ export type PostOption = PostDetail['options'][number];
 /** The `data` JSON part of create (and edit, with keepImageIds). */
 export type { PostData };
 
-export interface PostFilters {
-  keyword?: string;
-  categoryId?: number;
-  regionId?: number;
-  minFee?: number;
-  maxFee?: number;
-  authorId?: number;
-  sort?: PostSort;
-  near?: 'me';
-  radiusKm?: number;
-}
+/** The list filters the web app sends: the server's query schema. */
+export type PostFilters = Pick<ListQuery, 'keyword' | 'categoryId' | 'regionId' | 'minFee' | 'maxFee' | 'authorId' | 'sort' | 'near' | 'radiusKm'>;
 
 export const PAGE_SIZE = 20;
 

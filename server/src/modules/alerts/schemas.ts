@@ -1,6 +1,6 @@
 // Alert shapes: a saved search (query + optional filters + 동네 radius) and a 빈 날짜 알림.
 import { Type, type Static } from 'typebox';
-import { Id, Nullable } from '../../http/wire.ts';
+import { Id, Nullable, OneOf } from '../../http/wire.ts';
 import { RADII_KM } from '../neighbourhoods/geo.ts';
 import { Day, MAX_FEE } from '../posts/schemas.ts';
 
@@ -16,7 +16,7 @@ export const AlertBody = Type.Object(
     regionId: Type.Optional(Id),
     minFee: Type.Optional(Won),
     maxFee: Type.Optional(Won),
-    radiusKm: Type.Optional(Type.Union(RADII_KM.map((r) => Type.Literal(r)), { description: `내 첫 번째 동네에서 반경 km: ${RADII_KM.join(', ')}` })),
+    radiusKm: Type.Optional(OneOf(RADII_KM, { description: `내 첫 번째 동네에서 반경 km: ${RADII_KM.join(', ')}` })),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,6 @@
 // Listing shapes: the JSON `data` part of the multipart create/edit body, and every response.
 import { Type, type Static } from 'typebox';
-import { Id, Nullable } from '../../http/wire.ts';
+import { Id, Nullable, OneOf } from '../../http/wire.ts';
 import { CursorParam } from '../../lib/cursor.ts';
 import { TrustOut } from '../trust/schemas.ts';
 import { RADII_KM } from '../neighbourhoods/geo.ts';
@@ -184,7 +184,7 @@ export const NearFields = {
   near: Type.Optional(Type.Literal('me', { description: '내 첫 번째 동네 기준 (로그인 필요)' })),
   lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
   lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
-  radiusKm: Type.Optional(Type.Union(RADII_KM.map((r) => Type.Literal(r)), { description: `반경 km: ${RADII_KM.join(', ')}` })),
+  radiusKm: Type.Optional(OneOf(RADII_KM, { description: `반경 km: ${RADII_KM.join(', ')}` })),
 };
 
 export const ListQuery = Type.Object({

@@ -6,7 +6,7 @@ import { Link, useSearchParams } from 'react-router';
 import { placeFeed, usePostList } from '../../api/posts.ts';
 import { useMe } from '../../api/members.ts';
 import { useRegions } from '../../api/catalog.ts';
-import { RADII_KM, useMyNeighbourhoods } from '../../api/neighbourhoods.ts';
+import { RADII_KM, type RadiusKm, useMyNeighbourhoods } from '../../api/neighbourhoods.ts';
 import { CategoryChips } from '../../components/CategoryChips.tsx';
 import { DemoLoadingNotice } from '../../components/DemoLoadingNotice.tsx';
 import { PostList } from '../../components/PostList.tsx';
@@ -14,7 +14,7 @@ import { EmptyState, useDocumentTitle } from '../../components/ui.tsx';
 
 /** Fewer cards than this within the range → try the next wider range (until the user picks one). */
 const NEARLY_EMPTY = 2;
-const DEFAULT_RADIUS = 3;
+const DEFAULT_RADIUS: RadiusKm = 3;
 
 export function HomePage() {
   useDocumentTitle(undefined);
@@ -25,8 +25,8 @@ export function HomePage() {
   const { data: me } = useMe();
   const hoods = useMyNeighbourhoods(!!me);
   const home = me && hoods.data?.length ? hoods.data[0] : null;
-  const [autoRadius, setAutoRadius] = useState(DEFAULT_RADIUS);
-  const radius = (RADII_KM as readonly number[]).includes(picked) ? picked : autoRadius;
+  const [autoRadius, setAutoRadius] = useState<RadiusKm>(DEFAULT_RADIUS);
+  const radius = RADII_KM.find((r) => r === picked) ?? autoRadius;
   const query = usePostList(
     home ? { categoryId, near: 'me', radiusKm: radius, sort: 'newest' } : placeFeed(categoryId, regionId),
   );
