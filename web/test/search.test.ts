@@ -2,7 +2,7 @@
 // answer through a local fake OpenAI-compatible server; the extractive answer when the reply is unusable
 // and on a second app configured without an LLM); the listing page shows similar listings; the create form offers
 // category/fee chips and an AI draft from a hint + photo; hybrid search explains each hit, scrolls
-// page by page, and says so when semantic search is unavailable. Phone-size screenshots throughout.
+// page by page, and says so when semantic search is unavailable (on apps really in that state). Phone-size screenshots throughout.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { sql } from '../../server/src/db/sql.ts';
 import { runEmbeddingPass } from '../../server/src/modules/embeddings/service.ts';
-import { markEmbedderUp } from '../../server/src/modules/embeddings/health.ts';
-import { embedderFor } from '../../server/src/ai/embedder.ts';
+import { embeddingsRepository } from '../../server/src/modules/embeddings/repository.ts';
 import { KOREAN_LISTINGS, insertListings } from '../../server/test/factories.ts';
+import { createTemporaryDatabase } from '../../server/test/postgres.ts';
 import {
   catalogIds, createListingViaApi, dayNextMonth, DESKTOP, liveServerAndBrowser, makePng, openLoggedInPage, openPage, PHONE, screenshot,
   startServer, type TestServer,
@@ -231,7 +231,7 @@ test('create form: suggested category and fee as one-click chips; AI draft from 
   await context.close();
 });
 
-test('hybrid search: why each hit matched, infinite scroll, and a notice when semantic search is off', async () => {
+test('hybrid search: why each hit matched, infinite scroll, filters', async () => {
   // enough tents for more than one page (20)
   await insertListings(live.server.ctx.deps.db, Array.from({ length: 24 }, (_, i) => ({
     title: `캠핑 텐트 ${i + 1}호`, content: '주말에 쓰기 좋은 텐트', category: '텐트', fee: 9000 + i * 100, deposit: 30000,
@@ -276,33 +276,48 @@ test('hybrid search: why each hit matched, infinite scroll, and a notice when se
   assert.equal(await page.getByLabel('정렬').locator('option[value="fee_asc"]').isDisabled(), true);
   await screenshot(page, 'phone-search-filters');
 
-  // a server without a usable vector store: keyword-only, and the page says so
-  live.server.ctx.deps.db.vectorAvailable = false;
-  try {
-    await page.goto('/search?q=%ED%85%90%ED%8A%B8');
-    await page.getByText('의미 검색을 사용할 수 없어 키워드로만 찾았어요').waitFor();
-    const whys = await page.getByTestId('why-matched').allTextContents();
-    assert.ok(whys.length > 0 && whys.every((w) => !w.includes('용도')), whys.join(' | '));
-    await screenshot(page, 'phone-search-keyword-only');
-  } finally {
-    live.server.ctx.deps.db.vectorAvailable = true;
-  }
-
-  // the embeddings service failing (as a down local server would): keyword results and a notice saying so
-  const embedder = embedderFor(live.server.ctx.deps.config) as { embed: (t: string[]) => Promise<number[][]> };
-  const working = embedder.embed;
-  embedder.embed = async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:11434'); };
-  try {
-    await page.goto('/search?q=%ED%85%90%ED%8A%B8');
-    await page.getByTestId('keyword-only-notice').filter({ hasText: '의미 검색 서버에 연결할 수 없어 키워드로만 찾았어요' }).waitFor();
-    assert.ok((await page.locator('[data-testid="post-card"]').count()) > 0, 'keyword hits still shown');
-    await screenshot(page, 'phone-search-embedder-down');
-  } finally {
-    embedder.embed = working;
-    markEmbedderUp(live.server.ctx.deps.config);
-  }
   assert.deepEqual(pageErrors, []);
   await context.close();
+});
+
+test('semantic search unavailable: keyword hits and a Korean notice — on a PostgreSQL without pgvector, and with the embeddings server down', async () => {
+  // Two more apps, each really in that state (Deps is readonly: nothing is switched off in place).
+  // The machine's PostgreSQL has no pgvector, so an app on it has no vector store at all.
+  const database = await createTemporaryDatabase('novector');
+  // A port nothing listens on: the embeddings server is down.
+  const closed = http.createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const deadPort = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  const cases: { env: Record<string, string>; notice: string; shot: string; vectorsStoredBefore?: number }[] = [
+    { env: { DATABASE_URL: database.url, SINGLE_INSTANCE: 'true' }, notice: '의미 검색을 사용할 수 없어 키워드로만 찾았어요', shot: 'phone-search-keyword-only' },
+    { env: { EMBEDDINGS_BASE_URL: `http://127.0.0.1:${deadPort}/v1`, EMBEDDINGS_MODEL: 'bge-m3', EMBEDDINGS_DIMENSIONS: '16' },
+      notice: '의미 검색 서버에 연결할 수 없어 키워드로만 찾았어요', shot: 'phone-search-embedder-down', vectorsStoredBefore: 16 },
+  ];
+  try {
+    for (const c of cases) {
+      const server = await startServer(c.env);
+      try {
+        await insertListings(server.ctx.deps.db, KOREAN_LISTINGS);
+        // the server was up once: its vector table exists (the worker makes it on its first pass)
+        if (c.vectorsStoredBefore) await embeddingsRepository(server.ctx.deps.db).ensureVectorTable(c.vectorsStoredBefore);
+        const { page, context, pageErrors } = await openPage(live.browser, server.baseURL, PHONE);
+        await page.goto('/search?q=%ED%85%90%ED%8A%B8');
+        await page.getByTestId('keyword-only-notice').filter({ hasText: c.notice }).waitFor();
+        const titles = await cardTitles(page);
+        assert.ok(titles.includes('4인용 돔 텐트'), `keyword hits still shown: ${titles.join(' | ')}`);
+        const whys = await page.getByTestId('why-matched').allTextContents();
+        assert.ok(whys.length > 0 && whys.every((w) => !w.includes('용도')), whys.join(' | '));
+        await screenshot(page, c.shot);
+        assert.deepEqual(pageErrors, []);
+        await context.close();
+      } finally {
+        await server.close();
+      }
+    }
+  } finally {
+    await database.drop();
+  }
 });
 
 test('nonsense finds nothing, and the page says so in Korean with a way on (popular categories, new listings)', async () => {
