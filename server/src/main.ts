@@ -23,6 +23,7 @@ async function main() {
   }
   const log = pino({ level: config.logLevel });
   const deps = await createDepsOrExit(config, log, '시작 실패');
+  const depsReadyMs = Math.round(performance.now());
 
   if (config.adminEmail && config.adminPassword) {
     await membersService(deps).ensureAdmin(config.adminEmail, config.adminPassword);
@@ -30,14 +31,18 @@ async function main() {
   }
 
   const app: App = await buildApp(deps, { logger: { level: config.logLevel } });
+  const appBuiltMs = Math.round(performance.now());
   await app.listen({ port: config.port, host: config.host });
   log.info(
     {
       port: config.port,
       mode: config.databaseUrl ? 'server' : 'embedded',
-      // from the process start (what a deployment waits for), of which loading the modules took modulesMs
+      // from the process start (what a deployment waits for), of which loading the modules took modulesMs,
+      // opening the database (and the admin check) depsMs, building the routes appMs
       readyMs: Math.round(process.uptime() * 1000),
       modulesMs: modulesLoadedMs,
+      depsMs: depsReadyMs - modulesLoadedMs,
+      appMs: appBuiltMs - depsReadyMs,
     },
     `취밋 ready on http://localhost:${config.port}`,
   );

@@ -1,12 +1,13 @@
 // Embedded cold start: a fresh data folder starts from the shipped migrated template (no migration
 // runs from nothing), the demo data is seeded after the server is ready with /readyz saying so, and
-// `npm start` rebuilds the web app only when its sources changed.
+// `npm start` rebuilds the web app and recompiles the server only when their sources changed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startApp } from '../../bench/app-process.ts';
 import { openPglite } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -80,4 +81,32 @@ test('npm start builds the web app only when web sources changed', () => {
   run();
   assert.equal(builds(), 2);
   fs.rmSync(root, { recursive: true, force: true });
+});
+
+test('npm start compiles the server only when a bundled source changed; data files are found next to the sources', () => {
+  // a copy of server/src and the build script; packages come from this checkout's node_modules
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-serverstamp-'));
+  fs.mkdirSync(path.join(root, 'scripts'));
+  fs.copyFileSync('scripts/build-server.mjs', path.join(root, 'scripts/build-server.mjs'));
+  fs.cpSync('server/src', path.join(root, 'server/src'), { recursive: true, filter: (f) => !f.endsWith('.bin.gz') });
+  fs.symlinkSync(path.resolve('node_modules'), path.join(root, 'node_modules'));
+  const run = () => spawnSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root, encoding: 'utf8' });
+  try {
+    assert.match(run().stdout, /server compiled/, 'no build yet → build');
+    assert.match(run().stdout, /up to date/, 'nothing changed → no build');
+    // a test file is not part of the bundle: changing it changes nothing
+    fs.appendFileSync(path.join(root, 'server/src/metrics.test.ts'), '\n// changed\n');
+    assert.match(run().stdout, /up to date/);
+    fs.appendFileSync(path.join(root, 'server/src/db/migrate.ts'), '\n// changed\n');
+    assert.match(run().stdout, /server compiled/, 'a changed source → build');
+    // migrations, the template database and the embedder's weights are looked up from the sources' folders
+    const bundle = fs.readdirSync(path.join(root, 'dist/server')).filter((f) => f.endsWith('.js'))
+      .map((f) => fs.readFileSync(path.join(root, 'dist/server', f), 'utf8')).join('\n');
+    assert.doesNotMatch(bundle, /import\.meta\.url/);
+    for (const file of ['db/migrate.ts', 'db/template.ts', 'ai/local-embedder.ts']) {
+      assert.ok(bundle.includes(JSON.stringify(pathToFileURL(path.join(root, 'server/src', file)).href)), file);
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
