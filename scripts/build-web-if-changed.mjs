@@ -1,16 +1,18 @@
 // `npm start` step: builds the web app only when its inputs changed since the build in web/dist.
 // The inputs' fingerprint (every file of web/src, web/public, web/index.html, the Vite config and the
-// lock file: paths, sizes and contents) is written to web/dist/.build-stamp after a successful build.
+// lock file: paths, sizes and contents) is written to web/dist/.build-stamp after a successful build,
+// by every Vite build (web/vite.config.ts), so `npm run build:web` or `npm test` leaves nothing to redo.
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const stampFile = path.join(root, 'web/dist/.build-stamp');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const stampFile = path.join(root, 'web/dist/.build-stamp');
 const inputs = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'package-lock.json'];
 
-function fingerprint() {
+export function fingerprint() {
   const hash = crypto.createHash('sha256');
   const files = [];
   for (const input of inputs) {
@@ -26,16 +28,22 @@ function fingerprint() {
   return hash.digest('hex');
 }
 
-const t0 = performance.now();
-const current = fingerprint();
-const built = fs.existsSync(stampFile) && fs.existsSync(path.join(root, 'web/dist/index.html')) ? fs.readFileSync(stampFile, 'utf8').trim() : null;
-if (built === current && !process.argv.includes('--force')) {
-  console.log(`web app up to date (checked in ${Math.round(performance.now() - t0)} ms)`);
-} else {
+export function buildWebIfChanged({ force = false } = {}) {
+  const t0 = performance.now();
+  const current = fingerprint();
+  const built = fs.existsSync(stampFile) && fs.existsSync(path.join(root, 'web/dist/index.html')) ? fs.readFileSync(stampFile, 'utf8').trim() : null;
+  if (built === current && !force) {
+    console.log(`web app up to date (checked in ${Math.round(performance.now() - t0)} ms)`);
+    return;
+  }
   console.log(built ? 'web sources changed: building the web app…' : 'building the web app…');
   const vite = path.join(root, 'node_modules/vite/bin/vite.js');
   const r = spawnSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
   fs.writeFileSync(stampFile, `${current}\n`);
   console.log(`web app built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildWebIfChanged({ force: process.argv.includes('--force') });
 }

@@ -6,6 +6,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { fingerprint, stampFile } from '../scripts/build-web-if-changed.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const api = process.env.API_ORIGIN ?? 'http://127.0.0.1:8080';
@@ -58,9 +59,31 @@ function inlineStylesheet(): Plugin {
   };
 }
 
+/**
+ * Writes web/dist/.build-stamp (the sources' fingerprint, taken before the build reads them) after every
+ * build into web/dist, so `npm start` does not build again what `npm run build:web` just built.
+ */
+function buildStamp(): Plugin {
+  let outDir = '';
+  let stamp = '';
+  return {
+    name: 'chwimeet-build-stamp',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    buildStart() {
+      stamp = fingerprint();
+    },
+    closeBundle() {
+      if (outDir === path.dirname(stampFile)) fs.writeFileSync(stampFile, `${stamp}\n`);
+    },
+  };
+}
+
 export default defineConfig({
   root,
-  plugins: [react(), inlineStylesheet(), precompress()],
+  plugins: [react(), inlineStylesheet(), precompress(), buildStamp()],
   // manifest: which chunks the entry needs (web/test/bundle.test.ts checks the first-load budget)
   build: { outDir: 'dist', emptyOutDir: true, manifest: true, chunkSizeWarningLimit: 800 },
   server: {
