@@ -798,6 +798,8 @@ test('compose and image: writable volumes owned by node, one image tag per colou
   // every folder the app container mounts to write into exists in the image and belongs to `node`
   const userAt = finalStage.indexOf('\nUSER node');
   assert.ok(userAt > 0, 'the app runs as node');
+  // no TypeScript compiling at each start: the image compiles the server once and runs that
+  assert.ok(dockerfile.includes('npm run build:server') && /^CMD .*dist\/server\/main\.js/m.test(finalStage), 'the image runs the server compiled at build time');
   for (const mount of blue.volumes as string[]) {
     const target = mount.split(':')[1];
     const run = finalStage.split('\n').find((l) => l.startsWith('RUN') && l.includes('mkdir') && l.split(/\s+/).includes(target));
