@@ -1,7 +1,8 @@
 // Relevance on a realistic catalogue (the demo listings plus the held-out listings the embedder never
 // saw), with the configured built-in embedder — nothing here is in a lexicon or in the training data:
 // - paraphrases whose words are in no training file and no listing they should find (server/test/
-//   paraphrases.ts, checked by paraphrases.test.ts) find one in the top 5 by meaning alone;
+//   paraphrases.ts, checked by paraphrases.test.ts): the vector branch ranks one in the top 5 by meaning
+//   alone for at least 10; how many hybrid search shows (above the calibrated floor) is reported;
 // - nonsense finds nothing on the full catalogue;
 // - a camera body's similar listings are camera bodies and lenses.
 import { test, before, after } from 'node:test';
@@ -36,29 +37,44 @@ after(() => ctx.close());
 test('paraphrases with no word in the training data or in what they should find: the vector branch ranks a listing of their leaf in the top 5 for at least 10', async () => {
   const embedder = embedderFor(ctx.deps.config);
   const floor = embedder.calibration!.minSimilarity;
+  const search = searchService(ctx.deps);
   const found: string[] = [];
   const missed: string[] = [];
-  let aboveFloor = 0;
+  const hitSims: number[] = [];
+  const hybridFound: string[] = [];
   for (const [q, leaf] of PARAPHRASES) {
     const [vector] = await embedder.embed([q]);
     // the search's own vector branch over the stored vectors, before the calibrated floor is applied
     const top = (await vectorRank(ctx.deps, vector, filterConditions({}), 5)).slice(0, 5);
     const hit = top.find((h) => categoryOf.get(h.id) === leaf);
-    if (hit) found.push(q);
-    else missed.push(`${q} (${leaf}) → ${top.slice(0, 2).map((h) => titleOf.get(h.id)).join(', ')}`);
-    if (hit && hit.sim >= floor) aboveFloor++;
+    if (hit) {
+      found.push(q);
+      hitSims.push(hit.sim);
+    } else missed.push(`${q} (${leaf}) → ${top.slice(0, 2).map((h) => titleOf.get(h.id)).join(', ')}`);
+    // hybrid search as users see it: keyword branch, vector branch, the calibrated floor, fusion
+    const shown = (await search.rank(q, {})).hits.slice(0, 5).find((h) => categoryOf.get(h.id) === leaf);
+    if (shown) hybridFound.push(`${q} (${shown.match.reason})`);
   }
-  // Reported, not asserted: how many of those the hybrid search would show (the floor drops the rest).
-  console.log(`found ${found.length}/${PARAPHRASES.length}, of which ${aboveFloor} clear the floor ${floor}; missed:\n  ${missed.join('\n  ')}`);
+  // Reported, not asserted (issue 13 asks for 10 through search: not met; the few it finds come from the
+  // keyword branch — a typo correction, a shared word form — not from meaning). The calibrated floor sits
+  // above every right hit's similarity, and no honest floor can sit below them: nonsense reaches the
+  // same similarities (next test's log). scripts/fit-calibration.ts fits the alternatives, a per-query
+  // null among them, on training-side data: none separates better than the plain floor.
+  console.log(`vector branch found ${found.length}/${PARAPHRASES.length} (similarity of the right hit ${hitSims.map((s) => s.toFixed(3)).join(', ')}); ` +
+    `hybrid search found ${hybridFound.length}/${PARAPHRASES.length} (floor ${floor}): ${hybridFound.join('; ')}; missed:\n  ${missed.join('\n  ')}`);
   assert.ok(found.length >= 10, `found ${found.length}/${PARAPHRASES.length}`);
 });
 
 test('nonsense finds nothing on the full catalogue', async () => {
   const search = searchService(ctx.deps);
+  const embedder = embedderFor(ctx.deps.config);
+  const best: string[] = [];
   for (const q of ['zzqxv', 'ㅋㅋㅋㅋㅋ', '비트코인 시세', '양자역학 교과서', 'asdfghjkl', 'ㅎㅎ', ' ']) {
     const { hits } = await search.rank(q, {});
     assert.deepEqual(hits.map((h) => titleOf.get(h.id)), [], q);
+    if (q.trim()) best.push(`${q} ${(await vectorRank(ctx.deps, (await embedder.embed([q]))[0], filterConditions({}), 1))[0].sim.toFixed(3)}`);
   }
+  console.log(`nonsense: best similarity to any listing (below the floor ${embedder.calibration!.minSimilarity}): ${best.join(', ')}`);
 });
 
 test("a camera body's similar listings are camera bodies and lenses", async () => {
