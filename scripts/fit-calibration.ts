@@ -11,7 +11,7 @@
 //   z    — (similarity − the query's mean over the sample) / its standard deviation (a per-query null);
 //   gap  — similarity − the query's 95th percentile over the sample;
 //   abs∧z — both, the absolute floor lowered to the negatives' 99th percentile.
-// Prints each rule's recall on the positives at that threshold. Deterministic; never reads the tests'
+// Prints each rule's recall on the positives at that threshold, and the plain floor's trade-off. Deterministic; never reads the tests'
 // queries, the paraphrases or the held-out search set.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -71,4 +71,6 @@ for (const key of ['abs', 'z', 'gap'] as const) {
 }
 console.log(`${pos.length} validation queries, ${neg.length} null queries, reference sample ${ref.length} of ${listings.length} listings; shipped floor ${model.calibration.minSimilarity}`);
 console.log(`shipped floor: recall ${(recall((x) => x.abs >= model.calibration.minSimilarity) * 100).toFixed(1)}%, null queries passing ${(falseAccept((x) => x.abs >= model.calibration.minSimilarity) * 100).toFixed(2)}%`);
+// the trade-off a lower or higher floor makes (search-eval decides what it costs in ranking quality)
+for (const f of [0.2, 0.25, 0.3, 0.35, 0.4]) console.log(`floor ${f}: recall ${(recall((x) => x.abs >= f) * 100).toFixed(1)}%, null queries passing ${(falseAccept((x) => x.abs >= f) * 100).toFixed(2)}%`);
 for (const r of rules) console.log(`${r.name.padEnd(6)} ${r.threshold.padEnd(36)} recall ${(recall(r.pass) * 100).toFixed(1)}%, null queries passing ${(falseAccept(r.pass) * 100).toFixed(2)}%`);
