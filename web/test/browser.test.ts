@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  catalogIds, createListingViaApi, dayNextMonth, DESKTOP, imagesLoaded, liveServerAndBrowser, makePng, openPage, PHONE, screenshot, signUpViaUi, throttleUpload,
+  catalogIds, createListingViaApi, dayNextMonth, DESKTOP, fillListingBasics, imagesLoaded, liveServerAndBrowser, makePng, openPage, PHONE, screenshot, signUpViaUi, throttleUpload,
 } from './support.ts';
 
 const live = liveServerAndBrowser();
@@ -36,13 +36,7 @@ test('sign up, list an item with a photo, find it in the feed, open its detail p
   await page.getByRole('button', { name: '대표 사진' }).waitFor();
   assert.equal(await page.locator('.uploader-item').count(), 2);
 
-  await page.getByLabel('제목').fill(title);
-  await page.getByLabel('카테고리').selectOption({ label: '텐트' });
-  await page.getByLabel('지역 시/도').selectOption({ label: '서울특별시' });
-  await page.getByRole('button', { name: '마포구' }).click();
-  await page.getByLabel('하루 대여료').fill('15000');
-  await page.getByLabel('보증금').fill('50000');
-  await page.getByRole('radio', { name: '직거래' }).first().check();
+  await fillListingBasics(page, title);
   await page.getByRole('button', { name: '옵션 추가' }).click();
   await page.getByLabel('옵션 1 이름').fill('그라운드시트');
   await page.getByLabel('옵션 1 하루 요금').fill('2000');

@@ -171,6 +171,17 @@ export async function makePng(opts: { width?: number; height?: number; color?: s
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
+/** The new-listing form's required fields, as a lender fills them: a tent in 마포구, direct hand-over. */
+export async function fillListingBasics(page: Page, title: string) {
+  await page.getByLabel('제목').fill(title);
+  await page.getByLabel('카테고리').selectOption({ label: '텐트' });
+  await page.getByLabel('지역 시/도').selectOption({ label: '서울특별시' });
+  await page.getByRole('button', { name: '마포구' }).click();
+  await page.getByLabel('하루 대여료').fill('15000');
+  await page.getByLabel('보증금').fill('50000');
+  await page.getByRole('radio', { name: '직거래' }).first().check();
+}
+
 /** Creates a listing over HTTP (faster than the UI) as the member with `cookie`; returns its id. */
 export async function createListingViaApi(
   baseURL: string,

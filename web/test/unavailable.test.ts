@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page, Route } from 'playwright-core';
-import { liveServerAndBrowser, makePng, openLoggedInPage, openPage } from './support.ts';
+import { fillListingBasics, liveServerAndBrowser, makePng, openLoggedInPage, openPage } from './support.ts';
 import { toAppError } from '../../server/src/http/errors.ts';
 import { insertListings } from '../../server/test/factories.ts';
 
@@ -74,13 +74,7 @@ test('a new listing during maintenance (a proxy\'s HTML 503): the Korean 503 mes
   await page.getByRole('heading', { name: '내 물건 빌려주기' }).waitFor();
   await page.getByTestId('image-input').setInputFiles([{ name: 'tent.png', mimeType: 'image/png', buffer: await makePng() }]);
   await page.getByRole('button', { name: '대표 사진' }).waitFor();
-  await page.getByLabel('제목').fill(title);
-  await page.getByLabel('카테고리').selectOption({ label: '텐트' });
-  await page.getByLabel('지역 시/도').selectOption({ label: '서울특별시' });
-  await page.getByRole('button', { name: '마포구' }).click();
-  await page.getByLabel('하루 대여료').fill('15000');
-  await page.getByLabel('보증금').fill('50000');
-  await page.getByRole('radio', { name: '직거래' }).first().check();
+  await fillListingBasics(page, title);
   await page.getByLabel('설명').fill(description);
   await page.getByRole('button', { name: /등록하기/ }).click();
 
