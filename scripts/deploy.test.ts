@@ -4,7 +4,8 @@
 // with 20 browser-like STOMP clients (Origin and Host as a browser on the site sends them) chatting
 // through nginx; uploads go to a local S3-compatible server both colours share. Asserts 0 failed requests, 0 lost or duplicated messages, every Grafana dashboard query
 // answering from Prometheus, /metrics hidden, the drain order on shutdown, the script's failure paths.
-// Prints the switch figures.
+// Prints the switch figures. A second test runs the HTTPS front: Chromium through Caddy (the repo's Caddyfile)
+// and nginx to an instance with COOKIE_SECURE=true, as the compose stack serves browsers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -16,6 +17,7 @@ import path from 'node:path';
 import { type Client, ReconnectionTimeMode } from '@stomp/stompjs';
 import YAML from 'yaml';
 import pg from 'pg';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { createTemporaryDatabase, TEST_REDIS_URL, type TemporaryDatabase } from '../server/test/postgres.ts';
 import { connectStomp, upgradeStatus, type TestStomp } from '../server/test/factories.ts';
@@ -30,6 +32,7 @@ const LOAD_WORKERS = 6;
 const DRAIN_MS = 1500; // SHUTDOWN_DRAIN_MS of the instances
 // A browser on the site sends Host and Origin of the site's name; the name resolves to our nginx here.
 const SITE = 'chwimeet.test';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let dir: string;
 let database: TemporaryDatabase;
@@ -108,10 +111,12 @@ interface ScriptRun {
   ms: number;
 }
 /** deploy/blue-green.sh --local <args>, as an operator runs it */
-function runScript(...args: string[]): Promise<ScriptRun> {
+const runScript = (...args: string[]) => runScriptWith({}, ...args);
+/** the same with some of the environment replaced (another state folder, port, COOKIE_SECURE) */
+function runScriptWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<ScriptRun> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn('bash', [SCRIPT, '--local', ...args], { env: scriptEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [SCRIPT, '--local', ...args], { env: { ...scriptEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -164,6 +169,41 @@ async function stopChild(child: ChildProcess | null) {
   child.kill('SIGTERM');
   await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
 }
+
+/**
+ * nginx in folder `n`: the repo's server and upstream files, for local ports; the main file is what the
+ * nginx image provides around conf.d (pid, logs, temp folders, `include conf.d/*.conf`).
+ * `serverReplacements`: more exact edits of the server file (each must match).
+ */
+function writeNginx(n: string, listenPort: number, appPort: number, serverReplacements: [string, string][] = []) {
+  for (const sub of ['conf.d', 'tmp']) fs.mkdirSync(path.join(n, sub), { recursive: true });
+  fs.writeFileSync(
+    path.join(n, 'conf.d/chwimeet.conf'),
+    render('deploy/nginx/chwimeet.conf', [['listen 80 default_server;', `listen 127.0.0.1:${listenPort} default_server;`], ...serverReplacements]),
+  );
+  fs.writeFileSync(path.join(n, 'conf.d/upstream.conf'), render('deploy/nginx/upstream.conf', [['server app-blue:8080;', `server 127.0.0.1:${appPort};`]]));
+  fs.writeFileSync(
+    path.join(n, 'nginx.conf'),
+    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 2;
+pid ${n}/nginx.pid;
+error_log ${n}/error.log notice;
+events { worker_connections 4096; }
+http {
+  log_format deploy '$status $upstream_addr $request_time "$request" $request_id xff="$http_x_forwarded_for"';
+  access_log ${n}/access.log deploy;
+  client_body_temp_path ${n}/tmp/body;
+  proxy_temp_path ${n}/tmp/proxy;
+  fastcgi_temp_path ${n}/tmp/fastcgi;
+  uwsgi_temp_path ${n}/tmp/uwsgi;
+  scgi_temp_path ${n}/tmp/scgi;
+  include ${n}/conf.d/*.conf;
+}
+`,
+  );
+}
+
+const startNginx = (n: string) =>
+  startChild('nginx', ['-p', n, '-c', path.join(n, 'nginx.conf'), '-e', path.join(n, 'error.log'), '-g', 'daemon off;'], path.join(n, 'stdout.log'));
 
 // ---------- HTTP through nginx ----------
 
@@ -434,35 +474,7 @@ before(async () => {
   database = await createTemporaryDatabase('deploy');
   s3 = await startLocalS3();
 
-  // nginx: the repo's server and upstream files, for local ports; the main file is what the nginx
-  // image provides around conf.d (pid, logs, temp folders, `include conf.d/*.conf`).
-  fs.writeFileSync(
-    path.join(dir, 'nginx/conf.d/chwimeet.conf'),
-    render('deploy/nginx/chwimeet.conf', [['listen 80 default_server;', `listen 127.0.0.1:${ports.nginx} default_server;`]]),
-  );
-  fs.writeFileSync(
-    path.join(dir, 'nginx/conf.d/upstream.conf'),
-    render('deploy/nginx/upstream.conf', [['server app-blue:8080;', `server 127.0.0.1:${ports.blue};`]]),
-  );
-  const n = path.join(dir, 'nginx');
-  fs.writeFileSync(
-    path.join(n, 'nginx.conf'),
-    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 2;
-pid ${n}/nginx.pid;
-error_log ${n}/error.log notice;
-events { worker_connections 4096; }
-http {
-  log_format deploy '$status $upstream_addr $request_time "$request"';
-  access_log ${n}/access.log deploy;
-  client_body_temp_path ${n}/tmp/body;
-  proxy_temp_path ${n}/tmp/proxy;
-  fastcgi_temp_path ${n}/tmp/fastcgi;
-  uwsgi_temp_path ${n}/tmp/uwsgi;
-  scgi_temp_path ${n}/tmp/scgi;
-  include ${n}/conf.d/*.conf;
-}
-`,
-  );
+  writeNginx(path.join(dir, 'nginx'), ports.nginx, ports.blue);
 
   // Prometheus: the repo's scrape config with the colours' local addresses, scraping every second
   const promConfig = YAML.parse(fs.readFileSync(path.join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8'));
@@ -513,7 +525,7 @@ async function productionRun() {
   const startBlue = await runScript('start', 'blue');
   assert.equal(startBlue.code, 0, startBlue.output);
   fs.writeFileSync(path.join(dir, 'nginx/conf.d/.active-colour'), 'blue\n');
-  nginx = startChild('nginx', ['-p', path.join(dir, 'nginx'), '-c', path.join(dir, 'nginx/nginx.conf'), '-e', path.join(dir, 'nginx/error.log'), '-g', 'daemon off;'], path.join(dir, 'nginx/stdout.log'));
+  nginx = startNginx(path.join(dir, 'nginx'));
   prometheus = startChild(
     'prometheus',
     [`--config.file=${path.join(dir, 'prometheus/prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'prometheus/data')}`, `--web.listen-address=127.0.0.1:${ports.prometheus}`],
@@ -819,4 +831,216 @@ test('compose and image: writable volumes owned by node, one image tag per colou
   // the deployment's secrets never enter the build context
   const ignored = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
   assert.ok(ignored.includes('deploy/.env'));
+});
+
+// ---------- the HTTPS front: Caddy → nginx → app, with Chromium ----------
+
+/** Runs the repo's Caddyfile (not a copy): only the upstream and global options for an unprivileged local run. */
+function writeCaddyfile(folder: string, p: { https: number; http: number; nginx: number }) {
+  const global = `# added by scripts/deploy.test.ts: free ports, no admin API, no trust-store install, storage in the test folder
+{
+	admin off
+	http_port ${p.http}
+	https_port ${p.https}
+	auto_https disable_redirects
+	skip_install_trust
+	storage file_system {
+		root ${path.join(folder, 'data')}
+	}
+}
+`;
+  const file = path.join(folder, 'Caddyfile');
+  fs.writeFileSync(file, global + render('deploy/caddy/Caddyfile', [['reverse_proxy nginx:80', `reverse_proxy 127.0.0.1:${p.nginx}`]]));
+  return file;
+}
+
+// Frames of a STOMP session on the page's own WebSocket, kept on the page.
+declare global {
+  interface Window {
+    stompFrames?: string[];
+    stompSocket?: WebSocket;
+  }
+}
+
+/** Opens wss://<the page's host>/ws from the page (its Origin, its cookies) and sends CONNECT. */
+async function pageStompConnect(page: Page) {
+  await page.evaluate(async () => {
+    const frames: string[] = [];
+    window.stompFrames = frames;
+    const ws = new WebSocket(`wss://${location.host}/ws`, ['v12.stomp', 'v11.stomp', 'v10.stomp']);
+    window.stompSocket = ws;
+    ws.onmessage = (e) => {
+      for (const f of String(e.data).split('\0')) if (f.trim()) frames.push(f.replace(/^\n+/, ''));
+    };
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onclose = (e) => reject(new Error(`WebSocket closed before opening: ${e.code}`));
+    });
+    ws.send(`CONNECT\naccept-version:1.2\nhost:${location.hostname}\nheart-beat:0,0\n\n\0`);
+  });
+  return pageStompFrame(page, 'CONNECTED', '');
+}
+
+const pageStompSend = (page: Page, frame: string) => page.evaluate((f) => window.stompSocket!.send(`${f}\0`), frame);
+
+/** Waits for a frame of this command that contains `needle`. */
+async function pageStompFrame(page: Page, command: string, needle: string): Promise<string> {
+  const found = await page.waitForFunction(
+    ([c, n]) => window.stompFrames?.find((f) => (f.startsWith(`${c}\n`) || f.startsWith('ERROR\n')) && (f.includes(n) || f.startsWith('ERROR\n'))),
+    [command, needle] as const,
+    { timeout: 30_000 },
+  );
+  const frame = (await found.jsonValue()) as string;
+  assert.ok(frame.startsWith(`${command}\n`), `expected ${command}, got: ${frame}`);
+  return frame;
+}
+
+/** fetch from the page, as the web app calls the API (same origin, X-Requested-With) */
+function pageApi(page: Page, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+  return page.evaluate(
+    async ({ method, url, body, headers }) => {
+      const res = await fetch(url, {
+        method,
+        headers: { 'x-requested-with': 'chwimeet', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, body: await res.text(), requestId: res.headers.get('x-request-id') };
+    },
+    { method, url, body, headers },
+  );
+}
+
+const pageSignUp = async (page: Page, n: number) => {
+  const res = await pageApi(page, 'POST', '/api/v1/members', {
+    email: `tls-${n}-${crypto.randomBytes(3).toString('hex')}@example.com`,
+    password: 'password123!',
+    nickname: `보안${n}x${crypto.randomBytes(2).toString('hex')}`,
+  });
+  assert.equal(res.status, 201, res.body);
+  return JSON.parse(res.body).id as number;
+};
+
+test('the HTTPS front: Chromium through Caddy (the repo Caddyfile) and nginx to an instance with COOKIE_SECURE=true', { timeout: 300_000 }, async (t) => {
+  const caddyBin = spawnSync('sh', ['-c', 'command -v caddy']);
+  assert.equal(caddyBin.status, 0, 'caddy is not installed: apt-get install -y caddy (.ci/run does this)');
+  assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
+  const root = path.join(dir, 'tls');
+  const p = { https: await freePort(), http: await freePort(), nginx: await freePort(), app: await freePort() };
+  // one colour of its own, as compose runs it: behind the proxies, Secure session cookie
+  const env = { STATE_DIR: path.join(root, 'state'), BLUE_PORT: String(p.app), COOKIE_SECURE: 'true', NGINX_CONF: path.join(root, 'nginx/nginx.conf'), NGINX_DIR: path.join(root, 'nginx/conf.d') };
+  let front: ChildProcess | null = null;
+  let caddy: ChildProcess | null = null;
+  let browser: Browser | null = null;
+  t.after(async () => {
+    if (t.signal.aborted) failedTest = true;
+    await browser?.close().catch(() => {});
+    await stopChild(caddy);
+    await stopChild(front);
+    await runScriptWith(env, 'stop', 'blue');
+  });
+  try {
+    const started = await runScriptWith(env, 'start', 'blue');
+    assert.equal(started.code, 0, started.output);
+    // in compose Caddy reaches nginx from a private address, which nginx trusts for X-Forwarded-For; here from loopback
+    writeNginx(path.join(root, 'nginx'), p.nginx, p.app, [['set_real_ip_from 10.0.0.0/8;', 'set_real_ip_from 127.0.0.1;\n  set_real_ip_from 10.0.0.0/8;']]);
+    front = startNginx(path.join(root, 'nginx'));
+    fs.mkdirSync(path.join(root, 'caddy'), { recursive: true });
+    const caddyfile = writeCaddyfile(path.join(root, 'caddy'), p);
+    caddy = spawn('caddy', ['run', '--adapter', 'caddyfile', '--config', caddyfile], {
+      // DOMAIN as deploy/.env sets it (TLS unset: `tls internal`); HOME and XDG folders kept in the test folder
+      env: { ...process.env, DOMAIN: SITE, HOME: path.join(root, 'caddy'), XDG_DATA_HOME: path.join(root, 'caddy/data'), XDG_CONFIG_HOME: path.join(root, 'caddy/config') },
+      stdio: ['ignore', fs.openSync(path.join(root, 'caddy/log'), 'a'), fs.openSync(path.join(root, 'caddy/log'), 'a')],
+    });
+    const caddyExit = new Promise<never>((_, reject) => caddy!.once('exit', (code) => reject(new Error(`caddy exited (${code}): ${fs.readFileSync(path.join(root, 'caddy/log'), 'utf8').slice(-2000)}`))));
+    caddyExit.catch(() => {});
+    await Promise.race([waitFor(() => portAnswers(p.https), 'caddy'), caddyExit]);
+    await waitFor(() => portAnswers(p.nginx), 'nginx');
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // the site's name (and a second one for plain HTTP) resolve to this machine, as DNS would point them at the stack
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage', `--host-resolver-rules=MAP ${SITE} 127.0.0.1, MAP plain.${SITE} 127.0.0.1`],
+    });
+    const https = `https://${SITE}:${p.https}`;
+    // Caddy's internal CA is not in Chromium's trust store: certificate errors ignored, not TLS itself
+    const open = async (url: string) => {
+      const context = await browser!.newContext({ ignoreHTTPSErrors: true });
+      const page = await context.newPage();
+      const res = await page.goto(url);
+      assert.equal(res?.status(), 200, `${url}: ${res?.status()}`);
+      return { context, page, res: res! };
+    };
+
+    // --- the site over HTTPS: Caddy's certificate, HSTS from the app (COOKIE_SECURE=true) ---
+    const lender = await open(`${https}/`);
+    const tls = await lender.res.securityDetails();
+    assert.ok(tls?.protocol?.startsWith('TLS'), JSON.stringify(tls));
+    assert.match(tls?.issuer ?? '', /Caddy Local Authority/, 'the certificate comes from Caddy (tls internal)');
+    // the leaf names DOMAIN in its subjectAltName only (an empty subject): Caddy stores it under that name
+    assert.ok(fs.existsSync(path.join(root, `caddy/data/certificates/local/${SITE}/${SITE}.crt`)), 'a certificate issued for DOMAIN');
+    assert.match((await lender.res.allHeaders())['strict-transport-security'] ?? '', /max-age=/);
+
+    // --- sign up: the Secure session cookie is kept and sent back ---
+    const lenderId = await pageSignUp(lender.page, 1);
+    const cookies = await lender.context.cookies(https);
+    assert.ok(cookies.length > 0 && cookies.every((c) => c.secure && c.httpOnly), `Secure, HttpOnly session cookie: ${JSON.stringify(cookies)}`);
+    const me = await pageApi(lender.page, 'GET', '/api/v1/members/me');
+    assert.equal(me.status, 200, me.body);
+    assert.equal(JSON.parse(me.body).id, lenderId);
+
+    // --- chat over wss (Caddy and nginx pass the upgrade, the app accepts the browser's Origin) ---
+    const borrower = await open(`${https}/`);
+    await pageSignUp(borrower.page, 2);
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    pool.on('error', () => {});
+    const post = await pool.query<{ id: number }>(
+      `INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method)
+       VALUES ($1, 'HTTPS 시험 텐트', '보안 연결 시험용 물건', (SELECT min(id) FROM categories), 10000, 50000, 'DIRECT', 'DIRECT') RETURNING id::int AS id`,
+      [lenderId],
+    );
+    await pool.end();
+    const room = await pageApi(borrower.page, 'POST', '/api/v1/chats', { postId: post.rows[0].id });
+    assert.equal(room.status, 201, room.body);
+    const roomId = JSON.parse(room.body).id as number;
+    for (const side of [borrower, lender]) {
+      await pageStompConnect(side.page);
+      await pageStompSend(side.page, `SUBSCRIBE\nid:room\ndestination:/topic/chat/${roomId}\nreceipt:subscribed\n\n`);
+      await pageStompFrame(side.page, 'RECEIPT', 'receipt-id:subscribed');
+    }
+    const clientId = crypto.randomUUID();
+    await pageStompSend(borrower.page, `SEND\ndestination:/app/chat/${roomId}\ncontent-type:application/json\nreceipt:sent\n\n${JSON.stringify({ clientId, content: '텐트 빌릴 수 있을까요?' })}`);
+    await pageStompFrame(borrower.page, 'RECEIPT', 'receipt-id:sent');
+    const delivered = await pageStompFrame(lender.page, 'MESSAGE', clientId);
+    assert.match(delivered, /텐트 빌릴 수 있을까요\?/);
+    // nginx logs a proxied WebSocket when it closes
+    for (const side of [borrower, lender]) await side.page.evaluate(() => window.stompSocket!.close());
+    const upgrades = await waitFor(() => {
+      const lines = fs.readFileSync(path.join(root, 'nginx/access.log'), 'utf8').split('\n').filter((l) => l.includes('"GET /ws '));
+      return lines.length >= 2 ? lines : null;
+    }, 'both sockets in the nginx log', 10_000);
+    assert.ok(upgrades.every((l) => l.startsWith('101 ')), `the sockets went through nginx: ${upgrades.join('\n')}`);
+
+    // --- the client address: Caddy replaces a client's X-Forwarded-For, nginx passes one hop, the app sees the client ---
+    const spoofed = await pageApi(lender.page, 'GET', '/healthz', undefined, { 'x-forwarded-for': '203.0.113.9' });
+    assert.equal(spoofed.status, 200);
+    const atNginx = await waitFor(() => fs.readFileSync(path.join(root, 'nginx/access.log'), 'utf8').split('\n').find((l) => l.includes(` ${spoofed.requestId} `)), 'the request in the nginx log', 5000);
+    assert.match(atNginx, /xff="127\.0\.0\.1"$/, `Caddy sent nginx only the address it saw: ${atNginx}`);
+    const atApp = await waitFor(
+      () => fs.readFileSync(path.join(root, 'state/app-blue.log'), 'utf8').split('\n').find((l) => l.includes(`"reqId":"${spoofed.requestId}"`) && l.includes('remoteAddress')),
+      'the request in the app log',
+      5000,
+    );
+    assert.equal(JSON.parse(atApp).req.remoteAddress, '127.0.0.1', atApp);
+
+    // --- plain HTTP on a real host name (no HTTPS front): the browser drops the Secure cookie ---
+    const plain = await open(`http://plain.${SITE}:${p.nginx}/`);
+    await pageSignUp(plain.page, 3);
+    assert.deepEqual(await plain.context.cookies(), [], 'no cookie kept over plain HTTP');
+    assert.equal((await pageApi(plain.page, 'GET', '/api/v1/members/me')).status, 401, 'signed up, yet unknown on the next request');
+
+    console.log(`  HTTPS front: ${tls?.protocol} with ${tls?.issuer}'s certificate for ${SITE}; Secure cookie kept, /members/me 200, chat over wss delivered; over plain HTTP /members/me 401`);
+  } catch (err) {
+    failedTest = true;
+    throw err;
+  }
 });
