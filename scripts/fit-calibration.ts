@@ -18,6 +18,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLocalEmbedder, loadLocalModel } from '../server/src/ai/local-embedder.ts';
 import { NULL_QUANTILE_FIT, nullQueries, rentalVocabulary } from './nonsense-calibration.ts';
+// the training script's validation split
+import { isValidationQuery } from './refit-calibration.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA_DIR = process.env.EMBEDDER_DATA_DIR ?? path.resolve(REPO, '../shared/data');
@@ -25,9 +27,7 @@ const REF = 300;
 
 type Row = { query: string; listing: string; leaf: string };
 const rows = fs.readFileSync(path.join(REPO, 'server/src/ai/data/rental-pairs.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
-// the training script's validation split (scripts/train-embedder.ts: isVal)
-const isVal = (q: string) => (Array.from(q).reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 10) === 0;
-const valQueries = [...new Map(rows.filter((r) => isVal(r.query)).map((r) => [r.query, r.leaf])).entries()];
+const valQueries = [...new Map(rows.filter((r) => isValidationQuery(r.query)).map((r) => [r.query, r.leaf])).entries()];
 const listings = [...new Map(rows.map((r) => [r.listing, r.leaf])).entries()];
 const news = fs.readFileSync(path.join(DATA_DIR, 'korsts', 'sts-train.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t'))
   .filter((c) => c.length >= 7 && c[0] === 'main-news').map((c) => ({ a: c[5], b: c[6] }));

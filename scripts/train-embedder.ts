@@ -1,5 +1,5 @@
-// Trains the built-in embedder (server/src/ai/local-embedder.ts, version 5) and writes the weight file
-// it ships (server/src/ai/local-embedder-v5.bin.gz).   npm run train:embedder
+// Trains the built-in embedder (server/src/ai/local-embedder.ts) and writes the weight file it ships
+// (server/src/ai/local-embedder-v<version>.bin.gz; v6 ships v5's weights, recalibrated by refit-calibration.ts).   npm run train:embedder
 //
 // Deterministic: fixed seed, fixed steps, one thread. Reads the open Korean data in ../shared/data
 // (override with EMBEDDER_DATA_DIR): KorSTS train (never dev), paraKQC paraphrase groups, Question_pair
@@ -13,8 +13,8 @@
 //  3. The dense share of the cosine, picked on KorSTS train pairs held back from training + a
 //     validation slice of the rental pairs.
 //  4. int8 quantisation with a per-row scale; rows no training sentence touched stay zero.
-//  5. Calibration: the null distribution of similarities of random (query, listing) pairs from different
-//     top categories (validation queries, never trained on); minSimilarity = its 99.5th percentile.
+//  5. Calibration (scripts/refit-calibration.ts): the dense mass reference (embedText), then the null distribution of similarities of (query, listing)
+//     pairs from different top categories (validation queries, never trained on); minSimilarity = its 99.5th percentile.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +24,11 @@ import {
   type FeatureVector, type LocalModel,
 } from '../server/src/ai/local-embedder.ts';
 import { spearman } from '../bench/korsts.ts';
+import { fitCalibration, fitDenseMassRef, isValidationQuery as isVal, readRentalRows } from './refit-calibration.ts';
 import { mulberry32 } from '../server/src/lib/random.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DATA_DIR = process.env.EMBEDDER_DATA_DIR ?? path.resolve(REPO, '../shared/data');
-const RENTAL = path.join(REPO, 'server/src/ai/data/rental-pairs.jsonl');
 
 const SEED = 13;
 const STEPS = Number(process.env.EMBEDDER_STEPS ?? 2500);
@@ -97,8 +97,7 @@ for (const x of nli) if (x.gold_label === 'contradiction') contra.set(x.premise,
 for (const [i, x] of nli.entries()) if (x.gold_label === 'entailment') sources.nli.push({ a: x.premise, p: x.hypothesis, neg: contra.get(x.premise), group: `nli${i}`, src: 'nli' });
 
 // rental pairs: a tenth of the queries (by hash) are kept aside to pick the mix and check calibration
-const rentalRows = fs.readFileSync(RENTAL, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { query: string; listing: string; negative: string; leaf: string });
-const isVal = (q: string) => (Array.from(q).reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 10) === 0;
+const rentalRows = readRentalRows();
 const rentalVal = rentalRows.filter((r) => isVal(r.query));
 for (const r of rentalRows) if (!isVal(r.query)) sources.rental.push({ a: r.query, p: r.listing, neg: r.negative, group: `leaf:${r.leaf}`, src: 'rental' });
 const rentalListings = [...new Map(rentalRows.map((r) => [r.listing, r.leaf])).entries()];
@@ -269,7 +268,7 @@ log(`quantised ${rows} trained rows of ${DENSE_BUCKETS}`);
 // mean unit dense vector of the corpus, removed like the TF-IDF mean (spreads unrelated pairs apart)
 const denseMean = new Float32Array(DENSE_DIMS);
 {
-  const probe: LocalModel = { idf, tfidfMean, denseMean: new Float32Array(DENSE_DIMS), scales, table, denseShare: 1, calibration: { nullMean: 0, nullStd: 0, minSimilarity: 0 }, meta: {} };
+  const probe: LocalModel = { idf, tfidfMean, denseMean: new Float32Array(DENSE_DIMS), scales, table, denseShare: 1, denseMassRef: 0, calibration: { nullMean: 0, nullStd: 0, minSimilarity: 0 }, meta: {} };
   for (const s of corpus) {
     const d = embedText(s, probe);
     for (let k = 0; k < DENSE_DIMS; k++) denseMean[k] += d[TFIDF_DIMS + k] / corpus.length;
@@ -277,7 +276,7 @@ const denseMean = new Float32Array(DENSE_DIMS);
 }
 
 // ---------- 3. the dense share ----------
-const model: LocalModel = { idf, tfidfMean, denseMean, scales, table, denseShare: 0.5, calibration: { nullMean: 0, nullStd: 0, minSimilarity: 0 }, meta: {} };
+const model: LocalModel = { idf, tfidfMean, denseMean, scales, table, denseShare: 0.5, denseMassRef: 0, calibration: { nullMean: 0, nullStd: 0, minSimilarity: 0 }, meta: {} };
 const partsCache = new Map<string, [Float32Array, Float32Array]>();
 function parts(s: string): [Float32Array, Float32Array] {
   let p = partsCache.get(s);
@@ -315,24 +314,12 @@ model.denseShare = best.m;
 log(`picked dense share ${best.m}`);
 
 // ---------- 5. calibration ----------
-const nullSims: number[] = [];
-// queries the table was not trained on: trained ones sit unrealistically far from other categories
-const qs = valQueries;
-const leafTop = new Map<string, string>(rentalRows.map((r) => [r.leaf, r.listing.split('\n')[2]?.split(' > ')[0] ?? '']));
-for (let i = 0; i < 40000; i++) {
-  const [q, leaf] = pick(qs);
-  const [l, lleaf] = pick(rentalListings);
-  if (leafTop.get(leaf) === leafTop.get(lleaf)) continue;
-  nullSims.push(mixedCos(q, l, model.denseShare));
-}
-nullSims.sort((a, b) => a - b);
-const mean = nullSims.reduce((a, b) => a + b, 0) / nullSims.length;
-const std = Math.sqrt(nullSims.reduce((a, b) => a + (b - mean) ** 2, 0) / nullSims.length);
-const q995 = nullSims[Math.floor(nullSims.length * 0.995)];
-model.calibration = { nullMean: +mean.toFixed(5), nullStd: +std.toFixed(5), minSimilarity: +q995.toFixed(5) };
-const relSims = rentalVal.map((r) => mixedCos(r.query, r.listing, model.denseShare));
-const relAbove = relSims.filter((s) => s >= q995).length / relSims.length;
-log(`null of ${nullSims.length} random pairs: mean ${mean.toFixed(4)}, std ${std.toFixed(4)}, p99.5 ${q995.toFixed(4)}; validation relevant pairs above it: ${(relAbove * 100).toFixed(1)}%`);
+// the same fit as scripts/refit-calibration.ts: the dense mass reference, then the floor over every
+// cross-category pair of validation query and listing
+model.denseMassRef = fitDenseMassRef(model, rentalRows);
+const fit = fitCalibration(model, rentalRows);
+model.calibration = fit.calibration;
+log(`dense mass reference ${model.denseMassRef}; null of ${fit.pairs} cross-category pairs: mean ${fit.calibration.nullMean}, std ${fit.calibration.nullStd}, p99.5 ${fit.calibration.minSimilarity}; validation relevant pairs above it: ${(fit.relevantAbove * 100).toFixed(1)}%`);
 
 model.meta = { steps: STEPS, seed: SEED, batch: BATCH, tau: TAU, trainedRows: rows, stsHeldBackSpearman: +best.rho.toFixed(4), rentalValidationMrr: +best.mrr.toFixed(4), version: LOCAL_EMBEDDER_VERSION };
 const OUT = process.env.EMBEDDER_OUT ?? MODEL_FILE;

@@ -10,7 +10,7 @@
 //    with the same weights — meaning learned contrastively by scripts/train-embedder.ts from Korean
 //    paraphrase/NLI/STS pairs and our rental-domain set (server/src/ai/data/), so '곰팡이' can meet
 //    '제습기' without sharing a letter.
-// All statistics ship in local-embedder-v5.bin.gz (written by `npm run train:embedder`); nothing is
+// All statistics ship in local-embedder-v6.bin.gz (written by `npm run train:embedder`); nothing is
 // fetched at run time. The result fits a pgvector column with an HNSW cosine index.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 import type { Embedder } from './types.ts';
 import { charNgrams, isHangulSyllable, stem, toJamo, words } from './korean-text.ts';
 
-export const LOCAL_EMBEDDER_VERSION = 5;
+// v6: the same weights as v5; the dense part's length says how much the table knows about the text
+export const LOCAL_EMBEDDER_VERSION = 6;
 export const LOCAL_DIMENSIONS = 512;
 export const DENSE_DIMS = 64;
 export const TFIDF_DIMS = LOCAL_DIMENSIONS - DENSE_DIMS;
@@ -29,7 +30,7 @@ export const BUCKETS = 1 << 18;
 export const DENSE_BUCKETS = 1 << 17;
 const PROJECTIONS_PER_BUCKET = 4;
 
-export const MODEL_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'local-embedder-v5.bin.gz');
+export const MODEL_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), `local-embedder-v${LOCAL_EMBEDDER_VERSION}.bin.gz`);
 
 /** FNV-1a 32-bit: fast and stable across runs and platforms. */
 export function hash32(s: string, seed = 0x811c9dc5): number {
@@ -185,6 +186,8 @@ export interface LocalModel {
   scales: Float32Array;
   /** share of the dense part in the cosine (m) */
   denseShare: number;
+  /** dense mass (denseMass) at which the dense part keeps its full length; 0: always (v5 behaviour) */
+  denseMassRef: number;
   calibration: Calibration;
   meta: Record<string, unknown>;
 }
@@ -202,6 +205,25 @@ export function projectDense(fv: FeatureVector, m: Pick<LocalModel, 'table' | 's
   return out;
 }
 
+/** How much the learned table says about a text: |dense sum| / |feature weights| (before normalising). */
+export function denseMass(fv: FeatureVector, m: Pick<LocalModel, 'table' | 'scales'>): number {
+  let w = 0;
+  for (let i = 0; i < fv.weight.length; i++) w += fv.weight[i] * fv.weight[i];
+  if (w === 0) return 0;
+  const d = projectDense(fv, m);
+  let n = 0;
+  for (let k = 0; k < DENSE_DIMS; k++) n += d[k] * d[k];
+  return Math.sqrt(n / w);
+}
+
+// Each part is normalised, centred (the corpus mean removed) and renormalised, then the two are mixed.
+// v6: the dense part keeps a length that says how much the table knows about the text — its dense mass
+// over the model's reference (min(1, mass/ref)², ref = what real queries have, fitted by
+// scripts/refit-calibration.ts). Before, a text of features the table barely knows (random syllables,
+// jamo, key mashes: a few generic jamo/syllable rows) still got a full-length dense part after centring,
+// close to many listings (issue 13: 15% of generated nonsense passed the match floor). Such a text now
+// keeps its TF-IDF part (its own features: a name the model never saw still matches itself) and a dense
+// part near zero. Real text (mass at or above the reference) is unchanged.
 export function embedText(text: string, m: LocalModel): Float32Array {
   const fv = featureVector(text, m.idf);
   const t = projectTfidf(fv);
@@ -213,6 +235,10 @@ export function embedText(text: string, m: LocalModel): Float32Array {
   if (normalizeInPlace(d) > 0) {
     for (let k = 0; k < DENSE_DIMS; k++) d[k] -= m.denseMean[k];
     normalizeInPlace(d);
+    if (m.denseMassRef > 0) {
+      const known = Math.min(1, denseMass(fv, m) / m.denseMassRef) ** 2;
+      for (let k = 0; k < DENSE_DIMS; k++) d[k] *= known;
+    }
   }
   const out = new Float32Array(LOCAL_DIMENSIONS);
   const a = Math.sqrt(1 - m.denseShare), b = Math.sqrt(m.denseShare);
@@ -222,11 +248,11 @@ export function embedText(text: string, m: LocalModel): Float32Array {
   return out;
 }
 
-// File layout (gzip): u32 header length, JSON header {version, denseShare, calibration, meta},
+// File layout (gzip): u32 header length, JSON header {version, denseShare, denseMassRef, calibration, meta},
 // then Float32 idf[BUCKETS], Float32 tfidfMean[TFIDF_DIMS], Float32 denseMean[DENSE_DIMS], Float32 scales[DENSE_BUCKETS],
 // Int8 table[DENSE_BUCKETS × DENSE_DIMS].
 export function writeLocalModel(m: LocalModel, file = MODEL_FILE) {
-  const header = Buffer.from(JSON.stringify({ version: LOCAL_EMBEDDER_VERSION, denseShare: m.denseShare, calibration: m.calibration, meta: m.meta }));
+  const header = Buffer.from(JSON.stringify({ version: LOCAL_EMBEDDER_VERSION, denseShare: m.denseShare, denseMassRef: m.denseMassRef, calibration: m.calibration, meta: m.meta }));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length);
   const f32 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -234,11 +260,12 @@ export function writeLocalModel(m: LocalModel, file = MODEL_FILE) {
   fs.writeFileSync(file, zlib.gzipSync(body, { level: 9 }));
 }
 
-export function loadLocalModel(file = MODEL_FILE): LocalModel {
+/** `anyVersion`: read a weight file of an earlier version (scripts/refit-calibration.ts re-headers it). */
+export function loadLocalModel(file = MODEL_FILE, anyVersion = false): LocalModel {
   const raw = zlib.gunzipSync(fs.readFileSync(file));
   const hlen = raw.readUInt32LE(0);
   const header = JSON.parse(raw.subarray(4, 4 + hlen).toString('utf8'));
-  if (header.version !== LOCAL_EMBEDDER_VERSION) throw new Error(`${file}: version ${header.version}, expected ${LOCAL_EMBEDDER_VERSION}`);
+  if (!anyVersion && header.version !== LOCAL_EMBEDDER_VERSION) throw new Error(`${file}: version ${header.version}, expected ${LOCAL_EMBEDDER_VERSION}`);
   let off = 4 + hlen;
   const take = (n: number) => {
     const copy = new Uint8Array(n);
@@ -252,7 +279,7 @@ export function loadLocalModel(file = MODEL_FILE): LocalModel {
   const scales = new Float32Array(take(DENSE_BUCKETS * 4));
   const table = new Int8Array(take(DENSE_BUCKETS * DENSE_DIMS));
   if (off !== raw.length) throw new Error(`${file}: ${raw.length - off} unexpected trailing bytes`);
-  return { idf, tfidfMean, denseMean, scales, table, denseShare: header.denseShare, calibration: header.calibration, meta: header.meta ?? {} };
+  return { idf, tfidfMean, denseMean, scales, table, denseShare: header.denseShare, denseMassRef: header.denseMassRef ?? 0, calibration: header.calibration, meta: header.meta ?? {} };
 }
 
 let cachedModel: LocalModel | null = null;
