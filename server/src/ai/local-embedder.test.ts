@@ -1,9 +1,9 @@
-// The shipped built-in embedder (version 5): hermetic — reads only files in the repository.
+// The shipped built-in embedder: hermetic — reads only files in the repository.
 // Its KorSTS/held-out figures live in `npm run eval:embedder` (they need ../shared/data).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { DENSE_BUCKETS, LOCAL_DIMENSIONS, MODEL_FILE, createLocalEmbedder, loadLocalModel } from './local-embedder.ts';
+import { DENSE_BUCKETS, LOCAL_DIMENSIONS, MODEL_FILE, TFIDF_DIMS, createLocalEmbedder, embedText, loadLocalModel } from './local-embedder.ts';
 import { demoListings } from '../db/seed/listings.ts';
 import { PARAPHRASES, demoListingText } from '../../test/paraphrases.ts';
 
@@ -66,4 +66,17 @@ test('nonsense and unrelated topics score below calibration.minSimilarity agains
   // and a real need does pass it
   const [real] = await e.embed(['캠핑 가서 잘 텐트']);
   assert.ok(Math.max(...lv.map((v) => cos(real, v))) >= e.calibration.minSimilarity);
+});
+
+test('the dense part keeps its share for real text and shrinks for text the learned table barely knows', () => {
+  const m = loadLocalModel();
+  assert.ok(m.denseMassRef > 0, 'the weight file carries the dense mass reference');
+  // squared length of the dense part in the unit vector: denseShare when the table knows the text
+  const denseLength = (s: string) => embedText(s, m).slice(TFIDF_DIMS).reduce((n, x) => n + x * x, 0);
+  for (const real of ['캠핑 가서 잘 텐트', '아이 돌잔치 사진 찍어 줄 카메라', '빔프로젝터 주말 대여'])
+    assert.ok(Math.abs(denseLength(real) - m.denseShare) < 1e-5, `${real}: ${denseLength(real)}`);
+  // not every junk string: some jamo runs hit trained rows ('ㅖㅃㅝ' keeps its full dense part); 0.5% of
+  // generated nonsense still reaches the floor (scripts/fit-calibration.ts)
+  for (const junk of ['ㅋㅋㅋㅋ', '퓷됅 걚', 'xqvbz plmok'])
+    assert.ok(denseLength(junk) < m.denseShare / 4, `${junk}: ${denseLength(junk)}`);
 });
