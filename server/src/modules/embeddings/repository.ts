@@ -14,10 +14,29 @@ export function vectorTable(dims: number): string {
   return dims === LOCAL_DIMENSIONS ? 'post_embeddings' : `post_embeddings_d${dims}`;
 }
 
-export const vectorLiteral = (v: number[]) => `[${v.map((x) => (Number.isFinite(x) ? x.toFixed(6) : '0')).join(',')}]`;
+/**
+ * A vector as an int[] literal in steps of 1e-6 of its largest component (for a unit vector, the
+ * precision of a 6-decimal float literal). pgvector casts int[] to vector about ten times faster than
+ * it parses float text (strtof is slow in PGlite's wasm build: ~1 ms per 512-d vector), and
+ * l2_normalize (fromInts) restores unit length; only cosine is ever asked of these vectors.
+ */
+export function vectorInts(v: number[]): string {
+  const max = v.reduce((m, x) => (Number.isFinite(x) ? Math.max(m, Math.abs(x)) : m), 0);
+  const scale = 1e6 / Math.max(1, max);
+  return `{${v.map((x) => (Number.isFinite(x) ? Math.round(x * scale) : 0)).join(',')}}`;
+}
+const fromInts = (ints: Sql, dims: number): Sql => sql`l2_normalize(${ints}::int[]::vector(${sql.raw(String(dims))}))`;
 
-/** SQL for `vector literal` as a parameter cast to the table's type. */
-export const queryVector = (v: number[], dims: number): Sql => sql`${vectorLiteral(v)}::vector(${sql.raw(String(dims))})`;
+/** SQL for a query vector as a parameter of the table's type. */
+export const queryVector = (v: number[], dims: number): Sql => fromInts(sql`${vectorInts(v)}`, dims);
+
+/** Vectors above this many dimensions do not fit a heap page uncompressed (8 kB): they stay TOASTable. */
+const PLAIN_STORAGE_MAX_DIMS = 1_900;
+
+/** HNSW build parameters of every vector table (migration 210 for post_embeddings): measured in
+ *  bench/search.bench.ts — see the README's search-bench paragraph. */
+export const HNSW_M = 16;
+export const HNSW_EF_CONSTRUCTION = 64;
 
 export interface SourceRow extends EmbeddingSource {
   embedding_status: string;
@@ -44,7 +63,8 @@ export function embeddingsRepository(db: Queryable) {
           embedder_id text NOT NULL,
           embedding vector(${dims}) NOT NULL,
           updated_at timestamptz NOT NULL DEFAULT now());
-        CREATE INDEX IF NOT EXISTS ${t}_hnsw ON ${t} USING hnsw (embedding vector_cosine_ops);`);
+        ${dims <= PLAIN_STORAGE_MAX_DIMS ? `ALTER TABLE ${t} ALTER COLUMN embedding SET STORAGE PLAIN;` : ''}
+        CREATE INDEX IF NOT EXISTS ${t}_hnsw ON ${t} USING hnsw (embedding vector_cosine_ops) WITH (m = ${HNSW_M}, ef_construction = ${HNSW_EF_CONSTRUCTION});`);
     },
 
     async vectorTableExists(dims: number): Promise<boolean> {
@@ -58,11 +78,11 @@ export function embeddingsRepository(db: Queryable) {
       return row ? (JSON.parse(row.v) as number[]) : null;
     },
 
-    /** Upserts vectors (unnest of text[] → vector: arrays of vector do not bind). */
+    /** Upserts vectors in one statement (unnest of int[] literals: arrays of vector do not bind; see vectorInts). */
     async writeVectors(dims: number, embedderId: string, ids: number[], vectors: number[][]): Promise<void> {
       if (!ids.length) return;
       await db.query(sql`INSERT INTO ${sql.raw(vectorTable(dims))} (post_id, embedder_id, embedding, updated_at)
-        SELECT u.id, ${embedderId}, u.v::vector, now() FROM unnest(${ids}::bigint[], ${vectors.map(vectorLiteral)}::text[]) AS u(id, v)
+        SELECT u.id, ${embedderId}, ${fromInts(sql`u.v`, dims)}, now() FROM unnest(${ids}::bigint[], ${vectors.map(vectorInts)}::text[]) AS u(id, v)
         ON CONFLICT (post_id) DO UPDATE SET embedder_id = EXCLUDED.embedder_id, embedding = EXCLUDED.embedding, updated_at = now()`);
     },
 

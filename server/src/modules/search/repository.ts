@@ -100,6 +100,11 @@ export function searchRepository(db: Queryable) {
         WHERE (SELECT true FROM posts p WHERE p.id = e.post_id AND ${and(where)})
         ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
     },
+    /** Listings passing the filters, counted up to `cap` (the walk's fallback asks whether they are few). */
+    async countFiltered(where: Sql[], cap: number): Promise<number> {
+      const row = await db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM posts p WHERE ${and(where)} LIMIT ${cap}) s`);
+      return row?.n ?? 0;
+    },
     /** Nearest vectors by an exact scan over the filtered listings. */
     vectorExact: (dims: number, vector: number[], where: Sql[], limit: number) => {
       const qv = queryVector(vector, dims);

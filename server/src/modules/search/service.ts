@@ -31,11 +31,12 @@ export { queryTerms } from './keyword.ts';
 export type { SearchFilters } from './repository.ts';
 
 export const BRANCH_LIMIT = 100;
+/** HNSW walk settings (bench/search.bench.ts measures recall and time against them) */
 const HNSW_EF_SEARCH = 100;
-/** the walk's budget before the exact scan takes over (pgvector's default is 20,000) */
+/** the walk's budget of visited vectors (pgvector's default is 20,000): bounds a filtered walk */
 const HNSW_MAX_SCAN_TUPLES = 2_000;
-/** fewer matches above the floor than this from the walk → exact scan */
-const HNSW_MIN_USABLE = 10;
+/** a filtered set up to this size is scanned exactly when the walk comes back short */
+const EXACT_SCAN_MAX = 2_000;
 /** a query's embedding may take this long before search answers from keywords alone */
 export const QUERY_EMBED_TIMEOUT_MS = 3_000;
 export type SearchMode = 'hybrid' | 'keyword' | 'semantic';
@@ -75,13 +76,17 @@ export async function semanticAvailable(deps: Deps): Promise<boolean> {
 /**
  * Vector branch: nearest public listings by cosine under the filters.
  *
- * Default: walk the HNSW index with pgvector's iterative scan, checking the filters on each listing
- * the walk reaches (a per-row subquery, so the planner cannot turn it into a join that scans every
- * post), until `limit` pass or HNSW_MAX_SCAN_TUPLES were visited. When the walk returns fewer than
- * `limit` (a selective filter, or a small catalogue) or too few matches above `floor`, the exact
- * scan over the filtered listings answers instead. `exact` forces the exact scan (recall reference).
+ * Walk the HNSW index with pgvector's iterative scan, checking the filters on each listing the walk
+ * reaches (a per-row subquery, so the planner cannot turn it into a join that scans every post),
+ * until `limit` pass or HNSW_MAX_SCAN_TUPLES were visited. Only a walk that comes back short can
+ * miss anything — a selective filter, or a small catalogue — and then, if the filtered listings
+ * number at most EXACT_SCAN_MAX (counted with a LIMIT), the exact scan over them answers: cheap,
+ * since they are few. A filter that passes more keeps the walk's answer (the nearest of the
+ * listings it visited). How similar the hits are plays no part: a nonsense query's walk is as
+ * quick as any other, and its hits fall below the floor later. `exact` forces the exact scan
+ * (the recall reference). `_floor` is ignored (recommendations/service.ts still passes one).
  */
-export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = BRANCH_LIMIT, exact = false, floor = -1): Promise<VectorHit[]> {
+export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = BRANCH_LIMIT, exact = false, _floor?: number): Promise<VectorHit[]> {
   const dims = embedderFor(deps.config).dimensions;
   return deps.db.transaction(async (tx) => {
     const repo = searchRepository(tx);
@@ -90,10 +95,7 @@ export async function vectorRank(deps: Deps, vector: number[], where: Sql[], lim
       await repo.useHnswWalk(HNSW_EF_SEARCH, HNSW_MAX_SCAN_TUPLES);
       rows = await repo.vectorWalk(dims, vector, where, limit);
     }
-    // The walk can also get lost: a listing unlike the rest of the catalogue may be unreachable from
-    // the graph's entry point. Few usable matches → ask the exact scan.
-    const usable = rows.filter((r) => r.sim >= floor).length;
-    if (rows.length < limit || usable < Math.min(limit, HNSW_MIN_USABLE)) {
+    if (exact || (rows.length < limit && (await repo.countFiltered(where, EXACT_SCAN_MAX + 1)) <= EXACT_SCAN_MAX)) {
       await repo.useExactScan();
       rows = await repo.vectorExact(dims, vector, where, limit);
     }
@@ -236,7 +238,7 @@ export function searchService(deps: Deps) {
         else {
           semantic = true;
           calibration = await calibrationFor(deps);
-          vector = await vectorRank(deps, embedded.vector, where, limit, false, calibration?.minSimilarity ?? -1);
+          vector = await vectorRank(deps, embedded.vector, where, limit);
         }
       }
     }
