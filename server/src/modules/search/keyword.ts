@@ -23,7 +23,7 @@ import { searchRepository } from './repository.ts';
 
 /** candidates per query term, and of listings with every term (an arbitrary subset of a very common
  *  term's listings): BM25 is computed in SQL for each candidate, so this bounds the branch's cost */
-export const CANDIDATES_PER_TERM = 300;
+export const CANDIDATES_PER_TERM = 100;
 /** document frequencies are counted up to this many listings; more is "everywhere" */
 const DF_CAP = 5_000;
 const BM25_K1 = 1.2;
