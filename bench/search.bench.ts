@@ -1,14 +1,18 @@
 // Hybrid search on PGlite at 10k (and 100k with BENCH_SIZES=10000,100000) listings: p50/p95 as a
 // ratio to a primary-key lookup measured in the same loop and as absolute figures, recall@10 of the
-// search's vector branch (HNSW walk with exact fallback) and of the bare HNSW walk against an exact
-// scan, peak memory of the process, and the time from creating a listing to semantic search
-// returning it (target ≤ 5 s). Queries go through the product's search service (searchService →
-// search/repository.ts), and every listing through the real embedding worker.
-// Set-up is a bulk load: the GIN and HNSW indexes are dropped first and rebuilt from their migrated
-// definitions after loading and embedding (one build instead of one insert per row version — the
-// worker writes two per listing), listings are inserted 10k per statement, and the worker drains
-// with EMBEDDING_BATCH_SIZE=500. At 100k (`npm run bench -- search100k`) the database lives in a
-// data folder, as in `npm start`, so the process's memory is the embedded server's.
+// search's vector branch (HNSW walk, exact scan only for a small filtered set) and of the bare HNSW
+// walk at several ef_search against an exact scan, peak memory of the process, the embedding
+// worker's throughput, and the time from creating a listing to semantic search returning it
+// (target ≤ 5 s). Queries go through the product's search service (searchService →
+// search/repository.ts).
+// Set-up is a bulk load, as an import would do it: the GIN and HNSW indexes are dropped first and
+// rebuilt from their migrated definitions after loading (one build instead of one insert per row),
+// listings are inserted 10k per statement, embedded BULK_EMBED at a time by the product's embedder
+// and written by the worker's own statement (embeddingsRepository.writeVectors), then marked DONE
+// in one statement. The embedding worker itself (claim, embed, finish: two row versions per
+// listing) is timed apart, on WORKER_SAMPLE listings added after the build, as in production.
+// At 100k (`npm run bench -- search100k`) the database lives in a data folder, as in `npm start`,
+// so the process's memory is the embedded server's.
 // Two catalogues (BENCH_CATALOGUES): 15 repeated templates (near-duplicate vectors — HNSW's worst
 // case) and a varied one recombined from the 155 demo listings.
 import os from 'node:os';
@@ -17,7 +21,8 @@ import { sql } from '../server/src/db/sql.ts';
 import { embedderFor } from '../server/src/ai/embedder.ts';
 import { searchService, filterConditions, vectorRank } from '../server/src/modules/search/service.ts';
 import { embeddingWorker, queueEmbedding } from '../server/src/modules/embeddings/service.ts';
-import { queryVector } from '../server/src/modules/embeddings/repository.ts';
+import { embeddingsRepository, queryVector } from '../server/src/modules/embeddings/repository.ts';
+import { listingText } from '../server/src/modules/embeddings/text.ts';
 import { KOREAN_LISTINGS, ensureMember, insertListings, regionId } from '../server/test/factories.ts';
 import { demoListings } from '../server/src/db/seed/listings.ts';
 import { withPgliteDeps } from './pglite-deps.ts';
@@ -27,13 +32,17 @@ const QUERIES = ['벽에 구멍 뚫을 때 필요한 거', '주말 캠핑 갈 �
   '한강 자전거', '이사 청소', '생일 파티 장식', '겨울 침낭', '기타 연습', '텐트', '전동드릴', '캐리어 28인치', '사다리 빌려요', '청소기'];
 /** listings per INSERT statement of the bulk load */
 const CHUNK = 10_000;
+/** listings embedded per batch of the bulk load */
+const BULK_EMBED = 1_000;
+/** listings the embedding worker embeds, timed, after the bulk load */
+const WORKER_SAMPLE = 1_000;
 /** memory for the index builds after loading (a session setting of the bench) */
 const BUILD_MEMORY = '512MB';
 /** built after the bulk load, from their definitions as migrated (pg_indexes) */
 const BULK_INDEXES = ['posts_search_bigrams', 'post_embeddings_hnsw'];
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 
-async function seed(deps: Deps, n: number) {
+async function seed(deps: Deps, n: number, first = 1) {
   const db = deps.db;
   const author = await ensureMember(db, 'bench');
   const cats = await db.query<{ id: number; name: string }>(sql`SELECT id, name FROM categories WHERE parent_id IS NOT NULL`);
@@ -46,13 +55,13 @@ async function seed(deps: Deps, n: number) {
   const extra = ['주말에만 가능해요.', '평일 저녁 직거래.', '택배 가능합니다.', '사용감 조금 있어요.', '박스 포함.', '설명서 있어요.', '세척 완료.',
     '흠집 없음.', '충전기 포함.', '보관 상태 좋아요.', '연락 주세요.', '장기 대여 할인.', '반려동물 없는 집.', '비흡연 가정.', '역 근처 거래.',
     '아파트 경비실 보관.', '급하면 당일 가능.', '주차 가능.', '사진 그대로예요.', '문의 환영.'];
-  for (let from = 1; from <= n; from += CHUNK) await db.query(sql`WITH p AS (
+  for (let from = first; from < first + n; from += CHUNK) await db.query(sql`WITH p AS (
     INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, embedding_status)
     SELECT ${author}, (${adj}::text[])[1 + g % 15] || ' ' || (${titles}::text[])[1 + (g * 7) % ${titles.length}] || ' ' || g,
            (${contents}::text[])[1 + (g * 7) % ${titles.length}] || ' ' || (${extra}::text[])[1 + (g / 3) % 20] || ' '
              || (${extra}::text[])[1 + (g * 13) % 20] || ' 관리 상태 ' || (g % 5 + 1) || '등급, 모델 ' || md5(g::text)::varchar(6) || '.',
            (${catIds}::bigint[])[1 + (g * 7) % ${titles.length}], 1000 * (1 + g % 40), 10000 * (1 + g % 30), 'ANY', 'ANY', 'WAIT'
-    FROM generate_series(${from}, ${Math.min(n, from + CHUNK - 1)}) g RETURNING id)
+    FROM generate_series(${from}, ${Math.min(first + n - 1, from + CHUNK - 1)}) g RETURNING id)
   INSERT INTO post_regions (post_id, region_id) SELECT id, (${regions.map((r) => r.id)}::bigint[])[1 + id % ${regions.length}] FROM p`);
 }
 
@@ -107,6 +116,21 @@ export async function seedVaried(deps: Deps, n: number) {
   }
 }
 
+/** The catalogue's vectors in batches: the product's embedder and vector statement, then DONE at once. */
+async function bulkEmbed(deps: Deps) {
+  const embedder = embedderFor(deps.config);
+  const repo = embeddingsRepository(deps.db);
+  await embeddingWorker(deps).prepare();
+  for (let after = 0; ; ) {
+    const ids = (await deps.db.query<{ id: number }>(sql`SELECT id FROM posts WHERE id > ${after} ORDER BY id LIMIT ${BULK_EMBED}`)).map((r) => r.id);
+    if (!ids.length) break;
+    const sources = await repo.loadSources(ids);
+    await repo.writeVectors(embedder.dimensions, embedder.id, sources.map((s) => s.id), await embedder.embed(sources.map(listingText)));
+    after = ids[ids.length - 1];
+  }
+  await deps.db.query(sql`UPDATE posts SET embedding_status = 'DONE', embedding_model = ${embedder.id} WHERE embedding_status = 'WAIT'`);
+}
+
 async function measure(deps: Deps, n: number, catalogue: 'templates' | 'varied') {
   const indexes = await deps.db.query<{ indexname: string; indexdef: string }>(
     sql`SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(${BULK_INDEXES}::text[]) ORDER BY indexname`);
@@ -115,7 +139,7 @@ async function measure(deps: Deps, n: number, catalogue: 'templates' | 'varied')
   await (catalogue === 'varied' ? seedVaried(deps, n) : seed(deps, n));
   const tSeed = performance.now() - t0;
   const t1 = performance.now();
-  await embeddingWorker(deps).drain(() => new Date());
+  await bulkEmbed(deps);
   const tEmbed = performance.now() - t1;
   const builds: string[] = [];
   // the HNSW graph of 100k 512-d vectors (~300 MB) must fit maintenance_work_mem (64 MB by default),
@@ -128,8 +152,14 @@ async function measure(deps: Deps, n: number, catalogue: 'templates' | 'varied')
   }
   await deps.db.exec('RESET maintenance_work_mem; ANALYZE');
   const tSetup = performance.now() - t0;
+  // the production path: new listings through the embedding worker, HNSW index in place
+  const tw = performance.now();
+  await (catalogue === 'varied' ? seedVaried(deps, WORKER_SAMPLE) : seed(deps, WORKER_SAMPLE, n + 1));
+  const drained = await embeddingWorker(deps).drain(() => new Date());
+  const tWorker = performance.now() - tw;
   console.log(`\n[setup ${(tSetup / 1000).toFixed(1)} s (target ≤ 300 s at 100k); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores]`);
-  console.log(`[${n} listings, ${catalogue === 'varied' ? 'varied catalogue from the 155 demo listings' : '15 repeated templates'}] seed ${(tSeed / 1000).toFixed(1)} s, embed ${(tEmbed / 1000).toFixed(1)} s (${Math.round((n / tEmbed) * 1000)}/s incl. SQL), index builds after loading: ${builds.join(', ')}`);
+  console.log(`[${n} listings, ${catalogue === 'varied' ? 'varied catalogue from the 155 demo listings' : '15 repeated templates'}] seed ${(tSeed / 1000).toFixed(1)} s, bulk embed ${(tEmbed / 1000).toFixed(1)} s (${Math.round((n / tEmbed) * 1000)}/s incl. SQL), index builds after loading: ${builds.join(', ')}`);
+  console.log(`embedding worker (claim, embed, finish; batches of 500, index in place): ${drained.done} new listings in ${(tWorker / 1000).toFixed(1)} s (${Math.round((drained.done / tWorker) * 1000)}/s incl. inserting them)`);
 
   const search = searchService(deps);
   const seoul = await regionId(deps.db, '서울특별시');
@@ -188,10 +218,11 @@ function closeEnough(approx: { sim: number }[], exact: { sim: number }[]): numbe
   return Math.min(exact.length, approx.filter((a) => a.sim >= kth - 1e-6).length);
 }
 
-/** recall@10 and time of the bare HNSW walk (no filters, no fallback) vs exact, ef_search 40 and 100 */
+/** recall@10 and time of the bare HNSW walk (no filters, no fallback) vs exact at several ef_search
+ *  (search uses 400: at 20k, 100 and 200 missed whole clusters of near-duplicates now and then) */
 async function bareHnswRecall(deps: Deps) {
   const embedder = embedderFor(deps.config);
-  for (const ef of [40, 100]) {
+  for (const ef of [100, 200, 400]) {
     let hit = 0, close = 0, total = 0;
     const times: number[] = [];
     for (const q of QUERIES) {
@@ -250,7 +281,7 @@ async function main() {
         await measure(deps, n, catalogue);
         await bareHnswRecall(deps);
         if (n === SIZES[0] && catalogue === CATALOGUES[0]) await freshness(deps);
-      }, { onDisk: n >= 100_000, env: { EMBEDDING_BATCH_SIZE: '500' } });
+      }, { onDisk: n >= 100_000, env: { EMBEDDING_BATCH_SIZE: '500', JOBS_ENABLED: 'true' } }); // jobs: the freshness check's scheduler (started there only)
     }
   }
   clearInterval(rssTimer);

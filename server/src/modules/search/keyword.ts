@@ -13,13 +13,13 @@
 // 100) when their jamo differ by at most one edit per two syllables ('탠트' → '텐트').
 // Bounded: the listings containing every term, then each term, contribute at most CANDIDATES_PER_TERM
 // candidates each, filters applied in the same SQL, and the statement returns at most `limit` rows.
-// Everything here is plain SQL over pg_trgm and built-in functions, so PGlite and a server
-// PostgreSQL rank identically.
+// Candidates come from plain SQL over built-in functions and pg_trgm, and BM25 is computed here in
+// JavaScript from their text, so PGlite and a server PostgreSQL rank identically.
 import { disassemble } from 'es-hangul';
 import type { Database, Queryable } from '../../db/client.ts';
 import type { Sql } from '../../db/sql.ts';
 import { stem, words } from '../../ai/korean-text.ts';
-import { searchRepository } from './repository.ts';
+import { searchRepository, type CandidateText } from './repository.ts';
 
 /** candidates per query term, and of listings with every term (an arbitrary subset of a very common
  *  term's listings): BM25 is computed in SQL for each candidate, so this bounds the branch's cost */
@@ -195,6 +195,61 @@ export async function weighTerms(db: Database, raw: string[]): Promise<QueryTerm
   return out;
 }
 
+/** BM25 parameters (k1, b), the title's weight and the corpus's mean length. */
+export interface Bm25Params {
+  k1: number;
+  b: number;
+  titleWeight: number;
+  avgLen: number;
+}
+
+export interface Bm25Row {
+  id: number;
+  bm25: number;
+  /** IDF mass of the matched terms */
+  matched: number;
+  terms: string[];
+}
+
+/** Non-overlapping occurrences of `term` in `text`. */
+function occurrences(text: string, term: string): number {
+  let n = 0;
+  for (let i = text.indexOf(term); i >= 0; i = text.indexOf(term, i + term.length)) n++;
+  return n;
+}
+
+/** Length in characters (code points, as PostgreSQL's char_length counts). */
+const charLength = (s: string) => {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xdc00 && s.charCodeAt(i) <= 0xdfff) n--;
+  return n;
+};
+
+/**
+ * BM25 of the candidates for the weighted terms, best first (at most `limit`; listings matching no
+ * term left out). A term's tf counts the title titleWeight times; the length is title + content.
+ */
+export function bm25Scores(docs: CandidateText[], terms: { term: string; idf: number }[], p: Bm25Params, limit: number): Bm25Row[] {
+  const rows: Bm25Row[] = [];
+  for (const d of docs) {
+    const title = d.title.toLowerCase();
+    const content = d.content.toLowerCase();
+    const norm = p.k1 * (1 - p.b + (p.b * (charLength(d.title) + charLength(d.content))) / p.avgLen);
+    let bm25 = 0;
+    let matched = 0;
+    const found: string[] = [];
+    for (const t of terms) {
+      const tf = p.titleWeight * occurrences(title, t.term) + occurrences(content, t.term);
+      if (tf === 0) continue;
+      bm25 += (t.idf * tf * (p.k1 + 1)) / (tf + norm);
+      matched += t.idf;
+      found.push(t.term);
+    }
+    if (found.length) rows.push({ id: d.id, bm25, matched, terms: found });
+  }
+  return rows.sort((a, b) => b.bm25 - a.bm25 || a.id - b.id).slice(0, limit);
+}
+
 /**
  * Listings containing the terms under the filters, best BM25 first (at most `limit`).
  * Candidates: per term, up to CANDIDATES_PER_TERM listings containing it that pass the filters.
@@ -204,11 +259,11 @@ export async function keywordRank(db: Database, terms: QueryTerm[], where: Sql[]
   if (!found.length) return [];
   const { avgLen } = await corpusStats(db);
   const totalIdf = terms.reduce((s, t) => s + t.idf, 0);
-  return db.transaction(async (tx) => {
+  const docs = await db.transaction(async (tx) => {
     const repo = searchRepository(tx);
     await repo.useBitmapScans();
-    const ids = await repo.keywordCandidates(found.map((t) => t.term), where, CANDIDATES_PER_TERM);
-    const rows = await repo.bm25Scores(ids, found, { k1: BM25_K1, b: BM25_B, titleWeight: TITLE_WEIGHT, avgLen }, limit);
-    return rows.map((r) => ({ id: r.id, bm25: r.bm25, coverage: totalIdf > 0 ? r.matched / totalIdf : 0, terms: r.terms }));
+    return repo.candidateTexts(await repo.keywordCandidates(found.map((t) => t.term), where, CANDIDATES_PER_TERM));
   });
+  const rows = bm25Scores(docs, found, { k1: BM25_K1, b: BM25_B, titleWeight: TITLE_WEIGHT, avgLen }, limit);
+  return rows.map((r) => ({ id: r.id, bm25: r.bm25, coverage: totalIdf > 0 ? r.matched / totalIdf : 0, terms: r.terms }));
 }
