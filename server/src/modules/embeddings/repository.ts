@@ -33,8 +33,9 @@ export const queryVector = (v: number[], dims: number): Sql => fromInts(sql`${ve
 /** Vectors above this many dimensions do not fit a heap page uncompressed (8 kB): they stay TOASTable. */
 const PLAIN_STORAGE_MAX_DIMS = 1_900;
 
-/** HNSW build parameters of every vector table (migration 210 for post_embeddings): measured in
- *  bench/search.bench.ts — see the README's search-bench paragraph. */
+/** HNSW build parameters of the per-dimension tables: pgvector's defaults, as migration 021's index
+ *  over post_embeddings has. m 16 / ef_construction 128 built 2.7x slower at 20k for recall that
+ *  ef_search 400 also reaches (bench/search.bench.ts, README's search-bench paragraph). */
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCTION = 64;
 
