@@ -21,10 +21,12 @@ export function categoryFilter(ids: number[], alias = 'p'): Sql {
     WHERE c_f.id = ANY(${ids}::bigint[]) OR c_f.parent_id = ANY(${ids}::bigint[]))`;
 }
 
-/** SQL condition: the post (alias) is offered in one of the regions or their children. */
+/** SQL condition: the post (alias) is offered in one of the regions or their children. The region set
+ *  is computed once per statement (an InitPlan), not joined for each listing: search's HNSW walk checks
+ *  the filters on every listing it visits, and that join was 90% of the check (EXPLAIN ANALYZE). */
 export function regionFilter(ids: number[], alias = 'p'): Sql {
-  return sql`EXISTS (SELECT 1 FROM post_regions pr_f JOIN regions r_f ON r_f.id = pr_f.region_id
-    WHERE pr_f.post_id = ${sql.raw(alias)}.id AND (r_f.id = ANY(${ids}::bigint[]) OR r_f.parent_id = ANY(${ids}::bigint[])))`;
+  return sql`EXISTS (SELECT 1 FROM post_regions pr_f WHERE pr_f.post_id = ${sql.raw(alias)}.id
+    AND pr_f.region_id = ANY(ARRAY(SELECT r_f.id FROM regions r_f WHERE r_f.id = ANY(${ids}::bigint[]) OR r_f.parent_id = ANY(${ids}::bigint[]))))`;
 }
 
 export function catalogRepository(db: Queryable) {

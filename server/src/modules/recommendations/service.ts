@@ -86,7 +86,7 @@ export function recommendationsService(deps: Deps) {
     if (semantic) {
       const own = await embeddingsRepository(deps.db).vectorOf(embedderFor(deps.config).dimensions, postId);
       const calibration = await calibrationFor(deps);
-      if (own) ranked = fuse([], await vectorRank(deps, own, where, limit, false, calibration?.minSimilarity ?? -1), calibration);
+      if (own) ranked = fuse([], await vectorRank(deps, own, where, limit), calibration);
     }
     // keyword fallback: no vector store, or this listing is not embedded yet
     if (!ranked.length) ranked = fuse(await keywordRank(deps.db, await weighTerms(deps.db, queryTerms(post.title)), where, limit), [], null);

@@ -57,6 +57,22 @@ test('typo tolerance at the jamo level: 탠트 finds tents, 캠팽 finds camping
   assert.equal((await search({ q: '비트코인', mode: 'keyword' })).items.length, 0);
 });
 
+test('the words of an edited title join the typo vocabulary; an update that keeps titles adds nothing', async () => {
+  const inVocab = async (term: string) => (await ctx.deps.db.query(sql`SELECT 1 FROM search_vocab WHERE term = ${term}`)).length > 0;
+  const before = (await ctx.deps.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM search_vocab`))!.n;
+  // every listing updated at once, no title changed (the row trigger's WHEN skips them all)
+  await ctx.deps.db.query(sql`UPDATE posts SET fee = fee WHERE deleted_at IS NULL`);
+  assert.equal((await ctx.deps.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM search_vocab`))!.n, before);
+  assert.equal(await inVocab('해먹'), false);
+  const id = ids['캠핑 의자 2개 세트'];
+  await ctx.deps.db.query(sql`UPDATE posts SET title = '캠핑 의자 2개 세트와 해먹' WHERE id = ${id}`);
+  assert.equal(await inVocab('해먹'), true);
+  const r = await search({ q: '헤먹', mode: 'keyword' });
+  assert.equal(r.items[0]?.listing.id, id, titles(r).join(' | '));
+  assert.deepEqual(r.items[0].match.keyword!.corrected, [{ from: '헤먹', to: '해먹' }]);
+  await ctx.deps.db.query(sql`UPDATE posts SET title = '캠핑 의자 2개 세트' WHERE id = ${id}`);
+});
+
 test('BM25: a generic word matched in many listings cannot outrank the specific word', async () => {
   // '여행' is in several listings, '캐리어' in one: the carrier must lead although the camera's text
   // mentions 여행 as well

@@ -85,9 +85,9 @@ export async function semanticAvailable(deps: Deps): Promise<boolean> {
  * since they are few. A filter that passes more keeps the walk's answer (the nearest of the
  * listings it visited). How similar the hits are plays no part: a nonsense query's walk is as
  * quick as any other, and its hits fall below the floor later. `exact` forces the exact scan
- * (the recall reference). `_floor` is ignored (recommendations/service.ts still passes one).
+ * (the recall reference).
  */
-export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = BRANCH_LIMIT, exact = false, _floor?: number): Promise<VectorHit[]> {
+export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = BRANCH_LIMIT, exact = false): Promise<VectorHit[]> {
   const dims = embedderFor(deps.config).dimensions;
   return deps.db.transaction(async (tx) => {
     const repo = searchRepository(tx);
