@@ -173,4 +173,12 @@ test('a claim accepted in full settles without the admin; a rejected disputed it
   const decided = (await api('POST', `/adm/claims/${c2.id}/decide`, admin, { upheld: [] })).json();
   assert.deepEqual(decided.items.map((i: any) => i.decision), ['REJECTED']);
   assert.equal(await refundAmount(ctx.deps.db, lost), 50000);
+
+  // the lender's list reads every row's refund at once (one query): the same amounts as each detail view
+  await setStatus(full, 'PENDING_REFUND');
+  await setStatus(lost, 'PENDING_REFUND');
+  const listed = (await api('GET', '/reservations/received?status=PENDING_REFUND', lender)).json().items;
+  const refunds = Object.fromEntries(listed.map((r: any) => [r.id, r.refund]));
+  assert.deepEqual(refunds, { [full]: { kind: 'DEPOSIT', amount: 40000 }, [lost]: { kind: 'DEPOSIT', amount: 50000 } });
+  for (const id of [full, lost]) assert.deepEqual((await api('GET', `/reservations/${id}`, lender)).json().refund, refunds[id]);
 });

@@ -133,10 +133,12 @@ export function inspectionsRepository(db: Queryable) {
       db.query<ClaimRow>(sql`SELECT id, reservation_id, status, created_at, answered_at, decided_at FROM damage_claims
         WHERE status = 'DISPUTED' ORDER BY id DESC LIMIT ${limit}`),
 
-    /** Σ accepted deductions of the reservation's claim (0 without a claim) */
-    acceptedDeductions: async (reservationId: number) =>
-      Number((await db.one<{ total: number }>(sql`
-        SELECT coalesce(sum(ci.amount), 0)::bigint AS total FROM claim_items ci JOIN damage_claims c ON c.id = ci.claim_id
-        WHERE c.reservation_id = ${reservationId} AND ci.decision = 'ACCEPTED'`))!.total),
+    /** Σ accepted deductions of each reservation's claim (reservations without a claim are left out: 0) */
+    async acceptedDeductions(reservationIds: number[]): Promise<Map<number, number>> {
+      const rows = await db.query<{ reservation_id: number; total: number }>(sql`
+        SELECT c.reservation_id, sum(ci.amount)::bigint AS total FROM claim_items ci JOIN damage_claims c ON c.id = ci.claim_id
+        WHERE c.reservation_id = ANY(${reservationIds}::bigint[]) AND ci.decision = 'ACCEPTED' GROUP BY c.reservation_id`);
+      return new Map(rows.map((r) => [Number(r.reservation_id), Number(r.total)]));
+    },
   };
 }

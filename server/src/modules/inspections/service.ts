@@ -5,7 +5,7 @@
 // - The lender claims deductions from the deposit item by item (at most the deposit in total) once the item
 //   is back or lost; the borrower accepts or disputes every item; a dispute goes to the admin queue, where
 //   an admin upholds or rejects each disputed item.
-// - The deposit refund is the deposit minus the accepted deductions (refundAmount, used by reservations).
+// - The deposit refund is the deposit minus the accepted deductions (refundAmount(s), used by reservations).
 import type { Deps } from '../../deps.ts';
 import type { Queryable } from '../../db/client.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
@@ -32,12 +32,20 @@ const STAGE_LABEL: Record<Stage, string> = { PICKUP: '인수', RETURN: '반납' 
 
 export const conditionPhotoUrl = (reservationId: number, photoId: number) => `/api/v1/reservations/${reservationId}/condition/photos/${photoId}`;
 
-/** the deposit to give back: the deposit minus the accepted deductions of the reservation's claim */
+/** the deposit to give back: the deposit minus the accepted deductions (never below zero) */
+const depositBack = (depositTotal: number, deductions: number) => Math.max(0, depositTotal - deductions);
+
+/** the deposit to give back of the reservation */
 export async function refundAmount(q: Queryable, reservationId: number): Promise<number> {
-  const repo = inspectionsRepository(q);
-  const facts = await repo.facts(reservationId);
+  const facts = await inspectionsRepository(q).facts(reservationId);
   if (!facts) throw notFound('예약');
-  return Math.max(0, Number(facts.deposit_total) - (await repo.acceptedDeductions(reservationId)));
+  return (await refundAmounts(q, [{ id: reservationId, depositTotal: Number(facts.deposit_total) }])).get(reservationId)!;
+}
+
+/** the deposit to give back of each reservation (its deposit total known), in one query for a whole list */
+export async function refundAmounts(q: Queryable, reservations: { id: number; depositTotal: number }[]): Promise<Map<number, number>> {
+  const deductions = await inspectionsRepository(q).acceptedDeductions(reservations.map((r) => r.id));
+  return new Map(reservations.map((r) => [r.id, depositBack(r.depositTotal, deductions.get(r.id) ?? 0)]));
 }
 
 function toClaim(claim: ClaimRow, items: ClaimItemRow[]): Claim {
@@ -75,7 +83,7 @@ export function inspectionsService(deps: Deps) {
       const photos = await repo.photosOf(records.map((r) => r.id));
       const claim = await repo.claimOf(reservationId);
       const items = claim ? await repo.itemsOf([claim.id]) : [];
-      const deductions = await repo.acceptedDeductions(reservationId);
+      const deductions = (await repo.acceptedDeductions([reservationId])).get(reservationId) ?? 0;
       const total = Number(facts.deposit_total);
       return {
         checklist: checklistFor(facts.top_category),
@@ -94,7 +102,7 @@ export function inspectionsService(deps: Deps) {
           claim: memberId === facts.lender_id && !claim && CLAIM_WINDOW.includes(facts.status),
           answer: memberId === facts.borrower_id && claim?.status === 'OPEN',
         },
-        deposit: { total, deductions, refund: Math.max(0, total - deductions) },
+        deposit: { total, deductions, refund: depositBack(total, deductions) },
       };
     },
 

@@ -8,7 +8,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { AuthMember } from '../../http/auth.ts';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors.ts';
 import { CANCELLED_RESERVATION_REASON, DEPOSIT_RETURN_REASON, refunds } from '../payments/refunds.ts';
-import { moneyBack, PROVIDER_REFUND_STATUSES } from './money-back.ts';
+import { moneyBack, moneyBackOf, PROVIDER_REFUND_STATUSES, type MoneyBack } from './money-back.ts';
 import { reservationsRepository, type ReservationOptionRow, type ReservationRow } from './repository.ts';
 import { validateRequest } from './request.ts';
 import type { CreateReservationBody, EditReservationBody, StatusChangeBody } from './schemas.ts';
@@ -31,8 +31,9 @@ export function reservationsService(deps: Deps) {
   const moves = transitions(deps);
   const money = refunds(deps);
 
-  const toView = async (row: ReservationRow, options: ReservationOptionRow[], role: ViewerRole) =>
-    reservationView(config.payments, row, options, role, { today: seoulDate(deps.clock.now()), moneyBack: await moneyBack(db, row) });
+  /** back: what money-back.ts says goes back, when the caller read it for a whole list at once */
+  const toView = async (row: ReservationRow, options: ReservationOptionRow[], role: ViewerRole, back?: MoneyBack | null) =>
+    reservationView(config.payments, row, options, role, { today: seoulDate(deps.clock.now()), moneyBack: back === undefined ? await moneyBack(db, row) : back });
 
   async function optionsOf(ids: number[]): Promise<Map<number, ReservationOptionRow[]>> {
     const map = new Map<number, ReservationOptionRow[]>();
@@ -179,9 +180,10 @@ export function reservationsService(deps: Deps) {
       const counts: Record<string, number> = Object.fromEntries(STATUSES.map((s) => [s, 0]));
       for (const c of await repo.countsByStatus(scope)) counts[c.status] = c.n;
       const trusts = side === 'sent' ? null : await trustOfMany(db, page.map((r) => r.borrower_id), deps.clock.now());
+      const backs = await moneyBackOf(db, page);
       return {
         items: await Promise.all(page.map(async (r) => ({
-          ...(await toView(r, options.get(r.id) ?? [], side === 'sent' ? 'BORROWER' : 'LENDER')),
+          ...(await toView(r, options.get(r.id) ?? [], side === 'sent' ? 'BORROWER' : 'LENDER', backs.get(r.id) ?? null)),
           borrowerTrust: trusts?.get(r.borrower_id) ?? null,
         }))),
         nextCursor: nextIdCursor(rows, limit),
