@@ -12,7 +12,8 @@
 # chwimeet:<git sha>-<time>, so the colour that was switched away from keeps the previous release.
 #
 # --local runs the very same steps without Docker: the colours are local processes
-# (`node --import tsx server/src/main.ts` on BLUE_PORT / GREEN_PORT with the caller's environment) and
+# (`node scripts/start.mjs --no-web-build`, the compiled server as `npm start` runs it, on BLUE_PORT / GREEN_PORT
+# with the caller's environment) and
 # nginx is a local one started with NGINX_CONF. `npm run test:deploy` drives a switch this way.
 #   NGINX_CONF=/path/nginx.conf NGINX_DIR=/path/conf.d deploy/blue-green.sh --local [switch]
 set -euo pipefail
@@ -80,7 +81,7 @@ start_colour() {
   if [ "$MODE" = local ]; then
     stop_colour "$colour" # a leftover from an earlier attempt never serves the new release
     port=$(colour_port "$colour")
-    (cd "$ROOT" && PORT=$port HOST=127.0.0.1 exec node --import tsx server/src/main.ts) \
+    (cd "$ROOT" && PORT=$port HOST=127.0.0.1 exec node scripts/start.mjs --no-web-build) \
       >> "$STATE_DIR/app-$colour.log" 2>&1 < /dev/null &
     echo $! > "$(pid_file "$colour")"
   else
