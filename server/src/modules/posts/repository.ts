@@ -169,15 +169,17 @@ export function cardsQuery(page: Sql, order: Sql | null, ctx: CardContext): Sql 
     (SELECT count(*)::int FROM favorites f WHERE f.post_id = p.id) AS favorite_count,
     (SELECT coalesce(i.thumb_path, i.original_path) FROM post_images i WHERE i.post_id = p.id
        ORDER BY i.is_primary DESC, i.sort_order, i.id LIMIT 1) AS thumb,
-    (SELECT array_agg(coalesce(rp.name || ' ', '') || r.name ORDER BY rp.sort_order NULLS FIRST, r.sort_order, r.id)
-       FROM post_regions pr JOIN regions r ON r.id = pr.region_id LEFT JOIN regions rp ON rp.id = r.parent_id
-       WHERE pr.post_id = p.id) AS regions,
+    reg.regions,
     p.neighbourhood_code, nb.name AS neighbourhood_name,
     ${key ? keyToMetres(key) : sql`NULL::float8`} AS distance_m, ${key ?? sql`NULL::float8`} AS distance_key,
     ${ownerTrustColumns(ctx.now)}
   FROM page JOIN posts p ON p.id = page.id JOIN members m ON m.id = p.author_id
     JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id
     LEFT JOIN neighbourhoods nb ON nb.code = p.neighbourhood_code
+    -- the page's regions in one join (a subquery per card hashed the whole regions table for each card)
+    LEFT JOIN (SELECT pr.post_id, array_agg(coalesce(rp.name || ' ', '') || r.name ORDER BY rp.sort_order NULLS FIRST, r.sort_order, r.id) AS regions
+      FROM page pg JOIN post_regions pr ON pr.post_id = pg.id JOIN regions r ON r.id = pr.region_id LEFT JOIN regions rp ON rp.id = r.parent_id
+      GROUP BY pr.post_id) reg ON reg.post_id = p.id
     ${ownerTrustJoins(sql`SELECT author_id FROM page`, ctx.now)}
   ${order ? sql`ORDER BY ${order}` : sql.empty()}`;
 }
