@@ -164,18 +164,20 @@ export function cardsQuery(page: Sql, order: Sql | null, ctx: CardContext): Sql 
   const key = ctx.point ? pointKey('p', ctx.point) : null;
   return sql`WITH page AS MATERIALIZED (${page})
   SELECT p.id, p.title, p.fee, p.deposit, p.created_at, p.listed_at::text AS listed_key,
-    p.banned_at IS NOT NULL AS banned, p.paused_at IS NOT NULL AS paused, m.id AS author_id, m.nickname,
+    p.banned_at IS NOT NULL AS banned, p.paused_at IS NOT NULL AS paused, p.author_id,
+    (SELECT m.nickname FROM members m WHERE m.id = p.author_id) AS nickname,
     c.id AS category_id, c.name AS category_name, pc.id AS parent_id, pc.name AS parent_name,
     (SELECT count(*)::int FROM favorites f WHERE f.post_id = p.id) AS favorite_count,
     (SELECT coalesce(i.thumb_path, i.original_path) FROM post_images i WHERE i.post_id = p.id
        ORDER BY i.is_primary DESC, i.sort_order, i.id LIMIT 1) AS thumb,
     reg.regions,
-    p.neighbourhood_code, nb.name AS neighbourhood_name,
+    p.neighbourhood_code, (SELECT nb.name FROM neighbourhoods nb WHERE nb.code = p.neighbourhood_code) AS neighbourhood_name,
     ${key ? keyToMetres(key) : sql`NULL::float8`} AS distance_m, ${key ?? sql`NULL::float8`} AS distance_key,
     ${ownerTrustColumns(ctx.now)}
-  FROM page JOIN posts p ON p.id = page.id JOIN members m ON m.id = p.author_id
+  -- members and neighbourhoods are looked up by key in subqueries: fewer relations in the join
+  -- search (planning this statement took longer than running it; a NOT NULL foreign key, so no row is lost)
+  FROM page JOIN posts p ON p.id = page.id
     JOIN categories c ON c.id = p.category_id LEFT JOIN categories pc ON pc.id = c.parent_id
-    LEFT JOIN neighbourhoods nb ON nb.code = p.neighbourhood_code
     -- the page's regions in one join (a subquery per card hashed the whole regions table for each card)
     LEFT JOIN (SELECT pr.post_id, array_agg(coalesce(rp.name || ' ', '') || r.name ORDER BY rp.sort_order NULLS FIRST, r.sort_order, r.id) AS regions
       FROM page pg JOIN post_regions pr ON pr.post_id = pg.id JOIN regions r ON r.id = pr.region_id LEFT JOIN regions rp ON rp.id = r.parent_id
