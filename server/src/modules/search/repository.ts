@@ -70,6 +70,8 @@ export type BrowseOrder = 'newest' | 'fee' | 'distance';
 
 /** p's title or content contains the term (stored bigrams narrow, ILIKE decides: posts/repository.ts). */
 const containsTerm = (t: string): Sql => containsText('p', t);
+/** p has the term's stored bigrams: the GIN index's half of containsText, to narrow before the filters */
+const hasBigramsOf = (t: string): Sql => sql`p.search_bigrams @> text_bigram_codes(${t}::text)`;
 const and = (where: Sql[]) => sql.join(where, ' AND ');
 
 export function searchRepository(db: Queryable) {
@@ -145,12 +147,15 @@ export function searchRepository(db: Queryable) {
 
     /** Up to `perTerm` listings that pass the filters and contain every term (several terms only),
      *  then up to `perTerm` per term: a bounded candidate set in which the listings matching the
-     *  whole query are never crowded out by an arbitrary subset of a common word's listings. */
+     *  whole query are never crowded out by an arbitrary subset of a common word's listings.
+     *  The filters run before the ILIKE (OFFSET 0 keeps them inside): in the same scan, ILIKE read
+     *  every listing with the bigrams, though a region filter passes one in ten (at 100k, 113 → 24 ms). */
     async keywordCandidates(terms: string[], where: Sql[], perTerm: number): Promise<number[]> {
       if (!terms.length) return [];
       const sets = [...(terms.length > 1 ? [terms] : []), ...terms.map((t) => [t])];
       const rows = await db.query<{ id: number }>(sql.join(
-        sets.map((ts) => sql`(SELECT p.id FROM posts p WHERE ${and(ts.map(containsTerm))} AND ${and(where)} LIMIT ${perTerm})`),
+        sets.map((ts) => sql`(SELECT p.id FROM (SELECT p.id, p.title, p.content, p.search_bigrams FROM posts p
+          WHERE ${and(ts.map(hasBigramsOf))} AND ${and(where)} OFFSET 0) p WHERE ${and(ts.map(containsTerm))} LIMIT ${perTerm})`),
         ' UNION ',
       ));
       return rows.map((r) => r.id);
