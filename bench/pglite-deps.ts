@@ -12,8 +12,10 @@ import { createDeps, closeDeps, type Deps } from '../server/src/deps.ts';
 
 export async function withPgliteDeps<T>(fn: (deps: Deps) => Promise<T>, opts: { onDisk?: boolean; env?: Record<string, string> } = {}): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-bench-'));
-  const config = loadConfig({ DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', ...opts.env });
-  const db = await openPglite(opts.onDisk ? { dataDir: path.join(dir, 'pgdata') } : {});
+  // the buffer cache is the operator's setting: a bench asks for one as an operator would (PGLITE_SHARED_BUFFERS_MB)
+  const buffers = process.env.PGLITE_SHARED_BUFFERS_MB ? { PGLITE_SHARED_BUFFERS_MB: process.env.PGLITE_SHARED_BUFFERS_MB } : {};
+  const config = loadConfig({ DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', ...buffers, ...opts.env });
+  const db = await openPglite(opts.onDisk ? { dataDir: path.join(dir, 'pgdata'), sharedBuffersMb: config.pgliteSharedBuffersMb } : {});
   const deps = await createDeps(config, pino({ level: 'silent' }), { db });
   try {
     return await fn(deps);
