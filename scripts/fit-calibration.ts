@@ -17,17 +17,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLocalEmbedder, loadLocalModel } from '../server/src/ai/local-embedder.ts';
+import { nullStatistics } from '../server/src/modules/search/calibration.ts';
 import { NULL_QUANTILE_FIT, nullQueries, rentalVocabulary } from './nonsense-calibration.ts';
-// the training script's validation split
-import { isValidationQuery } from './refit-calibration.ts';
+// the training script's rental rows and validation split
+import { readRentalRows, validationQueries } from './refit-calibration.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA_DIR = process.env.EMBEDDER_DATA_DIR ?? path.resolve(REPO, '../shared/data');
 const REF = 300;
 
-type Row = { query: string; listing: string; leaf: string };
-const rows = fs.readFileSync(path.join(REPO, 'server/src/ai/data/rental-pairs.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
-const valQueries = [...new Map(rows.filter((r) => isValidationQuery(r.query)).map((r) => [r.query, r.leaf])).entries()];
+const rows = readRentalRows();
+const valQueries = validationQueries(rows);
 const listings = [...new Map(rows.map((r) => [r.listing, r.leaf])).entries()];
 const news = fs.readFileSync(path.join(DATA_DIR, 'korsts', 'sts-train.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t'))
   .filter((c) => c.length >= 7 && c[0] === 'main-news').map((c) => ({ a: c[5], b: c[6] }));
@@ -44,10 +44,8 @@ const dot = (a: Float32Array, b: Float32Array) => { let s = 0; for (let i = 0; i
 
 interface Scored { abs: number; z: number; gap: number }
 function score(q: Float32Array, hit: number): Scored {
-  const s = ref.map((r) => dot(q, r)).sort((a, b) => a - b);
-  const mean = s.reduce((a, b) => a + b, 0) / s.length;
-  const std = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / s.length) || 1e-6;
-  return { abs: hit, z: (hit - mean) / std, gap: hit - s[Math.floor(0.95 * s.length)] };
+  const { mean, std, quantile: at } = nullStatistics(ref.map((r) => dot(q, r)));
+  return { abs: hit, z: (hit - mean) / (std || 1e-6), gap: hit - at(0.95) };
 }
 const best = (q: Float32Array, keep: (i: number) => boolean) => Math.max(...lv.flatMap((l, i) => (keep(i) ? [dot(q, l)] : [])));
 
@@ -56,7 +54,7 @@ const pos = valQueries.map(([, leaf], i) => score(pv[i], best(pv[i], (j) => list
 const nv = await embed(nulls);
 const neg = nv.map((q) => score(q, best(q, () => true)));
 
-const quantile = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+const quantile = (xs: number[], q: number) => nullStatistics(xs).quantile(q);
 const recall = (pass: (x: Scored) => boolean) => pos.filter(pass).length / pos.length;
 const falseAccept = (pass: (x: Scored) => boolean) => neg.filter(pass).length / neg.length;
 const rules: { name: string; pass: (x: Scored) => boolean; threshold: string }[] = [];

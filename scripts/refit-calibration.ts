@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nullStatistics } from '../server/src/modules/search/calibration.ts';
 import { type Calibration, LOCAL_EMBEDDER_VERSION, type LocalModel, MODEL_FILE, denseMass, embedText, featureVector, loadLocalModel, writeLocalModel } from '../server/src/ai/local-embedder.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,7 +24,8 @@ export const readRentalRows = (): RentalRow[] => fs.readFileSync(RENTAL_PAIRS, '
 /** the training's validation split of the rental queries: a tenth, by hash */
 export const isValidationQuery = (q: string) => Array.from(q).reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 10 === 0;
 
-const validationQueries = (rows: RentalRow[]) => [...new Map(rows.filter((r) => isValidationQuery(r.query)).map((r) => [r.query, r.leaf])).entries()];
+/** the validation queries (each once) with their leaf category */
+export const validationQueries = (rows: RentalRow[]) => [...new Map(rows.filter((r) => isValidationQuery(r.query)).map((r) => [r.query, r.leaf])).entries()];
 
 export function fitDenseMassRef(model: LocalModel, rows: RentalRow[]): number {
   const mass = validationQueries(rows).map(([q]) => denseMass(featureVector(q, model.idf), model)).sort((a, b) => a - b);
@@ -39,10 +41,8 @@ export function fitCalibration(model: LocalModel, rows: RentalRow[]): { calibrat
   const cos = (a: string, b: string) => { const x = v(a), y = v(b); let s = 0; for (let i = 0; i < x.length; i++) s += x[i] * y[i]; return s; };
   const sims: number[] = [];
   for (const [q, leaf] of queries) for (const [l, lleaf] of listings) if (top.get(leaf) !== top.get(lleaf)) sims.push(cos(q, l));
-  sims.sort((a, b) => a - b);
-  const mean = sims.reduce((a, b) => a + b, 0) / sims.length;
-  const std = Math.sqrt(sims.reduce((a, b) => a + (b - mean) ** 2, 0) / sims.length);
-  const floor = sims[Math.floor(sims.length * 0.995)];
+  const { mean, std, quantile } = nullStatistics(sims);
+  const floor = quantile(0.995);
   const rel = rows.filter((r) => isValidationQuery(r.query)).map((r) => cos(r.query, r.listing));
   return {
     calibration: { nullMean: +mean.toFixed(5), nullStd: +std.toFixed(5), minSimilarity: +floor.toFixed(5) },
@@ -55,8 +55,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const source = process.argv[2] ?? MODEL_FILE;
   const model = loadLocalModel(source, true);
   const before = { denseMassRef: model.denseMassRef, ...model.calibration };
-  model.denseMassRef = fitDenseMassRef(model, readRentalRows());
-  const fit = fitCalibration(model, readRentalRows());
+  const rows = readRentalRows();
+  model.denseMassRef = fitDenseMassRef(model, rows);
+  const fit = fitCalibration(model, rows);
   model.calibration = fit.calibration;
   model.meta = { ...model.meta, calibratedForVersion: LOCAL_EMBEDDER_VERSION };
   writeLocalModel(model, MODEL_FILE);
