@@ -5,10 +5,10 @@
 // The three modules that find data files next to themselves (migrations, the embedder's weights, the
 // template database) get their own source URL for import.meta.url, so nothing is copied.
 // Run alone: node scripts/build-server.mjs [--force]
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { hashFiles } from './fingerprint.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER_OUT = path.join(root, 'dist/server');
@@ -18,9 +18,7 @@ const ENTRY = path.join(root, 'server/src/main.ts');
 
 /** What the bundle depends on: its source files (paths and contents), this script, esbuild's version. */
 function fingerprint(inputs, esbuildVersion) {
-  const hash = crypto.createHash('sha256').update(fs.readFileSync(fileURLToPath(import.meta.url))).update(esbuildVersion);
-  for (const f of inputs) hash.update(f).update('\0').update(fs.readFileSync(path.join(root, f))).update('\0');
-  return hash.digest('hex');
+  return hashFiles(root, inputs, fs.readFileSync(fileURLToPath(import.meta.url)), esbuildVersion);
 }
 
 function esbuildVersion() {

@@ -3,17 +3,16 @@
 // lock file: paths, sizes and contents) is written to web/dist/.build-stamp after a successful build,
 // by every Vite build (web/vite.config.ts), so `npm run build:web` or `npm test` leaves nothing to redo.
 import { spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hashFiles } from './fingerprint.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const stampFile = path.join(root, 'web/dist/.build-stamp');
 const inputs = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'package-lock.json'];
 
 export function fingerprint() {
-  const hash = crypto.createHash('sha256');
   const files = [];
   for (const input of inputs) {
     const abs = path.join(root, input);
@@ -24,8 +23,7 @@ export function fingerprint() {
       }
     } else files.push(input);
   }
-  for (const f of files.sort()) hash.update(f).update('\0').update(fs.readFileSync(path.join(root, f))).update('\0');
-  return hash.digest('hex');
+  return hashFiles(root, files.sort());
 }
 
 export function buildWebIfChanged({ force = false } = {}) {

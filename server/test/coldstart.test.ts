@@ -57,7 +57,7 @@ test('first start: ready before the demo data, /readyz says "loading" and then "
 test('npm start builds the web app only when web sources changed', () => {
   // a copy of the inputs and a fake vite that records each build, so the real web/dist is untouched
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-webstamp-'));
-  for (const f of ['scripts/build-web-if-changed.mjs', 'web/index.html', 'web/vite.config.ts', 'package-lock.json']) {
+  for (const f of ['scripts/build-web-if-changed.mjs', 'scripts/fingerprint.mjs', 'web/index.html', 'web/vite.config.ts', 'package-lock.json']) {
     fs.mkdirSync(path.join(root, path.dirname(f)), { recursive: true });
     fs.copyFileSync(f, path.join(root, f));
   }
@@ -88,6 +88,7 @@ test('npm start compiles the server only when a bundled source changed; data fil
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'chwimeet-serverstamp-'));
   fs.mkdirSync(path.join(root, 'scripts'));
   fs.copyFileSync('scripts/build-server.mjs', path.join(root, 'scripts/build-server.mjs'));
+  fs.copyFileSync('scripts/fingerprint.mjs', path.join(root, 'scripts/fingerprint.mjs'));
   fs.cpSync('server/src', path.join(root, 'server/src'), { recursive: true, filter: (f) => !f.endsWith('.bin.gz') });
   fs.symlinkSync(path.resolve('node_modules'), path.join(root, 'node_modules'));
   const run = () => spawnSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root, encoding: 'utf8' });
