@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { MyMember } from '../modules/members/schemas.ts';
 import type { PostDetail as PostDetailSchema, PostPage as PostPageSchema } from '../modules/posts/schemas.ts';
+import { won } from '../lib/money.ts';
 import { SESSION_COOKIE } from './auth.ts';
 
 type PostPage = Static<typeof PostPageSchema>;
@@ -86,7 +87,6 @@ export async function firstPaint(app: FastifyInstance, req: FastifyRequest): Pro
 
 const esc = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
 
 function feedMarkup(feed: PostPage): string {
   const cards = feed.items.map((post) => {

@@ -1,6 +1,7 @@
 // The price of a rental: ONE place for the rule. Requests, edits and extensions charge it, the listing
 // form checks weekly/monthly prices with it and the booking box shows its breakdown live — the web app
 // imports this very file, so it must stay free of server-only imports.
+import { won } from '../../lib/money.ts';
 
 export const WEEK_DAYS = 7;
 export const MONTH_DAYS = 30;
@@ -78,7 +79,6 @@ export function priceOf(listing: PricedListing, options: PricedOption[], days: n
   };
 }
 
-const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
 
 /**
  * What is wrong with a listing's weekly/monthly prices, or null: a week must cost more than a day and

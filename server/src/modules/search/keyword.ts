@@ -219,12 +219,8 @@ function occurrences(text: string, term: string): number {
   return n;
 }
 
-/** Length in characters (code points, as PostgreSQL's char_length counts). */
-const charLength = (s: string) => {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xdc00 && s.charCodeAt(i) <= 0xdfff) n--;
-  return n;
-};
+/** Length in characters (code points, as PostgreSQL's char_length counts; a string's iterator yields them). */
+const charLength = (s: string) => [...s].length;
 
 /**
  * BM25 of the candidates for the weighted terms, best first (at most `limit`; listings matching no
