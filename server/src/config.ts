@@ -21,7 +21,8 @@ export interface Config {
   redisUrl: string | null;
   dataDir: string;
   /** the embedded database's buffer cache (MB): PGlite's 128 by default; a large catalogue wants more (README) */
-  pgliteSharedBuffersMb: number;
+  /** embedded mode's buffer cache; null: sized from the data folder (db/client.ts autoSharedBuffersMb) */
+  pgliteSharedBuffersMb: number | null;
   uploadDir: string;
   /** where images live: the local UPLOAD_DIR (default) or an S3-compatible bucket shared by every instance */
   storage: { kind: 'local' | 's3'; s3: S3Settings | null };
@@ -94,7 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       databaseUrl: str('DATABASE_URL') || null,
       redisUrl: str('REDIS_URL') || null,
       dataDir,
-      pgliteSharedBuffersMb: int('PGLITE_SHARED_BUFFERS_MB', 128),
+      pgliteSharedBuffersMb: str('PGLITE_SHARED_BUFFERS_MB') ? int('PGLITE_SHARED_BUFFERS_MB', 128) : null,
       uploadDir: path.resolve(str('UPLOAD_DIR', path.join(dataDir, 'uploads'))),
       storage: {
         kind: storageKind,

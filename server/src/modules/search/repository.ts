@@ -92,6 +92,15 @@ export function searchRepository(db: Queryable) {
         WHERE (SELECT true FROM posts p WHERE p.id = e.post_id AND ${and(where)})
         ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
     },
+    /** The `nearest` closest of the `recent` newest vectors (an exact scan of them) that pass the filters. */
+    vectorRecent: (dims: number, vector: number[], where: Sql[], recent: number, nearest: number) => {
+      const qv = queryVector(vector, dims);
+      return db.query<VectorHit>(sql`
+        SELECT e.id, e.sim FROM (SELECT r.post_id AS id, 1 - (r.embedding <=> ${qv}) AS sim
+          FROM (SELECT post_id, embedding FROM ${sql.raw(vectorTable(dims))} ORDER BY updated_at DESC LIMIT ${recent}) r
+          ORDER BY r.embedding <=> ${qv} LIMIT ${nearest}) e
+        WHERE (SELECT true FROM posts p WHERE p.id = e.id AND ${and(where)})`);
+    },
     /** Listings passing the filters, counted up to `cap` (the walk's fallback asks whether they are few). */
     async countFiltered(where: Sql[], cap: number): Promise<number> {
       const row = await db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM posts p WHERE ${and(where)} LIMIT ${cap}) s`);

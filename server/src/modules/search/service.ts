@@ -38,6 +38,12 @@ const HNSW_EF_SEARCH = 400;
 const HNSW_MAX_SCAN_TUPLES = 2_000;
 /** a filtered set up to this size is scanned exactly when the walk comes back short */
 const EXACT_SCAN_MAX = 2_000;
+/** the newest vectors scanned exactly beside the walk, and how many of their nearest are merged: HNSW
+ *  links a new vector to its neighbours, but a listing unlike the rest of the catalogue can be left
+ *  with no link in from them, and the walk never reaches it (100k bench: a telescope among hundreds
+ *  of near-copies of each demo listing, first by exact scan, never returned by the walk) */
+const RECENT_VECTORS = 500;
+const RECENT_NEAREST = 20;
 /** a query's embedding may take this long before search answers from keywords alone */
 export const QUERY_EMBED_TIMEOUT_MS = 3_000;
 export type SearchMode = 'hybrid' | 'keyword' | 'semantic';
@@ -83,8 +89,9 @@ export async function semanticAvailable(deps: Deps): Promise<boolean> {
  * miss anything — a selective filter, or a small catalogue — and then, if the filtered listings
  * number at most EXACT_SCAN_MAX (counted with a LIMIT), the exact scan over them answers: cheap,
  * since they are few. A filter that passes more keeps the walk's answer (the nearest of the
- * listings it visited). How similar the hits are plays no part: a nonsense query's walk is as
- * quick as any other, and its hits fall below the floor later. `exact` forces the exact scan
+ * listings it visited). The nearest of the newest vectors are merged in (RECENT_VECTORS), so a
+ * new listing is found as soon as its vector is written. How similar the hits are plays no part: a
+ * nonsense query's walk is as quick as any other, and its hits fall below the floor later. `exact` forces the exact scan
  * (the recall reference).
  */
 export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = BRANCH_LIMIT, exact = false): Promise<VectorHit[]> {
@@ -92,15 +99,19 @@ export async function vectorRank(deps: Deps, vector: number[], where: Sql[], lim
   return deps.db.transaction(async (tx) => {
     const repo = searchRepository(tx);
     let rows: VectorHit[] = [];
+    let walkShort = true;
     if (!exact) {
+      const recent = await repo.vectorRecent(dims, vector, where, RECENT_VECTORS, Math.min(limit, RECENT_NEAREST));
       await repo.useHnswWalk(HNSW_EF_SEARCH, HNSW_MAX_SCAN_TUPLES);
-      rows = await repo.vectorWalk(dims, vector, where, limit);
+      const walked = await repo.vectorWalk(dims, vector, where, limit);
+      rows = [...walked, ...recent.filter((r) => !walked.some((w) => w.id === r.id))];
+      walkShort = walked.length < limit;
     }
-    if (exact || (rows.length < limit && (await repo.countFiltered(where, EXACT_SCAN_MAX + 1)) <= EXACT_SCAN_MAX)) {
+    if (exact || (walkShort && (await repo.countFiltered(where, EXACT_SCAN_MAX + 1)) <= EXACT_SCAN_MAX)) {
       await repo.useExactScan();
       rows = await repo.vectorExact(dims, vector, where, limit);
     }
-    return rows.sort((x, y) => y.sim - x.sim || x.id - y.id);
+    return rows.sort((x, y) => y.sim - x.sim || x.id - y.id).slice(0, limit);
   });
 }
 
