@@ -10,18 +10,20 @@ UPDATE posts p SET region_ids = r.ids
   WHERE r.post_id = p.id;
 CREATE INDEX posts_region_ids ON posts USING gin (region_ids);
 
--- the changed posts' ids as an array (ANY(array) plans well; a join with a transition table has no statistics: see 220)
+-- the changed posts' ids as an array (a join with a transition table has no statistics: see 220); a listing
+-- whose copy is already right is not rewritten (a bulk import can write region_ids with the listing)
 CREATE FUNCTION post_regions_copy() RETURNS trigger
   LANGUAGE plpgsql AS $$
-  DECLARE ids bigint[];
+  DECLARE changed bigint[];
   BEGIN
-    IF TG_OP = 'INSERT' THEN ids := ARRAY(SELECT DISTINCT post_id FROM new_rows);
-    ELSIF TG_OP = 'DELETE' THEN ids := ARRAY(SELECT DISTINCT post_id FROM old_rows);
-    ELSE ids := ARRAY(SELECT post_id FROM old_rows UNION SELECT post_id FROM new_rows);
+    IF TG_OP = 'INSERT' THEN changed := ARRAY(SELECT DISTINCT post_id FROM new_rows);
+    ELSIF TG_OP = 'DELETE' THEN changed := ARRAY(SELECT DISTINCT post_id FROM old_rows);
+    ELSE changed := ARRAY(SELECT post_id FROM old_rows UNION SELECT post_id FROM new_rows);
     END IF;
-    UPDATE posts p SET region_ids = coalesce(
-        (SELECT array_agg(pr.region_id ORDER BY pr.region_id) FROM post_regions pr WHERE pr.post_id = p.id), '{}')
-      WHERE p.id = ANY(ids);
+    UPDATE posts p SET region_ids = r.ids
+      FROM (SELECT u.id, coalesce((SELECT array_agg(pr.region_id ORDER BY pr.region_id) FROM post_regions pr
+              WHERE pr.post_id = u.id), '{}') AS ids FROM unnest(changed) AS u(id)) r
+      WHERE p.id = r.id AND p.region_ids IS DISTINCT FROM r.ids;
     RETURN NULL;
   END $$;
 

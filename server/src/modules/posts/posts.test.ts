@@ -262,6 +262,11 @@ test('edit: only the owner; replaces regions/options/images/dates; soft-deletes 
     keepImageIds: [keep.id],
     primaryIndex: 1,
   };
+  // the region filter reads the listing's own copy of its regions (migration 240's triggers): it moves with the edit
+  const inRegion = async (region: number) =>
+    ((await get(`/api/v1/posts?authorId=${owner.id}&regionId=${region}&limit=50`)).json().items as { id: number }[]).some((i) => i.id === id);
+  assert.equal(await inRegion(reg['서울특별시>마포구']), true);
+  assert.equal(await inRegion(reg['경기도>수원시']), false);
   const anon = await sendPost(ctx.app, { method: 'PUT', url: `/api/v1/posts/${id}`, data, images: [img] });
   assert.equal(anon.statusCode, 401);
   for (const cookie of [other.cookie, admin.cookie]) {
@@ -280,6 +285,12 @@ test('edit: only the owner; replaces regions/options/images/dates; soft-deletes 
   const after = res.json();
   assert.equal(after.title, '수정된 제목: 대형 텐트');
   assert.deepEqual(after.regions.map((r: { name: string }) => r.name).sort(), ['성남시', '수원시']);
+  assert.equal(await inRegion(reg['서울특별시>마포구']), false);
+  assert.equal(await inRegion(reg['경기도>수원시']), true);
+  assert.equal(await inRegion(reg.경기도), true, 'a parent region includes its children');
+  const stale = await ctx.deps.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM posts p WHERE p.region_ids
+    <> coalesce((SELECT array_agg(pr.region_id ORDER BY pr.region_id) FROM post_regions pr WHERE pr.post_id = p.id), '{}')`);
+  assert.equal(stale?.n, 0, 'every listing\'s region_ids equals its post_regions');
   assert.deepEqual(after.options.map((o: { name: string }) => o.name), ['타프', '의자 2개', '매트']);
   assert.equal(after.options[0].id, tarp.id, 'unchanged option keeps its id');
   assert.notEqual(after.options[1].id, chair.id, 'changed option is a new row');
