@@ -5,6 +5,7 @@ import { embeddingJobs } from '../modules/embeddings/service.ts';
 import { moderationJobs } from '../modules/moderation/jobs.ts';
 import { schedulerJobs } from './history-cleanup.ts';
 import { sessionJobs } from './sessions-cleanup.ts';
+import { maintenanceJobs } from './database-maintenance.ts';
 import { notificationJobs } from '../modules/notifications/jobs.ts';
 import { reservationJobs } from '../modules/reservations/jobs.ts';
 import { paymentJobs } from '../modules/payments/jobs.ts';
@@ -13,4 +14,4 @@ import { chatJobs } from '../modules/chat/jobs.ts';
 import { alertJobs } from '../modules/alerts/jobs.ts';
 import { imageJobs } from '../modules/images/renditions.ts';
 
-export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...sessionJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs, ...mailJobs, ...chatJobs, ...alertJobs, ...imageJobs];
+export const jobDefinitions: JobDefinition[] = [...postsJobs, ...schedulerJobs, ...sessionJobs, ...maintenanceJobs, ...moderationJobs, ...reservationJobs, ...paymentJobs, ...embeddingJobs, ...notificationJobs, ...mailJobs, ...chatJobs, ...alertJobs, ...imageJobs];

@@ -44,7 +44,7 @@ const candidates = (terms: string[], filters: Parameters<typeof filterSql>[0]) =
   ctx.deps.db.transaction(async (tx) => {
     const repo = searchRepository(tx);
     await repo.useBitmapScans();
-    return repo.keywordCandidates(terms, filterSql(filters), CANDIDATES_PER_TERM);
+    return (await repo.keywordCandidates(terms, filterSql(filters), CANDIDATES_PER_TERM)).map((c) => c.id);
   });
 
 test(`a word in ${TENTS + 6} listings yields at most ${CANDIDATES_PER_TERM} candidates per term`, async () => {

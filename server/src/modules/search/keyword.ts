@@ -259,7 +259,7 @@ export async function keywordRank(db: Database, terms: QueryTerm[], where: Sql[]
   const docs = await db.transaction(async (tx) => {
     const repo = searchRepository(tx);
     await repo.useBitmapScans();
-    return repo.candidateTexts(await repo.keywordCandidates(found.map((t) => t.term), where, CANDIDATES_PER_TERM));
+    return repo.keywordCandidates(found.map((t) => t.term), where, CANDIDATES_PER_TERM);
   });
   const rows = bm25Scores(docs, found, { k1: BM25_K1, b: BM25_B, titleWeight: TITLE_WEIGHT, avgLen }, limit);
   return rows.map((r) => ({ id: r.id, bm25: r.bm25, coverage: totalIdf > 0 ? r.matched / totalIdf : 0, terms: r.terms }));

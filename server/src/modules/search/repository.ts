@@ -155,26 +155,23 @@ export function searchRepository(db: Queryable) {
       ORDER BY 2 DESC, v.term LIMIT 20`),
 
     /** Up to `perTerm` listings that pass the filters and contain every term (several terms only),
-     *  then up to `perTerm` per term: a bounded candidate set in which the listings matching the
-     *  whole query are never crowded out by an arbitrary subset of a common word's listings.
-     *  The filters run before the ILIKE (OFFSET 0 keeps them inside): in the same scan, ILIKE read
-     *  every listing with the bigrams, though a region filter passes one in ten (at 100k, 113 → 24 ms). */
-    async keywordCandidates(terms: string[], where: Sql[], perTerm: number): Promise<number[]> {
+     *  then up to `perTerm` per term, with their text for BM25: a bounded candidate set in which the
+     *  listings matching the whole query are never crowded out by an arbitrary subset of a common word's
+     *  listings. The filters run before the ILIKE (OFFSET 0 keeps them inside): in the same scan, ILIKE
+     *  read every listing with the bigrams, though a region filter passes one in ten (at 100k, 113 → 24 ms).
+     *  The text comes with the ids (a listing in several sets appears once): keyword.ts scores it, as
+     *  string counting is many times faster in JavaScript than in PGlite's wasm (10–50 ms a query at 20k). */
+    async keywordCandidates(terms: string[], where: Sql[], perTerm: number): Promise<CandidateText[]> {
       if (!terms.length) return [];
       const sets = [...(terms.length > 1 ? [terms] : []), ...terms.map((t) => [t])];
-      const rows = await db.query<{ id: number }>(sql.join(
-        sets.map((ts) => sql`(SELECT p.id FROM (SELECT p.id, p.title, p.content, p.search_bigrams FROM posts p
+      const rows = await db.query<CandidateText>(sql.join(
+        sets.map((ts) => sql`(SELECT p.id, p.title, p.content FROM (SELECT p.id, p.title, p.content, p.search_bigrams FROM posts p
           WHERE ${and(ts.map(hasBigramsOf))} AND ${and(where)} OFFSET 0) p WHERE ${and(ts.map(containsTerm))} LIMIT ${perTerm})`),
-        ' UNION ',
+        ' UNION ALL ',
       ));
-      return rows.map((r) => r.id);
+      const seen = new Set<number>();
+      return rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
     },
-
-    /** The candidates' text, for BM25 (keyword.ts scores them: string counting is many times
-     *  faster in JavaScript than in PGlite's wasm, measured 10–50 ms per query in SQL at 20k). */
-    candidateTexts: (ids: number[]) => ids.length
-      ? db.query<CandidateText>(sql`SELECT p.id, p.title, p.content FROM posts p WHERE p.id = ANY(${ids}::bigint[])`)
-      : Promise.resolve([] as CandidateText[]),
 
     // ── results ──
     /** Listing cards of these ids (any order; the caller orders). */
