@@ -12,8 +12,10 @@ before(async () => {
 });
 after(() => ctx.close());
 
-const postsStats = async () => (await ctx.deps.db.one<{ reltuples: number; dead: number; vacuums: number }>(
-  `SELECT c.reltuples::int AS reltuples, s.n_dead_tup::int AS dead, s.vacuum_count::int AS vacuums
+// VACUUM reports its count to the statistics at once; the UPDATE's dead-row count may reach them later
+// (pending statistics are flushed when the session is idle), so dead rows are not compared
+const postsStats = async () => (await ctx.deps.db.one<{ reltuples: number; vacuums: number }>(
+  `SELECT c.reltuples::int AS reltuples, s.vacuum_count::int AS vacuums
    FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname = 'posts'`))!;
 
 test('database-maintenance is a nightly job that vacuums and analyzes the embedded database', async () => {
@@ -32,6 +34,5 @@ test('database-maintenance is a nightly job that vacuums and analyzes the embedd
   assert.equal(result.vacuumed, true);
   const afterRun = await postsStats();
   assert.equal(afterRun.vacuums, before.vacuums + 1, 'posts vacuumed once');
-  assert.equal(afterRun.dead, 0, 'no dead row versions left');
   assert.ok(afterRun.reltuples >= 120, `statistics after: ${afterRun.reltuples} rows`);
 });
