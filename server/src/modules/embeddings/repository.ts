@@ -34,8 +34,7 @@ export const queryVector = (v: number[], dims: number): Sql => fromInts(sql`${ve
 const PLAIN_STORAGE_MAX_DIMS = 1_900;
 
 /** HNSW build parameters of the per-dimension tables, as migration 230's index over post_embeddings has
- *  (ef_construction 128: recall@10 0.93 → 0.97 at 100k for a build 1.6x as long; a table created
- *  before keeps the graph it was built with until it is rebuilt). */
+ *  (ef_construction 128: see there; a table created before keeps the graph it was built with). */
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCTION = 128;
 
