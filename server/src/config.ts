@@ -20,7 +20,6 @@ export interface Config {
   databaseUrl: string | null;
   redisUrl: string | null;
   dataDir: string;
-  /** the embedded database's buffer cache (MB): PGlite's 128 by default; a large catalogue wants more (README) */
   /** embedded mode's buffer cache; null: sized from the data folder (db/client.ts autoSharedBuffersMb) */
   pgliteSharedBuffersMb: number | null;
   uploadDir: string;
