@@ -20,7 +20,7 @@ export async function withPgliteDeps<T>(
   const buffers = process.env.PGLITE_SHARED_BUFFERS_MB ? { PGLITE_SHARED_BUFFERS_MB: process.env.PGLITE_SHARED_BUFFERS_MB } : {};
   const config = loadConfig({ DATA_DIR: dir, SEED_DEMO: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', ...buffers, ...opts.env });
   const open = async () => {
-    const db = await openPglite(opts.onDisk ? { dataDir: path.join(dir, 'pgdata'), sharedBuffersMb: config.pgliteSharedBuffersMb ?? undefined } : {});
+    const db = await openPglite(opts.onDisk ? { dataDir: path.join(dir, 'pgdata'), sharedBuffersMb: config.pgliteSharedBuffersMb } : {});
     return createDeps(config, pino({ level: 'silent' }), { db });
   };
   let deps = await open();

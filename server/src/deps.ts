@@ -78,7 +78,7 @@ export async function createDeps(
     overrides.db ??
     (config.databaseUrl
       ? await openPostgres(config.databaseUrl)
-      : await openPglite({ dataDir: `${config.dataDir}/pglite`, loadDataDir: templateFor(`${config.dataDir}/pglite`), sharedBuffersMb: config.pgliteSharedBuffersMb ?? undefined }));
+      : await openPglite({ dataDir: `${config.dataDir}/pglite`, loadDataDir: templateFor(`${config.dataDir}/pglite`), sharedBuffersMb: config.pgliteSharedBuffersMb }));
   const report = await migrate(db, (msg) => log.warn(msg));
   if (report.applied.length) log.info({ applied: report.applied }, 'migrations applied');
   if (!report.vectorAvailable) log.warn('semantic search unavailable: the database has no pgvector extension');

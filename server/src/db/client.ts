@@ -76,8 +76,8 @@ export function autoSharedBuffersMb(dataDir: string): number {
   return Math.round(Math.min(512, Math.max(128, halfMb)));
 }
 
-/** sharedBuffersMb: the buffer cache; by default autoSharedBuffersMb of the data folder. */
-export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob | File; sharedBuffersMb?: number }): Promise<Database> {
+/** sharedBuffersMb: the buffer cache; unset or null: autoSharedBuffersMb of the data folder. */
+export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob | File; sharedBuffersMb?: number | null }): Promise<Database> {
   const lock = opts.dataDir ? takeLock(opts.dataDir) : null;
   const buffersMb = opts.sharedBuffersMb ?? (opts.dataDir ? autoSharedBuffersMb(opts.dataDir) : undefined);
   const db = await PGlite.create({

@@ -99,17 +99,17 @@ export async function vectorRank(deps: Deps, vector: number[], where: Sql[], lim
   return deps.db.transaction(async (tx) => {
     const repo = searchRepository(tx);
     let rows: VectorHit[] = [];
-    let walkShort = true;
     if (!exact) {
-      const recent = await repo.vectorRecent(dims, vector, where, RECENT_VECTORS, Math.min(limit, RECENT_NEAREST));
       await repo.useHnswWalk(HNSW_EF_SEARCH, HNSW_MAX_SCAN_TUPLES);
-      const walked = await repo.vectorWalk(dims, vector, where, limit);
-      rows = [...walked, ...recent.filter((r) => !walked.some((w) => w.id === r.id))];
-      walkShort = walked.length < limit;
+      rows = await repo.vectorWalk(dims, vector, where, limit);
     }
-    if (exact || (walkShort && (await repo.countFiltered(where, EXACT_SCAN_MAX + 1)) <= EXACT_SCAN_MAX)) {
+    if (exact || (rows.length < limit && (await repo.countFiltered(where, EXACT_SCAN_MAX + 1)) <= EXACT_SCAN_MAX)) {
       await repo.useExactScan();
       rows = await repo.vectorExact(dims, vector, where, limit);
+    } else {
+      const recent = await repo.vectorRecent(dims, vector, where, RECENT_VECTORS, Math.min(limit, RECENT_NEAREST));
+      const walked = new Set(rows.map((r) => r.id));
+      rows = [...rows, ...recent.filter((r) => !walked.has(r.id))];
     }
     return rows.sort((x, y) => y.sim - x.sim || x.id - y.id).slice(0, limit);
   });
