@@ -22,11 +22,11 @@ export function categoryFilter(ids: number[], alias = 'p'): Sql {
 }
 
 /** SQL condition: the post (alias) is offered in one of the regions or their children. Tests the
- *  listing's own region_ids (migration 240, GIN-indexed) against the region set, which is computed once
- *  per statement (an InitPlan): a keyword term's bitmap is ANDed with the region's, and search's HNSW
- *  walk checks the row it fetched instead of probing post_regions for every listing it visits. */
+ *  listing's own region_ids (migrations 240 and 250: its regions and their parents, GIN-indexed), so a
+ *  city is one index key: a keyword term's bitmap is ANDed with the region's before any listing is read,
+ *  and search's HNSW walk checks the row it fetched instead of probing post_regions. */
 export function regionFilter(ids: number[], alias = 'p'): Sql {
-  return sql`${sql.raw(alias)}.region_ids && ARRAY(SELECT r_f.id FROM regions r_f WHERE r_f.id = ANY(${ids}::bigint[]) OR r_f.parent_id = ANY(${ids}::bigint[]))`;
+  return sql`${sql.raw(alias)}.region_ids && ${ids}::bigint[]`;
 }
 
 export function catalogRepository(db: Queryable) {

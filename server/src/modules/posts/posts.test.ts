@@ -288,9 +288,13 @@ test('edit: only the owner; replaces regions/options/images/dates; soft-deletes 
   assert.equal(await inRegion(reg['서울특별시>마포구']), false);
   assert.equal(await inRegion(reg['경기도>수원시']), true);
   assert.equal(await inRegion(reg.경기도), true, 'a parent region includes its children');
+  const copied = await ctx.deps.db.one<{ region_ids: number[] }>(sql`SELECT region_ids FROM posts WHERE id = ${id}`);
+  assert.deepEqual(copied?.region_ids, [reg.경기도, reg['경기도>수원시'], reg['경기도>성남시']].sort((a, b) => a - b),
+    'region_ids is a copy of the listing\'s regions and their parents');
   const stale = await ctx.deps.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM posts p WHERE p.region_ids
-    <> coalesce((SELECT array_agg(pr.region_id ORDER BY pr.region_id) FROM post_regions pr WHERE pr.post_id = p.id), '{}')`);
-  assert.equal(stale?.n, 0, 'every listing\'s region_ids equals its post_regions');
+    <> coalesce((SELECT array_agg(x ORDER BY x) FROM (SELECT pr.region_id FROM post_regions pr WHERE pr.post_id = p.id
+      UNION SELECT r.parent_id FROM post_regions pr JOIN regions r ON r.id = pr.region_id WHERE pr.post_id = p.id AND r.parent_id IS NOT NULL) s(x)), '{}')`);
+  assert.equal(stale?.n, 0, 'every listing\'s region_ids equals its post_regions and their parents');
   assert.deepEqual(after.options.map((o: { name: string }) => o.name), ['타프', '의자 2개', '매트']);
   assert.equal(after.options[0].id, tarp.id, 'unchanged option keeps its id');
   assert.notEqual(after.options[1].id, chair.id, 'changed option is a new row');

@@ -23,7 +23,7 @@ import { searchRepository, type CandidateText } from './repository.ts';
 
 /** candidates per query term, and of listings with every term (an arbitrary subset of a very common
  *  term's listings): each candidate is found, filtered and read, so this bounds the branch's cost;
- *  the branch returns at most BRANCH_LIMIT (100) hits */
+ *  the branch returns at most KEYWORD_LIMIT (100) hits */
 export const CANDIDATES_PER_TERM = 100;
 /** document frequencies are counted up to this many listings; more is "everywhere" */
 const DF_CAP = 5_000;

@@ -10,7 +10,7 @@
 // match of both — and ties go to the stronger single branch, then the lower id (never "newest wins").
 //
 // Paging: the fused ranking is deterministic for a given query and data, so the cursor is an offset
-// into it (at most 2 × BRANCH_LIMIT hits per query).
+// into it (at most KEYWORD_LIMIT + SEMANTIC_LIMIT hits per query).
 import type { Deps } from '../../deps.ts';
 import { badRequest } from '../../http/errors.ts';
 import { embedderFor } from '../../ai/embedder.ts';
@@ -30,7 +30,12 @@ import type { Sql } from '../../db/sql.ts';
 export { queryTerms } from './keyword.ts';
 export type { SearchFilters } from './repository.ts';
 
-export const BRANCH_LIMIT = 100;
+/** the keyword branch's hits in a search */
+export const KEYWORD_LIMIT = 100;
+/** the vector branch's hits in a search: the walk's cost grows with them, most under a filter that
+ *  passes few of the listings it visits (100k bench, city + fee + dates: 100 → 50 hits, 18 → 11 ms);
+ *  a page shows 20, and the semantic matches past the nearest 50 add little beside the keyword hits */
+export const SEMANTIC_LIMIT = 50;
 /** HNSW walk settings: at 20k varied listings ef_search 100 and 200 now and then missed a whole cluster of
  *  near-duplicates (recall@10 0.92–0.96), 400 did not (0.97–1.00) at ~1 ms more (bench/search.bench.ts) */
 const HNSW_EF_SEARCH = 400;
@@ -94,7 +99,7 @@ export async function semanticAvailable(deps: Deps): Promise<boolean> {
  * nonsense query's walk is as quick as any other, and its hits fall below the floor later. `exact` forces the exact scan
  * (the recall reference).
  */
-export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = BRANCH_LIMIT, exact = false): Promise<VectorHit[]> {
+export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = SEMANTIC_LIMIT, exact = false): Promise<VectorHit[]> {
   const dims = embedderFor(deps.config).dimensions;
   return deps.db.transaction(async (tx) => {
     const repo = searchRepository(tx);
@@ -223,7 +228,6 @@ export async function embedQuery(deps: Deps, query: string): Promise<{ vector: n
 
 export interface RankOptions {
   mode?: SearchMode;
-  branchLimit?: number;
 }
 
 export function searchService(deps: Deps) {
@@ -231,12 +235,11 @@ export function searchService(deps: Deps) {
   async function rank(query: string, filters: SearchFilters, opts: RankOptions = {}) {
     const mode = opts.mode ?? 'hybrid';
     const where = filterConditions(filters);
-    const limit = opts.branchLimit ?? BRANCH_LIMIT;
     const none = { hits: [] as RankedHit[], terms: [] as QueryTerm[], semantic: false, fallback: null as SemanticFallback | null };
     if (!hasSearchableText(query)) return none;
 
     const terms = mode === 'semantic' ? [] : await weighTerms(deps.db, queryTerms(query));
-    const keyword = mode === 'semantic' ? [] : await keywordRank(deps.db, terms, where, limit);
+    const keyword = mode === 'semantic' ? [] : await keywordRank(deps.db, terms, where, KEYWORD_LIMIT);
 
     let vector: { id: number; sim: number }[] = [];
     let calibration: Calibration | null = null;
@@ -250,7 +253,7 @@ export function searchService(deps: Deps) {
         else {
           semantic = true;
           calibration = await calibrationFor(deps);
-          vector = await vectorRank(deps, embedded.vector, where, limit);
+          vector = await vectorRank(deps, embedded.vector, where);
         }
       }
     }

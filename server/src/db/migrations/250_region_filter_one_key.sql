@@ -1,0 +1,31 @@
+-- The region filter as one index key, in the keyword branch's own index.
+-- 1. posts.region_ids also holds the parents of a listing's regions (강남구 → 서울특별시 too), so the
+--    region filter is one array test against the ids asked for, `region_ids && ids`, with no expansion to
+--    children. A city filter was a GIN scan of its 26 districts' keys, made again for each keyword term of
+--    the query; one key with the same listings is about half the work, and the planner sees the ids.
+-- 2. One GIN index over (search_bigrams, region_ids) replaces the two: a term under a region filter is one
+--    index scan that steps through the shorter posting list and skips in the longer, instead of two
+--    bitmaps of every listing with the term and every listing in the city, ANDed. A scan on either column
+--    alone still uses it. Measured on the 100k bench catalogue, the two layouts open in one process and
+--    searched alternately: filtered search p50 35.0 → 29.4 ms, p95 50.3 → 42.6 ms (both with 1.).
+-- Regions are reference data (002): no parent changes after this; a migration that moves one re-runs the copy.
+
+-- a set of regions with their ancestors, sorted: the one rule of what region_ids holds (bulk loads call it too)
+CREATE FUNCTION regions_with_ancestors(ids bigint[]) RETURNS bigint[]
+  LANGUAGE sql STABLE AS $$
+    WITH RECURSIVE up(id) AS (SELECT unnest(ids) UNION SELECT r.parent_id FROM regions r JOIN up ON r.id = up.id WHERE r.parent_id IS NOT NULL)
+    SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM up
+  $$;
+
+CREATE OR REPLACE FUNCTION copy_post_regions(listing_ids bigint[]) RETURNS void
+  LANGUAGE sql AS $$
+    UPDATE posts p SET region_ids = r.ids
+      FROM (SELECT u.id, regions_with_ancestors(ARRAY(SELECT pr.region_id FROM post_regions pr WHERE pr.post_id = u.id)) AS ids
+            FROM unnest(listing_ids) AS u(id)) r
+      WHERE p.id = r.id AND p.region_ids IS DISTINCT FROM r.ids
+  $$;
+SELECT copy_post_regions(ARRAY(SELECT DISTINCT post_id FROM post_regions));
+
+CREATE INDEX posts_text_regions ON posts USING gin (search_bigrams, region_ids);
+DROP INDEX posts_search_bigrams;
+DROP INDEX posts_region_ids;
