@@ -288,8 +288,8 @@ test('edit: only the owner; replaces regions/options/images/dates; soft-deletes 
   assert.equal(await inRegion(reg['서울특별시>마포구']), false);
   assert.equal(await inRegion(reg['경기도>수원시']), true);
   assert.equal(await inRegion(reg.경기도), true, 'a parent region includes its children');
-  const copied = await ctx.deps.db.one<{ region_ids: number[] }>(sql`SELECT region_ids FROM posts WHERE id = ${id}`);
-  assert.deepEqual(copied?.region_ids, [reg.경기도, reg['경기도>수원시'], reg['경기도>성남시']].sort((a, b) => a - b),
+  const copied = await ctx.deps.db.one<{ region_ids: (number | string)[] }>(sql`SELECT region_ids FROM posts WHERE id = ${id}`);
+  assert.deepEqual(copied?.region_ids.map(Number), [reg.경기도, reg['경기도>수원시'], reg['경기도>성남시']].sort((a, b) => a - b),
     'region_ids is a copy of the listing\'s regions and their parents');
   const stale = await ctx.deps.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM posts p WHERE p.region_ids
     <> coalesce((SELECT array_agg(x ORDER BY x) FROM (SELECT pr.region_id FROM post_regions pr WHERE pr.post_id = p.id
