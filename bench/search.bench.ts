@@ -41,7 +41,7 @@ const BUILD_MEMORY = '512MB';
 /** built after the bulk load, from their definitions as migrated (pg_indexes) */
 const BULK_INDEXES = ['posts_text_regions', 'post_embeddings_hnsw'];
 /** A bulk insert's listings and their regions: `ra` is each region's region_ids (with its parents, the
- *  rule of migration 250, computed once per region: per listing, the 100k seed took 74 s instead of 45), the
+ *  rule of migration 250, computed once per region), the
  *  INSERT … RETURNING id, region_ids is the CTE `p`, and each listing's one region is found back by its
  *  region_ids. Written with the listing, so the copy trigger on post_regions rewrites nothing. */
 const regionIdsOf = sql`ra AS (SELECT id, regions_with_ancestors(ARRAY[id]) AS ids FROM regions)`;

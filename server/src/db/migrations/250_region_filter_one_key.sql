@@ -10,11 +10,13 @@
 --    searched alternately: filtered search p50 35.0 → 29.4 ms, p95 50.3 → 42.6 ms (both with 1.).
 -- Regions are reference data (002): no parent changes after this; a migration that moves one re-runs the copy.
 
--- a set of regions with their ancestors, sorted: the one rule of what region_ids holds (bulk loads call it too)
+-- a set of regions with their parents, sorted: the one rule of what region_ids holds (bulk loads call it
+-- too). Regions are two levels (시·도 → 시·군·구, 002), so one step up is every ancestor; the trigger calls
+-- this once per changed listing, and a recursive version cost ten times as much (0.27 vs 0.026 ms a call).
 CREATE FUNCTION regions_with_ancestors(ids bigint[]) RETURNS bigint[]
   LANGUAGE sql STABLE AS $$
-    WITH RECURSIVE up(id) AS (SELECT unnest(ids) UNION SELECT r.parent_id FROM regions r JOIN up ON r.id = up.id WHERE r.parent_id IS NOT NULL)
-    SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM up
+    SELECT coalesce(array_agg(x ORDER BY x), '{}')
+    FROM (SELECT unnest(ids) UNION SELECT r.parent_id FROM regions r WHERE r.id = ANY(ids) AND r.parent_id IS NOT NULL) s(x)
   $$;
 
 CREATE OR REPLACE FUNCTION copy_post_regions(listing_ids bigint[]) RETURNS void
