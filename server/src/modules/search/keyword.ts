@@ -32,7 +32,7 @@ const BM25_B = 0.75;
 const TITLE_WEIGHT = 2;
 const MAX_TERMS = 8;
 const STATS_TTL_MS = 60_000;
-const DF_CACHE_SIZE = 5_000;
+const TERM_CACHE_SIZE = 5_000;
 
 // Words that say nothing about the thing wanted; they only add keyword noise.
 const STOPWORDS = new Set(['필요한', '필요', '필요해', '필요해요', '거', '것', '때', '좀', '있는', '하는', '갈', '할', '수', '및', '등', '관련', '추천',
@@ -112,6 +112,29 @@ interface CorpusStats {
 
 const corpusCache = new WeakMap<object, CorpusStats>();
 const dfCache = new WeakMap<object, Map<string, { df: number; at: number }>>();
+/** a word no listing contains → its closest title word: asked again on every search of it otherwise
+ *  (a trigram scan of the vocabulary, ~3 ms at 100k, the slowest part of such a query) */
+const typoCache = new WeakMap<object, Map<string, { fixed: string | null; at: number }>>();
+
+/** A per-database map of the last minute's answers, bounded (oldest out first). */
+function cached<V>(caches: WeakMap<object, Map<string, V & { at: number }>>, db: object) {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new Map();
+    caches.set(db, cache);
+  }
+  const map = cache;
+  return {
+    get: (key: string, now: number): V | undefined => {
+      const c = map.get(key);
+      return c && now - c.at < STATS_TTL_MS ? c : undefined;
+    },
+    set(key: string, value: V, now: number) {
+      if (map.size >= TERM_CACHE_SIZE) map.delete(map.keys().next().value!);
+      map.set(key, { ...value, at: now });
+    },
+  };
+}
 
 /** Listing count and mean text length (cached for a minute; BM25 needs only their order of magnitude). */
 async function corpusStats(db: Database, now = Date.now()): Promise<CorpusStats> {
@@ -124,16 +147,12 @@ async function corpusStats(db: Database, now = Date.now()): Promise<CorpusStats>
 }
 
 async function documentFrequencies(db: Database, terms: string[], now = Date.now()): Promise<Map<string, number>> {
-  let cache = dfCache.get(db);
-  if (!cache) {
-    cache = new Map();
-    dfCache.set(db, cache);
-  }
+  const cache = cached<{ df: number }>(dfCache, db);
   const out = new Map<string, number>();
   const missing: string[] = [];
   for (const t of terms) {
-    const c = cache.get(t);
-    if (c && now - c.at < STATS_TTL_MS) out.set(t, c.df);
+    const c = cache.get(t, now);
+    if (c) out.set(t, c.df);
     else missing.push(t);
   }
   if (missing.length) {
@@ -146,12 +165,21 @@ async function documentFrequencies(db: Database, terms: string[], now = Date.now
         // a term found nowhere is not cached: the next listing containing it must be findable at once
         // (a cached 0 hid new listings from search and from keyword alerts for a minute)
         if (df === 0) continue;
-        if (cache.size >= DF_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-        cache.set(t, { df, at: now });
+        cache.set(t, { df }, now);
       }
     });
   }
   return out;
+}
+
+/** correctTypo, remembered for a minute per database (the vocabulary changes with new titles only). */
+async function cachedCorrection(db: Database, term: string, now = Date.now()): Promise<string | null> {
+  const cache = cached<{ fixed: string | null }>(typoCache, db);
+  const hit = cache.get(term, now);
+  if (hit) return hit.fixed;
+  const fixed = await correctTypo(db, term);
+  cache.set(term, { fixed }, now);
+  return fixed;
 }
 
 /** The closest known title word to a term nobody wrote, within the typo budget; null if none. */
@@ -180,7 +208,7 @@ export async function weighTerms(db: Database, raw: string[]): Promise<QueryTerm
     let typedAs: string | null = null;
     let count = df.get(t) ?? 0;
     if (count === 0) {
-      const fixed = await correctTypo(db, t);
+      const fixed = await cachedCorrection(db, t);
       if (fixed) {
         const fixedDf = (await documentFrequencies(db, [fixed])).get(fixed) ?? 0;
         if (fixedDf > 0) {

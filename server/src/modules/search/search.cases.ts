@@ -55,6 +55,12 @@ test('typo tolerance at the jamo level: 탠트 finds tents, 캠팽 finds camping
   assert.ok(r.items[0].match.reasons.includes("'캠팽'을 '캠핑'으로 고쳐 찾았어요"), r.items[0].match.reasons.join(' / '));
   // a word that is not a near miss of any listing word is not "corrected" into one
   assert.equal((await search({ q: '비트코인', mode: 'keyword' })).items.length, 0);
+  // the correction is remembered for a minute, but a listing that has the word as typed is found at once
+  const [typed] = await insertListings(ctx.deps.db, [{ title: '캠팽 랜턴 (사진 그대로)', content: '상태 좋아요', category: '랜턴/조명' }]);
+  const again = await search({ q: '캠팽 의자', mode: 'keyword' });
+  assert.ok(titles(again).includes('캠팽 랜턴 (사진 그대로)'), titles(again).join(' | '));
+  assert.deepEqual(again.items.find((h) => h.listing.id === typed)!.match.keyword!.corrected, [], 'found as typed, not corrected');
+  await ctx.deps.db.query(sql`DELETE FROM posts WHERE id = ${typed}`);
 });
 
 test('the words of an edited title join the typo vocabulary; an update that keeps titles adds nothing', async () => {
