@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { categoryFilter, expandCategoryIds, expandRegionIds, regionFilter } from './service.ts';
 import { sql } from '../../db/sql.ts';
+import { insertListings } from '../../../test/factories.ts';
 
 let ctx: TestContext;
 let user: { cookie: string; id: number };
@@ -90,6 +91,20 @@ test('admin CRUD: create, rename, move; users 403, anonymous 401', async () => {
   assert.equal((await call('DELETE', `/adm/categories/${child.id}`, admin.cookie)).statusCode, 204);
   assert.equal((await call('DELETE', `/adm/categories/${root.json().id}`, admin.cookie)).statusCode, 204);
   assert.equal((await call('DELETE', `/adm/categories/${root.json().id}`, admin.cookie)).statusCode, 404);
+});
+
+test('a region moved under another parent takes its listings along in the region filter', async () => {
+  const seoul = await idOf('regions', '서울특별시');
+  const gyeonggi = await idOf('regions', '경기도');
+  const district = (await call('POST', '/adm/regions', admin.cookie, { name: '이동구', parentId: seoul })).json();
+  const [listing] = await insertListings(ctx.deps.db, [{ title: '이동구 텐트', content: '텐트', category: '텐트', region: '서울특별시 이동구' }]);
+  const inRegion = async (region: number) => (await ctx.deps.db.query(sql`SELECT p.id FROM posts p WHERE p.id = ${listing} AND ${regionFilter([region])}`)).length === 1;
+  assert.equal(await inRegion(seoul), true);
+  assert.equal((await call('PATCH', `/adm/regions/${district.id}`, admin.cookie, { parentId: gyeonggi })).statusCode, 200);
+  assert.equal(await inRegion(gyeonggi), true, 'found under its new parent');
+  assert.equal(await inRegion(seoul), false, 'no longer under its old parent');
+  assert.equal(await inRegion(district.id), true);
+  await ctx.deps.db.query(sql`DELETE FROM posts WHERE id = ${listing}`);
 });
 
 test('deleting a node in use is refused with 409 and a Korean reason', async () => {
