@@ -118,12 +118,8 @@ const typoCache = new WeakMap<object, Map<string, { fixed: string | null; at: nu
 
 /** A per-database map of the last minute's answers, bounded (oldest out first). */
 function cached<V>(caches: WeakMap<object, Map<string, V & { at: number }>>, db: object) {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new Map();
-    caches.set(db, cache);
-  }
-  const map = cache;
+  const map = caches.get(db) ?? new Map<string, V & { at: number }>();
+  caches.set(db, map);
   return {
     get: (key: string, now: number): V | undefined => {
       const c = map.get(key);
