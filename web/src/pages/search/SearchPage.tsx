@@ -85,11 +85,12 @@ export function SearchPage() {
     setParams(next, { replace: true });
   };
 
+  // a chip names its kind until the tree it is looked up in has loaded (a blank chip read " 필터 해제")
   const activeChips: { key: string; label: string; clear: Record<string, undefined> }[] = [];
   if (filters.categoryId) {
-    activeChips.push({ key: 'category', label: nodeLabel(indexTree(categories), filters.categoryId, ' '), clear: { category: undefined } });
+    activeChips.push({ key: 'category', label: nodeLabel(indexTree(categories), filters.categoryId, ' ') || '카테고리', clear: { category: undefined } });
   }
-  if (filters.regionId) activeChips.push({ key: 'region', label: nodeLabel(indexTree(regions), filters.regionId, ' '), clear: { region: undefined } });
+  if (filters.regionId) activeChips.push({ key: 'region', label: nodeLabel(indexTree(regions), filters.regionId, ' ') || '지역', clear: { region: undefined } });
   if (filters.minFee !== undefined || filters.maxFee !== undefined) {
     activeChips.push({
       key: 'fee',
