@@ -48,8 +48,17 @@ export function stem(word: string): string {
   return word;
 }
 
-/** Character n-grams of a string (n = min..max). */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Character n-grams of a string (n = min..max), by code point. */
 export function charNgrams(s: string, min: number, max: number, out: string[] = [], prefix = ''): string[] {
+  if (!SURROGATE.test(s)) {
+    // one UTF-16 unit per character (all of Hangul, jamo and Latin): slice the string itself
+    for (let n = min; n <= max; n++) {
+      for (let i = 0; i + n <= s.length; i++) out.push(prefix + s.slice(i, i + n));
+    }
+    return out;
+  }
   const chars = Array.from(s);
   for (let n = min; n <= max; n++) {
     for (let i = 0; i + n <= chars.length; i++) out.push(prefix + chars.slice(i, i + n).join(''));

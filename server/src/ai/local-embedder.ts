@@ -75,26 +75,24 @@ export const DEFAULT_FEATURES: FeatureOptions = {
 export function extractFeatures(text: string, o: FeatureOptions = DEFAULT_FEATURES): Map<string, { tf: number; w: number }> {
   const feats = new Map<string, { tf: number; w: number }>();
   const add = (f: string, w: number) => {
-    if (w <= 0) return;
     const cur = feats.get(f);
     if (cur) cur.tf++;
     else feats.set(f, { tf: 1, w });
   };
   const ws = words(text);
+  const stems = ws.map(stem);
   const grams: string[] = [];
-  for (const word of ws) {
-    const st = stem(word);
-    add(`s:${st}`, o.stemWeight);
-    const marked = Array.from(`<${word}>`);
+  for (let wi = 0; wi < ws.length; wi++) {
+    const word = ws[wi], st = stems[wi];
+    if (o.stemWeight > 0) add(`s:${st}`, o.stemWeight);
+    const marked = `<${word}>`;
     for (let n = 1; n <= 4; n++) {
       const w = o.ngramWeights[n - 1];
       if (w <= 0) continue;
-      const chars = n === 1 ? marked.slice(1, -1) : marked;
-      for (let i = 0; i + n <= chars.length; i++) {
-        // a lone Latin letter or digit says nothing (a Hangul syllable does): 'x' must not match 'DJI'
-        if (n === 1 && !isHangulSyllable(chars[i])) continue;
-        add(`c:${chars.slice(i, i + n).join('')}`, w);
-      }
+      grams.length = 0;
+      charNgrams(n === 1 ? word : marked, n, n, grams, 'c:');
+      // a lone Latin letter or digit says nothing (a Hangul syllable does): 'x' must not match 'DJI'
+      for (const g of grams) if (n > 1 || isHangulSyllable(g.slice(2))) add(g, w);
     }
     if (o.jamoWeight > 0) {
       grams.length = 0;
@@ -104,7 +102,7 @@ export function extractFeatures(text: string, o: FeatureOptions = DEFAULT_FEATUR
   }
   if (o.crossWeight > 0) {
     // bigrams of stems across each word boundary
-    for (let i = 0; i + 1 < ws.length; i++) add(`b:${stem(ws[i])} ${stem(ws[i + 1])}`, o.crossWeight);
+    for (let i = 0; i + 1 < ws.length; i++) add(`b:${stems[i]} ${stems[i + 1]}`, o.crossWeight);
   }
   return feats;
 }
@@ -116,8 +114,20 @@ export interface FeatureVector {
   weight: Float32Array;
 }
 
+/** idf ** power per bucket, computed once per IDF table and power (Math.pow per feature was a sixth of embedding) */
+const idfPowers = new WeakMap<Float32Array, { power: number; table: Float64Array }>();
+function idfPowered(idf: Float32Array, power: number): Float64Array {
+  const cached = idfPowers.get(idf);
+  if (cached?.power === power) return cached.table;
+  const table = new Float64Array(idf.length);
+  for (let b = 0; b < idf.length; b++) table[b] = idf[b] ** power;
+  idfPowers.set(idf, { power, table });
+  return table;
+}
+
 export function featureVector(text: string, idf: Float32Array, o: FeatureOptions = DEFAULT_FEATURES): FeatureVector {
   const feats = extractFeatures(text, o);
+  const idfPow = idfPowered(idf, o.idfPower);
   const fv: FeatureVector = { bucket: new Int32Array(feats.size), dense: new Int32Array(feats.size), weight: new Float32Array(feats.size) };
   let i = 0;
   for (const [f, { tf, w }] of feats) {
@@ -125,7 +135,7 @@ export function featureVector(text: string, idf: Float32Array, o: FeatureOptions
     const b = h & (BUCKETS - 1);
     fv.bucket[i] = b;
     fv.dense[i] = h & (DENSE_BUCKETS - 1);
-    fv.weight[i] = w * (1 + Math.log(tf)) * idf[b] ** o.idfPower;
+    fv.weight[i] = w * (1 + Math.log(tf)) * idfPow[b];
     i++;
   }
   return fv;
@@ -205,15 +215,21 @@ export function projectDense(fv: FeatureVector, m: Pick<LocalModel, 'table' | 's
   return out;
 }
 
-/** How much the learned table says about a text: |dense sum| / |feature weights| (before normalising). */
-export function denseMass(fv: FeatureVector, m: Pick<LocalModel, 'table' | 'scales'>): number {
+/** |feature weights| of a text */
+function weightNorm(fv: FeatureVector): number {
   let w = 0;
   for (let i = 0; i < fv.weight.length; i++) w += fv.weight[i] * fv.weight[i];
+  return Math.sqrt(w);
+}
+
+/** How much the learned table says about a text: |dense sum| / |feature weights| (before normalising). */
+export function denseMass(fv: FeatureVector, m: Pick<LocalModel, 'table' | 'scales'>): number {
+  const w = weightNorm(fv);
   if (w === 0) return 0;
   const d = projectDense(fv, m);
   let n = 0;
   for (let k = 0; k < DENSE_DIMS; k++) n += d[k] * d[k];
-  return Math.sqrt(n / w);
+  return Math.sqrt(n) / w;
 }
 
 // Each part is normalised, centred (the corpus mean removed) and renormalised, then the two are mixed.
@@ -232,11 +248,12 @@ export function embedText(text: string, m: LocalModel): Float32Array {
     normalizeInPlace(t);
   }
   const d = projectDense(fv, m);
-  if (normalizeInPlace(d) > 0) {
+  const denseNorm = normalizeInPlace(d); // = denseMass × |feature weights|
+  if (denseNorm > 0) {
     for (let k = 0; k < DENSE_DIMS; k++) d[k] -= m.denseMean[k];
     normalizeInPlace(d);
     if (m.denseMassRef > 0) {
-      const known = Math.min(1, denseMass(fv, m) / m.denseMassRef) ** 2;
+      const known = Math.min(1, denseNorm / weightNorm(fv) / m.denseMassRef) ** 2;
       for (let k = 0; k < DENSE_DIMS; k++) d[k] *= known;
     }
   }
