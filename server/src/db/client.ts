@@ -1,7 +1,7 @@
 // One database interface for both modes: PGlite in-process (embedded) or a pg Pool (server).
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, parse as pgliteResults, protocol, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
@@ -20,6 +20,10 @@ export interface Queryable {
   one<T extends Row = Row>(query: Sql | string, params?: unknown[]): Promise<T | undefined>;
   /** Runs a script of several statements without parameters (migrations, seeds). */
   exec(script: string): Promise<void>;
+  /** query() through a statement planned once per text (embedded mode; see preparedStatements): for
+   *  the hot read statements whose planning costs more than their run. The server's native planner is
+   *  fast, so there it is a plain query. */
+  queryPrepared<T extends Row = Row>(query: Sql): Promise<T[]>;
 }
 
 export interface Database extends Queryable {
@@ -41,8 +45,13 @@ function toText(query: Sql | string, params?: unknown[]): { text: string; values
 function queryable(
   run: (text: string, values: unknown[]) => Promise<Row[]>,
   exec: (script: string) => Promise<unknown>,
+  runPrepared = run,
 ): Queryable {
   return {
+    async queryPrepared<T extends Row>(q: Sql) {
+      const { text, values } = q.toQuery();
+      return (await runPrepared(text, values)) as T[];
+    },
     async exec(script: string) {
       await exec(script);
     },
@@ -88,19 +97,70 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob | 
     parsers: { 20: (v: string) => Number(v), 1082: (v: string) => v },
   });
   const run = async (text: string, values: unknown[]) => (await db.query<Row>(text, values)).rows;
+  const prepared = preparedStatements(db);
   return {
     kind: 'pglite',
     vectorAvailable: false,
     pglite: db,
-    ...queryable(run, (script) => db.exec(script)),
+    // outside a transaction a query waits for any open one, as PGlite's own query() does
+    ...queryable(run, (script) => db.exec(script), async (text, values) => {
+      const rows = await db._runExclusiveTransaction(() => db.runExclusive(() => prepared(text, values)));
+      await db.syncToFs();
+      return rows;
+    }),
     transaction: (fn) =>
-      db.transaction((tx) =>
-        fn(queryable(async (text, values) => (await tx.query<Row>(text, values)).rows, (script) => tx.exec(script))),
+      db.transaction((tx: Transaction) =>
+        fn(queryable(async (text, values) => (await tx.query<Row>(text, values)).rows, (script) => tx.exec(script),
+          (text, values) => db.runExclusive(() => prepared(text, values)))),
       ),
     async close() {
       await db.close();
       lock?.release();
     },
+  };
+}
+
+/** statements kept prepared per embedded database; the least recently used is closed beyond this */
+export const MAX_PREPARED = 200;
+
+/**
+ * Named statements on a PGlite instance, by SQL text: parsed and described once, then each call only
+ * binds and executes, so PostgreSQL's plan cache keeps the plan (a generic one after five runs if it
+ * costs no more than the custom ones). PGlite's query() sends an unnamed statement, planned anew each
+ * time, and its wasm planner is slow: a search's listing cards took 5 ms, 3 of them planning (100k
+ * bench). The protocol messages are PGlite's own (@electric-sql/pglite's protocol and result parser);
+ * the caller holds PGlite's query lock (runExclusive), as query() does.
+ */
+function preparedStatements(db: PGlite) {
+  const statements = new Map<string, { name: string; types: number[] }>();
+  let made = 0;
+  const send = (message: Uint8Array) => db.execProtocolStream(message, { syncToFs: false });
+  const { serialize } = protocol;
+  return async function runPrepared(text: string, values: unknown[]): Promise<Row[]> {
+    const results = [];
+    try {
+      let st = statements.get(text);
+      if (st) statements.delete(text); // re-inserted below: the map's order is least recently used first
+      else {
+        const name = `chwimeet_${++made}`;
+        await send(serialize.parse({ name, text }));
+        st = { name, types: pgliteResults.parseDescribeStatementResults(await send(serialize.describe({ type: 'S', name }))) };
+        if (statements.size >= MAX_PREPARED) {
+          const [oldText, old] = statements.entries().next().value!;
+          statements.delete(oldText);
+          await send(serialize.close({ type: 'S', name: old.name }));
+        }
+      }
+      statements.set(text, st);
+      const types = st.types;
+      const params = values.map((v, i) => (v === null || v === undefined ? null : (db.serializers[types[i]] ?? String)(v)));
+      results.push(...(await send(serialize.bind({ statement: st.name, values: params }))));
+      results.push(...(await send(serialize.describe({ type: 'P' }))));
+      results.push(...(await send(serialize.execute({}))));
+    } finally {
+      results.push(...(await send(serialize.sync())));
+    }
+    return pgliteResults.parseResults(results, db.parsers)[0].rows as Row[];
   };
 }
 

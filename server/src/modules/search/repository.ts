@@ -87,7 +87,7 @@ export function searchRepository(db: Queryable) {
      *  turn them into a join that scans every post. */
     vectorWalk: (dims: number, vector: number[], where: Sql[], limit: number) => {
       const qv = queryVector(vector, dims);
-      return db.query<VectorHit>(sql`
+      return db.queryPrepared<VectorHit>(sql`
         SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim FROM ${sql.raw(vectorTable(dims))} e
         WHERE (SELECT true FROM posts p WHERE p.id = e.post_id AND ${and(where)})
         ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
@@ -95,7 +95,7 @@ export function searchRepository(db: Queryable) {
     /** The `nearest` closest of the `recent` newest vectors (an exact scan of them) that pass the filters. */
     vectorRecent: (dims: number, vector: number[], where: Sql[], recent: number, nearest: number) => {
       const qv = queryVector(vector, dims);
-      return db.query<VectorHit>(sql`
+      return db.queryPrepared<VectorHit>(sql`
         SELECT e.id, e.sim FROM (SELECT r.post_id AS id, 1 - (r.embedding <=> ${qv}) AS sim
           FROM (SELECT post_id, embedding FROM ${sql.raw(vectorTable(dims))} ORDER BY updated_at DESC LIMIT ${recent}) r
           ORDER BY r.embedding <=> ${qv} LIMIT ${nearest}) e
@@ -103,13 +103,13 @@ export function searchRepository(db: Queryable) {
     },
     /** Listings passing the filters, counted up to `cap` (the walk's fallback asks whether they are few). */
     async countFiltered(where: Sql[], cap: number): Promise<number> {
-      const row = await db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM posts p WHERE ${and(where)} LIMIT ${cap}) s`);
+      const [row] = await db.queryPrepared<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM posts p WHERE ${and(where)} LIMIT ${cap}) s`);
       return row?.n ?? 0;
     },
     /** Nearest vectors by an exact scan over the filtered listings. */
     vectorExact: (dims: number, vector: number[], where: Sql[], limit: number) => {
       const qv = queryVector(vector, dims);
-      return db.query<VectorHit>(sql`
+      return db.queryPrepared<VectorHit>(sql`
         SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim
         FROM ${sql.raw(vectorTable(dims))} e JOIN posts p ON p.id = e.post_id
         WHERE ${and(where)}
@@ -164,7 +164,7 @@ export function searchRepository(db: Queryable) {
     async keywordCandidates(terms: string[], where: Sql[], perTerm: number): Promise<CandidateText[]> {
       if (!terms.length) return [];
       const sets = [...(terms.length > 1 ? [terms] : []), ...terms.map((t) => [t])];
-      const rows = await db.query<CandidateText>(sql.join(
+      const rows = await db.queryPrepared<CandidateText>(sql.join(
         sets.map((ts) => sql`(SELECT p.id, p.title, p.content FROM (SELECT p.id, p.title, p.content, p.search_bigrams FROM posts p
           WHERE ${and(ts.map(hasBigramsOf))} AND ${and(where)} OFFSET 0) p WHERE ${and(ts.map(containsTerm))} LIMIT ${perTerm})`),
         ' UNION ALL ',
@@ -176,7 +176,7 @@ export function searchRepository(db: Queryable) {
     // ── results ──
     /** Listing cards of these ids (any order; the caller orders). */
     listCards: (ids: number[], ctx: CardContext) => ids.length
-      ? db.query<ListRow>(cardsQuery(sql`SELECT p.id, p.author_id FROM posts p WHERE p.id = ANY(${ids}::bigint[])`, null, ctx))
+      ? db.queryPrepared<ListRow>(cardsQuery(sql`SELECT p.id, p.author_id FROM posts p WHERE p.id = ANY(${ids}::bigint[])`, null, ctx))
       : Promise.resolve([]),
 
     /** Creation time and fee of these ids, for sort=newest|fee. */
