@@ -73,6 +73,13 @@ const containsTerm = (t: string): Sql => containsText('p', t);
 /** p has the term's stored bigrams: the GIN index's half of containsText, to narrow before the filters */
 const hasBigramsOf = (t: string): Sql => sql`p.search_bigrams @> text_bigram_codes(${t}::text)`;
 const and = (where: Sql[]) => sql.join(where, ' AND ');
+/** a count chosen by code, written into the statement: a prepared plan then knows it (a LIMIT parameter
+ *  makes PostgreSQL's generic plan assume a tenth of the table and keep planning every run) */
+const literal = (n: number) => sql.raw(String(Math.trunc(n)));
+/** The query vector as a scalar subquery: computed once per run (an InitPlan), where a prepared generic
+ *  plan would otherwise cast and normalise the parameter again for every row it returns. pgvector's
+ *  index scan takes such a subquery as its order. */
+const onceQueryVector = (vector: number[], dims: number): Sql => sql`(SELECT ${queryVector(vector, dims)})`;
 
 export function searchRepository(db: Queryable) {
   return {
@@ -86,19 +93,19 @@ export function searchRepository(db: Queryable) {
     /** Nearest vectors by the index walk; the filters are a per-row subquery, so the planner cannot
      *  turn them into a join that scans every post. */
     vectorWalk: (dims: number, vector: number[], where: Sql[], limit: number) => {
-      const qv = queryVector(vector, dims);
+      const qv = onceQueryVector(vector, dims);
       return db.queryPrepared<VectorHit>(sql`
         SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim FROM ${sql.raw(vectorTable(dims))} e
         WHERE (SELECT true FROM posts p WHERE p.id = e.post_id AND ${and(where)})
-        ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
+        ORDER BY e.embedding <=> ${qv} LIMIT ${literal(limit)}`);
     },
     /** The `nearest` closest of the `recent` newest vectors (an exact scan of them) that pass the filters. */
     vectorRecent: (dims: number, vector: number[], where: Sql[], recent: number, nearest: number) => {
-      const qv = queryVector(vector, dims);
+      const qv = onceQueryVector(vector, dims);
       return db.queryPrepared<VectorHit>(sql`
         SELECT e.id, e.sim FROM (SELECT r.post_id AS id, 1 - (r.embedding <=> ${qv}) AS sim
-          FROM (SELECT post_id, embedding FROM ${sql.raw(vectorTable(dims))} ORDER BY updated_at DESC LIMIT ${recent}) r
-          ORDER BY r.embedding <=> ${qv} LIMIT ${nearest}) e
+          FROM (SELECT post_id, embedding FROM ${sql.raw(vectorTable(dims))} ORDER BY updated_at DESC LIMIT ${literal(recent)}) r
+          ORDER BY r.embedding <=> ${qv} LIMIT ${literal(nearest)}) e
         WHERE (SELECT true FROM posts p WHERE p.id = e.id AND ${and(where)})`);
     },
     /** Listings passing the filters, counted up to `cap` (the walk's fallback asks whether they are few). */
@@ -108,7 +115,7 @@ export function searchRepository(db: Queryable) {
     },
     /** Nearest vectors by an exact scan over the filtered listings. */
     vectorExact: (dims: number, vector: number[], where: Sql[], limit: number) => {
-      const qv = queryVector(vector, dims);
+      const qv = onceQueryVector(vector, dims);
       return db.queryPrepared<VectorHit>(sql`
         SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim
         FROM ${sql.raw(vectorTable(dims))} e JOIN posts p ON p.id = e.post_id
