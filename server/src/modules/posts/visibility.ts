@@ -5,8 +5,8 @@
 
 /** SQL condition over a posts alias (default `p`); safe to embed, contains no user input. */
 export function publicPostCondition(alias = 'p'): string {
-  return `(${alias}.deleted_at IS NULL AND ${alias}.banned_at IS NULL AND NOT EXISTS (
-    SELECT 1 FROM members owner_m WHERE owner_m.id = ${alias}.author_id AND owner_m.banned_at IS NOT NULL))`;
+  return `(${alias}.deleted_at IS NULL AND ${alias}.banned_at IS NULL AND ${alias}.author_id NOT IN (
+    SELECT owner_m.id FROM members owner_m WHERE owner_m.banned_at IS NOT NULL))`;
 }
 
 /** Public and not paused by its owner: may be offered in lists (feed, search, similar, alerts). */
