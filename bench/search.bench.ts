@@ -13,6 +13,9 @@
 // listing) is timed apart, on WORKER_SAMPLE listings added after the build, as in production.
 // At 100k (`npm run bench -- search100k`) the database lives in a data folder, as in `npm start`,
 // so the process's memory is the embedded server's.
+// The catalogue is a marketplace's, not listings alone: BENCH_MEMBERS owners, a photo per listing, and
+// favourites, reservations (a third of them active) and blocked days (seedActivity), so the per-listing
+// checks of a search (owner banned, dates taken) and the cards' lookups meet tables of a real size.
 // Two catalogues (BENCH_CATALOGUES): 15 repeated templates (near-duplicate vectors — HNSW's worst
 // case) and a varied one recombined from the 155 demo listings.
 import os from 'node:os';
@@ -23,7 +26,7 @@ import { SEMANTIC_LIMIT, searchService, filterConditions, vectorRank } from '../
 import { embeddingWorker, queueEmbedding } from '../server/src/modules/embeddings/service.ts';
 import { embeddingsRepository, queryVector } from '../server/src/modules/embeddings/repository.ts';
 import { listingText } from '../server/src/modules/embeddings/text.ts';
-import { KOREAN_LISTINGS, ensureMember, insertListings, regionId } from '../server/test/factories.ts';
+import { KOREAN_LISTINGS, insertListings, regionId } from '../server/test/factories.ts';
 import { demoListings } from '../server/src/db/seed/listings.ts';
 import { withPgliteDeps } from './pglite-deps.ts';
 
@@ -36,6 +39,10 @@ const CHUNK = 10_000;
 const BULK_EMBED = 1_000;
 /** listings the embedding worker embeds, timed, after the bulk load */
 const WORKER_SAMPLE = 1_000;
+/** members owning the listings */
+const BENCH_MEMBERS = 2_000;
+/** favourites, reservations and blocked days of the catalogue (seedActivity) */
+const BENCH_ACTIVITY = 10_000;
 /** memory for the index builds after loading (a session setting of the bench) */
 const BUILD_MEMORY = '512MB';
 /** built after the bulk load, from their definitions as migrated (pg_indexes) */
@@ -48,9 +55,38 @@ const regionIdsOf = sql`ra AS (SELECT id, regions_with_ancestors(ARRAY[id]) AS i
 const regionsOfInserted = sql`INSERT INTO post_regions (post_id, region_id) SELECT p.id, ra.id FROM p JOIN ra ON ra.ids = p.region_ids`;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 
+/** The catalogue's owners (created once; a second call returns the same). */
+async function benchMembers(deps: Deps): Promise<number[]> {
+  await deps.db.query(sql`INSERT INTO members (email, password_hash, nickname)
+    SELECT 'bench' || g || '@bench.local', 'x', 'bench' || g FROM generate_series(1, ${BENCH_MEMBERS}) g ON CONFLICT DO NOTHING`);
+  return (await deps.db.query<{ id: number }>(sql`SELECT id FROM members WHERE email LIKE 'bench%@bench.local' ORDER BY id`)).map((r) => r.id);
+}
+
+/** What a marketplace of these listings also holds: a photo per listing, favourites, reservations (one
+ *  in three active, around the filtered dates of the measurements) and blocked days. */
+export async function seedActivity(deps: Deps) {
+  const members = await benchMembers(deps);
+  const n = BENCH_ACTIVITY;
+  await deps.db.query(sql`INSERT INTO post_images (post_id, original_path, thumb_path, mime, is_primary, status)
+    SELECT id, 'bench/' || id || '.jpg', 'bench/' || id || '.thumb.jpg', 'image/jpeg', true, 'READY' FROM posts`);
+  // each statement spreads its rows over distinct listings (a multiplier coprime with the catalogue size)
+  const listing = sql`(SELECT array_agg(id ORDER BY id) AS ids, count(*) AS n FROM posts) c`;
+  await deps.db.query(sql`INSERT INTO favorites (member_id, post_id)
+    SELECT (${members}::bigint[])[1 + g % ${members.length}], c.ids[1 + (g * 7919) % c.n] FROM generate_series(1, ${2 * n}) g, ${listing}
+    ON CONFLICT DO NOTHING`);
+  await deps.db.query(sql`INSERT INTO post_blocked_dates (post_id, day)
+    SELECT c.ids[1 + (g * 104729) % c.n], date '2030-12-15' + (g % 40)::int FROM generate_series(1, ${n}) g, ${listing} ON CONFLICT DO NOTHING`);
+  await deps.db.query(sql`INSERT INTO reservations (post_id, borrower_id, lender_id, status, start_date, end_date, receive_method, return_method,
+      days, daily_fee, options_daily_fee, rental_fee, deposit, options_deposit, total_amount, status_changed_at)
+    SELECT p.id, (${members}::bigint[])[1 + (g * 13) % ${members.length}], p.author_id,
+      CASE WHEN g % 3 = 0 THEN 'PENDING_PICKUP' ELSE 'RETURN_COMPLETED' END,
+      date '2030-12-01' + (g % 60)::int, date '2030-12-03' + (g % 60)::int, 'DIRECT', 'DIRECT', 3, 10000, 0, 30000, 50000, 0, 80000, now()
+    FROM generate_series(1::bigint, ${n}) g, ${listing} JOIN posts p ON true WHERE g <= c.n AND p.id = c.ids[1 + (g * 15485863) % c.n]`);
+}
+
 async function seed(deps: Deps, n: number, first = 1) {
   const db = deps.db;
-  const author = await ensureMember(db, 'bench');
+  const authors = await benchMembers(deps);
   const cats = await db.query<{ id: number; name: string }>(sql`SELECT id, name FROM categories WHERE parent_id IS NOT NULL`);
   const catOf = (name: string) => cats.find((c) => c.name === name)!.id;
   const regions = await db.query<{ id: number }>(sql`SELECT id FROM regions WHERE parent_id IS NOT NULL`);
@@ -63,7 +99,7 @@ async function seed(deps: Deps, n: number, first = 1) {
     '아파트 경비실 보관.', '급하면 당일 가능.', '주차 가능.', '사진 그대로예요.', '문의 환영.'];
   for (let from = first; from < first + n; from += CHUNK) await db.query(sql`WITH ${regionIdsOf}, p AS (
     INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, embedding_status, region_ids)
-    SELECT ${author}, (${adj}::text[])[1 + g % 15] || ' ' || (${titles}::text[])[1 + (g * 7) % ${titles.length}] || ' ' || g,
+    SELECT (${authors}::bigint[])[1 + g % ${authors.length}], (${adj}::text[])[1 + g % 15] || ' ' || (${titles}::text[])[1 + (g * 7) % ${titles.length}] || ' ' || g,
            (${contents}::text[])[1 + (g * 7) % ${titles.length}] || ' ' || (${extra}::text[])[1 + (g / 3) % 20] || ' '
              || (${extra}::text[])[1 + (g * 13) % 20] || ' 관리 상태 ' || (g % 5 + 1) || '등급, 모델 ' || md5(g::text)::varchar(6) || '.',
            (${catIds}::bigint[])[1 + (g * 7) % ${titles.length}], 1000 * (1 + g % 40), 10000 * (1 + g % 30), 'ANY', 'ANY', 'WAIT',
@@ -81,7 +117,7 @@ async function seed(deps: Deps, n: number, first = 1) {
  */
 export async function seedVaried(deps: Deps, n: number) {
   const db = deps.db;
-  const author = await ensureMember(db, 'bench');
+  const authors = await benchMembers(deps);
   const cats = await db.query<{ id: number; name: string; top: string }>(
     sql`SELECT c.id, c.name, t.name AS top FROM categories c JOIN categories t ON t.id = c.parent_id`);
   const catOf = new Map(cats.map((c) => [c.name, c]));
@@ -111,15 +147,16 @@ export async function seedVaried(deps: Deps, n: number) {
       content: [l.d, ...extra, pick(stock), pick(stock)].join(' '),
       category: c.id, fee: Math.max(1000, Math.round((l.fee * (0.6 + rand() * 0.8)) / 100) * 100), deposit: l.dep,
       region: pick(regions),
+      author: pick(authors),
     };
   });
   for (let i = 0; i < n; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     await db.query(sql`WITH ${regionIdsOf}, p AS (
     INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, embedding_status, region_ids)
-    SELECT ${author}, u.t, u.c, u.cat, u.fee, u.dep, 'ANY', 'ANY', 'WAIT', ra.ids
-    FROM unnest(${chunk.map((r) => r.title)}::text[], ${chunk.map((r) => r.content)}::text[], ${chunk.map((r) => r.category)}::bigint[],
-      ${chunk.map((r) => r.fee)}::int[], ${chunk.map((r) => r.deposit)}::int[], ${chunk.map((r) => r.region)}::bigint[]) AS u(t, c, cat, fee, dep, region)
+    SELECT u.author, u.t, u.c, u.cat, u.fee, u.dep, 'ANY', 'ANY', 'WAIT', ra.ids
+    FROM unnest(${chunk.map((r) => r.author)}::bigint[], ${chunk.map((r) => r.title)}::text[], ${chunk.map((r) => r.content)}::text[], ${chunk.map((r) => r.category)}::bigint[],
+      ${chunk.map((r) => r.fee)}::int[], ${chunk.map((r) => r.deposit)}::int[], ${chunk.map((r) => r.region)}::bigint[]) AS u(author, t, c, cat, fee, dep, region)
     JOIN ra ON ra.id = u.region
     RETURNING id, region_ids)
   ${regionsOfInserted}`);
@@ -149,6 +186,7 @@ async function measure(deps: Deps, n: number, catalogue: 'templates' | 'varied',
   for (const ix of indexes) await deps.db.exec(`DROP INDEX ${ix.indexname}`);
   const t0 = performance.now();
   await (catalogue === 'varied' ? seedVaried(deps, n) : seed(deps, n));
+  await seedActivity(deps);
   const tSeed = performance.now() - t0;
   console.log(`  (seeded ${n} in ${(tSeed / 1000).toFixed(1)} s)`);
   const t1 = performance.now();
