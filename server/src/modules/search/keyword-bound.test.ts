@@ -1,5 +1,5 @@
 // The keyword branch's candidates are bounded and filtered inside the bounded statement (issue 9 point
-// 15): a common word found in more listings than CANDIDATES_PER_TERM yields at most that many candidates,
+// 15): a common word found in more listings than the bounds yields at most that many candidates,
 // and a filter (category, fee, paused, deleted) is applied before the bound, so the few listings that
 // pass it are found even when hundreds of others match first — and a filtered-out listing never appears.
 import { test, before, after } from 'node:test';
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { categoryId, ensureMember, regionId } from '../../../test/factories.ts';
-import { CANDIDATES_PER_TERM } from './keyword.ts';
+import { CANDIDATES_PER_TERM, CANDIDATES_WITH_EVERY_TERM } from './keyword.ts';
 import { filterSql, searchRepository } from './repository.ts';
 
 let ctx: TestContext;
@@ -17,7 +17,7 @@ let chairs: number[];
 /** chairs that contain the word but must never be offered: paused, deleted, too expensive */
 let hidden: { paused: number; deleted: number; pricey: number };
 
-const TENTS = CANDIDATES_PER_TERM + 60;
+const TENTS = CANDIDATES_WITH_EVERY_TERM + 60;
 
 before(async () => {
   ctx = await createTestContext();
@@ -44,19 +44,22 @@ const candidates = (terms: string[], filters: Parameters<typeof filterSql>[0]) =
   ctx.deps.db.transaction(async (tx) => {
     const repo = searchRepository(tx);
     await repo.useBitmapScans();
-    return (await repo.keywordCandidates(terms, filterSql(filters), CANDIDATES_PER_TERM)).map((c) => c.id);
+    return (await repo.keywordCandidates(terms, filterSql(filters), { everyTerm: CANDIDATES_WITH_EVERY_TERM, perTerm: CANDIDATES_PER_TERM })).map((c) => c.id);
   });
 
-test(`a word in ${TENTS + 6} listings yields at most ${CANDIDATES_PER_TERM} candidates per term`, async () => {
+test(`a word in ${TENTS + 6} listings yields at most ${CANDIDATES_WITH_EVERY_TERM} candidates, and each word of a longer query at most ${CANDIDATES_PER_TERM} more`, async () => {
   const matching = await ctx.deps.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM posts WHERE title LIKE '캠핑%' AND deleted_at IS NULL`);
-  assert.ok(matching!.n > CANDIDATES_PER_TERM, `premise: ${matching!.n} listings contain 캠핑`);
+  assert.ok(matching!.n > CANDIDATES_WITH_EVERY_TERM, `premise: ${matching!.n} listings contain 캠핑`);
   const one = await candidates(['캠핑'], {});
-  assert.equal(one.length, CANDIDATES_PER_TERM);
+  assert.equal(one.length, CANDIDATES_WITH_EVERY_TERM);
   assert.equal(new Set(one).size, one.length);
-  // two terms: the all-terms set and each term, each bounded
+  // two terms: the all-terms set and each term, each bounded (the tents hold both words)
   const two = await candidates(['캠핑', '텐트'], {});
-  assert.ok(two.length <= 3 * CANDIDATES_PER_TERM, `${two.length} candidates for two terms`);
-  assert.ok(two.length >= CANDIDATES_PER_TERM);
+  assert.ok(two.length <= CANDIDATES_WITH_EVERY_TERM + 2 * CANDIDATES_PER_TERM, `${two.length} candidates for two terms`);
+  assert.ok(two.length >= CANDIDATES_WITH_EVERY_TERM);
+  // a word of the query in no listing with the other: its own set still brings its listings
+  const chairWord = await candidates(['텐트', '의자'], {});
+  for (const id of chairs) assert.ok(chairWord.includes(id), `chair ${id} comes in through its own word`);
 });
 
 test('filters apply inside the bound: the few listings that pass are found behind hundreds of matches, and no filtered-out one', async () => {
