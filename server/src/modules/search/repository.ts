@@ -110,7 +110,7 @@ export function searchRepository(db: Queryable) {
     },
     /** Listings passing the filters, counted up to `cap` (the walk's fallback asks whether they are few). */
     async countFiltered(where: Sql[], cap: number): Promise<number> {
-      const [row] = await db.queryPrepared<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM posts p WHERE ${and(where)} LIMIT ${cap}) s`);
+      const [row] = await db.queryPrepared<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM posts p WHERE ${and(where)} LIMIT ${literal(cap)}) s`);
       return row?.n ?? 0;
     },
     /** Nearest vectors by an exact scan over the filtered listings. */
@@ -120,7 +120,7 @@ export function searchRepository(db: Queryable) {
         SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim
         FROM ${sql.raw(vectorTable(dims))} e JOIN posts p ON p.id = e.post_id
         WHERE ${and(where)}
-        ORDER BY e.embedding <=> ${qv} LIMIT ${limit}`);
+        ORDER BY e.embedding <=> ${qv} LIMIT ${literal(limit)}`);
     },
 
     /** An even spread of up to `sample` stored vectors by post id (no random()), with top category and title. */
