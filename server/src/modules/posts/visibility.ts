@@ -3,7 +3,9 @@
 // feed, search, similar listings, alerts — use the stricter "listed" rule, which also leaves out
 // listings their owner paused (숨김); a paused listing's page and reservations carry on.
 
-/** SQL condition over a posts alias (default `p`); safe to embed, contains no user input. */
+/** SQL condition over a posts alias (default `p`); safe to embed, contains no user input. The banned
+ *  owners are a NOT IN subquery: found once per query (hashed; migration 260's partial index), where
+ *  NOT EXISTS probed members for every listing a search visited. */
 export function publicPostCondition(alias = 'p'): string {
   return `(${alias}.deleted_at IS NULL AND ${alias}.banned_at IS NULL AND ${alias}.author_id NOT IN (
     SELECT owner_m.id FROM members owner_m WHERE owner_m.banned_at IS NOT NULL))`;
