@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { categoryId, ensureMember, regionId } from '../../../test/factories.ts';
-import { CANDIDATES_PER_TERM, CANDIDATES_WITH_EVERY_TERM } from './keyword.ts';
+import { CANDIDATES_PER_TERM, CANDIDATES_WITH_EVERY_TERM, DF_CAP, ownSetTerms } from './keyword.ts';
 import { filterSql, searchRepository } from './repository.ts';
 
 let ctx: TestContext;
@@ -83,4 +83,12 @@ test('GET /search: a category and fee filter finds exactly the matching chairs a
   const found = (all.json().items as { listing: { id: number } }[]).map((h) => h.listing.id);
   for (const id of chairs) assert.ok(found.includes(id), `chair ${id} found by its full query`);
   assert.ok(!found.includes(hidden.paused) && !found.includes(hidden.deleted));
+});
+
+test('a word found everywhere brings no candidate set of its own in a longer query, but the rarest word always does', () => {
+  const term = (t: string, df: number) => ({ term: t, typedAs: null, df, idf: 1 });
+  const own = (...ts: ReturnType<typeof term>[]) => ownSetTerms(ts).map((t) => t.term);
+  assert.deepEqual(own(term('주말', DF_CAP), term('캠핑', 800), term('랜턴', 40)), ['캠핑', '랜턴']);
+  assert.deepEqual(own(term('주말', DF_CAP), term('여행', DF_CAP)), ['주말'], 'all common: the first of the rarest');
+  assert.deepEqual(own(term('사진', DF_CAP - 1), term('여행', DF_CAP)), ['사진']);
 });

@@ -12,8 +12,9 @@
 // Typos: a term no listing contains is replaced by the closest title word (search_vocab, migration
 // 100) when their jamo differ by at most one edit per two syllables ('탠트' → '텐트').
 // Bounded: the listings containing every term, then each term, contribute at most
-// CANDIDATES_WITH_EVERY_TERM and CANDIDATES_PER_TERM candidates, filters applied in the same SQL, and
-// the branch returns at most `limit` hits.
+// CANDIDATES_WITH_EVERY_TERM and CANDIDATES_PER_TERM candidates (a word found everywhere gets no set of
+// its own in a longer query: ownSetTerms), filters applied in the same SQL, and the branch returns at
+// most `limit` hits.
 // Candidates come from plain SQL over built-in functions and pg_trgm, and BM25 is computed here in
 // JavaScript from their text, so PGlite and a server PostgreSQL rank identically.
 import { disassemble } from 'es-hangul';
@@ -30,7 +31,7 @@ import { searchRepository, type CandidateText } from './repository.ts';
 export const CANDIDATES_WITH_EVERY_TERM = 100;
 export const CANDIDATES_PER_TERM = 50;
 /** document frequencies are counted up to this many listings; more is "everywhere" */
-const DF_CAP = 5_000;
+export const DF_CAP = 5_000;
 const BM25_K1 = 1.2;
 const BM25_B = 0.75;
 const TITLE_WEIGHT = 2;
@@ -275,6 +276,15 @@ export function bm25Scores(docs: CandidateText[], terms: { term: string; idf: nu
   return rows.sort((a, b) => b.bm25 - a.bm25 || a.id - b.id).slice(0, limit);
 }
 
+/** The terms of a several-term query that bring candidates of their own: not a word found everywhere
+ *  (DF_CAP listings or more) — 50 arbitrary ones of its thousands carry no signal, and its GIN scan reads
+ *  all of them; it still counts in the every-term set and in each candidate's BM25 — but at least the
+ *  rarest term, so a query of common words alone still has candidates beyond the every-term set. */
+export function ownSetTerms(terms: QueryTerm[]): QueryTerm[] {
+  const specific = terms.filter((t) => t.df < DF_CAP);
+  return specific.length ? specific : [terms.reduce((a, b) => (b.df < a.df ? b : a))];
+}
+
 /**
  * Listings containing the terms under the filters, best BM25 first (at most `limit`).
  * Candidates: up to CANDIDATES_WITH_EVERY_TERM listings with every term and CANDIDATES_PER_TERM with each,
@@ -288,7 +298,8 @@ export async function keywordRank(db: Database, terms: QueryTerm[], where: Sql[]
   const docs = await db.transaction(async (tx) => {
     const repo = searchRepository(tx);
     await repo.useBitmapScans();
-    return repo.keywordCandidates(found.map((t) => t.term), where, { everyTerm: CANDIDATES_WITH_EVERY_TERM, perTerm: CANDIDATES_PER_TERM });
+    return repo.keywordCandidates(found.map((t) => t.term), where, { everyTerm: CANDIDATES_WITH_EVERY_TERM, perTerm: CANDIDATES_PER_TERM },
+      ownSetTerms(found).map((t) => t.term));
   });
   const rows = bm25Scores(docs, found, { k1: BM25_K1, b: BM25_B, titleWeight: TITLE_WEIGHT, avgLen }, limit);
   return rows.map((r) => ({ id: r.id, bm25: r.bm25, coverage: totalIdf > 0 ? r.matched / totalIdf : 0, terms: r.terms }));
