@@ -215,21 +215,19 @@ export function projectDense(fv: FeatureVector, m: Pick<LocalModel, 'table' | 's
   return out;
 }
 
-/** |feature weights| of a text */
-function weightNorm(fv: FeatureVector): number {
+/** Dense mass from the length of a text's dense sum: that length / |feature weights|. */
+function massOf(denseLength: number, fv: FeatureVector): number {
   let w = 0;
   for (let i = 0; i < fv.weight.length; i++) w += fv.weight[i] * fv.weight[i];
-  return Math.sqrt(w);
+  return w === 0 ? 0 : denseLength / Math.sqrt(w);
 }
 
 /** How much the learned table says about a text: |dense sum| / |feature weights| (before normalising). */
 export function denseMass(fv: FeatureVector, m: Pick<LocalModel, 'table' | 'scales'>): number {
-  const w = weightNorm(fv);
-  if (w === 0) return 0;
   const d = projectDense(fv, m);
   let n = 0;
   for (let k = 0; k < DENSE_DIMS; k++) n += d[k] * d[k];
-  return Math.sqrt(n) / w;
+  return massOf(Math.sqrt(n), fv);
 }
 
 // Each part is normalised, centred (the corpus mean removed) and renormalised, then the two are mixed.
@@ -248,12 +246,12 @@ export function embedText(text: string, m: LocalModel): Float32Array {
     normalizeInPlace(t);
   }
   const d = projectDense(fv, m);
-  const denseNorm = normalizeInPlace(d); // = denseMass × |feature weights|
-  if (denseNorm > 0) {
+  const denseLength = normalizeInPlace(d);
+  if (denseLength > 0) {
     for (let k = 0; k < DENSE_DIMS; k++) d[k] -= m.denseMean[k];
     normalizeInPlace(d);
     if (m.denseMassRef > 0) {
-      const known = Math.min(1, denseNorm / weightNorm(fv) / m.denseMassRef) ** 2;
+      const known = Math.min(1, massOf(denseLength, fv) / m.denseMassRef) ** 2;
       for (let k = 0; k < DENSE_DIMS; k++) d[k] *= known;
     }
   }

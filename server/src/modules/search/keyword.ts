@@ -123,8 +123,11 @@ const typoCache = new WeakMap<object, Map<string, { fixed: string | null; at: nu
 
 /** A per-database map of the last minute's answers, bounded (oldest out first). */
 function cached<V>(caches: WeakMap<object, Map<string, V & { at: number }>>, db: object) {
-  const map = caches.get(db) ?? new Map<string, V & { at: number }>();
-  caches.set(db, map);
+  let map = caches.get(db);
+  if (!map) {
+    map = new Map();
+    caches.set(db, map);
+  }
   return {
     get: (key: string, now: number): V | undefined => {
       const c = map.get(key);
