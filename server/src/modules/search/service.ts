@@ -36,9 +36,12 @@ export const KEYWORD_LIMIT = 100;
  *  passes few of the listings it visits (100k bench, city + fee + dates: 100 → 50 hits, 18 → 11 ms);
  *  a page shows 20, and the semantic matches past the nearest 50 add little beside the keyword hits */
 export const SEMANTIC_LIMIT = 50;
-/** HNSW walk settings: at 20k varied listings ef_search 100 and 200 now and then missed a whole cluster of
- *  near-duplicates (recall@10 0.92–0.96), 400 did not (0.97–1.00) at ~1 ms more (bench/search.bench.ts) */
-const HNSW_EF_SEARCH = 400;
+/** HNSW walk settings: the beam is pgvector's widest. At 100k varied listings (hundreds of near-copies
+ *  of each demo listing) a beam of 400 filled with one family of near-duplicates, a slightly closer
+ *  family one link away was never expanded, and a query lost 9 of its 10 (recall@10 0.89–0.98 per
+ *  build); 1,000 reached it (kept 100k database, 25 queries: 0.916 → 0.956, walk p50 4.7 → 6.0 ms;
+ *  a filtered walk got faster, its first beam holding enough hits without the iterative scan's rounds) */
+const HNSW_EF_SEARCH = 1000;
 /** the walk's budget of visited vectors (pgvector's default is 20,000): bounds a filtered walk */
 const HNSW_MAX_SCAN_TUPLES = 2_000;
 /** a filtered set up to this size is scanned exactly when the walk comes back short */
