@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { createTestContext, type TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { categoryId, ensureMember, regionId } from '../../../test/factories.ts';
-import { CANDIDATES_PER_TERM, CANDIDATES_WITH_EVERY_TERM, DF_CAP, ownSetTerms } from './keyword.ts';
-import { filterSql, searchRepository } from './repository.ts';
+import { CANDIDATES_PER_TERM, CANDIDATES_WITH_EVERY_TERM, DF_CAP, keywordCandidates, ownSetTerms } from './keyword.ts';
+import { filterSql } from './repository.ts';
+import { KEYWORD_LIMIT } from './service.ts';
 
 let ctx: TestContext;
 let chairCategory: number;
@@ -39,12 +40,11 @@ before(async () => {
 });
 after(() => ctx.close());
 
-/** The keyword branch's candidate statement as keywordRank runs it (bitmap scans, in a transaction). */
+/** The keyword branch's candidates as keywordRank gathers them for a search (KEYWORD_LIMIT hits asked). */
 const candidates = (terms: string[], filters: Parameters<typeof filterSql>[0]) =>
   ctx.deps.db.transaction(async (tx) => {
-    const repo = searchRepository(tx);
-    await repo.useBitmapScans();
-    return (await repo.keywordCandidates(terms, filterSql(filters), { everyTerm: CANDIDATES_WITH_EVERY_TERM, perTerm: CANDIDATES_PER_TERM })).map((c) => c.id);
+    const weighed = terms.map((term) => ({ term, typedAs: null, df: 1, idf: 1 }));
+    return (await keywordCandidates(tx, weighed, filterSql(filters), KEYWORD_LIMIT)).map((c) => c.id);
   });
 
 test(`a word in ${TENTS + 6} listings yields at most ${CANDIDATES_WITH_EVERY_TERM} candidates, and each word of a longer query at most ${CANDIDATES_PER_TERM} more`, async () => {
@@ -53,10 +53,16 @@ test(`a word in ${TENTS + 6} listings yields at most ${CANDIDATES_WITH_EVERY_TER
   const one = await candidates(['캠핑'], {});
   assert.equal(one.length, CANDIDATES_WITH_EVERY_TERM);
   assert.equal(new Set(one).size, one.length);
-  // two terms: the all-terms set and each term, each bounded (the tents hold both words)
+  // two terms: the all-terms set, bounded; the tents hold both words and fill the answer, so no listing
+  // with one of them (the chairs: 캠핑 only) is read — it would rank below every tent
   const two = await candidates(['캠핑', '텐트'], {});
-  assert.ok(two.length <= CANDIDATES_WITH_EVERY_TERM + 2 * CANDIDATES_PER_TERM, `${two.length} candidates for two terms`);
-  assert.ok(two.length >= CANDIDATES_WITH_EVERY_TERM);
+  assert.equal(two.length, CANDIDATES_WITH_EVERY_TERM);
+  for (const id of chairs) assert.ok(!two.includes(id), `chair ${id} (one word of two) is not read beside a full every-term set`);
+  // a pair no listing holds together: each word's own set comes in, bounded (160 tents → 50)
+  const apart = await candidates(['텐트', '접이식'], {});
+  const chairsWithTheWord = [...chairs, hidden.pricey]; // paused and deleted are not listed
+  assert.deepEqual(apart.filter((id) => chairsWithTheWord.includes(id)).sort((x, y) => x - y), chairsWithTheWord.sort((x, y) => x - y));
+  assert.equal(apart.length, CANDIDATES_PER_TERM + chairsWithTheWord.length);
   // a word of the query in no listing with the other: its own set still brings its listings
   const chairWord = await candidates(['텐트', '의자'], {});
   for (const id of chairs) assert.ok(chairWord.includes(id), `chair ${id} comes in through its own word`);

@@ -11,10 +11,10 @@
 // the keyword branch's strength in the fusion (service.ts).
 // Typos: a term no listing contains is replaced by the closest title word (search_vocab, migration
 // 100) when their jamo differ by at most one edit per two syllables ('탠트' → '텐트').
-// Bounded: the listings containing every term, then each term, contribute at most
-// CANDIDATES_WITH_EVERY_TERM and CANDIDATES_PER_TERM candidates (a word found everywhere gets no set of
-// its own in a longer query: ownSetTerms), filters applied in the same SQL, and the branch returns at
-// most `limit` hits.
+// Bounded: the listings containing every term, then — only when they cannot fill the answer — each
+// term, contribute at most CANDIDATES_WITH_EVERY_TERM and CANDIDATES_PER_TERM candidates (a word found
+// everywhere gets no set of its own in a longer query: ownSetTerms), filters applied in the same SQL,
+// and the branch returns at most `limit` hits, ranked by the share of the query they match, then BM25.
 // Candidates come from plain SQL over built-in functions and pg_trgm, and BM25 is computed here in
 // JavaScript from their text, so PGlite and a server PostgreSQL rank identically.
 import { disassemble } from 'es-hangul';
@@ -25,9 +25,10 @@ import { searchRepository, type CandidateText } from './repository.ts';
 
 /** Candidates: each is found, filtered and read, so these bound the branch's cost (it returns at most
  *  KEYWORD_LIMIT, 100, hits). The listings with every term (of a one-word query: with the word) — the
- *  ones BM25 ranks first — up to CANDIDATES_WITH_EVERY_TERM; for a query of several terms, also up to
- *  CANDIDATES_PER_TERM with each term: all of a rare term's listings, an arbitrary subset of a common
- *  one's, which rank low anyway (100k bench, 50 instead of 100: hybrid p50 17 → 15 ms) */
+ *  ones ranked first — up to CANDIDATES_WITH_EVERY_TERM; for a query of several terms whose every-term
+ *  listings are fewer than the hits asked for, also up to CANDIDATES_PER_TERM with each term: all of a
+ *  rare term's listings, an arbitrary subset of a common one's, which rank low anyway (100k bench, 50
+ *  instead of 100: hybrid p50 17 → 15 ms) */
 export const CANDIDATES_WITH_EVERY_TERM = 100;
 export const CANDIDATES_PER_TERM = 50;
 /** document frequencies are counted up to this many listings; more is "everywhere" */
@@ -257,6 +258,7 @@ const charLength = (s: string) => [...s].length;
 /**
  * BM25 of the candidates for the weighted terms, best first (at most `limit`; listings matching no
  * term left out). A term's tf counts the title titleWeight times; the length is title + content.
+ * Best first as the fusion ranks keyword hits: by the IDF mass matched (their coverage), then BM25.
  */
 export function bm25Scores(docs: CandidateText[], terms: { term: string; idf: number }[], p: Bm25Params, limit: number): Bm25Row[] {
   const rows: Bm25Row[] = [];
@@ -276,7 +278,7 @@ export function bm25Scores(docs: CandidateText[], terms: { term: string; idf: nu
     }
     if (found.length) rows.push({ id: d.id, bm25, matched, terms: found });
   }
-  return rows.sort((a, b) => b.bm25 - a.bm25 || a.id - b.id).slice(0, limit);
+  return rows.sort((a, b) => b.matched - a.matched || b.bm25 - a.bm25 || a.id - b.id).slice(0, limit);
 }
 
 /** The terms of a several-term query that bring candidates of their own: not a word found everywhere
@@ -289,21 +291,30 @@ export function ownSetTerms(terms: QueryTerm[]): QueryTerm[] {
 }
 
 /**
- * Listings containing the terms under the filters, best BM25 first (at most `limit`).
- * Candidates: up to CANDIDATES_WITH_EVERY_TERM listings with every term and CANDIDATES_PER_TERM with each,
- * passing the filters.
+ * BM25's candidates under the filters: up to CANDIDATES_WITH_EVERY_TERM listings with every term and,
+ * only when those cannot fill the `limit` hits asked for, up to CANDIDATES_PER_TERM with each term of
+ * ownSetTerms. A listing with only some of the terms ranks below every listing with all of them (hits
+ * are ranked by the IDF mass they match), so once those fill the answer the per-term sets — the
+ * costliest part of a common word's search — would be read for nothing. Runs the bitmap-only
+ * setting: call inside a transaction.
  */
+export async function keywordCandidates(tx: Queryable, terms: QueryTerm[], where: Sql[], limit: number): Promise<CandidateText[]> {
+  const repo = searchRepository(tx);
+  await repo.useBitmapScans();
+  const every = await repo.candidateSets([{ terms: terms.map((t) => t.term), limit: CANDIDATES_WITH_EVERY_TERM }], where);
+  if (terms.length === 1 || every.length >= limit) return every;
+  const some = await repo.candidateSets(ownSetTerms(terms).map((t) => ({ terms: [t.term], limit: CANDIDATES_PER_TERM })), where);
+  const seen = new Set(every.map((d) => d.id));
+  return [...every, ...some.filter((d) => !seen.has(d.id) && seen.add(d.id))];
+}
+
+/** Listings containing the terms under the filters, best first (at most `limit`; see bm25Scores). */
 export async function keywordRank(db: Database, terms: QueryTerm[], where: Sql[], limit: number): Promise<KeywordHit[]> {
   const found = terms.filter((t) => t.df > 0);
   if (!found.length) return [];
   const { avgLen } = await corpusStats(db);
   const totalIdf = terms.reduce((s, t) => s + t.idf, 0);
-  const docs = await db.transaction(async (tx) => {
-    const repo = searchRepository(tx);
-    await repo.useBitmapScans();
-    return repo.keywordCandidates(found.map((t) => t.term), where, { everyTerm: CANDIDATES_WITH_EVERY_TERM, perTerm: CANDIDATES_PER_TERM },
-      ownSetTerms(found).map((t) => t.term));
-  });
+  const docs = await db.transaction((tx) => keywordCandidates(tx, found, where, limit));
   const rows = bm25Scores(docs, found, { k1: BM25_K1, b: BM25_B, titleWeight: TITLE_WEIGHT, avgLen }, limit);
   return rows.map((r) => ({ id: r.id, bm25: r.bm25, coverage: totalIdf > 0 ? r.matched / totalIdf : 0, terms: r.terms }));
 }

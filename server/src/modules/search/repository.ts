@@ -161,19 +161,17 @@ export function searchRepository(db: Queryable) {
       FROM search_vocab v WHERE v.roman % hangul_roman(${term}) AND v.term <> ${term}
       ORDER BY 2 DESC, v.term LIMIT 20`),
 
-    /** Up to `everyTerm` listings that pass the filters and contain every term, then (several terms
-     *  only) up to `perTerm` per term of `ownSets`, with their text for BM25: a bounded candidate set in which the
-     *  listings matching the whole query are never crowded out by an arbitrary subset of a common word's
-     *  listings. The filters run before the ILIKE (OFFSET 0 keeps them inside): in the same scan, ILIKE
-     *  read every listing with the bigrams, though a region filter passes one in ten (at 100k, 113 → 24 ms).
-     *  The text comes with the ids (a listing in several sets appears once): keyword.ts scores it, as
-     *  string counting is many times faster in JavaScript than in PGlite's wasm (10–50 ms a query at 20k). */
-    async keywordCandidates(terms: string[], where: Sql[], bounds: { everyTerm: number; perTerm: number }, ownSets = terms): Promise<CandidateText[]> {
-      if (!terms.length) return [];
-      const sets = [{ terms, limit: bounds.everyTerm }, ...(terms.length > 1 ? ownSets.map((t) => ({ terms: [t], limit: bounds.perTerm })) : [])];
+    /** Candidate sets for BM25, in one statement: per set, up to `limit` listings that pass the filters
+     *  and contain every term of the set, with their text (a listing in several sets appears once).
+     *  The filters run before the ILIKE (OFFSET 0 keeps them inside): in the same scan, ILIKE read every
+     *  listing with the bigrams, though a region filter passes one in ten (at 100k, 113 → 24 ms).
+     *  keyword.ts scores the text, as string counting is many times faster in JavaScript than in
+     *  PGlite's wasm (10–50 ms a query at 20k). */
+    async candidateSets(sets: { terms: string[]; limit: number }[], where: Sql[]): Promise<CandidateText[]> {
+      if (!sets.length) return [];
       const rows = await db.queryPrepared<CandidateText>(sql.join(
         sets.map((set) => sql`(SELECT p.id, p.title, p.content FROM (SELECT p.id, p.title, p.content, p.search_bigrams FROM posts p
-          WHERE ${and(set.terms.map(hasBigramsOf))} AND ${and(where)} OFFSET 0) p WHERE ${and(set.terms.map(containsTerm))} LIMIT ${set.limit})`),
+          WHERE ${and(set.terms.map(hasBigramsOf))} AND ${and(where)} OFFSET 0) p WHERE ${and(set.terms.map(containsTerm))} LIMIT ${literal(set.limit)})`),
         ' UNION ALL ',
       ));
       const seen = new Set<number>();
