@@ -45,13 +45,15 @@ const STOPWORDS = new Set(['필요한', '필요', '필요해', '필요해요', '
   '빌릴', '빌려', '빌리', '빌리고', '빌려요', '빌려주세요', '대여', '싶은', '싶어', '싶어요', '싶다', '어디', '뭐', '무엇', '있어요', '없어요', '주세요', '해요',
   '하고', '해서', '그냥', '정말', '너무', '진짜', '같은', '용품', '물건']);
 
-// Verb/adjective endings to strip after stem() has taken one particle; longest first.
+// Verb/adjective endings to strip after stem() has taken one particle; longest first. Not the noun-making
+// '-기': in a rental catalogue a word ending in 기 is mostly a machine (청소기, 제습기, 건조기), and
+// '청소기' cut to '청소' matched every listing that mentions cleaning.
 const ENDINGS = ['하려는데', '으려는데', '하려고', '하는데', '하기', '해야', '했어요', '할때', '려는데', '으려고', '으려', '려고', '는데', '어야', '아야',
-  '어요', '아요', '으면', '으니', '니까', '는', '을', '를', '기'];
+  '어요', '아요', '으면', '으니', '니까', '는', '을', '를'];
 
 function stripEnding(w: string): string {
   for (const e of ENDINGS) {
-    // a one-letter ending must leave two letters ('일기' stays), a longer one may leave one ('찍으려고' → '찍')
+    // a one-letter ending must leave two letters ('마을' stays), a longer one may leave one ('찍으려고' → '찍')
     if (w.length >= e.length + (e.length === 1 ? 2 : 1) && w.endsWith(e)) return w.slice(0, -e.length);
   }
   return w;

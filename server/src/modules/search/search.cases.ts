@@ -154,6 +154,7 @@ test('keyword hits say which terms matched', async () => {
   assert.deepEqual(queryTerms('텐트를 빌리고 싶어요'), ['텐트']);
   assert.deepEqual(queryTerms('캠핑장에서 쓸 랜턴이 필요해요'), ['캠핑장', '랜턴']);
   assert.deepEqual(queryTerms('사진을 찍으려고'), ['사진']);
+  assert.deepEqual(queryTerms('청소기를 빌려요'), ['청소기'], 'a machine keeps its 기');
 });
 
 test('filters apply before ranking: banned, owner banned, deleted, out of region, unavailable, fee, category', async () => {
