@@ -25,9 +25,10 @@ import { fileURLToPath } from 'node:url';
 import { closeDeps, type Deps } from '../server/src/deps.ts';
 import { sql } from '../server/src/db/sql.ts';
 import { embedderFor } from '../server/src/ai/embedder.ts';
-import { SEMANTIC_LIMIT, searchService, filterConditions, vectorRank } from '../server/src/modules/search/service.ts';
+import { HNSW_MAX_SCAN_TUPLES, SEMANTIC_LIMIT, searchService, filterConditions, vectorRank } from '../server/src/modules/search/service.ts';
 import { embeddingWorker, queueEmbedding } from '../server/src/modules/embeddings/service.ts';
-import { embeddingsRepository, queryVector } from '../server/src/modules/embeddings/repository.ts';
+import { embeddingsRepository } from '../server/src/modules/embeddings/repository.ts';
+import { searchRepository } from '../server/src/modules/search/repository.ts';
 import { listingText } from '../server/src/modules/embeddings/text.ts';
 import { KOREAN_LISTINGS, insertListings, regionId } from '../server/test/factories.ts';
 import { demoListings } from '../server/src/db/seed/listings.ts';
@@ -317,17 +318,17 @@ async function bareHnswRecall(deps: Deps) {
     const times: number[] = [];
     for (const q of QUERIES) {
       const [v] = await embedder.embed([q]);
-      const qv = queryVector(v, embedder.dimensions);
       const t = performance.now();
+      // the search's own walk statement, with no filter, no newest-vectors merge and no exact fallback
       const approx = await deps.db.transaction(async (tx) => {
-        await tx.query(`SET LOCAL hnsw.ef_search = ${ef}`);
-        await tx.query('SET LOCAL enable_sort = off');
-        return tx.query<{ post_id: number; sim: number }>(sql`SELECT post_id, 1 - (embedding <=> ${qv}) AS sim FROM post_embeddings ORDER BY embedding <=> ${qv} LIMIT 10`);
+        const repo = searchRepository(tx);
+        await repo.useHnswWalk(ef, HNSW_MAX_SCAN_TUPLES);
+        return repo.vectorWalk(embedder.dimensions, v, [sql`true`], 10);
       });
       times.push(performance.now() - t);
       const exact = await vectorRank(deps, v, [sql`true`], 10, true);
       total += exact.length;
-      hit += exact.filter((r) => approx.some((a) => a.post_id === r.id)).length;
+      hit += exact.filter((r) => approx.some((a) => a.id === r.id)).length;
       close += closeEnough(approx, exact);
     }
     console.log(`recall@10 bare HNSW walk (ef_search ${ef}) vs exact: ${(hit / total).toFixed(3)} by id, ${(close / total).toFixed(3)} by distance (ties), p50 ${pct(times, 50).toFixed(1)} ms`);

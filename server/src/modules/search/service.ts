@@ -43,7 +43,7 @@ export const SEMANTIC_LIMIT = 50;
  *  a filtered walk got faster, its first beam holding enough hits without the iterative scan's rounds) */
 const HNSW_EF_SEARCH = 1000;
 /** the walk's budget of visited vectors (pgvector's default is 20,000): bounds a filtered walk */
-const HNSW_MAX_SCAN_TUPLES = 2_000;
+export const HNSW_MAX_SCAN_TUPLES = 2_000;
 /** a filtered set up to this size is scanned exactly when the walk comes back short */
 const EXACT_SCAN_MAX = 2_000;
 /** the newest vectors scanned exactly beside the walk, and how many of their nearest are merged: HNSW
