@@ -237,8 +237,7 @@ function inFreshProcess(dir: string): Promise<void> {
 
 /** The searching server's figures: latency against the primary-key baseline, recall, its peak memory. */
 async function searchFigures(dir: string) {
-  const rssTimer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
-  rssTimer.unref();
+  const stopSampling = samplePeakRss();
   // the embedded database sizes its buffer cache from its folder at open (db/client.ts
   // autoSharedBuffersMb) unless PGLITE_SHARED_BUFFERS_MB is set
   const deps = await openBenchDeps(dir, true);
@@ -274,7 +273,7 @@ async function searchFigures(dir: string) {
   console.log(line('hybrid search', hybrid));
   console.log(line('hybrid search + region/fee/date filters', filtered));
   console.log(`first query (cold term statistics): hybrid p50 ${pct(cold.hybrid, 50).toFixed(1)} ms, max ${Math.max(...cold.hybrid).toFixed(1)} ms; filtered p50 ${pct(cold.filtered, 50).toFixed(1)} ms, max ${Math.max(...cold.filtered).toFixed(1)} ms`);
-  console.log(`targets at 100k: hybrid p95 ≤ 25 ms, filtered p95 ≤ 40 ms; peak RSS so far of the searching process ${(Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20).toFixed(0)} MB (≤ 1,536 MB); load average now ${os.loadavg()[0].toFixed(1)}`);
+  console.log(`targets at 100k: hybrid p95 ≤ 25 ms, filtered p95 ≤ 40 ms; peak RSS so far of the searching process ${peakRssMb()} MB (≤ 1,536 MB); load average now ${os.loadavg()[0].toFixed(1)}`);
 
   // recall@10: HNSW (iterative scan) vs exact scan, unfiltered and filtered. Two ways of asking the
   // branch: for SEMANTIC_LIMIT (50) hits as search does, its best 10 compared; and for only 10 (stricter:
@@ -296,8 +295,8 @@ async function searchFigures(dir: string) {
   }
   await bareHnswRecall(deps);
   await closeDeps(deps);
-  clearInterval(rssTimer);
-  console.log(`peak RSS of the searching process: ${(Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20).toFixed(0)} MB (target ≤ 1,536 MB)`);
+  stopSampling();
+  console.log(`peak RSS of the searching process: ${peakRssMb()} MB (target ≤ 1,536 MB)`);
 }
 
 /** Approximate hits at least as close as the exact 10th: a near-duplicate listing at the same
@@ -370,12 +369,17 @@ async function freshness(deps: Deps) {
   console.log(`create → returned by semantic search: ${samples.map((s) => `${(s / 1000).toFixed(2)} s`).join(', ')} (target ≤ 5 s)`);
 }
 
-// the server process's peak memory (target ≤ 1.5 GB at 100k): sampled through the whole run
+// this process's peak memory (target ≤ 1.5 GB at 100k), sampled from samplePeakRss() until it is stopped
 let peakRss = 0;
+function samplePeakRss(): () => void {
+  const timer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+const peakRssMb = () => (Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20).toFixed(0);
 
 async function main() {
-  const rssTimer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
-  rssTimer.unref();
+  const stopSampling = samplePeakRss();
   // BENCH_CATALOGUES=templates,varied (default both): the repeated-template catalogue keeps figures
   // comparable with earlier runs; the varied one is closer to real listings for recall.
   const CATALOGUES = (process.env.BENCH_CATALOGUES ?? 'templates,varied').split(',') as ('templates' | 'varied')[];
@@ -387,8 +391,8 @@ async function main() {
       }, { onDisk: true, env: { EMBEDDING_BATCH_SIZE: '500', JOBS_ENABLED: 'true' } }); // jobs: the freshness check's scheduler (started there only)
     }
   }
-  clearInterval(rssTimer);
-  console.log(`peak RSS of the loading process: ${(Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20).toFixed(0)} MB (target ≤ 1,536 MB)`);
+  stopSampling();
+  console.log(`peak RSS of the loading process: ${peakRssMb()} MB (target ≤ 1,536 MB)`);
 }
 
 // run as a script (npm run bench; with BENCH_SEARCH_DIR, the searching process of one catalogue);

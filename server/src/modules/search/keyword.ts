@@ -306,8 +306,9 @@ export async function keywordCandidates(tx: Queryable, terms: QueryTerm[], where
   const every = await repo.candidateSets([{ terms: terms.map((t) => t.term), limit: CANDIDATES_WITH_EVERY_TERM }], where);
   if (terms.length === 1 || every.length >= limit) return every;
   const some = await repo.candidateSets(ownSetTerms(terms).map((t) => ({ terms: [t.term], limit: CANDIDATES_PER_TERM })), where);
-  const seen = new Set(every.map((d) => d.id));
-  return [...every, ...some.filter((d) => !seen.has(d.id) && seen.add(d.id))];
+  // a listing in several sets is scored once
+  const seen = new Set<number>();
+  return [...every, ...some].filter((d) => !seen.has(d.id) && seen.add(d.id));
 }
 
 /** Listings containing the terms under the filters, best first (at most `limit`; see bm25Scores). */

@@ -162,20 +162,18 @@ export function searchRepository(db: Queryable) {
       ORDER BY 2 DESC, v.term LIMIT 20`),
 
     /** Candidate sets for BM25, in one statement: per set, up to `limit` listings that pass the filters
-     *  and contain every term of the set, with their text (a listing in several sets appears once).
+     *  and contain every term of the set, with their text (a listing in several sets appears in each).
      *  The filters run before the ILIKE (OFFSET 0 keeps them inside): in the same scan, ILIKE read every
      *  listing with the bigrams, though a region filter passes one in ten (at 100k, 113 → 24 ms).
      *  keyword.ts scores the text, as string counting is many times faster in JavaScript than in
      *  PGlite's wasm (10–50 ms a query at 20k). */
-    async candidateSets(sets: { terms: string[]; limit: number }[], where: Sql[]): Promise<CandidateText[]> {
-      if (!sets.length) return [];
-      const rows = await db.queryPrepared<CandidateText>(sql.join(
+    candidateSets(sets: { terms: string[]; limit: number }[], where: Sql[]): Promise<CandidateText[]> {
+      if (!sets.length) return Promise.resolve([]);
+      return db.queryPrepared<CandidateText>(sql.join(
         sets.map((set) => sql`(SELECT p.id, p.title, p.content FROM (SELECT p.id, p.title, p.content, p.search_bigrams FROM posts p
           WHERE ${and(set.terms.map(hasBigramsOf))} AND ${and(where)} OFFSET 0) p WHERE ${and(set.terms.map(containsTerm))} LIMIT ${literal(set.limit)})`),
         ' UNION ALL ',
       ));
-      const seen = new Set<number>();
-      return rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
     },
 
     // ── results ──
