@@ -2,7 +2,7 @@
 // statements (see worker.ts for the protocol) and the sources listings are embedded from.
 //
 // Vectors: post_embeddings (512 = local embedder) or post_embeddings_d<dims> for an API model with
-// another dimension (HNSW needs one fixed dimension per index → one table per dimension). Without
+// another dimension (a vector index needs one fixed dimension → one table per dimension). Without
 // pgvector there is no store: the worker records DONE only and semantic search is off.
 import type { Queryable } from '../../db/client.ts';
 import { sql, type Sql } from '../../db/sql.ts';
@@ -33,10 +33,10 @@ export const queryVector = (v: number[], dims: number): Sql => fromInts(sql`${ve
 /** Vectors above this many dimensions do not fit a heap page uncompressed (8 kB): they stay TOASTable. */
 const PLAIN_STORAGE_MAX_DIMS = 1_900;
 
-/** HNSW build parameters of the per-dimension tables, as migration 230's index over post_embeddings has
- *  (ef_construction 128: see there; a table created before keeps the graph it was built with). */
-export const HNSW_M = 16;
-export const HNSW_EF_CONSTRUCTION = 128;
+/** The IVFFlat index over a vector table (embeddings/vector-index.ts decides its lists). */
+export const vectorIndexName = (dims: number): string => `${vectorTable(dims)}_ivf`;
+const ivfIndexSql = (dims: number, name: string, lists: number) =>
+  `CREATE INDEX ${name} ON ${vectorTable(dims)} USING ivfflat (embedding vector_cosine_ops) WITH (lists = ${Math.trunc(lists)})`;
 
 export interface SourceRow extends EmbeddingSource {
   embedding_status: string;
@@ -64,8 +64,29 @@ export function embeddingsRepository(db: Queryable) {
           embedding vector(${dims}) NOT NULL,
           updated_at timestamptz NOT NULL DEFAULT now());
         ${dims <= PLAIN_STORAGE_MAX_DIMS ? `ALTER TABLE ${t} ALTER COLUMN embedding SET STORAGE PLAIN;` : ''}
-        CREATE INDEX IF NOT EXISTS ${t}_hnsw ON ${t} USING hnsw (embedding vector_cosine_ops) WITH (m = ${HNSW_M}, ef_construction = ${HNSW_EF_CONSTRUCTION});
+        ${ivfIndexSql(dims, `IF NOT EXISTS ${vectorIndexName(dims)}`, 1)};
         CREATE INDEX IF NOT EXISTS ${t}_updated ON ${t} (updated_at);`);
+    },
+
+    /** The lists of the table's IVFFlat index; null when it has none (a table indexed before migration 280). */
+    async vectorIndexLists(dims: number): Promise<number | null> {
+      const row = await db.one<{ lists: string | null }>(sql`SELECT substring(array_to_string(c.reloptions, ',') FROM 'lists=([0-9]+)') AS lists
+        FROM pg_class c WHERE c.oid = to_regclass(${vectorIndexName(dims)})`);
+      return row?.lists ? Number(row.lists) : null;
+    },
+
+    async vectorCount(dims: number): Promise<number> {
+      return (await db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${sql.raw(vectorTable(dims))}`))?.n ?? 0;
+    },
+
+    /** Builds the IVFFlat index with `lists` lists beside the current one and swaps them (an HNSW index
+     *  of before migration 280 goes too). Call inside a transaction: until it commits, searches use the
+     *  old index. k-means holds 50 sampled vectors per list in memory, hence the build memory. */
+    async buildVectorIndex(dims: number, lists: number): Promise<void> {
+      const name = vectorIndexName(dims);
+      const buildMb = Math.max(64, Math.ceil((lists * 50 * (dims * 4 + 8) * 2) / 2 ** 20));
+      await db.exec(`SET LOCAL maintenance_work_mem = '${buildMb}MB'; ${ivfIndexSql(dims, `${name}_next`, lists)};
+        DROP INDEX IF EXISTS ${name}; DROP INDEX IF EXISTS ${vectorTable(dims)}_hnsw; ALTER INDEX ${name}_next RENAME TO ${name}`);
     },
 
     async vectorTableExists(dims: number): Promise<boolean> {

@@ -18,6 +18,7 @@ import type { Embedder } from '../../ai/types.ts';
 import { isEmbedderUnavailable } from '../../ai/openai-embedder.ts';
 import { listingText } from './text.ts';
 import { embeddingsRepository } from './repository.ts';
+import { refreshVectorIndex, type VectorIndexRefresh } from './vector-index.ts';
 
 export interface WorkerOptions {
   leaseMs: number;
@@ -46,24 +47,30 @@ export interface EmbeddingWorker {
   readonly embedder: Embedder;
   /** consecutive batches the embeddings service could not answer (0 once it answers) */
   readonly outages: number;
-  /** once per process: re-queue listings embedded by another model, create the vector table */
-  prepare(): Promise<{ requeued: number }>;
+  /** once per process: re-queue listings embedded by another model, create the vector table, fit its index to its size */
+  prepare(): Promise<Prepared>;
   /** one batch: lease recovery, select, claim, embed, finish */
   runOnce(now: Date): Promise<PassResult & { candidates: number }>;
   /** batches until no WAIT listing is due (or maxBatches) */
   drain(now: () => Date, maxBatches?: number): Promise<PassResult>;
 }
 
+export interface Prepared {
+  requeued: number;
+  vectorIndex: VectorIndexRefresh | null;
+}
+
 export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: WorkerOptions): EmbeddingWorker {
-  let prepared: Promise<{ requeued: number }> | null = null;
+  let prepared: Promise<Prepared> | null = null;
   let outages = 0;
   const repo = embeddingsRepository(db);
 
   async function prepare() {
     if (db.vectorAvailable) await repo.ensureVectorTable(embedder.dimensions);
     const requeued = await repo.requeueOtherModels(embedder.id);
-    if (db.vectorAvailable) await repo.deleteOtherModelVectors(embedder.dimensions, embedder.id);
-    return { requeued };
+    if (!db.vectorAvailable) return { requeued, vectorIndex: null };
+    await repo.deleteOtherModelVectors(embedder.dimensions, embedder.id);
+    return { requeued, vectorIndex: await refreshVectorIndex(db, embedder.dimensions) };
   }
 
   async function runOnce(now: Date) {

@@ -1,5 +1,5 @@
 // Every SQL statement of search: the filters (inside both branches, before ranking), the vector
-// branch's HNSW walk and exact scan, the keyword branch's corpus statistics, candidates and BM25
+// branch's index scan and exact scan, the keyword branch's corpus statistics, candidates and BM25
 // scores, the typo vocabulary, the listing cards of ranked ids, and the calibration sample.
 // The rules (which branch, fusion, typo budget, floors) stay in service.ts / keyword.ts / calibration.ts.
 import type { Queryable } from '../../db/client.ts';
@@ -84,15 +84,16 @@ const onceQueryVector = (vector: number[], dims: number): Sql => sql`(SELECT ${q
 export function searchRepository(db: Queryable) {
   return {
     // ── vector branch (each setting is SET LOCAL: call inside the branch's transaction) ──
-    /** Walk the HNSW index in index order with pgvector's iterative scan, at most maxScanTuples visited. */
-    useHnswWalk: (efSearch: number, maxScanTuples: number) => db.exec(`SET LOCAL hnsw.ef_search = ${Math.trunc(efSearch)};
-      SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.max_scan_tuples = ${Math.trunc(maxScanTuples)};
+    /** Scan the IVFFlat index in index order: the `probes` lists nearest the query, more (up to
+     *  maxProbes) while fewer rows than asked pass the filters (pgvector's iterative scan). */
+    useIvfScan: (probes: number, maxProbes: number) => db.exec(`SET LOCAL ivfflat.probes = ${Math.trunc(probes)};
+      SET LOCAL ivfflat.iterative_scan = relaxed_order; SET LOCAL ivfflat.max_probes = ${Math.trunc(maxProbes)};
       SET LOCAL enable_sort = off`), // the index order, not a sort of every distance
     useExactScan: () => db.exec('SET LOCAL enable_sort = on; SET LOCAL enable_indexscan = off'),
 
-    /** Nearest vectors by the index walk; the filters are a per-row subquery, so the planner cannot
+    /** Nearest vectors by the index scan; the filters are a per-row subquery, so the planner cannot
      *  turn them into a join that scans every post. */
-    vectorWalk: (dims: number, vector: number[], where: Sql[], limit: number) => {
+    vectorScan: (dims: number, vector: number[], where: Sql[], limit: number) => {
       const qv = onceQueryVector(vector, dims);
       return db.queryPrepared<VectorHit>(sql`
         SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim FROM ${sql.raw(vectorTable(dims))} e
@@ -108,7 +109,7 @@ export function searchRepository(db: Queryable) {
           ORDER BY r.embedding <=> ${qv} LIMIT ${literal(nearest)}) e
         WHERE (SELECT true FROM posts p WHERE p.id = e.id AND ${and(where)})`);
     },
-    /** Listings passing the filters, counted up to `cap` (the walk's fallback asks whether they are few). */
+    /** Listings passing the filters, counted up to `cap` (the index scan's fallback asks whether they are few). */
     async countFiltered(where: Sql[], cap: number): Promise<number> {
       const [row] = await db.queryPrepared<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM posts p WHERE ${and(where)} LIMIT ${literal(cap)}) s`);
       return row?.n ?? 0;

@@ -7,7 +7,10 @@ import type { TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { runEmbeddingPass } from '../embeddings/service.ts';
 import { KOREAN_LISTINGS, categoryId, insertListings, regionId } from '../../../test/factories.ts';
-import { filterConditions, fuse, queryTerms, vectorRank } from './service.ts';
+import { IVF_MAX_PROBES, filterConditions, fuse, queryTerms, vectorRank } from './service.ts';
+import { searchRepository } from './repository.ts';
+import { embeddingsRepository, vectorIndexName, vectorTable } from '../embeddings/repository.ts';
+import { refreshVectorIndex } from '../embeddings/vector-index.ts';
 import { embedderFor } from '../../ai/embedder.ts';
 import { SUGGEST_BODY_LIMIT, SUGGEST_MAX_IMAGE_CHARS, SUGGEST_MAX_IMAGES } from '../recommendations/schemas.ts';
 
@@ -183,7 +186,7 @@ test('filters apply before ranking: banned, owner banned, deleted, out of region
   const camping = titles(await search({ q: '주말 캠핑 갈 때 필요한 거', limit: 50 }));
   for (const t of ['금지된 텐트', '삭제된 텐트', '정지회원 텐트']) assert.ok(!camping.includes(t), t);
 
-  // the HNSW walk (a limit the catalogue fills, so the exact fallback does not answer) obeys the same rules
+  // the index scan (a limit the catalogue fills, so the exact fallback does not answer) obeys the same rules
   const [v] = await embedderFor(ctx.deps.config).embed(['텐트']);
   const seoulOnly = filterConditions({ regionId: await regionId(db, '서울특별시') });
   const walked = await vectorRank(ctx.deps, v, seoulOnly, 5);
@@ -347,5 +350,55 @@ test('search-ai without an LLM: says how many it shows (with the right particle)
     assert.equal(r.statusCode, 400, blank);
     assert.equal(r.json().code, 'EMPTY_QUERY');
   }
+});
+
+test('the vector index follows the catalogue: one list while small, √n lists once grown (an index of before replaced), answers as an exact scan', async () => {
+  // a table of its own dimension (as an API model's), so the shared catalogue is untouched; its
+  // listings are deleted ones, never searched
+  const dims = 48;
+  const db = ctx.deps.db;
+  const repo = embeddingsRepository(db);
+  await repo.ensureVectorTable(dims);
+  assert.equal(await repo.vectorIndexLists(dims), 1, 'created with one list');
+  const table = vectorTable(dims);
+  await db.exec(`DROP INDEX ${vectorIndexName(dims)}; CREATE INDEX ${table}_hnsw ON ${table} USING hnsw (embedding vector_cosine_ops)`);
+
+  // 40 clusters of 30 vectors, from a fixed seed
+  let seed = 7;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
+  const centres = Array.from({ length: 40 }, () => Array.from({ length: dims }, rand));
+  const near = (c: number[], spread: number) => c.map((x) => x + spread * rand());
+  const { id: author } = (await db.one<{ id: number }>(sql`SELECT author_id AS id FROM posts LIMIT 1`))!;
+  const ids = (await db.query<{ id: number }>(sql`INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, deleted_at)
+    SELECT ${author}, '색인 시험 ' || g, '시험', ${await categoryId(db, '텐트')}, 1000, 0, 'ANY', 'ANY', now() FROM generate_series(1, 1200) g RETURNING id`)).map((r) => r.id);
+  await repo.writeVectors(dims, 'test', ids, ids.map((_, i) => near(centres[i % 40], 0.3)));
+
+  assert.deepEqual(await refreshVectorIndex(db, dims).then(({ ms: _ms, ...r }) => r), { vectors: 1200, lists: 35, rebuilt: true });
+  const indexes = (await db.query<{ name: string }>(sql`SELECT indexname AS name FROM pg_indexes WHERE tablename = ${table} ORDER BY 1`)).map((r) => r.name);
+  assert.deepEqual(indexes, [vectorIndexName(dims), `${table}_pkey`, `${table}_updated`], 'the HNSW index of before is gone');
+  assert.equal(await repo.vectorIndexLists(dims), 35);
+  assert.equal((await refreshVectorIndex(db, dims)).rebuilt, false, 'the right size: left alone');
+
+  // the search's index scan against an exact scan, queries near the clusters' centres
+  let found = 0;
+  for (const c of centres.slice(0, 20)) {
+    const v = near(c, 0.1);
+    const [approx, exact] = await db.transaction(async (tx) => {
+      const r = searchRepository(tx);
+      await r.useIvfScan(10, IVF_MAX_PROBES);
+      const scanned = await r.vectorScan(dims, v, [sql`true`], 10);
+      await r.useExactScan();
+      return [scanned, await r.vectorExact(dims, v, [sql`true`], 10)];
+    });
+    assert.equal(exact.length, 10);
+    found += exact.filter((e) => approx.some((a) => a.id === e.id)).length;
+  }
+  assert.ok(found / 200 >= 0.95, `recall@10 ${found / 200}`);
+
+  // shrunk below the partitioned size: back to one list
+  await db.query(sql`DELETE FROM posts WHERE id = ANY(${ids.slice(300)}::bigint[])`);
+  assert.deepEqual(await refreshVectorIndex(db, dims).then(({ ms: _ms, ...r }) => r), { vectors: 300, lists: 1, rebuilt: true });
+  await db.exec(`DROP TABLE ${table}`);
+  await db.query(sql`DELETE FROM posts WHERE id = ANY(${ids}::bigint[])`);
 });
 }

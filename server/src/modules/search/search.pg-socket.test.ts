@@ -1,7 +1,7 @@
 // Server mode with vectors: the machine's PostgreSQL has no pgvector, so a PGlite database with
 // pgvector is served over the Postgres wire protocol (@electric-sql/pglite-socket) and the app talks
-// to it exactly as to a server PostgreSQL — the `pg` pool, its transactions, SET LOCAL of the HNSW
-// settings — while the search, embedding-worker and similar-listing cases run (search.cases.ts).
+// to it exactly as to a server PostgreSQL — the `pg` pool, its transactions, SET LOCAL of the vector
+// index settings, the index's rebuild — while the search, embedding-worker and similar-listing cases run (search.cases.ts).
 // One pool connection: the socket server queues queries from all connections into one PGlite, so
 // two pooled connections would interleave each other's transactions.
 import net from 'node:net';

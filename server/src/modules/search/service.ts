@@ -1,5 +1,5 @@
 // Hybrid search: a keyword branch (keyword.ts: Korean-aware terms, BM25, typo tolerance) and a vector
-// branch (pgvector cosine over HNSW), fused by match strength. Every filter — public only, category
+// branch (pgvector cosine over an IVFFlat index), fused by match strength. Every filter — public only, category
 // and region with children, fee range, available dates — is inside both SQL branches, before ranking.
 //
 // Relevance is calibrated (calibration.ts): a vector hit counts only above the embedder's null
@@ -32,24 +32,22 @@ export type { SearchFilters } from './repository.ts';
 
 /** the keyword branch's hits in a search */
 export const KEYWORD_LIMIT = 100;
-/** the vector branch's hits in a search: the walk's cost grows with them, most under a filter that
- *  passes few of the listings it visits (100k bench, city + fee + dates: 100 → 50 hits, 18 → 11 ms);
+/** the vector branch's hits in a search: the index scan's cost grows with them, most under a filter that
+ *  passes few of the listings it visits (100k bench with the HNSW index of then, city + fee + dates: 100 → 50 hits, 18 → 11 ms);
  *  a page shows 20, and the semantic matches past the nearest 50 add little beside the keyword hits */
 export const SEMANTIC_LIMIT = 50;
-/** HNSW walk settings: the beam is pgvector's widest. At 100k varied listings (hundreds of near-copies
- *  of each demo listing) a beam of 400 filled with one family of near-duplicates, a slightly closer
- *  family one link away was never expanded, and a query lost 9 of its 10 (recall@10 0.89–0.98 per
- *  build); 1,000 reached it (kept 100k database, 25 queries: 0.916 → 0.956, walk p50 4.7 → 6.0 ms;
- *  a filtered walk got faster, its first beam holding enough hits without the iterative scan's rounds) */
-const HNSW_EF_SEARCH = 1000;
-/** the walk's budget of visited vectors (pgvector's default is 20,000): bounds a filtered walk */
-export const HNSW_MAX_SCAN_TUPLES = 2_000;
-/** a filtered set up to this size is scanned exactly when the walk comes back short */
+/** IVFFlat lists scanned per search (embeddings/vector-index.ts: √n lists). At 100k varied listings
+ *  (hundreds of near-copies of each demo listing), 116 queries: recall@10 against an exact scan 0.93 /
+ *  0.96 / 0.98 / 0.99 at 4 / 6 / 8 / 10 probes. The HNSW graph it replaced (migration 280) reached
+ *  0.93 at its widest beam in twice the time: its walk stayed inside one family of near-duplicates. */
+const IVF_PROBES = 10;
+/** a filter that passes few of the probed lists' listings makes the iterative scan probe more, up to this */
+export const IVF_MAX_PROBES = 40;
+/** a filtered set up to this size is scanned exactly when the index scan comes back short */
 const EXACT_SCAN_MAX = 2_000;
-/** the newest vectors scanned exactly beside the walk, and how many of their nearest are merged: HNSW
- *  links a new vector to its neighbours, but a listing unlike the rest of the catalogue can be left
- *  with no link in from them, and the walk never reaches it (100k bench: a telescope among hundreds
- *  of near-copies of each demo listing, first by exact scan, never returned by the walk) */
+/** the newest vectors scanned exactly beside the index, and how many of their nearest are merged: the
+ *  lists' centroids are fitted to the vectors present at the index's build, so a kind of thing listed
+ *  since has no centroid of its own and joins the nearest list, which a query for it need not probe */
 const RECENT_VECTORS = 500;
 const RECENT_NEAREST = 20;
 /** a query's embedding may take this long before search answers from keywords alone */
@@ -91,16 +89,15 @@ export async function semanticAvailable(deps: Deps): Promise<boolean> {
 /**
  * Vector branch: nearest public listings by cosine under the filters.
  *
- * Walk the HNSW index with pgvector's iterative scan, checking the filters on each listing the walk
- * reaches (a per-row subquery, so the planner cannot turn it into a join that scans every post),
- * until `limit` pass or HNSW_MAX_SCAN_TUPLES were visited. Only a walk that comes back short can
- * miss anything — a selective filter, or a small catalogue — and then, if the filtered listings
- * number at most EXACT_SCAN_MAX (counted with a LIMIT), the exact scan over them answers: cheap,
- * since they are few. A filter that passes more keeps the walk's answer (the nearest of the
- * listings it visited). The nearest of the newest vectors are merged in (RECENT_VECTORS), so a
- * new listing is found as soon as its vector is written. How similar the hits are plays no part: a
- * nonsense query's walk is as quick as any other, and its hits fall below the floor later. `exact` forces the exact scan
- * (the recall reference).
+ * Scan the IVFFlat index's IVF_PROBES lists nearest the query, checking the filters on each listing
+ * in distance order (a per-row subquery, so the planner cannot turn it into a join that scans every
+ * post), probing more lists (pgvector's iterative scan, up to IVF_MAX_PROBES) while fewer than `limit`
+ * pass. Only a scan that comes back short can miss anything — a selective filter, or a small
+ * catalogue — and then, if the filtered listings number at most EXACT_SCAN_MAX (counted with a LIMIT),
+ * the exact scan over them answers: cheap, since they are few. A filter that passes more keeps the
+ * index's answer. The nearest of the newest vectors are merged in (RECENT_VECTORS). How similar the
+ * hits are plays no part: a nonsense query's scan is as quick as any other, and its hits fall below
+ * the floor later. `exact` forces the exact scan (the recall reference).
  */
 export async function vectorRank(deps: Deps, vector: number[], where: Sql[], limit = SEMANTIC_LIMIT, exact = false): Promise<VectorHit[]> {
   const dims = embedderFor(deps.config).dimensions;
@@ -108,16 +105,16 @@ export async function vectorRank(deps: Deps, vector: number[], where: Sql[], lim
     const repo = searchRepository(tx);
     let rows: VectorHit[] = [];
     if (!exact) {
-      await repo.useHnswWalk(HNSW_EF_SEARCH, HNSW_MAX_SCAN_TUPLES);
-      rows = await repo.vectorWalk(dims, vector, where, limit);
+      await repo.useIvfScan(IVF_PROBES, IVF_MAX_PROBES);
+      rows = await repo.vectorScan(dims, vector, where, limit);
     }
     if (exact || (rows.length < limit && (await repo.countFiltered(where, EXACT_SCAN_MAX + 1)) <= EXACT_SCAN_MAX)) {
       await repo.useExactScan();
       rows = await repo.vectorExact(dims, vector, where, limit);
     } else {
       const recent = await repo.vectorRecent(dims, vector, where, RECENT_VECTORS, Math.min(limit, RECENT_NEAREST));
-      const walked = new Set(rows.map((r) => r.id));
-      rows = [...rows, ...recent.filter((r) => !walked.has(r.id))];
+      const scanned = new Set(rows.map((r) => r.id));
+      rows = [...rows, ...recent.filter((r) => !scanned.has(r.id))];
     }
     return rows.sort((x, y) => y.sim - x.sim || x.id - y.id).slice(0, limit);
   });
