@@ -68,25 +68,34 @@ export function embeddingsRepository(db: Queryable) {
         CREATE INDEX IF NOT EXISTS ${t}_updated ON ${t} (updated_at);`);
     },
 
-    /** The lists of the table's IVFFlat index; null when it has none (a table indexed before migration 280). */
-    async vectorIndexLists(dims: number): Promise<number | null> {
-      const row = await db.one<{ lists: string | null }>(sql`SELECT substring(array_to_string(c.reloptions, ',') FROM 'lists=([0-9]+)') AS lists
-        FROM pg_class c WHERE c.oid = to_regclass(${vectorIndexName(dims)})`);
-      return row?.lists ? Number(row.lists) : null;
+    /** The table's IVFFlat index: its lists (null when it has none: a table indexed before migration
+     *  280) and when buildVectorIndex built it (null for the one-list index a table is created with). */
+    async vectorIndexState(dims: number): Promise<{ lists: number | null; builtAt: Date | null }> {
+      const row = await db.one<{ lists: string | null; built_at: Date | null }>(sql`
+        SELECT substring(array_to_string(c.reloptions, ',') FROM 'lists=([0-9]+)') AS lists,
+          (SELECT b.built_at FROM vector_index_builds b WHERE b.table_name = ${vectorTable(dims)}) AS built_at
+        FROM (SELECT to_regclass(${vectorIndexName(dims)}) AS oid) i LEFT JOIN pg_class c ON c.oid = i.oid`);
+      return { lists: row?.lists ? Number(row.lists) : null, builtAt: row?.built_at ?? null };
     },
 
-    async vectorCount(dims: number): Promise<number> {
-      return (await db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${sql.raw(vectorTable(dims))}`))?.n ?? 0;
+    /** Vectors in the table, and how many of them were written after `since` (all when null). */
+    async vectorCounts(dims: number, since: Date | null): Promise<{ vectors: number; newer: number }> {
+      const t = sql.raw(vectorTable(dims));
+      const row = await db.one<{ vectors: number; newer: number }>(sql`SELECT (SELECT count(*) FROM ${t})::int AS vectors,
+        (SELECT count(*) FROM ${t} WHERE ${since}::timestamptz IS NULL OR updated_at > ${since})::int AS newer`);
+      return { vectors: row?.vectors ?? 0, newer: row?.newer ?? 0 };
     },
 
-    /** Builds the IVFFlat index with `lists` lists beside the current one and swaps them (an HNSW index
-     *  of before migration 280 goes too). Call inside a transaction: until it commits, searches use the
-     *  old index. k-means holds 50 sampled vectors per list in memory, hence the build memory. */
-    async buildVectorIndex(dims: number, lists: number): Promise<void> {
+    /** Builds the IVFFlat index with `lists` lists beside the current one, swaps them (an HNSW index of
+     *  before migration 280 goes too) and records the build. Call inside a transaction: until it commits,
+     *  searches use the old index. k-means holds 50 sampled vectors per list in memory, hence the build memory. */
+    async buildVectorIndex(dims: number, lists: number, vectors: number): Promise<void> {
       const name = vectorIndexName(dims);
       const buildMb = Math.max(64, Math.ceil((lists * 50 * (dims * 4 + 8) * 2) / 2 ** 20));
       await db.exec(`SET LOCAL maintenance_work_mem = '${buildMb}MB'; ${ivfIndexSql(dims, `${name}_next`, lists)};
         DROP INDEX IF EXISTS ${name}; DROP INDEX IF EXISTS ${vectorTable(dims)}_hnsw; ALTER INDEX ${name}_next RENAME TO ${name}`);
+      await db.query(sql`INSERT INTO vector_index_builds (table_name, vectors, lists, built_at) VALUES (${vectorTable(dims)}, ${vectors}, ${lists}, now())
+        ON CONFLICT (table_name) DO UPDATE SET vectors = EXCLUDED.vectors, lists = EXCLUDED.lists, built_at = EXCLUDED.built_at`);
     },
 
     async vectorTableExists(dims: number): Promise<boolean> {

@@ -352,14 +352,14 @@ test('search-ai without an LLM: says how many it shows (with the right particle)
   }
 });
 
-test('the vector index follows the catalogue: one list while small, √n lists once grown (an index of before replaced), answers as an exact scan', async () => {
+test('the vector index follows the catalogue: one list while small, √n lists once grown (an index of before replaced), re-fitted once a tenth is newer, answers as an exact scan', async () => {
   // a table of its own dimension (as an API model's), so the shared catalogue is untouched; its
   // listings are deleted ones, never searched
   const dims = 48;
   const db = ctx.deps.db;
   const repo = embeddingsRepository(db);
   await repo.ensureVectorTable(dims);
-  assert.equal(await repo.vectorIndexLists(dims), 1, 'created with one list');
+  assert.deepEqual(await repo.vectorIndexState(dims), { lists: 1, builtAt: null }, 'created with one list');
   const table = vectorTable(dims);
   await db.exec(`DROP INDEX ${vectorIndexName(dims)}; CREATE INDEX ${table}_hnsw ON ${table} USING hnsw (embedding vector_cosine_ops)`);
 
@@ -376,8 +376,15 @@ test('the vector index follows the catalogue: one list while small, √n lists o
   assert.deepEqual(await refreshVectorIndex(db, dims).then(({ ms: _ms, ...r }) => r), { vectors: 1200, lists: 35, rebuilt: true });
   const indexes = (await db.query<{ name: string }>(sql`SELECT indexname AS name FROM pg_indexes WHERE tablename = ${table} ORDER BY 1`)).map((r) => r.name);
   assert.deepEqual(indexes, [vectorIndexName(dims), `${table}_pkey`, `${table}_updated`], 'the HNSW index of before is gone');
-  assert.equal(await repo.vectorIndexLists(dims), 35);
+  assert.equal((await repo.vectorIndexState(dims)).lists, 35);
   assert.equal((await refreshVectorIndex(db, dims)).rebuilt, false, 'the right size: left alone');
+  // vectors written after the build: re-fitted once they are a tenth of the table (120 of 1,200)
+  const rewrite = (from: number, to: number) => repo.writeVectors(dims, 'test', ids.slice(from, to), ids.slice(from, to).map((_, i) => near(centres[(from + i) % 40], 0.3)));
+  await rewrite(0, 119);
+  assert.equal((await refreshVectorIndex(db, dims)).rebuilt, false, '119 newer: left alone');
+  await rewrite(119, 120);
+  assert.deepEqual(await refreshVectorIndex(db, dims).then(({ ms: _ms, ...r }) => r), { vectors: 1200, lists: 35, rebuilt: true });
+  assert.equal((await refreshVectorIndex(db, dims)).rebuilt, false, 'none newer than the new build');
 
   // the search's index scan against an exact scan, queries near the clusters' centres
   let found = 0;
