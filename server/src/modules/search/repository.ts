@@ -81,6 +81,13 @@ const literal = (n: number) => sql.raw(String(Math.trunc(n)));
  *  index scan takes such a subquery as its order. */
 const onceQueryVector = (vector: number[], dims: number): Sql => sql`(SELECT ${queryVector(vector, dims)})`;
 
+/** Nearest vectors in the index's order; the filters are a per-row subquery, so the planner cannot
+ *  turn them into a join that scans every post. */
+const indexScanSql = (dims: number, qv: Sql, where: Sql[], limit: number): Sql => sql`
+  SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim FROM ${sql.raw(vectorTable(dims))} e
+  WHERE (SELECT true FROM posts p WHERE p.id = e.post_id AND ${and(where)})
+  ORDER BY e.embedding <=> ${qv} LIMIT ${literal(limit)}`;
+
 export function searchRepository(db: Queryable) {
   return {
     // ── vector branch (each setting is SET LOCAL: call inside the branch's transaction) ──
@@ -91,20 +98,17 @@ export function searchRepository(db: Queryable) {
       SET LOCAL enable_sort = off`), // the index order, not a sort of every distance
     useExactScan: () => db.exec('SET LOCAL enable_sort = on; SET LOCAL enable_indexscan = off'),
 
-    /** Nearest vectors by the index scan; the filters are a per-row subquery, so the planner cannot
-     *  turn them into a join that scans every post. */
-    vectorScan: (dims: number, vector: number[], where: Sql[], limit: number) => {
+    /** Nearest vectors by the index scan (see indexScanSql). */
+    vectorScan: (dims: number, vector: number[], where: Sql[], limit: number) =>
+      db.queryPrepared<VectorHit>(indexScanSql(dims, onceQueryVector(vector, dims), where, limit)),
+    /** The index scan and, in the same statement (one round trip), the `nearest` closest of the
+     *  `recent` newest vectors (an exact scan of them) that pass the filters, marked `recent`. */
+    vectorScanAndRecent: (dims: number, vector: number[], where: Sql[], limit: number, recent: number, nearest: number) => {
       const qv = onceQueryVector(vector, dims);
-      return db.queryPrepared<VectorHit>(sql`
-        SELECT e.post_id AS id, 1 - (e.embedding <=> ${qv}) AS sim FROM ${sql.raw(vectorTable(dims))} e
-        WHERE (SELECT true FROM posts p WHERE p.id = e.post_id AND ${and(where)})
-        ORDER BY e.embedding <=> ${qv} LIMIT ${literal(limit)}`);
-    },
-    /** The `nearest` closest of the `recent` newest vectors (an exact scan of them) that pass the filters. */
-    vectorRecent: (dims: number, vector: number[], where: Sql[], recent: number, nearest: number) => {
-      const qv = onceQueryVector(vector, dims);
-      return db.queryPrepared<VectorHit>(sql`
-        SELECT e.id, e.sim FROM (SELECT r.post_id AS id, 1 - (r.embedding <=> ${qv}) AS sim
+      return db.queryPrepared<VectorHit & { recent: boolean }>(sql`
+        SELECT s.id, s.sim, false AS recent FROM (${indexScanSql(dims, qv, where, limit)}) s
+        UNION ALL
+        SELECT e.id, e.sim, true FROM (SELECT r.post_id AS id, 1 - (r.embedding <=> ${qv}) AS sim
           FROM (SELECT post_id, embedding FROM ${sql.raw(vectorTable(dims))} ORDER BY updated_at DESC LIMIT ${literal(recent)}) r
           ORDER BY r.embedding <=> ${qv} LIMIT ${literal(nearest)}) e
         WHERE (SELECT true FROM posts p WHERE p.id = e.id AND ${and(where)})`);

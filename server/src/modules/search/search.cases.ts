@@ -11,6 +11,7 @@ import { IVF_MAX_PROBES, filterConditions, fuse, queryTerms, vectorRank } from '
 import { searchRepository } from './repository.ts';
 import { embeddingsRepository, vectorIndexName, vectorTable } from '../embeddings/repository.ts';
 import { refreshVectorIndex } from '../embeddings/vector-index.ts';
+import { mulberry32 } from '../../lib/random.ts';
 import { embedderFor } from '../../ai/embedder.ts';
 import { SUGGEST_BODY_LIMIT, SUGGEST_MAX_IMAGE_CHARS, SUGGEST_MAX_IMAGES } from '../recommendations/schemas.ts';
 
@@ -364,8 +365,8 @@ test('the vector index follows the catalogue: one list while small, √n lists o
   await db.exec(`DROP INDEX ${vectorIndexName(dims)}; CREATE INDEX ${table}_hnsw ON ${table} USING hnsw (embedding vector_cosine_ops)`);
 
   // 40 clusters of 30 vectors, from a fixed seed
-  let seed = 7;
-  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
+  const random = mulberry32(7);
+  const rand = () => random() - 0.5;
   const centres = Array.from({ length: 40 }, () => Array.from({ length: dims }, rand));
   const near = (c: number[], spread: number) => c.map((x) => x + spread * rand());
   const { id: author } = (await db.one<{ id: number }>(sql`SELECT author_id AS id FROM posts LIMIT 1`))!;

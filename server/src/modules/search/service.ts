@@ -104,18 +104,17 @@ export async function vectorRank(deps: Deps, vector: number[], where: Sql[], lim
   return deps.db.transaction(async (tx) => {
     const repo = searchRepository(tx);
     let rows: VectorHit[] = [];
+    let recent: VectorHit[] = [];
     if (!exact) {
       await repo.useIvfScan(IVF_PROBES, IVF_MAX_PROBES);
-      rows = await repo.vectorScan(dims, vector, where, limit);
+      const found = await repo.vectorScanAndRecent(dims, vector, where, limit, RECENT_VECTORS, Math.min(limit, RECENT_NEAREST));
+      rows = found.filter((r) => !r.recent).map(({ id, sim }) => ({ id, sim }));
+      recent = found.filter((r) => r.recent && !rows.some((s) => s.id === r.id)).map(({ id, sim }) => ({ id, sim }));
     }
     if (exact || (rows.length < limit && (await repo.countFiltered(where, EXACT_SCAN_MAX + 1)) <= EXACT_SCAN_MAX)) {
       await repo.useExactScan();
       rows = await repo.vectorExact(dims, vector, where, limit);
-    } else {
-      const recent = await repo.vectorRecent(dims, vector, where, RECENT_VECTORS, Math.min(limit, RECENT_NEAREST));
-      const scanned = new Set(rows.map((r) => r.id));
-      rows = [...rows, ...recent.filter((r) => !scanned.has(r.id))];
-    }
+    } else rows = [...rows, ...recent];
     return rows.sort((x, y) => y.sim - x.sim || x.id - y.id).slice(0, limit);
   });
 }
