@@ -11,7 +11,7 @@
 //    paraphrase/NLI/STS pairs and our rental-domain set (server/src/ai/data/), so '곰팡이' can meet
 //    '제습기' without sharing a letter.
 // All statistics ship in local-embedder-v6.bin.gz (written by `npm run train:embedder`); nothing is
-// fetched at run time. The result fits a pgvector column with an HNSW cosine index.
+// fetched at run time. The result fits a pgvector column with a cosine index (IVFFlat, migration 280).
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';

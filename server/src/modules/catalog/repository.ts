@@ -24,7 +24,7 @@ export function categoryFilter(ids: number[], alias = 'p'): Sql {
 /** SQL condition: the post (alias) is offered in one of the regions or their children. Tests the
  *  listing's own region_ids (migrations 240 and 250: its regions and their parents), so a city is one
  *  key of the GIN index it shares with the text bigrams: a keyword term under a region filter is one
- *  index scan before any listing is read, and search's HNSW walk checks the row it fetched. */
+ *  index scan before any listing is read, and search's vector index scan checks the row it fetched. */
 export function regionFilter(ids: number[], alias = 'p'): Sql {
   return sql`${sql.raw(alias)}.region_ids && ${ids}::bigint[]`;
 }

@@ -9,6 +9,7 @@ import { sql } from '../../db/sql.ts';
 import type { Embedder } from '../../ai/types.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../../test/postgres.ts';
 import { createEmbeddingWorker, type WorkerOptions } from './worker.ts';
+import { embeddingsRepository } from './repository.ts';
 import { categoryId, ensureMember, regionId } from '../../../test/factories.ts';
 
 let database: TemporaryDatabase;
@@ -115,5 +116,19 @@ test('on Postgres without pgvector: search says semantic is unavailable and keyw
     assert.equal(ai.mode, 'extractive');
   } finally {
     await ctx.close();
+  }
+});
+
+test('the vector index build lock: one session at a time, released when its transaction ends', async () => {
+  const other = await openPostgres(database.url, 1);
+  try {
+    await setup.transaction(async (tx) => {
+      assert.equal(await embeddingsRepository(tx).lockVectorIndexBuild(512), true);
+      assert.equal(await other.transaction((o) => embeddingsRepository(o).lockVectorIndexBuild(512)), false, 'held by the first');
+      assert.equal(await other.transaction((o) => embeddingsRepository(o).lockVectorIndexBuild(1024)), true, 'another table: its own lock');
+    });
+    assert.equal(await other.transaction((o) => embeddingsRepository(o).lockVectorIndexBuild(512)), true, 'free once the first committed');
+  } finally {
+    await other.close();
   }
 });

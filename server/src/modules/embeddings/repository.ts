@@ -86,6 +86,12 @@ export function embeddingsRepository(db: Queryable) {
       return { vectors: row?.vectors ?? 0, newer: row?.newer ?? 0 };
     },
 
+    /** The vector index's build lock, held until the transaction ends; false when another session holds it. */
+    async lockVectorIndexBuild(dims: number): Promise<boolean> {
+      const row = await db.one<{ ok: boolean }>(sql`SELECT pg_try_advisory_xact_lock(hashtext(${`vector index ${vectorTable(dims)}`})) AS ok`);
+      return row?.ok ?? false;
+    },
+
     /** Builds the IVFFlat index with `lists` lists beside the current one, swaps them (an HNSW index of
      *  before migration 280 goes too) and records the build. Call inside a transaction: until it commits,
      *  searches use the old index. k-means holds 50 sampled vectors per list in memory, hence the build memory. */

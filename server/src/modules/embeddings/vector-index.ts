@@ -29,17 +29,37 @@ export interface VectorIndexRefresh {
   ms?: number;
 }
 
-/** Rebuilds the table's IVFFlat index when it is missing, its lists are off by half for its size, or
- *  its centroids are stale (see above). */
-export async function refreshVectorIndex(db: Database, dims: number): Promise<VectorIndexRefresh> {
-  const repo = embeddingsRepository(db);
+interface Plan {
+  vectors: number;
+  lists: number;
+  rebuild: boolean;
+}
+
+/** What the index should be now: its lists, and whether to rebuild (missing, off by half, or stale). */
+async function plan(repo: ReturnType<typeof embeddingsRepository>, dims: number): Promise<Plan> {
   const { lists: current, builtAt } = await repo.vectorIndexState(dims);
   const { vectors, newer } = await repo.vectorCounts(dims, builtAt);
   const lists = ivfListsFor(vectors);
   const fits = current !== null && lists <= current * 1.5 && lists >= current / 1.5;
   const stale = current !== null && current > 1 && newer >= vectors * STALE_SHARE;
-  if (fits && !stale) return { vectors, lists: current, rebuilt: false };
+  return fits && !stale ? { vectors, lists: current, rebuild: false } : { vectors, lists, rebuild: true };
+}
+
+/** Rebuilds the table's IVFFlat index when it is missing, its lists are off by half for its size, or
+ *  its centroids are stale (see above). One process at a time: another app instance starting at once
+ *  (blue/green) finds the build lock taken and leaves the index to it. */
+export async function refreshVectorIndex(db: Database, dims: number): Promise<VectorIndexRefresh> {
+  const first = await plan(embeddingsRepository(db), dims);
+  if (!first.rebuild) return { vectors: first.vectors, lists: first.lists, rebuilt: false };
   const started = performance.now();
-  await db.transaction((tx) => embeddingsRepository(tx).buildVectorIndex(dims, lists, vectors));
-  return { vectors, lists, rebuilt: true, ms: Math.round(performance.now() - started) };
+  const built = await db.transaction(async (tx) => {
+    const repo = embeddingsRepository(tx);
+    if (!(await repo.lockVectorIndexBuild(dims))) return null;
+    const now = await plan(repo, dims); // what a build that held the lock before us left
+    if (!now.rebuild) return null;
+    await repo.buildVectorIndex(dims, now.lists, now.vectors);
+    return now;
+  });
+  return built ? { vectors: built.vectors, lists: built.lists, rebuilt: true, ms: Math.round(performance.now() - started) }
+    : { vectors: first.vectors, lists: first.lists, rebuilt: false };
 }
