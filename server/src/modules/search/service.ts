@@ -38,8 +38,8 @@ export const KEYWORD_LIMIT = 100;
 export const SEMANTIC_LIMIT = 50;
 /** IVFFlat lists scanned per search (embeddings/vector-index.ts: √n lists). At 100k varied listings
  *  (hundreds of near-copies of each demo listing), 116 queries: recall@10 against an exact scan 0.93 /
- *  0.96 / 0.98 / 0.99 at 4 / 6 / 8 / 10 probes. The HNSW graph it replaced (migration 280) reached
- *  0.93 at its widest beam in twice the time: its walk stayed inside one family of near-duplicates. */
+ *  0.96 / 0.98 / 0.99 at 4 / 6 / 8 / 10 probes (the branch 7.6 ms p50 at 10). The HNSW graph it replaced
+ *  (migration 280) reached 0.93 at its widest beam (13.1 ms): its walk stayed inside one family of near-duplicates. */
 const IVF_PROBES = 10;
 /** a filter that passes few of the probed lists' listings makes the iterative scan probe more, up to this */
 export const IVF_MAX_PROBES = 40;
