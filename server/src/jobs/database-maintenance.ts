@@ -4,26 +4,18 @@
 // day the catalogue was small. Once a night VACUUM (ANALYZE) does what autovacuum does on a server.
 // It holds the embedded database while it runs (measured at 100k listings: 1.4 s; at the demo's size,
 // milliseconds). Server mode: PostgreSQL's autovacuum does it.
-// In both modes it also fits the vector index to the catalogue's size (embeddings/vector-index.ts):
-// no autovacuum re-fits IVFFlat's lists.
 import type { JobDefinition } from './types.ts';
-import { embedderFor } from '../ai/embedder.ts';
-import { refreshVectorIndex } from '../modules/embeddings/vector-index.ts';
-import { embeddingsRepository } from '../modules/embeddings/repository.ts';
 
 export const maintenanceJobs: JobDefinition[] = [
   {
     name: 'database-maintenance',
-    description: '내장 DB 정리: 죽은 행 회수와 통계 갱신 VACUUM (ANALYZE) (내장 모드; 서버 모드는 autovacuum), 벡터 색인을 목록 수에 맞춰 재구성',
+    description: '내장 DB 정리: 죽은 행 회수와 통계 갱신 VACUUM (ANALYZE) (내장 모드; 서버 모드는 autovacuum)',
     cron: '40 4 * * *',
     async run({ deps }) {
-      const dims = embedderFor(deps.config).dimensions;
-      const vectorIndex = deps.db.vectorAvailable && (await embeddingsRepository(deps.db).vectorTableExists(dims))
-        ? await refreshVectorIndex(deps.db, dims) : null;
-      if (deps.db.kind !== 'pglite') return { vacuumed: false, by: 'autovacuum', vectorIndex };
+      if (deps.db.kind !== 'pglite') return { vacuumed: false, by: 'autovacuum' };
       const started = performance.now();
       await deps.db.exec('VACUUM (ANALYZE)');
-      return { vacuumed: true, ms: Math.round(performance.now() - started), vectorIndex };
+      return { vacuumed: true, ms: Math.round(performance.now() - started) };
     },
   },
 ];

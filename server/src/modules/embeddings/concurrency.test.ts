@@ -10,6 +10,7 @@ import type { Embedder } from '../../ai/types.ts';
 import { createTemporaryDatabase, type TemporaryDatabase } from '../../../test/postgres.ts';
 import { createEmbeddingWorker, type WorkerOptions } from './worker.ts';
 import { embeddingsRepository } from './repository.ts';
+import { embeddingJobs } from './service.ts';
 import { categoryId, ensureMember, regionId } from '../../../test/factories.ts';
 
 let database: TemporaryDatabase;
@@ -114,6 +115,9 @@ test('on Postgres without pgvector: search says semantic is unavailable and keyw
     const ai = (await ctx.app.inject({ method: 'GET', url: `/api/v1/search-ai?q=${encodeURIComponent('동시성 17')}` })).json();
     assert.equal(ai.semanticAvailable, false);
     assert.equal(ai.mode, 'extractive');
+    // the nightly vector index job has no index to fit
+    const indexJob = embeddingJobs.find((j) => j.name === 'embeddings-index')!;
+    assert.deepEqual(await indexJob.run({ deps: ctx.deps, now: new Date() }), { skipped: 'no vector store' });
   } finally {
     await ctx.close();
   }

@@ -1,11 +1,13 @@
 // Wires the embedding worker into the app: one worker per process and the 'embeddings-embed' job,
-// which a listing change nudges (queueEmbedding) so a new listing is searchable within seconds.
+// which a listing change nudges (queueEmbedding) so a new listing is searchable within seconds; and
+// the nightly 'embeddings-index' job, which fits the vector index to the catalogue (vector-index.ts).
 import type { Deps } from '../../deps.ts';
 import type { JobDefinition } from '../../jobs/types.ts';
 import { embedderFor } from '../../ai/embedder.ts';
 import { embeddingsRepository } from './repository.ts';
 import { createEmbeddingWorker, MAX_OUTAGE_BACKOFF_MS, type EmbeddingWorker, type PassResult } from './worker.ts';
 import { markEmbedderDown, markEmbedderUp } from './health.ts';
+import { refreshVectorIndex } from './vector-index.ts';
 
 const workers = new WeakMap<Deps, EmbeddingWorker>();
 
@@ -78,6 +80,16 @@ export const embeddingJobs: JobDefinition[] = [
       const now = deps.clock.now().getTime();
       if (due && due.getTime() > now) await deps.jobs.nudge(EMBED_JOB, { at: new Date(Math.min(due.getTime(), now + MAX_OUTAGE_BACKOFF_MS)) });
       return { ...result };
+    },
+  },
+  {
+    name: 'embeddings-index',
+    description: '벡터 색인 맞춤: 게시글 수에 비해 목록 수가 맞지 않거나 색인 뒤에 쓰인 벡터가 10%를 넘으면 색인을 다시 만듭니다',
+    cron: '50 4 * * *', // at night: a rebuild holds the embedded database (~25 s at 100k listings)
+    async run({ deps }) {
+      const dims = embedderFor(deps.config).dimensions;
+      if (!deps.db.vectorAvailable || !(await embeddingsRepository(deps.db).vectorTableExists(dims))) return { skipped: 'no vector store' };
+      return { ...(await refreshVectorIndex(deps.db, dims)) };
     },
   },
 ];

@@ -12,6 +12,7 @@ import { searchRepository } from './repository.ts';
 import { embeddingsRepository, vectorIndexName, vectorTable } from '../embeddings/repository.ts';
 import { refreshVectorIndex } from '../embeddings/vector-index.ts';
 import { mulberry32 } from '../../lib/random.ts';
+import { jobDefinitions } from '../../jobs/registry.ts';
 import { embedderFor } from '../../ai/embedder.ts';
 import { SUGGEST_BODY_LIMIT, SUGGEST_MAX_IMAGE_CHARS, SUGGEST_MAX_IMAGES } from '../recommendations/schemas.ts';
 
@@ -356,8 +357,13 @@ test('search-ai without an LLM: says how many it shows (with the right particle)
 test('the vector index follows the catalogue: one list while small, √n lists once grown (an index of before replaced), re-fitted once a tenth is newer, answers as an exact scan', async () => {
   // a table of its own dimension (as an API model's), so the shared catalogue is untouched; its
   // listings are deleted ones, never searched
-  const dims = 48;
   const db = ctx.deps.db;
+  // the nightly job over the catalogue's own table: 15 listings, one list, nothing to do
+  const indexJob = jobDefinitions.find((j) => j.name === 'embeddings-index');
+  assert.ok(indexJob, 'registered for the scheduler');
+  assert.deepEqual(await indexJob.run({ deps: ctx.deps, now: new Date() }), { vectors: (await db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM post_embeddings`))!.n, lists: 1, rebuilt: false });
+
+  const dims = 48;
   const repo = embeddingsRepository(db);
   await repo.ensureVectorTable(dims);
   assert.deepEqual(await repo.vectorIndexState(dims), { lists: 1, builtAt: null }, 'created with one list');
