@@ -196,7 +196,8 @@ async function measure(deps: Deps, n: number, catalogue: 'templates' | 'varied',
   const indexes = await deps.db.query<{ indexname: string; indexdef: string }>(
     sql`SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(${BULK_INDEXES}::text[]) ORDER BY indexname`);
   for (const ix of indexes) await deps.db.exec(`DROP INDEX ${ix.indexname}`);
-  await deps.db.exec(`DROP INDEX ${vectorIndexName(embedderFor(deps.config).dimensions)}`);
+  const dims = embedderFor(deps.config).dimensions;
+  await deps.db.exec(`DROP INDEX ${vectorIndexName(dims)}`);
   const t0 = performance.now();
   await (catalogue === 'varied' ? seedVaried(deps, n) : seed(deps, n));
   await seedActivity(deps);
@@ -207,8 +208,8 @@ async function measure(deps: Deps, n: number, catalogue: 'templates' | 'varied',
   const tEmbed = performance.now() - t1;
   console.log(`  (embedded in ${(tEmbed / 1000).toFixed(1)} s)`);
   const builds: string[] = [];
-  const vectorIndex = await refreshVectorIndex(deps.db, embedderFor(deps.config).dimensions);
-  builds.push(`${vectorIndexName(embedderFor(deps.config).dimensions)} (${vectorIndex.lists} lists) ${((vectorIndex.ms ?? 0) / 1000).toFixed(1)} s`);
+  const vectorIndex = await refreshVectorIndex(deps.db, dims);
+  builds.push(`${vectorIndexName(dims)} (${vectorIndex.lists} lists) ${((vectorIndex.ms ?? 0) / 1000).toFixed(1)} s`);
   await deps.db.exec(`SET maintenance_work_mem = '${BUILD_MEMORY}'`);
   for (const ix of indexes) {
     const t = performance.now();

@@ -9,9 +9,8 @@
 -- and when a tenth of the vectors were written after its build (vector_index_builds keeps when).
 DROP INDEX IF EXISTS post_embeddings_hnsw;
 CREATE INDEX post_embeddings_ivf ON post_embeddings USING ivfflat (embedding vector_cosine_ops) WITH (lists = 1);
+-- (its lists are the index's own reloptions)
 CREATE TABLE vector_index_builds (
   table_name text PRIMARY KEY,
-  vectors    int NOT NULL,
-  lists      int NOT NULL,
   built_at   timestamptz NOT NULL
 );

@@ -78,12 +78,13 @@ export function embeddingsRepository(db: Queryable) {
       return { lists: row?.lists ? Number(row.lists) : null, builtAt: row?.built_at ?? null };
     },
 
-    /** Vectors in the table, and how many of them were written after `since` (all when null). */
-    async vectorCounts(dims: number, since: Date | null): Promise<{ vectors: number; newer: number }> {
-      const t = sql.raw(vectorTable(dims));
-      const row = await db.one<{ vectors: number; newer: number }>(sql`SELECT (SELECT count(*) FROM ${t})::int AS vectors,
-        (SELECT count(*) FROM ${t} WHERE ${since}::timestamptz IS NULL OR updated_at > ${since})::int AS newer`);
-      return { vectors: row?.vectors ?? 0, newer: row?.newer ?? 0 };
+    async vectorCount(dims: number): Promise<number> {
+      return (await db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${sql.raw(vectorTable(dims))}`))?.n ?? 0;
+    },
+
+    /** Vectors written after `since` (the updated_at index finds them). */
+    async vectorsWrittenSince(dims: number, since: Date): Promise<number> {
+      return (await db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${sql.raw(vectorTable(dims))} WHERE updated_at > ${since}`))?.n ?? 0;
     },
 
     /** The vector index's build lock, held until the transaction ends; false when another session holds it. */
@@ -93,15 +94,15 @@ export function embeddingsRepository(db: Queryable) {
     },
 
     /** Builds the IVFFlat index with `lists` lists beside the current one, swaps them (an HNSW index of
-     *  before migration 280 goes too) and records the build. Call inside a transaction: until it commits,
+     *  before migration 280 goes too) and records when. Call inside a transaction: until it commits,
      *  searches use the old index. k-means holds 50 sampled vectors per list in memory, hence the build memory. */
-    async buildVectorIndex(dims: number, lists: number, vectors: number): Promise<void> {
+    async buildVectorIndex(dims: number, lists: number): Promise<void> {
       const name = vectorIndexName(dims);
       const buildMb = Math.max(64, Math.ceil((lists * 50 * (dims * 4 + 8) * 2) / 2 ** 20));
       await db.exec(`SET LOCAL maintenance_work_mem = '${buildMb}MB'; ${ivfIndexSql(dims, `${name}_next`, lists)};
         DROP INDEX IF EXISTS ${name}; DROP INDEX IF EXISTS ${vectorTable(dims)}_hnsw; ALTER INDEX ${name}_next RENAME TO ${name}`);
-      await db.query(sql`INSERT INTO vector_index_builds (table_name, vectors, lists, built_at) VALUES (${vectorTable(dims)}, ${vectors}, ${lists}, now())
-        ON CONFLICT (table_name) DO UPDATE SET vectors = EXCLUDED.vectors, lists = EXCLUDED.lists, built_at = EXCLUDED.built_at`);
+      await db.query(sql`INSERT INTO vector_index_builds (table_name, built_at) VALUES (${vectorTable(dims)}, now())
+        ON CONFLICT (table_name) DO UPDATE SET built_at = EXCLUDED.built_at`);
     },
 
     async vectorTableExists(dims: number): Promise<boolean> {

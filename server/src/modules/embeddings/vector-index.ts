@@ -38,10 +38,11 @@ interface Plan {
 /** What the index should be now: its lists, and whether to rebuild (missing, off by half, or stale). */
 async function plan(repo: ReturnType<typeof embeddingsRepository>, dims: number): Promise<Plan> {
   const { lists: current, builtAt } = await repo.vectorIndexState(dims);
-  const { vectors, newer } = await repo.vectorCounts(dims, builtAt);
+  const vectors = await repo.vectorCount(dims);
   const lists = ivfListsFor(vectors);
   const fits = current !== null && lists <= current * 1.5 && lists >= current / 1.5;
-  const stale = current !== null && current > 1 && newer >= vectors * STALE_SHARE;
+  // only a partitioned index ages (one list is an exact scan); one of unknown build counts as stale
+  const stale = fits && current > 1 && (!builtAt || (await repo.vectorsWrittenSince(dims, builtAt)) >= vectors * STALE_SHARE);
   return fits && !stale ? { vectors, lists: current, rebuild: false } : { vectors, lists, rebuild: true };
 }
 
@@ -49,17 +50,13 @@ async function plan(repo: ReturnType<typeof embeddingsRepository>, dims: number)
  *  its centroids are stale (see above). One process at a time: another app instance starting at once
  *  (blue/green) finds the build lock taken and leaves the index to it. */
 export async function refreshVectorIndex(db: Database, dims: number): Promise<VectorIndexRefresh> {
-  const first = await plan(embeddingsRepository(db), dims);
-  if (!first.rebuild) return { vectors: first.vectors, lists: first.lists, rebuilt: false };
   const started = performance.now();
-  const built = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const repo = embeddingsRepository(tx);
-    if (!(await repo.lockVectorIndexBuild(dims))) return null;
-    const now = await plan(repo, dims); // what a build that held the lock before us left
-    if (!now.rebuild) return null;
-    await repo.buildVectorIndex(dims, now.lists, now.vectors);
-    return now;
+    const locked = await repo.lockVectorIndexBuild(dims);
+    const { vectors, lists, rebuild } = await plan(repo, dims);
+    if (!locked || !rebuild) return { vectors, lists, rebuilt: false };
+    await repo.buildVectorIndex(dims, lists);
+    return { vectors, lists, rebuilt: true, ms: Math.round(performance.now() - started) };
   });
-  return built ? { vectors: built.vectors, lists: built.lists, rebuilt: true, ms: Math.round(performance.now() - started) }
-    : { vectors: first.vectors, lists: first.lists, rebuilt: false };
 }

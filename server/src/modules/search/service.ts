@@ -108,13 +108,16 @@ export async function vectorRank(deps: Deps, vector: number[], where: Sql[], lim
     if (!exact) {
       await repo.useIvfScan(IVF_PROBES, IVF_MAX_PROBES);
       const found = await repo.vectorScanAndRecent(dims, vector, where, limit, RECENT_VECTORS, Math.min(limit, RECENT_NEAREST));
-      rows = found.filter((r) => !r.recent).map(({ id, sim }) => ({ id, sim }));
-      recent = found.filter((r) => r.recent && !rows.some((s) => s.id === r.id)).map(({ id, sim }) => ({ id, sim }));
+      rows = found.filter((r) => !r.recent);
+      recent = found.filter((r) => r.recent);
     }
     if (exact || (rows.length < limit && (await repo.countFiltered(where, EXACT_SCAN_MAX + 1)) <= EXACT_SCAN_MAX)) {
       await repo.useExactScan();
       rows = await repo.vectorExact(dims, vector, where, limit);
-    } else rows = [...rows, ...recent];
+    } else {
+      const scanned = new Set(rows.map((r) => r.id));
+      rows = [...rows, ...recent.filter((r) => !scanned.has(r.id))];
+    }
     return rows.sort((x, y) => y.sim - x.sim || x.id - y.id).slice(0, limit);
   });
 }
