@@ -38,6 +38,16 @@ export const vectorIndexName = (dims: number): string => `${vectorTable(dims)}_i
 const ivfIndexSql = (dims: number, name: string, lists: number) =>
   `CREATE INDEX ${name} ON ${vectorTable(dims)} USING ivfflat (embedding vector_cosine_ops) WITH (lists = ${Math.trunc(lists)})`;
 
+/** The memory pgvector's k-means asks of maintenance_work_mem to build `lists` lists (its build fails
+ *  with "memory required is … MB" below it; ivfkmeans.c): the sample (50 vectors per list, at least
+ *  10,000), three arrays of centres, and per sampled vector a lower bound for each list — which grows
+ *  with lists², so counting the vectors alone fell short from ~520 lists (~270k listings at 512 dims). */
+function ivfBuildBytes(dims: number, lists: number): number {
+  const samples = Math.max(lists * 50, 10_000);
+  const vectorBytes = 8 + dims * 4;
+  return (samples + 3 * lists) * vectorBytes + 4 * samples * lists + 4 * lists * lists + 8 * samples + 16 * lists;
+}
+
 export interface SourceRow extends EmbeddingSource {
   embedding_status: string;
   embedding_version: number;
@@ -95,10 +105,10 @@ export function embeddingsRepository(db: Queryable) {
 
     /** Builds the IVFFlat index with `lists` lists beside the current one, swaps them (an HNSW index of
      *  before migration 280 goes too) and records when. Call inside a transaction: until it commits,
-     *  searches use the old index. k-means holds 50 sampled vectors per list in memory, hence the build memory. */
+     *  searches use the old index. */
     async buildVectorIndex(dims: number, lists: number): Promise<void> {
       const name = vectorIndexName(dims);
-      const buildMb = Math.max(64, Math.ceil((lists * 50 * (dims * 4 + 8) * 2) / 2 ** 20));
+      const buildMb = Math.max(64, Math.ceil((ivfBuildBytes(dims, lists) * 1.1) / 2 ** 20) + 16);
       await db.exec(`SET LOCAL maintenance_work_mem = '${buildMb}MB'; ${ivfIndexSql(dims, `${name}_next`, lists)};
         DROP INDEX IF EXISTS ${name}; DROP INDEX IF EXISTS ${vectorTable(dims)}_hnsw; ALTER INDEX ${name}_next RENAME TO ${name}`);
       await db.query(sql`INSERT INTO vector_index_builds (table_name, built_at) VALUES (${vectorTable(dims)}, now())

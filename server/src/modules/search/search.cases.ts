@@ -415,4 +415,22 @@ test('the vector index follows the catalogue: one list while small, √n lists o
   await db.exec(`DROP TABLE ${table}`);
   await db.query(sql`DELETE FROM posts WHERE id = ANY(${ids}::bigint[])`);
 });
+
+test('a big vector index gets the build memory pgvector asks for (k-means keeps a bound per sample and list)', async () => {
+  // 30,000 vectors into 600 lists: the lists² part of k-means' memory (~72 MB) exceeds what counting the
+  // sampled vectors alone gave (64 MB: "memory required is 72 MB"); at 512 dims the same happens from ~520 lists.
+  // A bare table of its own dimension (no listings: the build reads only the vectors)
+  const db = ctx.deps.db;
+  const dims = 8;
+  const table = vectorTable(dims);
+  await db.exec(`CREATE TABLE ${table} (post_id bigint PRIMARY KEY, embedder_id text NOT NULL, embedding vector(${dims}) NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
+    INSERT INTO ${table} (post_id, embedder_id, embedding)
+      SELECT g, 'test', ARRAY[sin(g), cos(g), sin(3 * g), cos(5 * g), sin(7 * g), cos(11 * g), sin(13 * g), 1]::vector(${dims}) FROM generate_series(1, 30000) g`);
+  try {
+    await db.transaction((tx) => embeddingsRepository(tx).buildVectorIndex(dims, 600));
+    assert.equal((await embeddingsRepository(db).vectorIndexState(dims)).lists, 600);
+  } finally {
+    await db.exec(`DROP TABLE ${table}`);
+  }
+});
 }
