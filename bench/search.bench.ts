@@ -265,7 +265,7 @@ async function searchFigures(dir: string) {
   const filtered: number[] = [];
   const cold = { hybrid: [] as number[], filtered: [] as number[] };
   // round 0 is the first time each query is seen (its terms' document frequencies are counted, then
-  // cached for a minute): reported apart as "first query"; rounds 1–MEASURED_ROUNDS are the figures
+  // cached for ten minutes): reported apart as "first query"; rounds 1–MEASURED_ROUNDS are the figures
   // (150 samples a line: a p95 of the 45 of three rounds was their third-worst, and those include the
   // wasm engine's warm-up after start, reported apart for them)
   for (let round = 0; round <= MEASURED_ROUNDS; round++) {

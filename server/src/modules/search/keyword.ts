@@ -37,7 +37,14 @@ const BM25_K1 = 1.2;
 const BM25_B = 0.75;
 const TITLE_WEIGHT = 2;
 const MAX_TERMS = 8;
-const STATS_TTL_MS = 60_000;
+/** how long a term's document frequency and the corpus size are reused: BM25 needs only their order of
+ *  magnitude, which a catalogue's growth moves slowly, and a common term's count reads up to DF_CAP
+ *  listings (100k bench: 25–30 ms for 캠핑, 여행, 주말; 15 ms for 자전거) — recounted every minute, a few
+ *  hundred popular terms kept the embedded database busy a tenth of the time. A term found nowhere is
+ *  never cached (documentFrequencies). */
+const TERM_STATS_TTL_MS = 10 * 60_000;
+/** how long a typo's correction is reused */
+const TYPO_TTL_MS = 60_000;
 const TERM_CACHE_SIZE = 5_000;
 
 // Words that say nothing about the thing wanted; they only add keyword noise.
@@ -124,8 +131,8 @@ const dfCache = new WeakMap<object, Map<string, { df: number; at: number }>>();
  *  (a trigram scan of the vocabulary, ~3 ms at 100k, the slowest part of such a query) */
 const typoCache = new WeakMap<object, Map<string, { fixed: string | null; at: number }>>();
 
-/** A per-database map of the last minute's answers, bounded (oldest out first). */
-function cached<V>(caches: WeakMap<object, Map<string, V & { at: number }>>, db: object) {
+/** A per-database map of answers younger than `ttlMs`, bounded (oldest out first). */
+function cached<V>(caches: WeakMap<object, Map<string, V & { at: number }>>, db: object, ttlMs: number) {
   let map = caches.get(db);
   if (!map) {
     map = new Map();
@@ -134,7 +141,7 @@ function cached<V>(caches: WeakMap<object, Map<string, V & { at: number }>>, db:
   return {
     get: (key: string, now: number): V | undefined => {
       const c = map.get(key);
-      return c && now - c.at < STATS_TTL_MS ? c : undefined;
+      return c && now - c.at < ttlMs ? c : undefined;
     },
     set(key: string, value: V, now: number) {
       if (map.size >= TERM_CACHE_SIZE) map.delete(map.keys().next().value!);
@@ -143,10 +150,10 @@ function cached<V>(caches: WeakMap<object, Map<string, V & { at: number }>>, db:
   };
 }
 
-/** Listing count and mean text length (cached for a minute; BM25 needs only their order of magnitude). */
+/** Listing count and mean text length (reused for TERM_STATS_TTL_MS). */
 async function corpusStats(db: Database, now = Date.now()): Promise<CorpusStats> {
   const hit = corpusCache.get(db);
-  if (hit && now - hit.at < STATS_TTL_MS) return hit;
+  if (hit && now - hit.at < TERM_STATS_TTL_MS) return hit;
   const row = await searchRepository(db).corpusStats();
   const stats = { n: row.n, avgLen: row.avgLen ?? 100, at: now };
   corpusCache.set(db, stats);
@@ -154,7 +161,7 @@ async function corpusStats(db: Database, now = Date.now()): Promise<CorpusStats>
 }
 
 async function documentFrequencies(db: Database, terms: string[], now = Date.now()): Promise<Map<string, number>> {
-  const cache = cached<{ df: number }>(dfCache, db);
+  const cache = cached<{ df: number }>(dfCache, db, TERM_STATS_TTL_MS);
   const out = new Map<string, number>();
   const missing: string[] = [];
   for (const t of terms) {
@@ -181,7 +188,7 @@ async function documentFrequencies(db: Database, terms: string[], now = Date.now
 
 /** correctTypo, remembered for a minute per database (the vocabulary changes with new titles only). */
 async function cachedCorrection(db: Database, term: string, now = Date.now()): Promise<string | null> {
-  const cache = cached<{ fixed: string | null }>(typoCache, db);
+  const cache = cached<{ fixed: string | null }>(typoCache, db, TYPO_TTL_MS);
   const hit = cache.get(term, now);
   if (hit) return hit.fixed;
   const fixed = await correctTypo(db, term);
