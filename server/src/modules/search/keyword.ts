@@ -39,8 +39,8 @@ const TITLE_WEIGHT = 2;
 const MAX_TERMS = 8;
 /** how long a term's document frequency and the corpus size are reused: BM25 needs only their order of
  *  magnitude, which a catalogue's growth moves slowly, and a common term's count reads up to DF_CAP
- *  listings (100k bench: 25–30 ms for 캠핑, 여행, 주말; 15 ms for 자전거) — recounted every minute, a few
- *  hundred popular terms kept the embedded database busy a tenth of the time. A term found nowhere is
+ *  listings (100k bench: 25–30 ms for 캠핑, 여행, 주말; 15 ms for 자전거) — recounted every minute, 300
+ *  popular terms at ~20 ms would take a tenth of the embedded database's time. A term found nowhere is
  *  never cached (documentFrequencies). */
 const TERM_STATS_TTL_MS = 10 * 60_000;
 /** how long a typo's correction is reused */
