@@ -41,7 +41,7 @@ const ivfIndexSql = (dims: number, name: string, lists: number) =>
 /** The memory pgvector's k-means asks of maintenance_work_mem to build `lists` lists (its build fails
  *  with "memory required is … MB" below it; ivfkmeans.c): the sample (50 vectors per list, at least
  *  10,000), three arrays of centres, and per sampled vector a lower bound for each list — which grows
- *  with lists², so counting the vectors alone fell short from ~520 lists (~270k listings at 512 dims). */
+ *  with lists², so counting the vectors alone fell short from ~470 lists (~220k listings at 512 dims). */
 function ivfBuildBytes(dims: number, lists: number): number {
   const samples = Math.max(lists * 50, 10_000);
   const vectorBytes = 8 + dims * 4;

@@ -418,7 +418,7 @@ test('the vector index follows the catalogue: one list while small, √n lists o
 
 test('a big vector index gets the build memory pgvector asks for (k-means keeps a bound per sample and list)', async () => {
   // 30,000 vectors into 600 lists: the lists² part of k-means' memory (~72 MB) exceeds what counting the
-  // sampled vectors alone gave (64 MB: "memory required is 72 MB"); at 512 dims the same happens from ~520 lists.
+  // sampled vectors alone gave (64 MB: "memory required is 72 MB"); at 512 dims the same happens from ~470 lists.
   // A bare table of its own dimension (no listings: the build reads only the vectors)
   const db = ctx.deps.db;
   const dims = 8;
