@@ -10,6 +10,8 @@ import { createOpenAIEmbedder } from '../../ai/openai-embedder.ts';
 import { createLocalEmbedder } from '../../ai/local-embedder.ts';
 import { createEmbeddingWorker, type WorkerOptions } from './worker.ts';
 import { embeddingJobs } from './service.ts';
+import { embeddingsRepository, vectorIndexName, vectorTable } from './repository.ts';
+import { ivfListsFor, refreshVectorIndex } from './vector-index.ts';
 import { KOREAN_LISTINGS, categoryId, insertListings, jpeg, regionId, sendPost, waitFor } from '../../../test/factories.ts';
 
 /** A local fake of an OpenAI-compatible server: /v1/embeddings and /v1/chat/completions. */
@@ -103,6 +105,34 @@ test('an API model with another dimension gets its own vector table', async () =
   assert.ok(r.done > 0);
   const n = (await db.one(sql`SELECT count(*)::int AS n FROM post_embeddings_d64`))!.n;
   assert.equal(n, r.done);
+});
+
+test('a vector index rebuild that fails does not stop embedding; the next check builds it', async () => {
+  const dims = 24;
+  const model: Embedder = { id: 'api-24', dimensions: dims, embed: async (t) => t.map((s) => fakeVector(s, dims)) };
+  // 1,200 vectors of deleted listings, so the check wants √n lists instead of the one the table starts with
+  const repo = embeddingsRepository(db);
+  await repo.ensureVectorTable(dims);
+  const { id: author } = (await db.one<{ id: number }>(sql`SELECT author_id AS id FROM posts LIMIT 1`))!;
+  const old = (await db.query<{ id: number }>(sql`INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, deleted_at)
+    SELECT ${author}, '지난 글 ' || g, '지난 글', ${await categoryId(db, '텐트')}, 1000, 0, 'ANY', 'ANY', now() FROM generate_series(1, 1200) g RETURNING id`)).map((r) => r.id);
+  await repo.writeVectors(dims, model.id, old, old.map((id) => fakeVector(String(id), dims)));
+  // a relation holding the name the build gives its new index: CREATE INDEX fails, as any build error would
+  await db.exec(`CREATE TABLE ${vectorIndexName(dims)}_next (x int)`);
+  try {
+    const worker = createEmbeddingWorker(db, model, opts);
+    const { requeued, vectorIndex } = await worker.prepare();
+    assert.match((vectorIndex as { failed: string }).failed, /already exists/);
+    const r = await worker.drain(() => new Date());
+    assert.ok(requeued > 0 && r.done >= requeued, `embedded ${r.done}, ${requeued} re-queued`);
+    assert.equal((await repo.vectorIndexState(dims)).lists, 1, 'the old index still serves');
+  } finally {
+    await db.exec(`DROP TABLE ${vectorIndexName(dims)}_next`);
+  }
+  assert.equal((await refreshVectorIndex(db, dims)).rebuilt, true);
+  assert.equal((await repo.vectorIndexState(dims)).lists, ivfListsFor(await repo.vectorCount(dims)));
+  await db.exec(`DROP TABLE ${vectorTable(dims)}`);
+  await db.query(sql`DELETE FROM posts WHERE id = ANY(${old}::bigint[])`);
 });
 
 test('OpenAI-compatible embedder against a local fake server (float encoding, dimensions, key)', async () => {

@@ -57,7 +57,8 @@ export interface EmbeddingWorker {
 
 export interface Prepared {
   requeued: number;
-  vectorIndex: VectorIndexRefresh | null;
+  /** the vector index check, or why its rebuild failed */
+  vectorIndex: VectorIndexRefresh | { failed: string } | null;
 }
 
 export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: WorkerOptions): EmbeddingWorker {
@@ -70,7 +71,10 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
     const requeued = await repo.requeueOtherModels(embedder.id);
     if (!db.vectorAvailable) return { requeued, vectorIndex: null };
     await repo.deleteOtherModelVectors(embedder.dimensions, embedder.id);
-    return { requeued, vectorIndex: await refreshVectorIndex(db, embedder.dimensions) };
+    // the index only makes search faster: a rebuild that fails leaves the old one serving and must not
+    // stop new listings from being embedded (the nightly 'embeddings-index' job tries again and reports it)
+    const vectorIndex = await refreshVectorIndex(db, embedder.dimensions).catch((err: Error) => ({ failed: err.message }));
+    return { requeued, vectorIndex };
   }
 
   async function runOnce(now: Date) {
