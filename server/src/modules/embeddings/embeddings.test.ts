@@ -120,9 +120,11 @@ test('a vector index rebuild that fails does not stop embedding; the next check 
   // a relation holding the name the build gives its new index: CREATE INDEX fails, as any build error would
   await db.exec(`CREATE TABLE ${vectorIndexName(dims)}_next (x int)`);
   try {
-    const worker = createEmbeddingWorker(db, model, opts);
+    const heard: string[] = [];
+    const worker = createEmbeddingWorker(db, model, opts, (message) => heard.push(message));
     const { requeued, vectorIndex } = await worker.prepare();
     assert.match((vectorIndex as { failed: string }).failed, /already exists/);
+    assert.deepEqual(heard, [(vectorIndex as { failed: string }).failed], 'told once, for the log');
     const r = await worker.drain(() => new Date());
     assert.ok(requeued > 0 && r.done >= requeued, `embedded ${r.done}, ${requeued} re-queued`);
     assert.equal((await repo.vectorIndexState(dims)).lists, 1, 'the old index still serves');

@@ -61,7 +61,8 @@ export interface Prepared {
   vectorIndex: VectorIndexRefresh | { failed: string } | null;
 }
 
-export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: WorkerOptions): EmbeddingWorker {
+/** `onIndexFailure` hears of a vector index rebuild that failed at prepare() (the service logs it). */
+export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: WorkerOptions, onIndexFailure: (message: string) => void = () => {}): EmbeddingWorker {
   let prepared: Promise<Prepared> | null = null;
   let outages = 0;
   const repo = embeddingsRepository(db);
@@ -73,7 +74,10 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
     await repo.deleteOtherModelVectors(embedder.dimensions, embedder.id);
     // the index only makes search faster: a rebuild that fails leaves the old one serving and must not
     // stop new listings from being embedded (the nightly 'embeddings-index' job tries again and reports it)
-    const vectorIndex = await refreshVectorIndex(db, embedder.dimensions).catch((err: Error) => ({ failed: err.message }));
+    const vectorIndex = await refreshVectorIndex(db, embedder.dimensions).catch((err: Error) => {
+      onIndexFailure(err.message);
+      return { failed: err.message };
+    });
     return { requeued, vectorIndex };
   }
 
