@@ -129,6 +129,16 @@ export async function insertPost(q: Queryable, authorId: number, title = '캠핑
   return row!.id;
 }
 
+/** `count` deleted listings of an existing author, never searched: rows for a vector table of a test's
+ *  own dimension to hold vectors of (its foreign key wants posts). */
+export async function insertDeletedPosts(q: Queryable, count: number): Promise<number[]> {
+  const rows = await q.query<{ id: number }>(sql`
+    INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, deleted_at)
+    SELECT (SELECT author_id FROM posts LIMIT 1), '지난 글 ' || g, '지난 글', (SELECT id FROM categories WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1),
+      1000, 0, 'ANY', 'ANY', now() FROM generate_series(1, ${count}) g RETURNING id`);
+  return rows.map((r) => r.id);
+}
+
 /**
  * Places listings at a 동 (by name; the first code when names repeat), as the posts service does: its
  * code and point. The stored earth point follows by trigger (migration 180).

@@ -12,7 +12,7 @@ import { createEmbeddingWorker, type WorkerOptions } from './worker.ts';
 import { embeddingJobs } from './service.ts';
 import { embeddingsRepository, vectorIndexName, vectorTable } from './repository.ts';
 import { ivfListsFor, refreshVectorIndex } from './vector-index.ts';
-import { KOREAN_LISTINGS, categoryId, insertListings, jpeg, regionId, sendPost, waitFor } from '../../../test/factories.ts';
+import { KOREAN_LISTINGS, categoryId, insertDeletedPosts, insertListings, jpeg, regionId, sendPost, waitFor } from '../../../test/factories.ts';
 
 /** A local fake of an OpenAI-compatible server: /v1/embeddings and /v1/chat/completions. */
 async function fakeOpenAI(handlers: { embeddings?: (body: any) => unknown; chat?: (body: any) => string }) {
@@ -113,9 +113,7 @@ test('a vector index rebuild that fails does not stop embedding; the next check 
   // 1,200 vectors of deleted listings, so the check wants √n lists instead of the one the table starts with
   const repo = embeddingsRepository(db);
   await repo.ensureVectorTable(dims);
-  const { id: author } = (await db.one<{ id: number }>(sql`SELECT author_id AS id FROM posts LIMIT 1`))!;
-  const old = (await db.query<{ id: number }>(sql`INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, deleted_at)
-    SELECT ${author}, '지난 글 ' || g, '지난 글', ${await categoryId(db, '텐트')}, 1000, 0, 'ANY', 'ANY', now() FROM generate_series(1, 1200) g RETURNING id`)).map((r) => r.id);
+  const old = await insertDeletedPosts(db, 1200);
   await repo.writeVectors(dims, model.id, old, old.map((id) => fakeVector(String(id), dims)));
   // a relation holding the name the build gives its new index: CREATE INDEX fails, as any build error would
   await db.exec(`CREATE TABLE ${vectorIndexName(dims)}_next (x int)`);

@@ -15,7 +15,7 @@ export function embeddingWorker(deps: Deps): EmbeddingWorker {
   let w = workers.get(deps);
   if (!w) {
     w = createEmbeddingWorker(deps.db, embedderFor(deps.config), deps.config.embeddingWorker,
-      (err) => deps.log.error({ err }, 'vector index rebuild failed; search keeps the old index, the nightly embeddings-index job tries again'));
+      (message) => deps.log.error({ err: message }, 'vector index rebuild failed; search keeps the old index, the nightly embeddings-index job tries again'));
     workers.set(deps, w);
     deps.log.info(
       { embedder: w.embedder.id, semanticSearch: deps.db.vectorAvailable },
