@@ -112,7 +112,7 @@ probe_ready() {
 
 # SIGTERM and wait: the app fails /readyz, serves for its drain period, then closes.
 stop_colour() {
-  local colour=$1 pid deadline
+  local colour=$1 pid deadline port
   if [ "$MODE" = local ]; then
     pid=$(local_pid "$colour")
     if [ -n "$pid" ]; then
@@ -121,6 +121,13 @@ stop_colour() {
       while alive "$pid"; do
         if [ "$(date +%s)" -ge "$deadline" ]; then kill -KILL "$pid" 2>/dev/null || true; break; fi
         sleep 0.2
+      done
+      # The main thread can show as a zombie while the process's other threads still exit and the
+      # listening socket is still open: stopped means the port no longer answers.
+      port=$(colour_port "$colour")
+      while (exec 3<> "/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        if [ "$(date +%s)" -ge "$((deadline + 5))" ]; then log "app-$colour still answers on port $port"; break; fi
+        sleep 0.1
       done
     fi
     rm -f "$(pid_file "$colour")"

@@ -756,7 +756,8 @@ async function scriptFailurePaths() {
   assert.match(badConfig.output, /nginx rejected the configuration/);
   assert.equal(upstreamConf(), upstreamBefore, 'upstream.conf restored');
   assert.equal(activeColour(), active, 'state unchanged');
-  assert.ok(!isAlive(colourPid(idle)) && !(await portAnswers(idle === 'blue' ? ports.blue : ports.green)), 'the idle colour was stopped again');
+  assert.ok(!isAlive(colourPid(idle)), 'the idle colour was stopped again');
+  assert.ok(!(await portAnswers(idle === 'blue' ? ports.blue : ports.green)), 'the idle colour no longer answers on its port');
   assert.equal((await fetch(`${site()}/healthz`)).status, 200, 'still serving');
 
   // 2. the reload fails (nginx is not running): same promise

@@ -1,9 +1,10 @@
-// Wiring only: config → database/redis/bus → app → background work → listen.
+// Wiring only: config → database/redis/bus → app → signal handlers → listen → background work.
 import pino from 'pino';
 import { loadConfig } from './config.ts';
 import { closeDeps, createDepsOrExit } from './deps.ts';
 import { buildApp, markDraining, type App } from './app.ts';
 import { membersService } from './modules/members/service.ts';
+import type { Background } from './background.ts';
 
 async function main() {
   // performance.now() counts from the process start: here it is what loading the modules cost
@@ -32,30 +33,13 @@ async function main() {
 
   const app: App = await buildApp(deps, { logger: { level: config.logLevel } });
   const appBuiltMs = Math.round(performance.now());
-  await app.listen({ port: config.port, host: config.host });
-  log.info(
-    {
-      port: config.port,
-      mode: config.databaseUrl ? 'server' : 'embedded',
-      // from the process start (what a deployment waits for), of which loading the modules took modulesMs,
-      // opening the database (and the admin check) depsMs, building the routes appMs
-      readyMs: Math.round(process.uptime() * 1000),
-      modulesMs: modulesLoadedMs,
-      depsMs: depsReadyMs - modulesLoadedMs,
-      appMs: appBuiltMs - depsReadyMs,
-    },
-    `취밋 ready on http://localhost:${config.port}`,
-  );
-  // Loaded after listen: the scheduler (pg-boss), the demo seed and the workers are a large part of
-  // the modules, and nothing before the first request needs them.
-  const { seedIfEmpty, startBackground } = await import('./background.ts');
-  const seeding = seedIfEmpty(deps); // after listen: the first start is usable while demo data loads
-  const background = await startBackground(deps);
 
   // SIGTERM: /readyz fails at once while requests (and WebSockets) are still served for
   // SHUTDOWN_DRAIN_MS, so a balancer that polls readiness moves traffic away before anything closes;
   // then background work stops, HTTP drains and WebSockets close (clients reconnect elsewhere).
-  // A second signal cuts the drain short.
+  // A second signal cuts the drain short. In place before listen: a deploy that stops an instance the
+  // moment it is ready (a failed switch) must not kill it while its background work is still starting.
+  let background: Promise<{ seeding: Promise<void>; workers: Background }> | undefined;
   let stopping = false;
   let endDrain = () => {};
   const shutdown = async (signal: string) => {
@@ -73,14 +57,37 @@ async function main() {
       });
     }
     log.info('drain period over: closing HTTP and WebSockets');
-    await background.stop().catch((err) => log.error({ err }, 'background stop failed'));
+    const started = await background; // a stop during start-up lets it finish first
+    await started?.workers.stop().catch((err) => log.error({ err }, 'background stop failed'));
     await app.close().catch((err) => log.error({ err }, 'http close failed'));
-    await seeding; // never close the database under a running seed
+    await started?.seeding; // never close the database under a running seed
     await closeDeps(deps);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  log.info(
+    {
+      port: config.port,
+      mode: config.databaseUrl ? 'server' : 'embedded',
+      // from the process start (what a deployment waits for), of which loading the modules took modulesMs,
+      // opening the database (and the admin check) depsMs, building the routes appMs
+      readyMs: Math.round(process.uptime() * 1000),
+      modulesMs: modulesLoadedMs,
+      depsMs: depsReadyMs - modulesLoadedMs,
+      appMs: appBuiltMs - depsReadyMs,
+    },
+    `취밋 ready on http://localhost:${config.port}`,
+  );
+  // Loaded after listen: the scheduler (pg-boss), the demo seed and the workers are a large part of
+  // the modules, and nothing before the first request needs them.
+  background = import('./background.ts').then(async ({ seedIfEmpty, startBackground }) => ({
+    seeding: seedIfEmpty(deps), // after listen: the first start is usable while demo data loads
+    workers: await startBackground(deps),
+  }));
+  await background;
 }
 
 void main();

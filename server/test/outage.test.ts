@@ -2,7 +2,8 @@
 // test (the machine's shared services are never touched): with Redis down, requests carrying a cookie
 // and /readyz fail fast with 503 instead of hanging; with Postgres down the API answers 503
 // DATABASE_UNAVAILABLE with Retry-After; both recover when the service returns. And a server with
-// DATABASE_URL but no REDIS_URL refuses to start unless SINGLE_INSTANCE=true.
+// DATABASE_URL but no REDIS_URL refuses to start unless SINGLE_INSTANCE=true; one stopped the moment it
+// is ready still stops gracefully.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -177,6 +178,9 @@ test('DATABASE_URL without REDIS_URL refuses to start unless SINGLE_INSTANCE=tru
   const lines = refused.stderr.trim().split('\n');
   assert.equal(lines.length, 1, refused.stderr);
   assert.match(lines[0], /REDIS_URL.*SINGLE_INSTANCE=true/);
-  const allowed = await run({ DATABASE_URL: url, SINGLE_INSTANCE: 'true', DATA_DIR: path.join(dir, 'data') });
+  const allowed = await run({ DATABASE_URL: url, SINGLE_INSTANCE: 'true', DATA_DIR: path.join(dir, 'data'), SHUTDOWN_DRAIN_MS: '200' });
   assert.match(allowed.stdout, /ready on/, allowed.stderr);
+  // stopped the moment it was ready (background work still starting): a graceful stop, not a kill by the signal
+  assert.match(allowed.stdout, /drain period over/, allowed.stderr);
+  assert.equal(allowed.code, 0, allowed.stderr);
 });
