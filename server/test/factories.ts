@@ -129,13 +129,14 @@ export async function insertPost(q: Queryable, authorId: number, title = '캠핑
   return row!.id;
 }
 
-/** `count` deleted listings of an existing author, never searched: rows for a vector table of a test's
- *  own dimension to hold vectors of (its foreign key wants posts). */
-export async function insertDeletedPosts(q: Queryable, count: number): Promise<number[]> {
+/** `count` listings of an existing author in one statement, all in the first leaf category. Deleted
+ *  (never searched): rows for a vector table of a test's own dimension to hold vectors of (its foreign
+ *  key wants posts); live: a catalogue the embedding worker has to embed. */
+export async function insertBulkPosts(q: Queryable, count: number, { deleted }: { deleted: boolean }): Promise<number[]> {
   const rows = await q.query<{ id: number }>(sql`
     INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, deleted_at)
     SELECT (SELECT author_id FROM posts LIMIT 1), '지난 글 ' || g, '지난 글', (SELECT id FROM categories WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1),
-      1000, 0, 'ANY', 'ANY', now() FROM generate_series(1, ${count}) g RETURNING id`);
+      1000, 0, 'ANY', 'ANY', ${deleted ? sql`now()` : sql`NULL`} FROM generate_series(1, ${count}) g RETURNING id`);
   return rows.map((r) => r.id);
 }
 

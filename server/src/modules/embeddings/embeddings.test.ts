@@ -7,12 +7,12 @@ import type { Database } from '../../db/client.ts';
 import { sql } from '../../db/sql.ts';
 import type { Embedder } from '../../ai/types.ts';
 import { createOpenAIEmbedder } from '../../ai/openai-embedder.ts';
-import { createLocalEmbedder } from '../../ai/local-embedder.ts';
+import { LOCAL_DIMENSIONS, createLocalEmbedder } from '../../ai/local-embedder.ts';
 import { createEmbeddingWorker, type WorkerOptions } from './worker.ts';
-import { embeddingJobs } from './service.ts';
+import { EMBED_JOB, REFIT_AFTER_EMBEDDED, embeddingJobs } from './service.ts';
 import { embeddingsRepository, vectorIndexName, vectorTable } from './repository.ts';
-import { ivfListsFor, refreshVectorIndex } from './vector-index.ts';
-import { KOREAN_LISTINGS, categoryId, insertDeletedPosts, insertListings, jpeg, regionId, sendPost, waitFor } from '../../../test/factories.ts';
+import { ivfListsFor, refreshVectorIndex, type VectorIndexRefresh } from './vector-index.ts';
+import { KOREAN_LISTINGS, categoryId, insertBulkPosts, insertListings, jpeg, regionId, sendPost, waitFor } from '../../../test/factories.ts';
 
 /** A local fake of an OpenAI-compatible server: /v1/embeddings and /v1/chat/completions. */
 async function fakeOpenAI(handlers: { embeddings?: (body: any) => unknown; chat?: (body: any) => string }) {
@@ -52,7 +52,7 @@ const opts: WorkerOptions = { leaseMs: 60_000, maxAttempts: 3, batchSize: 8, bac
 test('failures retry with exponential backoff and end FAILED after N attempts, keeping the error', async () => {
   const [id] = await insertListings(db, [{ title: '실패 텐트', content: '항상 실패', category: '텐트' }]);
   let calls = 0;
-  const failing: Embedder = { id: 'failing', dimensions: 512, embed: async () => { calls++; throw new Error('upstream 503'); } };
+  const failing: Embedder = { id: 'failing', dimensions: LOCAL_DIMENSIONS, embed: async () => { calls++; throw new Error('upstream 503'); } };
   const w = createEmbeddingWorker(db, failing, opts);
   const t0 = new Date('2030-01-01T00:00:00Z');
   const at = (ms: number) => () => new Date(t0.getTime() + ms);
@@ -89,13 +89,14 @@ test('a changed embedder id re-embeds everything in the background', async () =>
   const first = await createEmbeddingWorker(db, local, opts).drain(() => new Date());
   assert.ok(first.done >= 4);
   const total = (await db.one(sql`SELECT count(*)::int AS n FROM posts WHERE deleted_at IS NULL`))!.n;
-  const other: Embedder = { id: 'other-model-512', dimensions: 512, embed: async (t) => t.map((s) => fakeVector(s, 512)) };
+  // another model of the built-in embedder's dimension: the same table
+  const other: Embedder = { id: 'other-model', dimensions: LOCAL_DIMENSIONS, embed: async (t) => t.map((s) => fakeVector(s, LOCAL_DIMENSIONS)) };
   const w2 = createEmbeddingWorker(db, other, opts);
   assert.equal((await w2.prepare()).requeued, total);
   const r = await w2.drain(() => new Date());
   assert.equal(r.done, total);
   const ids = await db.query(sql`SELECT DISTINCT embedder_id FROM post_embeddings`);
-  assert.deepEqual(ids.map((x) => x.embedder_id), ['other-model-512']);
+  assert.deepEqual(ids.map((x) => x.embedder_id), ['other-model']);
   assert.equal((await createEmbeddingWorker(db, other, opts).prepare()).requeued, 0, 'same id: nothing to redo');
 });
 
@@ -113,7 +114,7 @@ test('a vector index rebuild that fails does not stop embedding; the next check 
   // 1,200 vectors of deleted listings, so the check wants √n lists instead of the one the table starts with
   const repo = embeddingsRepository(db);
   await repo.ensureVectorTable(dims);
-  const old = await insertDeletedPosts(db, 1200);
+  const old = await insertBulkPosts(db, 1200, { deleted: true });
   await repo.writeVectors(dims, model.id, old, old.map((id) => fakeVector(String(id), dims)));
   // a relation holding the name the build gives its new index: CREATE INDEX fails, as any build error would
   await db.exec(`CREATE TABLE ${vectorIndexName(dims)}_next (x int)`);
@@ -133,6 +134,29 @@ test('a vector index rebuild that fails does not stop embedding; the next check 
   assert.equal((await repo.vectorIndexState(dims)).lists, ivfListsFor(await repo.vectorCount(dims)));
   await db.exec(`DROP TABLE ${vectorTable(dims)}`);
   await db.query(sql`DELETE FROM posts WHERE id = ANY(${old}::bigint[])`);
+});
+
+test('a pass that embeds a thousand listings or more (a model change, an import) refits the vector index at once', async () => {
+  const ctx = await createTestContext();
+  try {
+    const embedJob = embeddingJobs.find((j) => j.name === EMBED_JOB)!;
+    const repo = embeddingsRepository(ctx.deps.db);
+    const run = () => embedJob.run({ deps: ctx.deps, now: new Date() }) as Promise<{ done: number; vectorIndex?: VectorIndexRefresh }>;
+    await insertListings(ctx.deps.db, KOREAN_LISTINGS.slice(0, 3));
+    const small = await run();
+    assert.equal(small.done, 3);
+    assert.equal(small.vectorIndex, undefined, 'a few new listings leave the index to the nightly check');
+    assert.equal((await repo.vectorIndexState(LOCAL_DIMENSIONS)).lists, 1);
+
+    await insertBulkPosts(ctx.deps.db, REFIT_AFTER_EMBEDDED, { deleted: false });
+    const large = await run();
+    assert.equal(large.done, REFIT_AFTER_EMBEDDED);
+    const lists = ivfListsFor(REFIT_AFTER_EMBEDDED + 3);
+    assert.deepEqual({ rebuilt: large.vectorIndex?.rebuilt, lists: large.vectorIndex?.lists }, { rebuilt: true, lists });
+    assert.equal((await repo.vectorIndexState(LOCAL_DIMENSIONS)).lists, lists);
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('OpenAI-compatible embedder against a local fake server (float encoding, dimensions, key)', async () => {

@@ -5,7 +5,7 @@ import type { Deps } from '../../deps.ts';
 import type { JobDefinition } from '../../jobs/types.ts';
 import { embedderFor } from '../../ai/embedder.ts';
 import { embeddingsRepository } from './repository.ts';
-import { createEmbeddingWorker, MAX_OUTAGE_BACKOFF_MS, type EmbeddingWorker, type PassResult } from './worker.ts';
+import { addPass, createEmbeddingWorker, emptyPass, MAX_OUTAGE_BACKOFF_MS, type EmbeddingWorker, type PassResult } from './worker.ts';
 import { markEmbedderDown, markEmbedderUp } from './health.ts';
 import { refreshVectorIndex } from './vector-index.ts';
 
@@ -14,8 +14,7 @@ const workers = new WeakMap<Deps, EmbeddingWorker>();
 export function embeddingWorker(deps: Deps): EmbeddingWorker {
   let w = workers.get(deps);
   if (!w) {
-    w = createEmbeddingWorker(deps.db, embedderFor(deps.config), deps.config.embeddingWorker,
-      (message) => deps.log.error({ err: message }, 'vector index rebuild failed; search keeps the old index, the nightly embeddings-index job tries again'));
+    w = createEmbeddingWorker(deps.db, embedderFor(deps.config), deps.config.embeddingWorker, (message) => logIndexFailure(deps, message));
     workers.set(deps, w);
     deps.log.info(
       { embedder: w.embedder.id, semanticSearch: deps.db.vectorAvailable },
@@ -23,6 +22,10 @@ export function embeddingWorker(deps: Deps): EmbeddingWorker {
     );
   }
   return w;
+}
+
+function logIndexFailure(deps: Deps, message: string) {
+  deps.log.error({ err: message }, 'vector index rebuild failed; search keeps the old index, the nightly embeddings-index job tries again');
 }
 
 // One pass at a time per process; a nudge during a pass asks for one more pass after it.
@@ -37,15 +40,15 @@ export function runEmbeddingPass(deps: Deps): Promise<PassResult> {
   const state = { again: false, promise: null as unknown as Promise<PassResult> };
   state.promise = (async () => {
     try {
-      let r: PassResult;
+      const total = emptyPass();
       do {
         state.again = false;
-        r = await embeddingWorker(deps).drain(() => deps.clock.now());
+        addPass(total, await embeddingWorker(deps).drain(() => deps.clock.now()));
       } while (state.again);
       // the worker's view of the embeddings service is search's too
       if (embeddingWorker(deps).outages > 0) markEmbedderDown(deps.config);
-      else if (r.done > 0) markEmbedderUp(deps.config);
-      return r;
+      else if (total.done > 0) markEmbedderUp(deps.config);
+      return total;
     } finally {
       running.delete(deps);
     }
@@ -60,6 +63,17 @@ export function embeddingBacklog(deps: Deps): Promise<number> {
 }
 
 export const EMBED_JOB = 'embeddings-embed';
+/** listings embedded in one pass that make it refit the vector index (vector-index.ts decides whether
+ *  to rebuild): a catalogue re-embedded into a one-list index would be scanned exactly by every search
+ *  until the nightly check */
+export const REFIT_AFTER_EMBEDDED = 1_000;
+
+/** The nightly check of the vector index, also run after a large pass. */
+async function refitVectorIndex(deps: Deps) {
+  const dims = embedderFor(deps.config).dimensions;
+  if (!deps.db.vectorAvailable || !(await embeddingsRepository(deps.db).vectorTableExists(dims))) return { skipped: 'no vector store' };
+  return { ...(await refreshVectorIndex(deps.db, dims)) };
+}
 
 /** A listing was created or changed (its row is WAIT again): embed it within seconds, on any instance. */
 export function queueEmbedding(deps: Deps): Promise<void> {
@@ -74,23 +88,24 @@ export const embeddingJobs: JobDefinition[] = [
     runAtStart: true, // the backlog, and everything again after a model change
     async run({ deps }) {
       const result = await runEmbeddingPass(deps);
+      // a pass that embedded the catalogue anew (a model change, an import) refits the index now, not at night
+      const vectorIndex = result.done < REFIT_AFTER_EMBEDDED ? undefined : await refitVectorIndex(deps).catch((err: Error) => {
+        logIndexFailure(deps, err.message);
+        return { failed: err.message };
+      });
       // Listings put back after a failure or an outage are due later: run again when the first is due
       // (not at the next hourly tick), so embedding resumes as soon as the service is back.
       // (A due time already past was left by this pass on purpose, e.g. claimed elsewhere: the cron is its net.)
       const due = await embeddingsRepository(deps.db).nextRetryDue();
       const now = deps.clock.now().getTime();
       if (due && due.getTime() > now) await deps.jobs.nudge(EMBED_JOB, { at: new Date(Math.min(due.getTime(), now + MAX_OUTAGE_BACKOFF_MS)) });
-      return { ...result };
+      return { ...result, ...(vectorIndex && { vectorIndex }) };
     },
   },
   {
     name: 'embeddings-index',
     description: '벡터 색인 맞춤: 게시글 수에 비해 목록 수가 맞지 않거나 색인 뒤에 쓰인 벡터가 10%를 넘으면 색인을 다시 만듭니다',
     cron: '50 4 * * *', // at night: a rebuild holds the embedded database (~25 s at 100k listings)
-    async run({ deps }) {
-      const dims = embedderFor(deps.config).dimensions;
-      if (!deps.db.vectorAvailable || !(await embeddingsRepository(deps.db).vectorTableExists(dims))) return { skipped: 'no vector store' };
-      return { ...(await refreshVectorIndex(deps.db, dims)) };
-    },
+    run: ({ deps }) => refitVectorIndex(deps),
   },
 ];

@@ -7,9 +7,10 @@
 // (100k bench: 8 of 36 new listings among a query's exact ten were missed by the index alone; search
 // scans the newest 500 vectors exactly to cover them meanwhile). It is rebuilt when the wanted lists
 // are off by half (the catalogue grew or shrank ~2.25x) or a tenth of the vectors are newer than it —
-// checked when the embedding worker starts and by the nightly 'embeddings-index' job (service.ts).
+// checked when the embedding worker starts, after a pass that embedded 1,000 listings or more (a model
+// change re-embeds everything into a one-list index) and by the nightly 'embeddings-index' job (service.ts).
 // Measured at 100k: build 20–26 s, in one transaction; in embedded mode the database answers nothing
-// meanwhile, which is why it waits for start-up or the night.
+// meanwhile, which is why it waits for start-up, a large pass (search is slow then anyway) or the night.
 import type { Database } from '../../db/client.ts';
 import { embeddingsRepository } from './repository.ts';
 

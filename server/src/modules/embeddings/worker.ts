@@ -35,6 +35,16 @@ export interface PassResult {
   failed: number;
 }
 
+export const emptyPass = (): PassResult => ({ recovered: 0, claimed: 0, done: 0, retried: 0, failed: 0 });
+/** Adds pass `r`'s counts to `total`. */
+export function addPass(total: PassResult, r: PassResult): void {
+  total.recovered += r.recovered;
+  total.claimed += r.claimed;
+  total.done += r.done;
+  total.retried += r.retried;
+  total.failed += r.failed;
+}
+
 const MAX_BACKOFF_MS = 6 * 60 * 60_000;
 /** an outage is retried at least this often, however long it lasts */
 export const MAX_OUTAGE_BACKOFF_MS = 5 * 60_000;
@@ -163,14 +173,10 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
     runOnce,
     async drain(now, maxBatches = 10_000) {
       await this.prepare();
-      const total: PassResult = { recovered: 0, claimed: 0, done: 0, retried: 0, failed: 0 };
+      const total = emptyPass();
       for (let i = 0; i < maxBatches; i++) {
         const r = await runOnce(now());
-        total.recovered += r.recovered;
-        total.claimed += r.claimed;
-        total.done += r.done;
-        total.retried += r.retried;
-        total.failed += r.failed;
+        addPass(total, r);
         // no due WAIT rows left; a lost race (claimed 0 of some candidates) just selects again
         if (r.candidates === 0) break;
       }

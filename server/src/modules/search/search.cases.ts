@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { TestContext } from '../../../test/helpers.ts';
 import { sql } from '../../db/sql.ts';
 import { runEmbeddingPass } from '../embeddings/service.ts';
-import { KOREAN_LISTINGS, categoryId, insertDeletedPosts, insertListings, regionId } from '../../../test/factories.ts';
+import { KOREAN_LISTINGS, categoryId, insertBulkPosts, insertListings, regionId } from '../../../test/factories.ts';
 import { IVF_MAX_PROBES, filterConditions, fuse, queryTerms, vectorRank } from './service.ts';
 import { searchRepository } from './repository.ts';
 import { embeddingsRepository, vectorIndexName, vectorTable } from '../embeddings/repository.ts';
@@ -375,7 +375,7 @@ test('the vector index follows the catalogue: one list while small, √n lists o
   const rand = () => random() - 0.5;
   const centres = Array.from({ length: 40 }, () => Array.from({ length: dims }, rand));
   const near = (c: number[], spread: number) => c.map((x) => x + spread * rand());
-  const ids = await insertDeletedPosts(db, 1200);
+  const ids = await insertBulkPosts(db, 1200, { deleted: true });
   await repo.writeVectors(dims, 'test', ids, ids.map((_, i) => near(centres[i % 40], 0.3)));
 
   assert.deepEqual(await refreshVectorIndex(db, dims).then(({ ms: _ms, ...r }) => r), { vectors: 1200, lists: 35, rebuilt: true });
