@@ -1,9 +1,10 @@
 // Work that runs beside the HTTP server, started once the server listens (it shares PGlite's single
 // connection with requests): the job scheduler's ticks and workers (deps.jobs), which also render
-// images and embed listings when a request nudges them (jobs/scheduler.ts).
+// images and embed listings when a request nudges them (jobs/scheduler.ts), and a warm-up search.
 import type { Deps } from './deps.ts';
 import { seedDemo } from './db/seed/demo.ts';
 import { postsRepository } from './modules/posts/repository.ts';
+import { warmUpSearch } from './modules/search/service.ts';
 
 /**
  * First start in embedded mode: fill the empty app with demo data. Runs after the server listens, so
@@ -30,5 +31,10 @@ export async function startBackground(deps: Deps): Promise<Background> {
   const t0 = performance.now();
   await deps.jobs.start();
   deps.log.info({ jobs: deps.jobs.definitions.size, workers: deps.config.jobsEnabled, ms: Math.round(performance.now() - t0) }, 'scheduler started');
+  try {
+    deps.log.info({ ms: await warmUpSearch(deps) }, 'search warmed up');
+  } catch (err) {
+    deps.log.warn({ err: (err as Error).message }, 'search warm-up failed'); // only the first searches are slower
+  }
   return { stop: () => deps.jobs.stop() };
 }

@@ -182,5 +182,6 @@ test('DATABASE_URL without REDIS_URL refuses to start unless SINGLE_INSTANCE=tru
   assert.match(allowed.stdout, /ready on/, allowed.stderr);
   // stopped the moment it was ready (background work still starting): a graceful stop, not a kill by the signal
   assert.match(allowed.stdout, /drain period over/, allowed.stderr);
+  assert.match(allowed.stdout, /search warmed up/, 'the background start (with its warm-up search) finished before the stop');
   assert.equal(allowed.code, 0, allowed.stderr);
 });
