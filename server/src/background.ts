@@ -25,12 +25,15 @@ export interface Background {
   stop(): Promise<void>;
 }
 
-export async function startBackground(deps: Deps): Promise<Background> {
+/** Starts the scheduler, then, once `seeding` (seedIfEmpty) is over, the warm-up search: term statistics
+ *  are reused for minutes, and a half-seeded catalogue's would skew ranking. */
+export async function startBackground(deps: Deps, seeding: Promise<void>): Promise<Background> {
   // The scheduler always starts so the admin API works on every instance; it runs ticks and
   // workers only when JOBS_ENABLED (control-only otherwise).
   const t0 = performance.now();
   await deps.jobs.start();
   deps.log.info({ jobs: deps.jobs.definitions.size, workers: deps.config.jobsEnabled, ms: Math.round(performance.now() - t0) }, 'scheduler started');
+  await seeding;
   try {
     deps.log.info({ ms: await warmUpSearch(deps) }, 'search warmed up');
   } catch (err) {

@@ -83,10 +83,10 @@ async function main() {
   );
   // Loaded after listen: the scheduler (pg-boss), the demo seed and the workers are a large part of
   // the modules, and nothing before the first request needs them.
-  background = import('./background.ts').then(async ({ seedIfEmpty, startBackground }) => ({
-    seeding: seedIfEmpty(deps), // after listen: the first start is usable while demo data loads
-    workers: await startBackground(deps),
-  }));
+  background = import('./background.ts').then(async ({ seedIfEmpty, startBackground }) => {
+    const seeding = seedIfEmpty(deps); // after listen: the first start is usable while demo data loads
+    return { seeding, workers: await startBackground(deps, seeding) };
+  });
   await background;
 }
 
