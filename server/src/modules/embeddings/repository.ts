@@ -105,11 +105,12 @@ export function embeddingsRepository(db: Queryable) {
 
     /** Builds the IVFFlat index with `lists` lists beside the current one, swaps them (an HNSW index of
      *  before migration 280 goes too) and records when. Call inside a transaction: until it commits,
-     *  searches use the old index. */
+     *  searches use the old index. No statement timeout: a server's role-level one, set for requests,
+     *  would cancel every build longer than it (~25 s at 100k listings) and the index would never fit. */
     async buildVectorIndex(dims: number, lists: number): Promise<void> {
       const name = vectorIndexName(dims);
       const buildMb = Math.max(64, Math.ceil((ivfBuildBytes(dims, lists) * 1.1) / 2 ** 20) + 16);
-      await db.exec(`SET LOCAL maintenance_work_mem = '${buildMb}MB'; ${ivfIndexSql(dims, `${name}_next`, lists)};
+      await db.exec(`SET LOCAL maintenance_work_mem = '${buildMb}MB'; SET LOCAL statement_timeout = 0; ${ivfIndexSql(dims, `${name}_next`, lists)};
         DROP INDEX IF EXISTS ${name}; DROP INDEX IF EXISTS ${vectorTable(dims)}_hnsw; ALTER INDEX ${name}_next RENAME TO ${name}`);
       await db.query(sql`INSERT INTO vector_index_builds (table_name, built_at) VALUES (${vectorTable(dims)}, now())
         ON CONFLICT (table_name) DO UPDATE SET built_at = EXCLUDED.built_at`);

@@ -390,6 +390,13 @@ test('the vector index follows the catalogue: one list while small, √n lists o
   await rewrite(119, 120);
   assert.deepEqual(await refreshVectorIndex(db, dims).then(({ ms: _ms, ...r }) => r), { vectors: 1200, lists: 35, rebuilt: true });
   assert.equal((await refreshVectorIndex(db, dims)).rebuilt, false, 'none newer than the new build');
+  // a build lifts the statement timeout for its transaction (a server role's, set for requests, would cancel it)
+  const buildTimeout = await db.transaction(async (tx) => {
+    await tx.exec(`SET LOCAL statement_timeout = '5s'`);
+    await embeddingsRepository(tx).buildVectorIndex(dims, 35);
+    return (await tx.one<{ statement_timeout: string }>(sql`SHOW statement_timeout`))!.statement_timeout;
+  });
+  assert.equal(buildTimeout, '0');
 
   // the search's index scan against an exact scan, queries near the clusters' centres
   let found = 0;
