@@ -10,7 +10,7 @@ import { warmUpSearch } from './modules/search/service.ts';
  * First start in embedded mode: fill the empty app with demo data. Runs after the server listens, so
  * the app is usable at once; meanwhile deps.demo.state is 'loading' (/readyz shows it, the web app says so).
  */
-export async function seedIfEmpty(deps: Deps) {
+async function seedIfEmpty(deps: Deps) {
   if (deps.config.databaseUrl || !deps.config.seedDemo) return;
   if (await postsRepository(deps.db).hasAny()) return;
   try {
@@ -25,9 +25,11 @@ export interface Background {
   stop(): Promise<void>;
 }
 
-/** Starts the scheduler, then, once `seeding` (seedIfEmpty) is over, the warm-up search: term statistics
- *  are reused for minutes, and a half-seeded catalogue's would skew ranking. */
-export async function startBackground(deps: Deps, seeding: Promise<void>): Promise<Background> {
+/** Starts the demo seed (a first embedded start) and the scheduler, then, once the seed is over, the
+ *  warm-up search: term statistics are reused for minutes, and a half-seeded catalogue's would skew
+ *  ranking. Resolves when all of it is done, so a stop never closes the database under a running seed. */
+export async function startBackground(deps: Deps): Promise<Background> {
+  const seeding = seedIfEmpty(deps); // after listen: the first start is usable while demo data loads
   // The scheduler always starts so the admin API works on every instance; it runs ticks and
   // workers only when JOBS_ENABLED (control-only otherwise).
   const t0 = performance.now();

@@ -39,7 +39,7 @@ async function main() {
   // then background work stops, HTTP drains and WebSockets close (clients reconnect elsewhere).
   // A second signal cuts the drain short. In place before listen: a deploy that stops an instance the
   // moment it is ready (a failed switch) must not kill it while its background work is still starting.
-  let background: Promise<{ seeding: Promise<void>; workers: Background }> | undefined;
+  let background: Promise<Background> | undefined;
   let stopping = false;
   let endDrain = () => {};
   const shutdown = async (signal: string) => {
@@ -57,10 +57,10 @@ async function main() {
       });
     }
     log.info('drain period over: closing HTTP and WebSockets');
-    const started = await background; // a stop during start-up lets it finish first
-    await started?.workers.stop().catch((err) => log.error({ err }, 'background stop failed'));
+    // a stop during start-up lets it finish first (the demo seed included: never close the database under it)
+    const started = await background;
+    await started?.stop().catch((err) => log.error({ err }, 'background stop failed'));
     await app.close().catch((err) => log.error({ err }, 'http close failed'));
-    await started?.seeding; // never close the database under a running seed
     await closeDeps(deps);
     process.exit(0);
   };
@@ -83,10 +83,7 @@ async function main() {
   );
   // Loaded after listen: the scheduler (pg-boss), the demo seed and the workers are a large part of
   // the modules, and nothing before the first request needs them.
-  background = import('./background.ts').then(async ({ seedIfEmpty, startBackground }) => {
-    const seeding = seedIfEmpty(deps); // after listen: the first start is usable while demo data loads
-    return { seeding, workers: await startBackground(deps, seeding) };
-  });
+  background = import('./background.ts').then(({ startBackground }) => startBackground(deps));
   await background;
 }
 
