@@ -14,7 +14,8 @@ const workers = new WeakMap<Deps, EmbeddingWorker>();
 export function embeddingWorker(deps: Deps): EmbeddingWorker {
   let w = workers.get(deps);
   if (!w) {
-    w = createEmbeddingWorker(deps.db, embedderFor(deps.config), deps.config.embeddingWorker, (message) => logIndexFailure(deps, message));
+    w = createEmbeddingWorker(deps.db, embedderFor(deps.config), deps.config.embeddingWorker,
+      (message) => deps.log.error({ err: message }, 'vector index rebuild failed; search keeps the old index, the nightly embeddings-index job tries again'));
     workers.set(deps, w);
     deps.log.info(
       { embedder: w.embedder.id, semanticSearch: deps.db.vectorAvailable },
@@ -22,10 +23,6 @@ export function embeddingWorker(deps: Deps): EmbeddingWorker {
     );
   }
   return w;
-}
-
-function logIndexFailure(deps: Deps, message: string) {
-  deps.log.error({ err: message }, 'vector index rebuild failed; search keeps the old index, the nightly embeddings-index job tries again');
 }
 
 // One pass at a time per process; a nudge during a pass asks for one more pass after it.
@@ -68,13 +65,6 @@ export const EMBED_JOB = 'embeddings-embed';
  *  until the nightly check */
 export const REFIT_AFTER_EMBEDDED = 1_000;
 
-/** The nightly check of the vector index, also run after a large pass. */
-async function refitVectorIndex(deps: Deps) {
-  const dims = embedderFor(deps.config).dimensions;
-  if (!deps.db.vectorAvailable || !(await embeddingsRepository(deps.db).vectorTableExists(dims))) return { skipped: 'no vector store' };
-  return { ...(await refreshVectorIndex(deps.db, dims)) };
-}
-
 /** A listing was created or changed (its row is WAIT again): embed it within seconds, on any instance. */
 export function queueEmbedding(deps: Deps): Promise<void> {
   return deps.jobs.nudge(EMBED_JOB);
@@ -89,10 +79,7 @@ export const embeddingJobs: JobDefinition[] = [
     async run({ deps }) {
       const result = await runEmbeddingPass(deps);
       // a pass that embedded the catalogue anew (a model change, an import) refits the index now, not at night
-      const vectorIndex = result.done < REFIT_AFTER_EMBEDDED ? undefined : await refitVectorIndex(deps).catch((err: Error) => {
-        logIndexFailure(deps, err.message);
-        return { failed: err.message };
-      });
+      const vectorIndex = result.done < REFIT_AFTER_EMBEDDED ? undefined : await embeddingWorker(deps).refreshIndex();
       // Listings put back after a failure or an outage are due later: run again when the first is due
       // (not at the next hourly tick), so embedding resumes as soon as the service is back.
       // (A due time already past was left by this pass on purpose, e.g. claimed elsewhere: the cron is its net.)
@@ -106,6 +93,10 @@ export const embeddingJobs: JobDefinition[] = [
     name: 'embeddings-index',
     description: '벡터 색인 맞춤: 게시글 수에 비해 목록 수가 맞지 않거나 색인 뒤에 쓰인 벡터가 10%를 넘으면 색인을 다시 만듭니다',
     cron: '50 4 * * *', // at night: a rebuild holds the embedded database (~25 s at 100k listings)
-    run: ({ deps }) => refitVectorIndex(deps),
+    async run({ deps }) {
+      const dims = embedderFor(deps.config).dimensions;
+      if (!deps.db.vectorAvailable || !(await embeddingsRepository(deps.db).vectorTableExists(dims))) return { skipped: 'no vector store' };
+      return { ...(await refreshVectorIndex(deps.db, dims)) };
+    },
   },
 ];

@@ -59,6 +59,8 @@ export interface EmbeddingWorker {
   readonly outages: number;
   /** once per process: re-queue listings embedded by another model, create the vector table, fit its index to its size */
   prepare(): Promise<Prepared>;
+  /** the vector index check (vector-index.ts), as prepare() runs it: a failed rebuild is reported, not thrown */
+  refreshIndex(): Promise<Prepared['vectorIndex']>;
   /** one batch: lease recovery, select, claim, embed, finish */
   runOnce(now: Date): Promise<PassResult & { candidates: number }>;
   /** batches until no WAIT listing is due (or maxBatches) */
@@ -71,7 +73,7 @@ export interface Prepared {
   vectorIndex: VectorIndexRefresh | { failed: string } | null;
 }
 
-/** `onIndexFailure` hears of a vector index rebuild that failed at prepare() (the service logs it). */
+/** `onIndexFailure` hears of a vector index rebuild that failed (the service logs it). */
 export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: WorkerOptions, onIndexFailure: (message: string) => void = () => {}): EmbeddingWorker {
   let prepared: Promise<Prepared> | null = null;
   let outages = 0;
@@ -82,13 +84,17 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
     const requeued = await repo.requeueOtherModels(embedder.id);
     if (!db.vectorAvailable) return { requeued, vectorIndex: null };
     await repo.deleteOtherModelVectors(embedder.dimensions, embedder.id);
-    // the index only makes search faster: a rebuild that fails leaves the old one serving and must not
-    // stop new listings from being embedded (the nightly 'embeddings-index' job tries again and reports it)
-    const vectorIndex = await refreshVectorIndex(db, embedder.dimensions).catch((err: Error) => {
+    return { requeued, vectorIndex: await refreshIndex() };
+  }
+
+  // the index only makes search faster: a rebuild that fails leaves the old one serving and must not
+  // stop new listings from being embedded (the nightly 'embeddings-index' job tries again and reports it)
+  async function refreshIndex(): Promise<Prepared['vectorIndex']> {
+    if (!db.vectorAvailable) return null;
+    return refreshVectorIndex(db, embedder.dimensions).catch((err: Error) => {
       onIndexFailure(err.message);
       return { failed: err.message };
     });
-    return { requeued, vectorIndex };
   }
 
   async function runOnce(now: Date) {
@@ -170,6 +176,7 @@ export function createEmbeddingWorker(db: Database, embedder: Embedder, opts: Wo
       });
       return prepared;
     },
+    refreshIndex,
     runOnce,
     async drain(now, maxBatches = 10_000) {
       await this.prepare();
