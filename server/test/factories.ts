@@ -135,7 +135,7 @@ export async function insertPost(q: Queryable, authorId: number, title = '캠핑
 export async function insertBulkPosts(q: Queryable, count: number, { deleted }: { deleted: boolean }): Promise<number[]> {
   const rows = await q.query<{ id: number }>(sql`
     INSERT INTO posts (author_id, title, content, category_id, fee, deposit, receive_method, return_method, deleted_at)
-    SELECT (SELECT author_id FROM posts LIMIT 1), '지난 글 ' || g, '지난 글', (SELECT id FROM categories WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1),
+    SELECT (SELECT author_id FROM posts LIMIT 1), '일괄 등록 ' || g, '일괄 등록한 글', (SELECT id FROM categories WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1),
       1000, 0, 'ANY', 'ANY', ${deleted ? sql`now()` : sql`NULL`} FROM generate_series(1, ${count}) g RETURNING id`);
   return rows.map((r) => r.id);
 }

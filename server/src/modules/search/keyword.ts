@@ -122,10 +122,9 @@ export interface KeywordHit {
 interface CorpusStats {
   n: number;
   avgLen: number;
-  at: number;
 }
 
-const corpusCache = new WeakMap<object, CorpusStats>();
+const corpusCache = new WeakMap<object, Map<string, CorpusStats & { at: number }>>();
 const dfCache = new WeakMap<object, Map<string, { df: number; at: number }>>();
 /** a word no listing contains → its closest title word: asked again on every search of it otherwise
  *  (a trigram scan of the vocabulary, ~3 ms at 100k, the slowest part of such a query) */
@@ -152,11 +151,12 @@ function cached<V>(caches: WeakMap<object, Map<string, V & { at: number }>>, db:
 
 /** Listing count and mean text length (reused for TERM_STATS_TTL_MS). */
 async function corpusStats(db: Database, now = Date.now()): Promise<CorpusStats> {
-  const hit = corpusCache.get(db);
-  if (hit && now - hit.at < TERM_STATS_TTL_MS) return hit;
+  const cache = cached<CorpusStats>(corpusCache, db, TERM_STATS_TTL_MS);
+  const hit = cache.get('', now);
+  if (hit) return hit;
   const row = await searchRepository(db).corpusStats();
-  const stats = { n: row.n, avgLen: row.avgLen ?? 100, at: now };
-  corpusCache.set(db, stats);
+  const stats = { n: row.n, avgLen: row.avgLen ?? 100 };
+  cache.set('', stats, now);
   return stats;
 }
 
