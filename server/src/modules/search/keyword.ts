@@ -66,20 +66,35 @@ function stripEnding(w: string): string {
   return w;
 }
 
-/** Keyword terms of a query: lower-cased, particles/endings stripped, stopwords out, ≤ 8. */
-export function queryTerms(q: string): string[] {
-  const out: string[] = [];
+export interface QueryWords {
+  /** keyword terms: lower-cased, particles/endings stripped, stopwords out, ≤ 8 */
+  terms: string[];
+  /** words that mean something but are one letter once stripped ('차에서' → '차', '뚫을' → '뚫'): too
+   *  short to find by substring, they still count in the query's mass (keywordRank's coverage) */
+  short: number;
+}
+
+/** The query's keyword terms, and how many of its meaningful words are too short to be one. */
+export function queryWords(q: string): QueryWords {
+  const terms: string[] = [];
+  let short = 0;
   for (const w of words(q)) {
     if (STOPWORDS.has(w)) continue;
     const bare = stripEnding(w);
     const t = (bare !== w ? bare : stripEnding(stem(w))).replace(/[\\%_]/g, '');
     if (!t || STOPWORDS.has(t)) continue;
-    if (Array.from(t).length < 2) continue;
-    if (!out.includes(t)) out.push(t);
-    if (out.length === MAX_TERMS) break;
+    if (Array.from(t).length < 2) {
+      short++;
+      continue;
+    }
+    if (!terms.includes(t)) terms.push(t);
+    if (terms.length === MAX_TERMS) break;
   }
-  return out;
+  return { terms, short };
 }
+
+/** Keyword terms of a query (queryWords' terms). */
+export const queryTerms = (q: string): string[] => queryWords(q).terms;
 
 /** Levenshtein distance over Hangul jamo (es-hangul's disassemble): '탠트'/'텐트' → 1. */
 export function jamoDistance(a: string, b: string): number {
@@ -318,12 +333,15 @@ export async function keywordCandidates(tx: Queryable, terms: QueryTerm[], where
   return [...every, ...some].filter((d) => !seen.has(d.id) && seen.add(d.id));
 }
 
-/** Listings containing the terms under the filters, best first (at most `limit`; see bm25Scores). */
-export async function keywordRank(db: Database, terms: QueryTerm[], where: Sql[], limit: number): Promise<KeywordHit[]> {
+/** Listings containing the terms under the filters, best first (at most `limit`; see bm25Scores).
+ *  Coverage is over the query's whole mass: its terms' IDF, and each of its `short` words (queryWords)
+ *  weighed as its terms' mean — '차에서 자는 여행' is not fully answered by every listing that says 여행. */
+export async function keywordRank(db: Database, terms: QueryTerm[], where: Sql[], limit: number, short = 0): Promise<KeywordHit[]> {
   const found = terms.filter((t) => t.df > 0);
   if (!found.length) return [];
   const { avgLen } = await corpusStats(db);
-  const totalIdf = terms.reduce((s, t) => s + t.idf, 0);
+  const termsIdf = terms.reduce((s, t) => s + t.idf, 0);
+  const totalIdf = termsIdf + (short * termsIdf) / terms.length;
   const docs = await db.transaction((tx) => keywordCandidates(tx, found, where, limit));
   const rows = bm25Scores(docs, found, { k1: BM25_K1, b: BM25_B, titleWeight: TITLE_WEIGHT, avgLen }, limit);
   return rows.map((r) => ({ id: r.id, bm25: r.bm25, coverage: totalIdf > 0 ? r.matched / totalIdf : 0, terms: r.terms }));

@@ -8,6 +8,7 @@ import { sql } from '../../db/sql.ts';
 import { runEmbeddingPass } from '../embeddings/service.ts';
 import { KOREAN_LISTINGS, categoryId, insertBulkPosts, insertListings, regionId } from '../../../test/factories.ts';
 import { IVF_MAX_PROBES, filterConditions, fuse, queryTerms, vectorRank } from './service.ts';
+import { queryWords } from './keyword.ts';
 import { searchRepository } from './repository.ts';
 import { embeddingsRepository, vectorIndexName, vectorTable } from '../embeddings/repository.ts';
 import { refreshVectorIndex } from '../embeddings/vector-index.ts';
@@ -94,6 +95,12 @@ test('BM25: a generic word matched in many listings cannot outrank the specific 
   // coverage is the IDF share: the rare term alone weighs more than the common one alone
   const rare = (await search({ q: '캐리어', mode: 'keyword' })).items[0].match.keyword!;
   assert.equal(rare.coverage, 1);
+  // a word too short to find by substring ('차에서' → '차') still counts in the query's mass: a listing
+  // that only says 캐리어 answers a third of '차에서 자는 캐리어', not all of it
+  assert.deepEqual(queryWords('차에서 자는 캐리어가 필요해'), { terms: ['캐리어'], short: 2 });
+  const partial = (await search({ q: '차에서 자는 캐리어', mode: 'keyword' })).items[0].match.keyword!;
+  assert.deepEqual(partial.terms, ['캐리어']);
+  assert.equal(partial.coverage, 0.333);
 });
 
 test('fusion by strength: a strong match of one branch beats a weak one of the other; ties never go to the newer listing', () => {

@@ -21,7 +21,7 @@ import type { Point } from '../neighbourhoods/geo.ts';
 import type { MatchInfo, SearchHit, SearchPage } from './schemas.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { seoulDate } from '../../lib/dates.ts';
-import { keywordRank, queryTerms, weighTerms, type KeywordHit, type QueryTerm } from './keyword.ts';
+import { keywordRank, queryWords, weighTerms, type KeywordHit, type QueryTerm } from './keyword.ts';
 import { calibrationFor, type Calibration } from './calibration.ts';
 import { describeMatch } from './reasons.ts';
 import { embedderDown, markEmbedderDown, markEmbedderUp } from '../embeddings/health.ts';
@@ -242,8 +242,9 @@ export function searchService(deps: Deps) {
     const none = { hits: [] as RankedHit[], terms: [] as QueryTerm[], semantic: false, fallback: null as SemanticFallback | null };
     if (!hasSearchableText(query)) return none;
 
-    const terms = mode === 'semantic' ? [] : await weighTerms(deps.db, queryTerms(query));
-    const keyword = mode === 'semantic' ? [] : await keywordRank(deps.db, terms, where, KEYWORD_LIMIT);
+    const words = queryWords(query);
+    const terms = mode === 'semantic' ? [] : await weighTerms(deps.db, words.terms);
+    const keyword = mode === 'semantic' ? [] : await keywordRank(deps.db, terms, where, KEYWORD_LIMIT, words.short);
 
     let vector: { id: number; sim: number }[] = [];
     let calibration: Calibration | null = null;
