@@ -242,9 +242,9 @@ export function searchService(deps: Deps) {
     const none = { hits: [] as RankedHit[], terms: [] as QueryTerm[], semantic: false, fallback: null as SemanticFallback | null };
     if (!hasSearchableText(query)) return none;
 
-    const words = queryWords(query);
-    const terms = mode === 'semantic' ? [] : await weighTerms(deps.db, words.terms);
-    const keyword = mode === 'semantic' ? [] : await keywordRank(deps.db, terms, where, KEYWORD_LIMIT, words.short);
+    const asked = queryWords(query);
+    const terms = mode === 'semantic' ? [] : await weighTerms(deps.db, asked.terms);
+    const keyword = mode === 'semantic' ? [] : await keywordRank(deps.db, terms, where, KEYWORD_LIMIT, asked.short);
 
     let vector: { id: number; sim: number }[] = [];
     let calibration: Calibration | null = null;
@@ -310,9 +310,9 @@ export function searchService(deps: Deps) {
  * the first visitors after a start do not pay for the database engine's first runs of the search path
  * (PGlite compiles its wasm code as it is used, V8 optimises what runs often, and the indexes' pages
  * are read from disk on first use); the names are words renters type, so their term statistics are
- * then cached too. Kept 100k catalogue, a fresh process: the first search took 470–560 ms without a
- * warm-up; the first three rounds of the bench's 15 queries had hybrid p95 22.2–22.5 ms after one
- * query's warm-up, 18.9–19.7 after 24 searches (~1.3 s). Returns its milliseconds.
+ * then cached too. Kept 100k catalogue, a fresh process: the first search took 470–560 ms with no
+ * warm-up; the first three rounds of the bench's 15 queries had hybrid p95 18.4–23.0 ms after this
+ * (1.4–1.5 s there), 21.1–22.5 after one query searched twice. Returns its milliseconds.
  */
 export async function warmUpSearch(deps: Deps): Promise<number> {
   const started = performance.now();
