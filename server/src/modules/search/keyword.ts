@@ -55,8 +55,9 @@ const STOPWORDS = new Set(['필요한', '필요', '필요해', '필요해요', '
 // Verb/adjective endings to strip after stem() has taken one particle; longest first. Not the noun-making
 // '-기': in a rental catalogue a word ending in 기 is mostly a machine (청소기, 제습기, 건조기), and
 // '청소기' cut to '청소' matched every listing that mentions cleaning.
+// The 하다 forms ('이사할', '이사해요', '촬영하러') leave the noun they were made from.
 const ENDINGS = ['하려는데', '으려는데', '하려고', '하는데', '하기', '해야', '했어요', '할때', '려는데', '으려고', '으려', '려고', '는데', '어야', '아야',
-  '어요', '아요', '으면', '으니', '니까', '는', '을', '를'];
+  '어요', '아요', '으면', '으니', '니까', '해요', '하면', '해서', '하러', '하게', '했던', '할', '한', '해', '는', '을', '를'];
 
 function stripEnding(w: string): string {
   for (const e of ENDINGS) {

@@ -167,6 +167,8 @@ test('keyword hits say which terms matched', async () => {
   assert.deepEqual(queryTerms('캠핑장에서 쓸 랜턴이 필요해요'), ['캠핑장', '랜턴']);
   assert.deepEqual(queryTerms('사진을 찍으려고'), ['사진']);
   assert.deepEqual(queryTerms('청소기를 빌려요'), ['청소기'], 'a machine keeps its 기');
+  assert.deepEqual(queryTerms('이사할 때 촬영하러'), ['이사', '촬영'], 'a 하다 form leaves its noun');
+  assert.deepEqual(queryTerms('역할 놀이'), ['역할'], 'a two-letter word ending like one stays whole');
 });
 
 test('filters apply before ranking: banned, owner banned, deleted, out of region, unavailable, fee, category', async () => {
