@@ -133,6 +133,8 @@ export interface KeywordHit {
   coverage: number;
   /** matched terms */
   terms: string[];
+  /** each matched term as the listing's title writes it (titleWord), for the reasons shown to people */
+  words: string[];
 }
 
 interface CorpusStats {
@@ -334,6 +336,12 @@ export async function keywordCandidates(tx: Queryable, terms: QueryTerm[], where
   return [...every, ...some].filter((d) => !seen.has(d.id) && seen.add(d.id));
 }
 
+/** The title's word that holds the term, as written there ('곰팡' → '곰팡이', '드릴' → '전동드릴'), else
+ *  the term: a term is a stripped stem, and shown alone it can read as no word at all. */
+export function titleWord(title: string, term: string): string {
+  return title.split(/[^\p{L}\p{N}]+/u).find((w) => w.toLowerCase().includes(term)) ?? term;
+}
+
 /** Listings containing the terms under the filters, best first (at most `limit`; see bm25Scores).
  *  Coverage is over the query's whole mass: its terms' IDF, and each of its `short` words (queryWords)
  *  weighed as its terms' mean — '차에서 자는 여행' is not fully answered by every listing that says 여행. */
@@ -345,5 +353,9 @@ export async function keywordRank(db: Database, terms: QueryTerm[], where: Sql[]
   const totalIdf = termsIdf + (short * termsIdf) / terms.length;
   const docs = await db.transaction((tx) => keywordCandidates(tx, found, where, limit));
   const rows = bm25Scores(docs, found, { k1: BM25_K1, b: BM25_B, titleWeight: TITLE_WEIGHT, avgLen }, limit);
-  return rows.map((r) => ({ id: r.id, bm25: r.bm25, coverage: totalIdf > 0 ? r.matched / totalIdf : 0, terms: r.terms }));
+  const titles = new Map(docs.map((d) => [d.id, d.title]));
+  return rows.map((r) => ({
+    id: r.id, bm25: r.bm25, coverage: totalIdf > 0 ? r.matched / totalIdf : 0, terms: r.terms,
+    words: r.terms.map((t) => titleWord(titles.get(r.id)!, t)),
+  }));
 }

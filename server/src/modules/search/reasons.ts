@@ -12,7 +12,8 @@ export function describeMatch(m: Match): { reasons: string[]; reason: string } {
   const reasons: string[] = [];
   if (m.keyword) {
     const fixed = new Set(m.keyword.corrected.map((c) => c.to));
-    const exact = m.keyword.terms.filter((t) => !fixed.has(t));
+    // as the listing writes them (a term is a stripped stem: '곰팡이' is searched as '곰팡')
+    const exact = [...new Set(m.keyword.words.filter((_, i) => !fixed.has(m.keyword!.terms[i])))];
     if (exact.length) {
       const last = exact[exact.length - 1];
       reasons.push(`${quoted(exact)}${josa.pick(last, '이/가')} 들어 있어요`);

@@ -42,6 +42,7 @@ export const AiSearchQuery = Type.Object({
 export const MatchInfo = Type.Object({
   keyword: Nullable(Type.Object({
     terms: Type.Array(Type.String(), { description: '게시글에 들어 있는 검색어 (오타를 고친 뒤)' }),
+    words: Type.Array(Type.String(), { description: '검색어를 담은 게시글 제목의 낱말, terms와 같은 순서 (제목에 없으면 검색어 그대로)' }),
     score: Type.Number({ description: 'BM25 점수' }),
     coverage: Type.Number({ description: '검색어 정보량(IDF) 중 게시글이 담은 비율, 0–1 (합산 강도)' }),
     corrected: Type.Array(Type.Object({ from: Type.String(), to: Type.String() }), { description: '오타로 보고 고친 검색어' }),

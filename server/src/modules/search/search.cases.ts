@@ -8,7 +8,7 @@ import { sql } from '../../db/sql.ts';
 import { runEmbeddingPass } from '../embeddings/service.ts';
 import { KOREAN_LISTINGS, categoryId, insertBulkPosts, insertListings, regionId } from '../../../test/factories.ts';
 import { IVF_MAX_PROBES, filterConditions, fuse, queryTerms, vectorRank } from './service.ts';
-import { queryWords } from './keyword.ts';
+import { queryWords, titleWord } from './keyword.ts';
 import { searchRepository } from './repository.ts';
 import { embeddingsRepository, vectorIndexName, vectorTable } from '../embeddings/repository.ts';
 import { refreshVectorIndex } from '../embeddings/vector-index.ts';
@@ -38,7 +38,7 @@ async function search(query: Record<string, string | number>) {
     items: {
       listing: { id: number; title: string };
       match: {
-        keyword: { terms: string[]; coverage: number; corrected: { from: string; to: string }[] } | null;
+        keyword: { terms: string[]; words: string[]; coverage: number; corrected: { from: string; to: string }[] } | null;
         semantic: { similarity: number; strength: number } | null;
         reason: string;
         reasons: string[];
@@ -90,6 +90,9 @@ test('BM25: a generic word matched in many listings cannot outrank the specific 
   // mentions 여행 as well
   const r = await search({ q: '여행 캐리어', mode: 'keyword' });
   assert.equal(r.items[0]?.listing.title, '28인치 여행용 캐리어', titles(r).join(' | '));
+  // the reason names the words as the title writes them: the term 여행 sits in 여행용
+  assert.deepEqual(r.items[0].match.keyword!.words, ['여행용', '캐리어']);
+  assert.equal(r.items[0].match.reasons[0], "'여행용', '캐리어'가 들어 있어요");
   const cam = r.items.find((h) => h.listing.title.startsWith('소니'));
   assert.ok(cam && cam.match.keyword!.coverage < r.items[0].match.keyword!.coverage);
   // coverage is the IDF share: the rare term alone weighs more than the common one alone
@@ -105,7 +108,7 @@ test('BM25: a generic word matched in many listings cannot outrank the specific 
 
 test('fusion by strength: a strong match of one branch beats a weak one of the other; ties never go to the newer listing', () => {
   const cal = { nullMean: 0.1, nullStd: 0.05, minSimilarity: 0.25, source: 'embedder' as const };
-  const kw = (id: number, coverage: number) => ({ id, bm25: coverage * 5, coverage, terms: ['텐트'] });
+  const kw = (id: number, coverage: number) => ({ id, bm25: coverage * 5, coverage, terms: ['텐트'], words: ['텐트'] });
   // each branch ranks its own hit first; plain RRF would tie them and hand the tie to the newer id 20
   let ranked = fuse([kw(20, 0.2)], [{ id: 10, sim: 0.45 }], cal);
   assert.deepEqual(ranked.map((h) => h.id), [10, 20]);
@@ -160,6 +163,11 @@ test('keyword hits say which terms matched', async () => {
   const r = await search({ q: '텐트' });
   const hit = r.items.find((h) => h.listing.title === '원터치 텐트 2~3인용')!;
   assert.deepEqual((hit.match.keyword as { terms: string[] }).terms, ['텐트']);
+  // a stripped stem is shown as the title's word ('곰팡이' is searched as '곰팡'), the term itself when
+  // the title lacks it (only the description has it)
+  assert.equal(titleWord('곰팡이 제거 스팀 건 + 솔 세트', '곰팡'), '곰팡이');
+  assert.equal(titleWord('크레모아 LED 랜턴', 'led'), 'LED');
+  assert.equal(titleWord('크레모아 LED 랜턴', '캠핑'), '캠핑');
   assert.equal(hit.match.reasons[0], "'텐트'가 들어 있어요");
   assert.doesNotMatch(hit.match.reason, /[0-9]/, 'no numbers in the words shown to people');
   // particles and endings are stripped from the query's words; filler words are not terms

@@ -156,6 +156,7 @@ export function fuse(keyword: KeywordHit[], semantic: { id: number; sim: number 
     h.bm25 = k.bm25;
     h.match.keyword = {
       terms: k.terms,
+      words: k.words,
       score: round(k.bm25),
       coverage: round(k.coverage),
       corrected: k.terms.filter((t) => corrected.has(t)).map((t) => ({ from: corrected.get(t)!, to: t })),
